@@ -1,0 +1,333 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assets.choices import Condition, Discipline, GeometryKind, ReportCategory, ReportStatus, Unit
+from impor import geometry
+from impor.fields import GeometryField, year_field, year_in_range
+
+
+def default_condition_rule() -> dict[str, int]:
+    """Maximum remaining life in years per NEN 2767 score; 1–3 leave the age-based year as is.
+
+    A 4 (matig: function incidentally at risk) allows at most 10 years, a 5 (slecht: ageing
+    irreversible) at most 5, a 6 (zeer slecht: ripe for demolition) means replace now.
+    Derived from the NEN 2767-1 score definitions; each class may set its own rule.
+    """
+    return {"4": 10, "5": 5, "6": 0}
+
+
+def validate_condition_rule(value) -> None:
+    if not isinstance(value, dict):
+        raise ValidationError(_("De conditieregel is een tabel van score naar jaren."))
+    for key, years in value.items():
+        if key not in {"1", "2", "3", "4", "5", "6"}:
+            raise ValidationError(
+                _("Onbekende conditiescore %(key)s: gebruik 1 tot en met 6."), params={"key": key}
+            )
+        if years is not None and (not isinstance(years, int) or years < 0):
+            raise ValidationError(
+                _("Restlevensduur bij score %(key)s moet een geheel aantal jaren ≥ 0 zijn."),
+                params={"key": key},
+            )
+
+
+class AssetClass(models.Model):
+    """A kind of asset (objecttype) with its lifecycle defaults.
+
+    The defaults — lifespan, replacement window, unit cost — come from public Dutch
+    references; `source` names the reference so that anyone can check the number.
+    """
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    discipline = models.CharField(_("beheerdiscipline"), max_length=20, choices=Discipline.choices)
+    unit = models.CharField(_("eenheid"), max_length=2, choices=Unit.choices)
+    geometry_kind = models.CharField(_("geometrietype"), max_length=4, choices=GeometryKind.choices)
+    lifespan = models.PositiveSmallIntegerField(
+        _("levensduur (jaar)"), validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    window_early = models.PositiveSmallIntegerField(
+        _("bandbreedte eerder (jaar)"),
+        default=0,
+        validators=[MaxValueValidator(50)],
+        help_text=_("Zoveel jaar eerder vervangen kan zonder kapitaalvernietiging van betekenis."),
+    )
+    window_late = models.PositiveSmallIntegerField(
+        _("bandbreedte later (jaar)"),
+        default=0,
+        validators=[MaxValueValidator(50)],
+        help_text=_("Zoveel jaar later vervangen kan zonder onaanvaardbaar risico."),
+    )
+    unit_cost = models.DecimalField(
+        _("vervangingskosten per eenheid (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    price_year = year_field(_("prijspeil"))
+    opens_street = models.BooleanField(
+        _("opent de straat"),
+        default=False,
+        help_text=_("Vervanging betekent graven in de straat (graafmoment)."),
+    )
+    condition_rule = models.JSONField(
+        _("conditieregel"),
+        default=default_condition_rule,
+        validators=[validate_condition_rule],
+        help_text=_('Maximale restlevensduur in jaren per NEN 2767-score, bijv. {"5": 5}.'),
+    )
+    budget_line = models.ForeignKey(
+        "stakeholders.BudgetLine",
+        verbose_name=_("budgetregel"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="asset_classes",
+        help_text=_("De budgetregel waaruit vervanging betaald wordt."),
+    )
+    source = models.TextField(_("bron van de standaardwaarden"))
+
+    class Meta:
+        verbose_name = _("objecttype")
+        verbose_name_plural = _("objecttypen")
+        ordering = ["discipline", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lifespan__gte=1), name="asset_class_lifespan_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_cost__gte=0), name="asset_class_unit_cost_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discipline__in=Discipline.values),
+                name="asset_class_discipline_valid",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("price_year"), name="asset_class_price_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Asset(models.Model):
+    """One managed object in the public space (beheerobject): a sewer pipe, a road section,
+    a tree, a lamp post, a bridge.
+
+    Identified by the system it came from and its id there, so re-imports update rather
+    than duplicate. Per-asset overrides (lifespan, unit cost) win over the class defaults.
+    The bounding box columns are kept in step with `geometry` so map and API queries can
+    select by extent with an index.
+    """
+
+    source = models.CharField(
+        _("bron"), max_length=60, help_text=_("Systeem of bestand waar het object vandaan komt.")
+    )
+    external_id = models.CharField(_("id in de bron"), max_length=100)
+    asset_class = models.ForeignKey(
+        AssetClass, verbose_name=_("objecttype"), on_delete=models.PROTECT, related_name="assets"
+    )
+    area = models.ForeignKey(
+        "impor.Area",
+        verbose_name=_("gebied"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assets",
+    )
+    street = models.CharField(_("straat"), max_length=200, blank=True)
+    geometry = GeometryField(_("geometrie"))
+    xmin = models.FloatField(null=True, blank=True, editable=False)
+    ymin = models.FloatField(null=True, blank=True, editable=False)
+    xmax = models.FloatField(null=True, blank=True, editable=False)
+    ymax = models.FloatField(null=True, blank=True, editable=False)
+    quantity = models.DecimalField(
+        _("hoeveelheid"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    material = models.CharField(_("materiaal"), max_length=100, blank=True)
+    construction_year = year_field(_("aanlegjaar"))
+    lifespan_override = models.PositiveSmallIntegerField(
+        _("afwijkende levensduur (jaar)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+    )
+    condition = models.PositiveSmallIntegerField(
+        _("conditie (NEN 2767)"), choices=Condition.choices, null=True, blank=True
+    )
+    condition_date = models.DateField(_("datum conditiemeting"), null=True, blank=True)
+    unit_cost_override = models.DecimalField(
+        _("afwijkende kosten per eenheid (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    owner = models.ForeignKey(
+        "stakeholders.Actor",
+        verbose_name=_("eigenaar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assets",
+    )
+    extra = models.JSONField(_("overige kenmerken"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("beheerobject")
+        verbose_name_plural = _("beheerobjecten")
+        ordering = ["asset_class", "street", "external_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                name="asset_unique_source_id",
+                violation_error_message=_("Deze bron heeft al een object met dit id."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(condition__isnull=True)
+                | models.Q(condition__gte=1, condition__lte=6),
+                name="asset_condition_1_6",
+                violation_error_message=_("De conditie is een NEN 2767-score van 1 tot en met 6."),
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("construction_year"),
+                name="asset_construction_year_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0), name="asset_quantity_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lifespan_override__isnull=True)
+                | models.Q(lifespan_override__gte=1),
+                name="asset_lifespan_override_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_cost_override__isnull=True)
+                | models.Q(unit_cost_override__gte=0),
+                name="asset_unit_cost_override_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(xmin__isnull=True)
+                | models.Q(xmin__lte=models.F("xmax"), ymin__lte=models.F("ymax")),
+                name="asset_bbox_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["asset_class", "area"]),
+            models.Index(fields=["area", "construction_year"]),
+            models.Index(fields=["construction_year"]),
+            models.Index(fields=["street"]),
+            models.Index(fields=["xmin", "ymin"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_class} {self.external_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.set_bbox()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.construction_year and self.construction_year > timezone.now().year:
+            raise ValidationError({"construction_year": _("Het aanlegjaar ligt in de toekomst.")})
+        if self.condition_date and self.condition_date > timezone.now().date():
+            raise ValidationError({"condition_date": _("De meetdatum ligt in de toekomst.")})
+
+    def set_bbox(self) -> None:
+        """Keep the bounding-box columns in step with the geometry."""
+        if self.geometry:
+            self.xmin, self.ymin, self.xmax, self.ymax = geometry.bounds(self.geometry)
+        else:
+            self.xmin = self.ymin = self.xmax = self.ymax = None
+
+
+class Inspection(models.Model):
+    """A condition inspection of an asset (NEN 2767 score on a date)."""
+
+    asset = models.ForeignKey(
+        Asset, verbose_name=_("beheerobject"), on_delete=models.CASCADE, related_name="inspections"
+    )
+    date = models.DateField(_("datum"))
+    condition = models.PositiveSmallIntegerField(
+        _("conditie (NEN 2767)"), choices=Condition.choices
+    )
+    inspector = models.CharField(_("inspecteur"), max_length=200, blank=True)
+    notes = models.TextField(_("opmerkingen"), blank=True)
+
+    class Meta:
+        verbose_name = _("inspectie")
+        verbose_name_plural = _("inspecties")
+        ordering = ["asset", "-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(condition__gte=1, condition__lte=6),
+                name="inspection_condition_1_6",
+                violation_error_message=_("De conditie is een NEN 2767-score van 1 tot en met 6."),
+            ),
+        ]
+        indexes = [models.Index(fields=["asset", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.asset} {self.date:%d-%m-%Y}"
+
+
+class Report(models.Model):
+    """A public report (melding openbare ruimte) about an asset or a place."""
+
+    source = models.CharField(_("bron"), max_length=60, default="meldingen")
+    external_id = models.CharField(_("meldingnummer"), max_length=100)
+    asset = models.ForeignKey(
+        Asset,
+        verbose_name=_("beheerobject"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    area = models.ForeignKey(
+        "impor.Area",
+        verbose_name=_("gebied"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    street = models.CharField(_("straat"), max_length=200, blank=True)
+    reported_on = models.DateField(_("datum melding"))
+    category = models.CharField(_("categorie"), max_length=20, choices=ReportCategory.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.NIEUW
+    )
+    description = models.TextField(_("omschrijving"), blank=True)
+    closed_on = models.DateField(_("datum afgehandeld"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("melding")
+        verbose_name_plural = _("meldingen")
+        ordering = ["-reported_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="report_unique_source_id"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(closed_on__gte=models.F("reported_on")),
+                name="report_closed_after_reported",
+                violation_error_message=_("Een melding wordt niet afgehandeld vóór ze binnenkwam."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["asset", "reported_on"]),
+            models.Index(fields=["area", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} ({self.get_category_display()})"

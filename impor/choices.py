@@ -1,0 +1,36 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AreaLevel(models.TextChoices):
+    """The municipality's area hierarchy: gemeente › kern › wijk › buurt."""
+
+    GEMEENTE = "gemeente", _("gemeente")
+    KERN = "kern", _("kern")
+    WIJK = "wijk", _("wijk")
+    BUURT = "buurt", _("buurt")
+
+    @classmethod
+    def parent_of(cls, level: str) -> str | None:
+        order = list(cls.values)
+        index = order.index(level)
+        return order[index - 1] if index else None
+
+
+class AreaType(models.TextChoices):
+    """Functional area type; the IBOR policy sets a CROW quality level per type."""
+
+    CENTRUM = "centrum", _("centrum")
+    WOONWIJK = "woonwijk", _("woonwijk")
+    BEDRIJVENTERREIN = "bedrijventerrein", _("bedrijventerrein")
+    BUITENGEBIED = "buitengebied", _("buitengebied")
+
+
+class QualityLevel(models.TextChoices):
+    """CROW visual quality levels (Kwaliteitscatalogus openbare ruimte, publication 323)."""
+
+    A_PLUS = "A+", "A+"
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+    D = "D", "D"

@@ -1,0 +1,357 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from impor.fields import year_field, year_in_range
+from stakeholders.choices import ActorKind, Domain, Involvement, ProcessStep, TaskDomain
+
+
+class Actor(models.Model):
+    """A department or team of the municipality, or an outside organisation.
+
+    Actors own assets, projects and budget lines, take roles on projects and take part in
+    the steps of the public-space process. External actors (grid operators, the water
+    board, housing corporations, village associations) deliver their own planned works.
+    """
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    short_name = models.CharField(_("afkorting"), max_length=30, blank=True)
+    is_internal = models.BooleanField(
+        _("gemeentelijk"), default=True, help_text=_("Onderdeel van de gemeentelijke organisatie.")
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=ActorKind.choices)
+    domain = models.CharField(_("domein"), max_length=20, choices=Domain.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("onderdeel van"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+    )
+    description = models.TextField(_("omschrijving"), blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    areas_of_interest = models.ManyToManyField(
+        "impor.Area", verbose_name=_("interessegebieden"), blank=True, related_name="actors"
+    )
+
+    class Meta:
+        verbose_name = _("actor")
+        verbose_name_plural = _("actoren")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ActorKind.values), name="actor_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    is_internal=True, kind__in=[ActorKind.AFDELING, ActorKind.OVERIG]
+                )
+                | (models.Q(is_internal=False) & ~models.Q(kind=ActorKind.AFDELING)),
+                name="actor_internal_is_department",
+                violation_error_message=_(
+                    "Een gemeentelijke actor is een afdeling of team; een externe actor niet."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["is_internal", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. Partner users belong to an external organisation (an actor)."""
+
+    organisation = models.ForeignKey(
+        Actor,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+
+class ContactPerson(models.Model):
+    """A named contact at an actor."""
+
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    function = models.CharField(_("functie"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("contactpersoon")
+        verbose_name_plural = _("contactpersonen")
+        ordering = ["actor", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.actor})"
+
+
+class ProcessPosition(models.Model):
+    """Where an actor stands in one step of the process: now, and where it wants to be."""
+
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.CASCADE, related_name="process_positions"
+    )
+    step = models.CharField(_("processtap"), max_length=20, choices=ProcessStep.choices)
+    now = models.CharField(
+        _("positie nu"), max_length=20, choices=Involvement.choices, default=Involvement.GEEN
+    )
+    desired = models.CharField(
+        _("gewenste positie"),
+        max_length=20,
+        choices=Involvement.choices,
+        default=Involvement.GEEN,
+    )
+    notes = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        verbose_name = _("procespositie")
+        verbose_name_plural = _("procesposities")
+        ordering = ["actor", "step"]
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "step"], name="process_position_unique"),
+            models.CheckConstraint(
+                condition=models.Q(step__in=ProcessStep.values), name="process_step_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor}: {self.get_step_display()}"
+
+
+class Theme(models.Model):
+    """A societal task (opgave) such as energietransitie or klimaatadaptatie."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    description = models.TextField(_("omschrijving"), blank=True)
+    colour = models.CharField(
+        _("kleur"),
+        max_length=7,
+        default="#00689e",
+        help_text=_("Kleur in kaarten en grafieken, als #rrggbb."),
+    )
+    ambitions = models.ManyToManyField(
+        "Ambition", verbose_name=_("ambities"), blank=True, related_name="themes"
+    )
+
+    class Meta:
+        verbose_name = _("thema")
+        verbose_name_plural = _("thema's")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ambition(models.Model):
+    """A strategic ambition from the omgevingsvisie, with indicators to monitor it."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("naam"), max_length=300, unique=True)
+    description = models.TextField(_("omschrijving"), blank=True)
+    source = models.CharField(
+        _("bron"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Omgevingsvisie 1.0.")
+    )
+    owner = models.ForeignKey(
+        Actor,
+        verbose_name=_("eigenaar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ambitions",
+    )
+    horizon_year = year_field(_("horizonjaar"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ambitie")
+        verbose_name_plural = _("ambities")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=year_in_range("horizon_year", nullable=True),
+                name="ambition_horizon_year_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    """A measurable indicator of an ambition: baseline and target, for monitoring."""
+
+    ambition = models.ForeignKey(
+        Ambition, verbose_name=_("ambitie"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("naam"), max_length=300)
+    unit = models.CharField(_("eenheid"), max_length=40)
+    baseline_value = models.DecimalField(_("nulmeting"), max_digits=14, decimal_places=2)
+    baseline_year = year_field(_("jaar nulmeting"))
+    target_value = models.DecimalField(_("streefwaarde"), max_digits=14, decimal_places=2)
+    target_year = year_field(_("streefjaar"))
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicatoren")
+        ordering = ["ambition", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target_year__gte=models.F("baseline_year")),
+                name="indicator_target_after_baseline",
+                violation_error_message=_(
+                    "Het streefjaar ligt niet vóór het jaar van de nulmeting."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("baseline_year") & year_in_range("target_year"),
+                name="indicator_years_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorMeasurement(models.Model):
+    """A measured value of an indicator in a year (monitoring and evaluation)."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="measurements",
+    )
+    year = year_field(_("jaar"))
+    value = models.DecimalField(_("waarde"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("meting")
+        verbose_name_plural = _("metingen")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="measurement_unique_year"),
+            models.CheckConstraint(condition=year_in_range("year"), name="measurement_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}"
+
+
+class AreaTask(models.Model):
+    """A physical, social or technical task in an area: the situation now and the one desired."""
+
+    area = models.ForeignKey(
+        "impor.Area", verbose_name=_("gebied"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    domain = models.CharField(_("soort opgave"), max_length=20, choices=TaskDomain.choices)
+    title = models.CharField(_("titel"), max_length=200)
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("thema"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="area_tasks",
+    )
+    owner = models.ForeignKey(
+        Actor,
+        verbose_name=_("eigenaar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="area_tasks",
+    )
+    situation_now = models.TextField(_("situatie nu"), blank=True)
+    situation_desired = models.TextField(_("gewenste situatie"), blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("prioriteit"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 (laag) tot 5 (hoog)."),
+    )
+    has_budget = models.BooleanField(_("budget beschikbaar"), default=False)
+
+    class Meta:
+        verbose_name = _("gebiedsopgave")
+        verbose_name_plural = _("gebiedsopgaven")
+        ordering = ["area", "domain", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(priority__gte=1, priority__lte=5), name="area_task_priority_1_5"
+            ),
+        ]
+        indexes = [models.Index(fields=["area", "domain"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BudgetLine(models.Model):
+    """A budget line (budgetregel): money an actor can spend on the public space, per year.
+
+    Lives here, beside the actors that own it, because asset classes (a lower layer than
+    projects and programming) name the line that pays for their replacement.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    owner = models.ForeignKey(
+        Actor, verbose_name=_("eigenaar"), on_delete=models.PROTECT, related_name="budget_lines"
+    )
+    description = models.TextField(_("omschrijving"), blank=True)
+
+    class Meta:
+        verbose_name = _("budgetregel")
+        verbose_name_plural = _("budgetregels")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BudgetAmount(models.Model):
+    """The amount available on a budget line in one year (euros, price level of that year)."""
+
+    budget_line = models.ForeignKey(
+        BudgetLine, verbose_name=_("budgetregel"), on_delete=models.CASCADE, related_name="amounts"
+    )
+    year = year_field(_("jaar"))
+    amount = models.DecimalField(
+        _("bedrag (€)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        verbose_name = _("jaarbedrag")
+        verbose_name_plural = _("jaarbedragen")
+        ordering = ["budget_line", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget_line", "year"], name="budget_amount_unique_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0),
+                name="budget_amount_not_negative",
+                violation_error_message=_("Een budget is niet negatief."),
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("year"), name="budget_amount_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget_line} {self.year}"
