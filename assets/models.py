@@ -141,10 +141,10 @@ class Asset(models.Model):
     )
     street = models.CharField(_("straat"), max_length=200, blank=True)
     geometry = GeometryField(_("geometrie"))
-    xmin = models.FloatField(null=True, blank=True, editable=False)
-    ymin = models.FloatField(null=True, blank=True, editable=False)
-    xmax = models.FloatField(null=True, blank=True, editable=False)
-    ymax = models.FloatField(null=True, blank=True, editable=False)
+    bbox_xmin = models.FloatField(null=True, blank=True, editable=False)
+    bbox_ymin = models.FloatField(null=True, blank=True, editable=False)
+    bbox_xmax = models.FloatField(null=True, blank=True, editable=False)
+    bbox_ymax = models.FloatField(null=True, blank=True, editable=False)
     quantity = models.DecimalField(
         _("hoeveelheid"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
@@ -214,8 +214,10 @@ class Asset(models.Model):
                 name="asset_unit_cost_override_not_negative",
             ),
             models.CheckConstraint(
-                condition=models.Q(xmin__isnull=True)
-                | models.Q(xmin__lte=models.F("xmax"), ymin__lte=models.F("ymax")),
+                condition=models.Q(bbox_xmin__isnull=True)
+                | models.Q(
+                    bbox_xmin__lte=models.F("bbox_xmax"), bbox_ymin__lte=models.F("bbox_ymax")
+                ),
                 name="asset_bbox_ordered",
             ),
         ]
@@ -224,7 +226,7 @@ class Asset(models.Model):
             models.Index(fields=["area", "construction_year"]),
             models.Index(fields=["construction_year"]),
             models.Index(fields=["street"]),
-            models.Index(fields=["xmin", "ymin"]),
+            models.Index(fields=["bbox_xmin", "bbox_ymin"]),
         ]
 
     def __str__(self) -> str:
@@ -244,9 +246,11 @@ class Asset(models.Model):
     def set_bbox(self) -> None:
         """Keep the bounding-box columns in step with the geometry."""
         if self.geometry:
-            self.xmin, self.ymin, self.xmax, self.ymax = geometry.bounds(self.geometry)
+            self.bbox_xmin, self.bbox_ymin, self.bbox_xmax, self.bbox_ymax = geometry.bounds(
+                self.geometry
+            )
         else:
-            self.xmin = self.ymin = self.xmax = self.ymax = None
+            self.bbox_xmin = self.bbox_ymin = self.bbox_xmax = self.bbox_ymax = None
 
 
 class Inspection(models.Model):

@@ -88,8 +88,19 @@ class Area(models.Model):
                 fields=["cbs_code"],
                 condition=~models.Q(cbs_code=""),
                 name="area_cbs_code_unique",
+                violation_error_message=_("Er is al een gebied met deze CBS-code."),
             ),
-            models.UniqueConstraint(fields=["parent", "name"], name="area_name_unique_in_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="area_name_unique_in_parent",
+                violation_error_message=_("Dit gebied heeft al een deelgebied met deze naam."),
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(parent__isnull=True),
+                name="area_root_name_unique",
+                violation_error_message=_("Er is al een gemeente met deze naam."),
+            ),
         ]
         indexes = [models.Index(fields=["level", "name"])]
 
@@ -98,7 +109,9 @@ class Area(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        expected = AreaLevel.parent_of(self.level) if self.level else None
+        if self.level not in AreaLevel.values:
+            return  # the field's own choices validation reports this
+        expected = AreaLevel.parent_of(self.level)
         if self.parent_id and expected and self.parent.level != expected:
             raise ValidationError(
                 {

@@ -236,7 +236,12 @@ class BudgetOverride(models.Model):
                 fields=["programme", "budget_line", "year"], name="budget_override_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(amount__gte=0), name="budget_override_not_negative"
+                condition=models.Q(amount__gte=0),
+                name="budget_override_not_negative",
+                violation_error_message=_("Een budget is niet negatief."),
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("year"), name="budget_override_year_range"
             ),
         ]
 
@@ -329,6 +334,12 @@ class Coupling(models.Model):
             models.CheckConstraint(
                 condition=models.Q(window_end__gte=models.F("window_start")),
                 name="coupling_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("window_start")
+                & year_in_range("window_end")
+                & year_in_range("year", nullable=True),
+                name="coupling_years_range",
             ),
             models.CheckConstraint(
                 condition=models.Q(savings__gte=0), name="coupling_savings_not_negative"
@@ -460,10 +471,6 @@ class Work(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["programme", "key"], name="work_unique_key"),
             models.CheckConstraint(
-                condition=models.Q(window_end__gte=models.F("window_start")),
-                name="work_window_ordered",
-            ),
-            models.CheckConstraint(
                 condition=models.Q(
                     preferred_year__gte=models.F("window_start"),
                     preferred_year__lte=models.F("window_end"),
@@ -477,6 +484,12 @@ class Work(models.Model):
                     scheduled_year__lte=models.F("window_end"),
                 ),
                 name="work_scheduled_in_window",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("window_start")
+                & year_in_range("window_end")
+                & year_in_range("preferred_year"),
+                name="work_years_range",
             ),
             models.CheckConstraint(condition=models.Q(cost__gte=0), name="work_cost_not_negative"),
         ]
@@ -526,9 +539,6 @@ class WorkCost(models.Model):
 class UnfundedItem(models.Model):
     """A work (or part of it) that does not fit the budgets: the gap per line and year."""
 
-    programme = models.ForeignKey(
-        Programme, verbose_name=_("programma"), on_delete=models.CASCADE, related_name="unfunded"
-    )
     work = models.ForeignKey(
         Work, verbose_name=_("werk"), on_delete=models.CASCADE, related_name="unfunded"
     )
@@ -549,10 +559,13 @@ class UnfundedItem(models.Model):
     class Meta:
         verbose_name = _("niet gedekt werk")
         verbose_name_plural = _("niet gedekte werken")
-        ordering = ["programme", "year", "-gap"]
+        ordering = ["work__programme", "year", "-gap"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(gap__gte=0), name="unfunded_gap_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("year", nullable=True), name="unfunded_year_range"
             ),
         ]
 
@@ -598,6 +611,11 @@ class KpiValue(models.Model):
         verbose_name = _("kengetal")
         verbose_name_plural = _("kengetallen")
         indexes = [models.Index(fields=["programme", "code", "year"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=year_in_range("year", nullable=True), name="kpi_year_range"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.year or ''}: {self.value}"
