@@ -1,0 +1,184 @@
+from django.contrib import admin
+
+from programming.models import (
+    AssessmentFramework,
+    BudgetOverride,
+    Coupling,
+    CouplingDecision,
+    Criterion,
+    KpiValue,
+    Programme,
+    ProgrammeRun,
+    UnfundedItem,
+    Work,
+    WorkCost,
+)
+
+
+class ComputedResultAdmin(admin.ModelAdmin):
+    """Admin for rows the programming engine writes: viewable, never added or edited by hand.
+
+    A recomputation replaces these rows, so a hand edit would be lost without a trace.
+    Deleting stays allowed: the admin checks it on every related row when a whole
+    programme is deleted.
+    """
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ("code", "weight", "description")
+
+
+@admin.register(AssessmentFramework)
+class AssessmentFrameworkAdmin(admin.ModelAdmin):
+    list_display = ("name", "description")
+    search_fields = ("name",)
+    inlines = (CriterionInline,)
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ("framework", "code", "weight")
+    list_filter = ("framework", "code")
+    search_fields = ("framework__name", "description")
+    list_select_related = ("framework",)
+
+
+class BudgetOverrideInline(admin.TabularInline):
+    model = BudgetOverride
+    extra = 0
+    fields = ("budget_line", "year", "amount")
+    autocomplete_fields = ("budget_line",)
+
+    def get_queryset(self, request):
+        # Each row's title names its programme and budget line.
+        return super().get_queryset(request).select_related("programme", "budget_line")
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "status",
+        "first_year",
+        "horizon",
+        "framework",
+        "price_year",
+        "based_on",
+        "computed_at",
+    )
+    list_filter = ("status", "framework", "first_year")
+    search_fields = ("name", "description")
+    list_select_related = ("framework", "based_on")
+    autocomplete_fields = ("based_on", "created_by")
+    readonly_fields = ("computed_at", "version", "created_at", "updated_at")
+    inlines = (BudgetOverrideInline,)
+
+
+@admin.register(BudgetOverride)
+class BudgetOverrideAdmin(admin.ModelAdmin):
+    list_display = ("programme", "budget_line", "year", "amount")
+    list_filter = ("programme", "year")
+    search_fields = ("programme__name", "budget_line__code", "budget_line__name")
+    list_select_related = ("programme", "budget_line")
+    autocomplete_fields = ("programme", "budget_line")
+
+
+@admin.register(ProgrammeRun)
+class ProgrammeRunAdmin(ComputedResultAdmin):
+    list_display = (
+        "__str__",
+        "status",
+        "progress",
+        "step",
+        "requested_by",
+        "started_at",
+        "finished_at",
+    )
+    list_filter = ("status", "programme")
+    search_fields = ("programme__name", "task_id", "message")
+    list_select_related = ("programme", "requested_by")
+
+
+@admin.register(Coupling)
+class CouplingAdmin(ComputedResultAdmin):
+    list_display = (
+        "__str__",
+        "programme",
+        "kind",
+        "year",
+        "window_start",
+        "window_end",
+        "savings",
+        "openings_avoided",
+        "score",
+    )
+    list_filter = ("programme", "kind")
+    search_fields = ("=key", "street", "area__name")
+    list_select_related = ("programme", "area")
+
+
+@admin.register(CouplingDecision)
+class CouplingDecisionAdmin(admin.ModelAdmin):
+    list_display = ("key", "programme", "status", "decided_by", "decided_at")
+    list_filter = ("status", "programme")
+    search_fields = ("=key", "reason")
+    list_select_related = ("programme", "decided_by")
+    autocomplete_fields = ("programme",)
+    readonly_fields = ("decided_by", "decided_at")
+
+    def save_model(self, request, obj, form, change):
+        # The decision is on the record of whoever takes it here.
+        obj.decided_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Work)
+class WorkAdmin(ComputedResultAdmin):
+    list_display = (
+        "label",
+        "programme",
+        "kind",
+        "scheduled_year",
+        "window_start",
+        "window_end",
+        "cost",
+        "score",
+        "must_do",
+        "certainty",
+    )
+    list_filter = ("programme", "kind", "certainty", "must_do", "breaks_graafrust")
+    search_fields = ("label", "=key", "street")
+    list_select_related = ("programme",)
+    show_full_result_count = False
+
+
+@admin.register(WorkCost)
+class WorkCostAdmin(ComputedResultAdmin):
+    list_display = ("work", "budget_line", "offset", "amount")
+    list_filter = ("work__programme", "budget_line")
+    search_fields = ("work__label", "=work__key")
+    list_select_related = ("work", "budget_line")
+
+
+@admin.register(UnfundedItem)
+class UnfundedItemAdmin(ComputedResultAdmin):
+    list_display = ("work", "budget_line", "year", "gap", "reason")
+    list_filter = ("work__programme", "budget_line", "year")
+    search_fields = ("work__label", "reason")
+    list_select_related = ("work", "budget_line")
+
+
+@admin.register(KpiValue)
+class KpiValueAdmin(ComputedResultAdmin):
+    list_display = ("code", "programme", "year", "area", "budget_line", "theme", "value")
+    list_filter = ("programme", "code", "year")
+    search_fields = ("code",)
+    list_select_related = ("programme", "area", "budget_line", "theme")

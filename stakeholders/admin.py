@@ -1,0 +1,181 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from stakeholders.models import (
+    Actor,
+    Ambition,
+    AreaTask,
+    BudgetAmount,
+    BudgetLine,
+    ContactPerson,
+    Indicator,
+    IndicatorMeasurement,
+    ProcessPosition,
+    Theme,
+    User,
+)
+
+
+class ContactPersonInline(admin.TabularInline):
+    model = ContactPerson
+    extra = 0
+    fields = ("name", "function", "email", "phone")
+
+    def get_queryset(self, request):
+        # Each row's title names its actor.
+        return super().get_queryset(request).select_related("actor")
+
+
+class ProcessPositionInline(admin.TabularInline):
+    model = ProcessPosition
+    extra = 0
+    fields = ("step", "now", "desired", "notes")
+
+    def get_queryset(self, request):
+        # Each row's title names its actor.
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "kind", "domain", "is_internal", "parent")
+    list_filter = ("is_internal", "kind", "domain")
+    search_fields = ("name", "short_name", "email")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent", "areas_of_interest")
+    # Dutch users type "www.dalfsen.nl"; assume https, as Django 6 will.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = (ContactPersonInline, ProcessPositionInline)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Organisatie"), {"fields": ("organisation",)}))
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Organisatie"), {"fields": ("organisation",)}),
+    )
+    list_display = (*BaseUserAdmin.list_display, "organisation")
+    list_filter = (*BaseUserAdmin.list_filter, ("organisation", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
+
+
+@admin.register(ContactPerson)
+class ContactPersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "actor", "function", "email", "phone")
+    list_filter = ("actor__is_internal",)
+    search_fields = ("name", "email", "actor__name")
+    list_select_related = ("actor",)
+    autocomplete_fields = ("actor",)
+
+
+@admin.register(ProcessPosition)
+class ProcessPositionAdmin(admin.ModelAdmin):
+    list_display = ("actor", "step", "now", "desired")
+    list_filter = ("step", "now", "desired")
+    search_fields = ("actor__name",)
+    list_select_related = ("actor",)
+    autocomplete_fields = ("actor",)
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "colour")
+    search_fields = ("name", "code")
+    prepopulated_fields = {"code": ("name",)}
+    autocomplete_fields = ("ambitions",)
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ("name", "unit", "baseline_value", "baseline_year", "target_value", "target_year")
+    show_change_link = True
+
+
+@admin.register(Ambition)
+class AmbitionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "owner", "horizon_year")
+    list_filter = (("owner", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("code", "name")
+    list_select_related = ("owner",)
+    autocomplete_fields = ("owner",)
+    inlines = (IndicatorInline,)
+
+
+class IndicatorMeasurementInline(admin.TabularInline):
+    model = IndicatorMeasurement
+    extra = 0
+    fields = ("year", "value")
+
+    def get_queryset(self, request):
+        # Each row's title names its indicator.
+        return super().get_queryset(request).select_related("indicator")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "ambition",
+        "unit",
+        "baseline_value",
+        "baseline_year",
+        "target_value",
+        "target_year",
+    )
+    list_filter = ("ambition",)
+    search_fields = ("name", "ambition__name", "ambition__code")
+    list_select_related = ("ambition",)
+    autocomplete_fields = ("ambition",)
+    inlines = (IndicatorMeasurementInline,)
+
+
+@admin.register(IndicatorMeasurement)
+class IndicatorMeasurementAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "year", "value")
+    list_filter = ("year", "indicator__ambition")
+    search_fields = ("indicator__name",)
+    list_select_related = ("indicator",)
+    autocomplete_fields = ("indicator",)
+
+
+@admin.register(AreaTask)
+class AreaTaskAdmin(admin.ModelAdmin):
+    list_display = ("title", "area", "domain", "theme", "owner", "priority", "has_budget")
+    list_filter = ("domain", "area__level", "theme", "priority", "has_budget")
+    search_fields = ("title", "area__name", "situation_now", "situation_desired")
+    list_select_related = ("area", "theme", "owner")
+    autocomplete_fields = ("area", "theme", "owner")
+
+
+class BudgetAmountInline(admin.TabularInline):
+    model = BudgetAmount
+    extra = 0
+    fields = ("year", "amount")
+
+    def get_queryset(self, request):
+        # Each row's title names its budget line.
+        return super().get_queryset(request).select_related("budget_line")
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "owner")
+    list_filter = (("owner", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("code", "name")
+    list_select_related = ("owner",)
+    autocomplete_fields = ("owner",)
+    inlines = (BudgetAmountInline,)
+
+
+@admin.register(BudgetAmount)
+class BudgetAmountAdmin(admin.ModelAdmin):
+    list_display = ("budget_line", "year", "amount")
+    list_filter = ("year", "budget_line")
+    search_fields = ("budget_line__code", "budget_line__name")
+    list_select_related = ("budget_line",)
+    autocomplete_fields = ("budget_line",)
