@@ -1,0 +1,44 @@
+"""Writes on the asset base."""
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from assets.models import AssetClass
+from stakeholders.models import BudgetLine
+
+DEFAULT_CLASSES = Path(__file__).parent / "data" / "asset_classes.csv"
+
+
+@transaction.atomic
+def asset_classes_load_defaults(*, path: Path = DEFAULT_CLASSES) -> list[AssetClass]:
+    """Create or update the asset classes from the defaults file (each row cites its source).
+
+    A budget line named in the file is linked when it exists; an unknown one is left empty
+    so a municipality without that line can still load the defaults.
+    """
+    lines = {line.code: line for line in BudgetLine.objects.all()}
+    classes = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            asset_class = AssetClass.objects.filter(code=row["code"]).first() or AssetClass(
+                code=row["code"]
+            )
+            asset_class.name = row["name"]
+            asset_class.discipline = row["discipline"]
+            asset_class.unit = row["unit"]
+            asset_class.geometry_kind = row["geometry_kind"]
+            asset_class.lifespan = int(row["lifespan"])
+            asset_class.window_early = int(row["window_early"])
+            asset_class.window_late = int(row["window_late"])
+            asset_class.unit_cost = Decimal(row["unit_cost"])
+            asset_class.price_year = int(row["price_year"])
+            asset_class.opens_street = row["opens_street"] == "true"
+            asset_class.budget_line = lines.get(row["budget_line"])
+            asset_class.source = row["source"]
+            asset_class.full_clean()
+            asset_class.save()
+            classes.append(asset_class)
+    return classes
