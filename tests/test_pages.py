@@ -1,0 +1,26 @@
+"""Every page needs a login, except the login page itself."""
+
+import pytest
+from django.urls import reverse
+
+from stakeholders.models import User
+
+
+def test_home_sends_an_anonymous_visitor_to_the_login_page(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_login_page_is_public_and_in_dutch(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "Wachtwoord" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_home_shows_the_registers_to_a_logged_in_user(client):
+    client.force_login(User.objects.create_user("piet"))
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "Beheerobjecten" in response.content.decode()
