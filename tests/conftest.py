@@ -2,6 +2,8 @@ import os
 
 import pytest
 
+from tests.constraints import ConstraintRules
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
@@ -12,3 +14,17 @@ def _fast_password_hashing(settings):
 def required(variable: str) -> bool:
     """True when CI demands a system component, so a missing one fails instead of skipping."""
     return os.environ.get(variable, "") not in ("", "0", "false")
+
+
+def pytest_generate_tests(metafunc):
+    """Parametrise the ConstraintRules tests with the tables of the class that runs them."""
+    cls = metafunc.cls
+    if cls is None or not issubclass(cls, ConstraintRules):
+        return
+    names = set(metafunc.fixturenames)
+    if "bad" in names:
+        metafunc.parametrize(("make", "bad", "constraint", "key", "message"), cls.checks)
+    elif "fields" in names:
+        metafunc.parametrize(("make", "fields", "key", "message"), cls.uniques)
+    elif "make" in names:
+        metafunc.parametrize("make", cls.good_rows)

@@ -64,3 +64,40 @@ def assert_duplicate_refused_by_full_clean(
     for field in fields:
         setattr(second, field, getattr(first, field))
     assert_full_clean_refuses(second, key, message)
+
+
+class ConstraintRules:
+    """The standard rule tests, run over a test class's own tables.
+
+    A subclass sets `checks` (factory, bad values, constraint, full_clean key, message),
+    `uniques` (factory, fields, full_clean key, message) and `good_rows` (factories);
+    ``pytest_generate_tests`` in ``tests/conftest.py`` parametrises the methods with them.
+    """
+
+    checks: list = []
+    uniques: list = []
+    good_rows: list = []
+
+    def test_a_new_row_breaking_a_check_constraint_is_refused_by_the_database(
+        self, make, bad, constraint, key, message
+    ):
+        assert_insert_refused(make, bad, constraint)
+
+    def test_an_update_breaking_a_check_constraint_is_refused_by_the_database(
+        self, make, bad, constraint, key, message
+    ):
+        assert_update_refused(make, bad, constraint)
+
+    def test_a_row_breaking_a_check_constraint_is_refused_by_full_clean(
+        self, make, bad, constraint, key, message
+    ):
+        assert_bad_values_refused_by_full_clean(make, bad, key, message)
+
+    def test_a_duplicate_is_refused_by_the_database(self, make, fields, key, message):
+        assert_duplicate_insert_refused(make, fields)
+
+    def test_a_duplicate_is_refused_by_full_clean(self, make, fields, key, message):
+        assert_duplicate_refused_by_full_clean(make, fields, key, message)
+
+    def test_a_good_row_from_the_factory_passes_full_clean(self, make):
+        make().full_clean()

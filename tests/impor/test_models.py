@@ -14,12 +14,10 @@ from django.db import IntegrityError, transaction
 
 from impor.models import Area
 from tests.constraints import (
+    ConstraintRules,
     assert_bad_values_refused_by_full_clean,
-    assert_duplicate_insert_refused,
-    assert_duplicate_refused_by_full_clean,
     assert_full_clean_refuses,
     assert_insert_refused,
-    assert_update_refused,
 )
 from tests.factories import AreaFactory, AssetFactory, ProjectFactory, WorkFactory
 
@@ -97,6 +95,13 @@ UNIQUES = [
     ),
 ]
 
+GOOD_ROWS = [
+    pytest.param(AreaFactory, id="gemeente"),
+    pytest.param(KernFactory, id="kern"),
+    pytest.param(partial(AreaFactory, wijk=True), id="wijk"),
+    pytest.param(partial(AreaFactory, buurt=True), id="buurt"),
+]
+
 # (bad WKT, part of the message the user sees)
 BAD_GEOMETRIES = [
     pytest.param("LINESTRING (214500 500800", "geen geldige WKT-geometrie", id="unreadable WKT"),
@@ -121,35 +126,10 @@ GEOMETRY_FACTORIES = [
 ]
 
 
-@pytest.mark.parametrize(("make", "bad", "constraint", "key", "message"), CHECKS)
-def test_a_new_row_breaking_a_check_constraint_is_refused_by_the_database(
-    make, bad, constraint, key, message
-):
-    assert_insert_refused(make, bad, constraint)
-
-
-@pytest.mark.parametrize(("make", "bad", "constraint", "key", "message"), CHECKS)
-def test_an_update_breaking_a_check_constraint_is_refused_by_the_database(
-    make, bad, constraint, key, message
-):
-    assert_update_refused(make, bad, constraint)
-
-
-@pytest.mark.parametrize(("make", "bad", "constraint", "key", "message"), CHECKS)
-def test_a_row_breaking_a_check_constraint_is_refused_by_full_clean(
-    make, bad, constraint, key, message
-):
-    assert_bad_values_refused_by_full_clean(make, bad, key, message)
-
-
-@pytest.mark.parametrize(("make", "fields", "key", "message"), UNIQUES)
-def test_a_duplicate_is_refused_by_the_database(make, fields, key, message):
-    assert_duplicate_insert_refused(make, fields)
-
-
-@pytest.mark.parametrize(("make", "fields", "key", "message"), UNIQUES)
-def test_a_duplicate_is_refused_by_full_clean(make, fields, key, message):
-    assert_duplicate_refused_by_full_clean(make, fields, key, message)
+class TestConstraints(ConstraintRules):
+    checks = CHECKS
+    uniques = UNIQUES
+    good_rows = GOOD_ROWS
 
 
 def test_areas_without_a_cbs_code_do_not_clash():
@@ -163,12 +143,6 @@ def test_an_unknown_area_level_is_refused_by_the_database():
 
 def test_an_unknown_area_level_is_refused_by_full_clean():
     assert_bad_values_refused_by_full_clean(KernFactory, {"level": "stad"}, "level")
-
-
-@pytest.mark.parametrize("level", ["gemeente", "kern", "wijk", "buurt"])
-def test_a_good_area_at_every_level_passes_full_clean(level):
-    """Each level lies in the level just above it; the factory traits build that chain."""
-    AreaFactory(**({} if level == "gemeente" else {level: True})).full_clean()
 
 
 def test_a_buurt_directly_in_a_kern_is_refused():

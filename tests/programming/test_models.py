@@ -8,12 +8,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from programming.choices import CouplingDecisionStatus, ProgrammeStatus
 from tests.constraints import (
-    assert_bad_values_refused_by_full_clean,
-    assert_duplicate_insert_refused,
-    assert_duplicate_refused_by_full_clean,
+    ConstraintRules,
     assert_full_clean_refuses,
-    assert_insert_refused,
-    assert_update_refused,
 )
 from tests.factories import (
     AssessmentFrameworkFactory,
@@ -311,40 +307,10 @@ GOOD_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("make", "bad", "constraint", "key", "message"), CHECKS)
-def test_a_new_row_breaking_a_check_constraint_is_refused_by_the_database(
-    make, bad, constraint, key, message
-):
-    assert_insert_refused(make, bad, constraint)
-
-
-@pytest.mark.parametrize(("make", "bad", "constraint", "key", "message"), CHECKS)
-def test_an_update_breaking_a_check_constraint_is_refused_by_the_database(
-    make, bad, constraint, key, message
-):
-    assert_update_refused(make, bad, constraint)
-
-
-@pytest.mark.parametrize(("make", "bad", "constraint", "key", "message"), CHECKS)
-def test_a_row_breaking_a_check_constraint_is_refused_by_full_clean(
-    make, bad, constraint, key, message
-):
-    assert_bad_values_refused_by_full_clean(make, bad, key, message)
-
-
-@pytest.mark.parametrize(("make", "fields", "key", "message"), UNIQUES)
-def test_a_duplicate_is_refused_by_the_database(make, fields, key, message):
-    assert_duplicate_insert_refused(make, fields)
-
-
-@pytest.mark.parametrize(("make", "fields", "key", "message"), UNIQUES)
-def test_a_duplicate_is_refused_by_full_clean(make, fields, key, message):
-    assert_duplicate_refused_by_full_clean(make, fields, key, message)
-
-
-@pytest.mark.parametrize("make", GOOD_ROWS)
-def test_a_good_row_from_the_factory_passes_full_clean(make):
-    make().full_clean()
+class TestConstraints(ConstraintRules):
+    checks = CHECKS
+    uniques = UNIQUES
+    good_rows = GOOD_ROWS
 
 
 @pytest.mark.parametrize("horizon", [4, 10])

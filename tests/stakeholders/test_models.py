@@ -8,11 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 
 from stakeholders.choices import ActorKind
 from tests.constraints import (
-    assert_bad_values_refused_by_full_clean,
-    assert_duplicate_insert_refused,
-    assert_duplicate_refused_by_full_clean,
-    assert_insert_refused,
-    assert_update_refused,
+    ConstraintRules,
 )
 from tests.factories import (
     ActorFactory,
@@ -183,40 +179,10 @@ GOOD_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("make", "bad", "constraint", "key", "message"), CHECKS)
-def test_a_new_row_breaking_a_check_constraint_is_refused_by_the_database(
-    make, bad, constraint, key, message
-):
-    assert_insert_refused(make, bad, constraint)
-
-
-@pytest.mark.parametrize(("make", "bad", "constraint", "key", "message"), CHECKS)
-def test_an_update_breaking_a_check_constraint_is_refused_by_the_database(
-    make, bad, constraint, key, message
-):
-    assert_update_refused(make, bad, constraint)
-
-
-@pytest.mark.parametrize(("make", "bad", "constraint", "key", "message"), CHECKS)
-def test_a_row_breaking_a_check_constraint_is_refused_by_full_clean(
-    make, bad, constraint, key, message
-):
-    assert_bad_values_refused_by_full_clean(make, bad, key, message)
-
-
-@pytest.mark.parametrize(("make", "fields", "key", "message"), UNIQUES)
-def test_a_duplicate_is_refused_by_the_database(make, fields, key, message):
-    assert_duplicate_insert_refused(make, fields)
-
-
-@pytest.mark.parametrize(("make", "fields", "key", "message"), UNIQUES)
-def test_a_duplicate_is_refused_by_full_clean(make, fields, key, message):
-    assert_duplicate_refused_by_full_clean(make, fields, key, message)
-
-
-@pytest.mark.parametrize("make", GOOD_ROWS)
-def test_a_good_row_from_the_factory_passes_full_clean(make):
-    make().full_clean()
+class TestConstraints(ConstraintRules):
+    checks = CHECKS
+    uniques = UNIQUES
+    good_rows = GOOD_ROWS
 
 
 @pytest.mark.parametrize("kind", [ActorKind.AFDELING, ActorKind.OVERIG])
