@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -20,6 +21,12 @@ def default_condition_rule() -> dict[str, int]:
 
 
 def validate_condition_rule(value) -> None:
+    """Refuse a condition rule that cannot be read or that rewards a poorer condition.
+
+    The rule maps NEN 2767 scores "1"–"6" to a maximum remaining life in whole years (no
+    entry or None: no maximum). It must be monotone, so that a poorer condition never gives
+    a later preferred year (`assets.lifecycle`).
+    """
     if not isinstance(value, dict):
         raise ValidationError(_("De conditieregel is een tabel van score naar jaren."))
     for key, years in value.items():
@@ -32,6 +39,39 @@ def validate_condition_rule(value) -> None:
                 _("Restlevensduur bij score %(key)s moet een geheel aantal jaren ≥ 0 zijn."),
                 params={"key": key},
             )
+    # A poorer score may never allow more remaining life than a better one: otherwise a
+    # worse inspection could postpone a replacement. No entry means no maximum, which is
+    # more than any number of years.
+    strictest, strictest_score = None, None
+    for score in ("1", "2", "3", "4", "5", "6"):
+        years = value.get(score)
+        if years is None and strictest is not None:
+            raise ValidationError(
+                _(
+                    "Score %(poorer)s heeft geen maximale restlevensduur, de betere score "
+                    "%(better)s wel (%(years)s jaar): geef score %(poorer)s hoogstens "
+                    "%(years)s jaar."
+                ),
+                code="not_monotone",
+                params={"poorer": score, "better": strictest_score, "years": strictest},
+            )
+        if years is not None and strictest is not None and years > strictest:
+            raise ValidationError(
+                _(
+                    "Score %(poorer)s geeft meer restlevensduur (%(more)s jaar) dan de betere "
+                    "score %(better)s (%(years)s jaar): een slechtere conditie mag nooit later "
+                    "vervangen betekenen."
+                ),
+                code="not_monotone",
+                params={
+                    "poorer": score,
+                    "more": years,
+                    "better": strictest_score,
+                    "years": strictest,
+                },
+            )
+        if years is not None:
+            strictest, strictest_score = years, score
 
 
 class AssetClass(models.Model):
@@ -335,3 +375,75 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_id} ({self.get_category_display()})"
+
+
+class ImportKind(models.TextChoices):
+    ASSETS = "assets", _("beheerobjecten")
+    INSPECTIONS = "inspections", _("inspecties")
+    REPORTS = "reports", _("meldingen")
+
+
+class ImportStatus(models.TextChoices):
+    DRY_RUN = "proef", _("proefimport")
+    COMMITTED = "verwerkt", _("verwerkt")
+    REFUSED = "geweigerd", _("geweigerd")
+
+
+class ImportMapping(models.Model):
+    """The column mapping a source was last imported with, proposed again next time."""
+
+    source = models.CharField(_("bron"), max_length=60)
+    kind = models.CharField(_("soort"), max_length=20, choices=ImportKind.choices)
+    mapping = models.JSONField(_("kolomtoewijzing"), default=dict)
+    crs = models.CharField(_("coördinatenstelsel"), max_length=20, blank=True)
+    updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("importtoewijzing")
+        verbose_name_plural = _("importtoewijzingen")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind"], name="import_mapping_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.get_kind_display()})"
+
+
+class ImportRun(models.Model):
+    """The record of one import: who, when, which file, with what mapping, and the outcome."""
+
+    kind = models.CharField(_("soort"), max_length=20, choices=ImportKind.choices)
+    source = models.CharField(_("bron"), max_length=60)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices)
+    file_name = models.CharField(_("bestandsnaam"), max_length=255)
+    file_sha256 = models.CharField(_("SHA-256 van het bestand"), max_length=64)
+    mapping = models.JSONField(_("kolomtoewijzing"), default=dict)
+    crs = models.CharField(_("coördinatenstelsel"), max_length=20, blank=True)
+    rows = models.PositiveIntegerField(_("rijen"), default=0)
+    created = models.PositiveIntegerField(_("nieuw"), default=0)
+    updated = models.PositiveIntegerField(_("bijgewerkt"), default=0)
+    skipped = models.PositiveIntegerField(_("overgeslagen"), default=0)
+    error_count = models.PositiveIntegerField(_("fouten"), default=0)
+    warning_count = models.PositiveIntegerField(_("waarschuwingen"), default=0)
+    messages = models.JSONField(
+        _("meldingen"), default=list, blank=True, help_text=_("De eerste fouten en waarschuwingen.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("gestart"), auto_now_add=True)
+    seconds = models.FloatField(_("duur (s)"), default=0)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["source", "kind", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

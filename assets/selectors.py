@@ -1,0 +1,98 @@
+"""Reads on the asset base, as DataFrames for the lifecycle rule in `assets.lifecycle`."""
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from assets import lifecycle
+from assets.models import Asset, AssetClass
+
+PRICE_INDEX_FILE = Path(__file__).parent / "data" / "price_index.csv"
+
+#: Decimals become floats (euros and metres need no exact arithmetic in a plan), nullable
+#: integers stay integers.
+ASSET_DTYPES = {
+    lifecycle.ID: "int64",
+    lifecycle.ASSET_CLASS_ID: "int64",
+    lifecycle.CONSTRUCTION_YEAR: "int64",
+    lifecycle.LIFESPAN_OVERRIDE: "Int64",
+    lifecycle.CONDITION: "Int64",
+    lifecycle.QUANTITY: "float64",
+    lifecycle.UNIT_COST_OVERRIDE: "float64",
+}
+
+
+@cache
+def _read_price_index(path: Path) -> pd.Series:
+    table = pd.read_csv(path, usecols=["year", "index"], dtype={"year": "int64"})
+    return table.set_index("year")["index"].astype("float64").sort_index()
+
+
+def price_index() -> pd.Series:
+    """The construction price index (GWW, 2015 = 100) by year, read from the data file once.
+
+    Each row of the file names its source. Years outside the table take the nearest year's
+    index (see `assets.lifecycle.price_index_at`). A copy, so callers cannot change the cache.
+    """
+    return _read_price_index(PRICE_INDEX_FILE).copy()
+
+
+def _default_years(reference_year: int | None, price_year: int | None) -> tuple[int, int]:
+    reference_year = timezone.localdate().year if reference_year is None else reference_year
+    return reference_year, reference_year if price_year is None else price_year
+
+
+def asset_lifecycle_frame(
+    *,
+    queryset: QuerySet[Asset] | None = None,
+    reference_year: int | None = None,
+    price_year: int | None = None,
+) -> pd.DataFrame:
+    """Every asset of `queryset` (default: all) with its lifecycle, indexed by asset id.
+
+    The columns are `lifecycle.ASSET_COLUMNS` (without the id) followed by
+    `lifecycle.OUTPUT_COLUMNS`; rows are in id order. Two queries, however many assets: one
+    for the assets, one for the classes. The reference year defaults to this year, the price
+    year to the reference year.
+    """
+    reference_year, price_year = _default_years(reference_year, price_year)
+    queryset = Asset.objects.all() if queryset is None else queryset
+    # order_by("pk") replaces the model's ordering, which would join the class table.
+    assets = pd.DataFrame.from_records(
+        list(queryset.order_by("pk").values_list(*lifecycle.ASSET_COLUMNS)),
+        columns=list(lifecycle.ASSET_COLUMNS),
+    ).astype(ASSET_DTYPES)
+    assets[lifecycle.CONDITION_DATE] = pd.to_datetime(assets[lifecycle.CONDITION_DATE])
+    classes = pd.DataFrame.from_records(
+        list(AssetClass.objects.order_by("pk").values_list(*lifecycle.CLASS_COLUMNS)),
+        columns=list(lifecycle.CLASS_COLUMNS),
+    )
+    result = lifecycle.compute_lifecycle(
+        assets,
+        classes,
+        reference_year=reference_year,
+        price_year=price_year,
+        price_index=price_index(),
+    )
+    return pd.concat([assets, result], axis=1).set_index(lifecycle.ID)
+
+
+def asset_lifecycle_explained(
+    asset: Asset, *, reference_year: int | None = None, price_year: int | None = None
+) -> list[lifecycle.Step]:
+    """The steps that give `asset` its years and value, for the asset page and the API.
+
+    Same defaults and same numbers as `asset_lifecycle_frame`.
+    """
+    reference_year, price_year = _default_years(reference_year, price_year)
+    asset_class = asset.asset_class
+    return lifecycle.explain(
+        {column: getattr(asset, column) for column in lifecycle.ASSET_COLUMNS},
+        {column: getattr(asset_class, column) for column in lifecycle.CLASS_COLUMNS},
+        reference_year=reference_year,
+        price_year=price_year,
+        price_index=price_index(),
+    )
