@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from assets.models import Asset, AssetClass, Inspection, Report
+from assets.models import Asset, AssetClass, ImportMapping, ImportRun, Inspection, Report
 
 
 @admin.register(AssetClass)
@@ -102,3 +102,37 @@ class ReportAdmin(admin.ModelAdmin):
     date_hierarchy = "reported_on"
     raw_id_fields = ("asset",)
     autocomplete_fields = ("area",)
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(admin.ModelAdmin):
+    list_display = ("source", "kind", "crs", "updated_at")
+    list_filter = ("kind",)
+    search_fields = ("source",)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """The import log: read-only, it is the municipality's record of what came in."""
+
+    list_display = (
+        "file_name",
+        "kind",
+        "source",
+        "status",
+        "rows",
+        "created",
+        "updated",
+        "error_count",
+        "user",
+        "started_at",
+    )
+    list_filter = ("kind", "status", "source")
+    search_fields = ("file_name", "source", "=file_sha256")
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

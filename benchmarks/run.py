@@ -89,16 +89,114 @@ def bench_seed(size: str, database_url: str) -> str:
     )
 
 
+def bench_lifecycle(database_url: str) -> str:
+    """Lifecycle of the whole asset base: load from the database and compute."""
+    result = run(["asset_lifecycle"], database_url)
+    match = re.search(r"(\d+) objecten berekend in ([\d.]+) s", result.stdout)
+    assets, seconds = int(match.group(1)), float(match.group(2))
+    return (
+        f"{assets:>9,} assets  lifecycle {seconds:5.1f} s (load + compute)  "
+        f"peak {result.peak_mib:6.0f} MiB"
+    )
+
+
+def import_files(rows: int, folder: Path) -> dict[str, Path]:
+    """CSV, XLSX and GeoPackage files of `rows` assets (trees, lamp posts, manholes) in Dalfsen."""
+    import numpy as np
+    import pyogrio
+    import shapely
+    from openpyxl import Workbook
+
+    rng = np.random.default_rng(1)
+    x = rng.uniform(213_200, 214_900, rows).round(3)
+    y = rng.uniform(501_700, 503_300, rows).round(3)
+    classes = rng.choice(["boom", "lichtmast", "rioolput", "bank"], rows)
+    years = rng.integers(1950, 2024, rows)
+    conditions = rng.integers(1, 7, rows)
+    ids = [f"BENCH-{i:07d}" for i in range(rows)]
+    header = ["id", "objecttype", "aanlegjaar", "conditie", "straatnaam", "x", "y"]
+    records = list(
+        zip(
+            ids,
+            classes,
+            years.tolist(),
+            conditions.tolist(),
+            ["Bankstraat"] * rows,
+            x.tolist(),
+            y.tolist(),
+            strict=True,
+        )
+    )
+    files = {
+        "csv": folder / "areaal.csv",
+        "xlsx": folder / "areaal.xlsx",
+        "gpkg": folder / "areaal.gpkg",
+    }
+    with files["csv"].open("w", encoding="utf-8") as handle:
+        handle.write(";".join(header) + "\n")
+        for record in records:
+            handle.write(
+                ";".join(
+                    str(v).replace(".", ",") if isinstance(v, float) else str(v) for v in record
+                )
+                + "\n"
+            )
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Areaal")
+    sheet.append(header)
+    for record in records:
+        sheet.append(record)
+    book.save(files["xlsx"])
+    pyogrio.raw.write(
+        files["gpkg"],
+        geometry=shapely.to_wkb(shapely.points(x, y)),
+        field_data=[np.array(ids), classes, years, conditions],
+        fields=["id", "objecttype", "aanlegjaar", "conditie"],
+        geometry_type="Point",
+        crs="EPSG:28992",
+        driver="GPKG",
+    )
+    return files
+
+
+def bench_import(path: Path, database_url: str) -> str:
+    result = run(
+        ["import_assets", str(path), "--source", f"bench-{path.suffix[1:]}", "--commit", "-v0"],
+        database_url,
+    )
+    seconds = float(re.search(r"in ([\d.]+) s", result.stdout).group(1))
+    rows = int(re.search(r"(\d+) rijen", result.stdout).group(1))
+    return (
+        f"{rows:>9,} rows  {seconds:7.1f} s  {rows / seconds:>9,.0f} rows/s  "
+        f"peak {result.peak_mib:6.0f} MiB"
+    )
+
+
+def databases() -> list[tuple[str, str]]:
+    found = [("SQLite", sqlite_database())]
+    postgres = postgres_database()
+    if postgres:
+        found.append(("PostgreSQL", postgres))
+    return found
+
+
 def main() -> None:
     sizes = os.environ.get("BENCH_SIZES", "demo,1000000").split(",")
+    import_rows = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
     print("IMPOR benchmarks")
     print(f"  machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     for size in sizes:
         print(f"\nseed_demo {'(demo municipality)' if size == 'demo' else f'--large {size}'}")
-        print(f"  SQLite      {bench_seed(size, sqlite_database())}")
-        postgres = postgres_database()
-        if postgres:
-            print(f"  PostgreSQL  {bench_seed(size, postgres)}")
+        for name, url in databases():
+            print(f"  {name:<11} {bench_seed(size, url)}")
+            print(f"  {name:<11} {bench_lifecycle(url)}")
+    if import_rows:
+        print(f"\nimport_assets --commit, {import_rows:,} rows into the demo municipality")
+        files = import_files(import_rows, Path(tempfile.mkdtemp(prefix="impor-bench-files-")))
+        for name, url in databases():
+            bench_seed("demo", url)
+            for kind, path in files.items():
+                print(f"  {name:<11} {kind:<5} {bench_import(path, url)}")
 
 
 if __name__ == "__main__":

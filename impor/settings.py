@@ -159,6 +159,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # The municipality this installation serves; geometry outside its extent is refused.
 IMPOR_MUNICIPALITY_NAME = env.str("IMPOR_MUNICIPALITY_NAME", default="Dalfsen")
 
+# Largest file an import accepts; zipped files may unpack to at most five times this.
+IMPOR_IMPORT_MAX_MB = env_int("IMPOR_IMPORT_MAX_MB", 200)
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

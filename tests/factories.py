@@ -14,7 +14,16 @@ import factory
 from factory.django import DjangoModelFactory, Password
 
 from assets.choices import Condition, Discipline, GeometryKind, ReportCategory, Unit
-from assets.models import Asset, AssetClass, Inspection, Report
+from assets.models import (
+    Asset,
+    AssetClass,
+    ImportKind,
+    ImportMapping,
+    ImportRun,
+    ImportStatus,
+    Inspection,
+    Report,
+)
 from impor.choices import AreaLevel
 from impor.models import Area
 from programming.choices import (
@@ -529,3 +538,27 @@ class KpiValueFactory(DjangoModelFactory):
     code = "investering"
     year = 2029
     value = 24000.0
+
+
+class ImportMappingFactory(DjangoModelFactory):
+    class Meta:
+        model = ImportMapping
+
+    source = factory.Sequence(lambda n: f"bron-{n}")
+    kind = ImportKind.ASSETS
+    mapping = factory.LazyFunction(lambda: {"external_id": "id", "construction_year": "aanlegjaar"})
+    crs = "EPSG:28992"
+
+
+class ImportRunFactory(DjangoModelFactory):
+    class Meta:
+        model = ImportRun
+
+    kind = ImportKind.ASSETS
+    source = "gbi"
+    status = ImportStatus.COMMITTED
+    file_name = factory.Sequence(lambda n: f"areaal-{n}.csv")
+    file_sha256 = "0" * 64
+    rows = 3
+    created = 3
+    user = factory.SubFactory(UserFactory)

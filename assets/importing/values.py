@@ -1,0 +1,52 @@
+"""Vectorised parsing of the values in import files, as Dutch exports write them.
+
+Each parser takes a pandas Series of raw values (text from CSV, typed values from Excel
+or GIS files) and returns the parsed values plus a boolean mask of the cells that held
+something that could not be read, so the caller can name those rows. Numbers are read by
+the readers' `parse_decimal` (Dutch and English notation), re-exported as `parse_number`.
+"""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from assets.importing.readers import parse_decimal as parse_number
+
+
+def blank(series: pd.Series) -> pd.Series:
+    """True where a cell is empty (None, NaN or only spaces)."""
+    return series.isna() | series.astype(str).str.strip().eq("")
+
+
+def parse_whole(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers (years, scores); 1925.0 counts as whole, 1925.5 does not."""
+    values, bad = parse_number(series)
+    fractional = values.notna() & (values != np.floor(values))
+    return values.where(~fractional), bad | fractional
+
+
+def parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates as ISO (2024-03-31), Dutch (31-03-2024 or 31/03/2024) or Excel date cells."""
+    empty = blank(series)
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.dt.date.where(~empty), pd.Series(False, index=series.index)
+    as_text = series.map(lambda v: v.isoformat()[:10] if isinstance(v, dt.date) else v)
+    text = as_text.astype(str).str.strip().str.replace("/", "-", regex=False)
+    iso = pd.to_datetime(text.where(~empty), format="ISO8601", errors="coerce")
+    dutch = pd.to_datetime(text.where(~empty & iso.isna()), format="%d-%m-%Y", errors="coerce")
+    parsed = iso.fillna(dutch)
+    return parsed.dt.date.where(parsed.notna()), parsed.isna() & ~empty
+
+
+def parse_text(series: pd.Series) -> pd.Series:
+    """Text, stripped; empty cells become ''. Numbers like 1234.0 lose their '.0'."""
+
+    def text(value) -> str:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value).strip()
+
+    return series.map(text)
