@@ -113,11 +113,15 @@ def import_files(rows: int, folder: Path) -> dict[str, Path]:
     classes = rng.choice(["boom", "lichtmast", "rioolput", "bank"], rows)
     years = rng.integers(1950, 2024, rows)
     conditions = rng.integers(1, 7, rows)
-    ids = [f"BENCH-{i:07d}" for i in range(rows)]
+
+    def ids(kind: str) -> list[str]:
+        # Ids are unique across sources, so each format gets its own.
+        return [f"{kind.upper()}-{i:07d}" for i in range(rows)]
+
     header = ["id", "objecttype", "aanlegjaar", "conditie", "straatnaam", "x", "y"]
     records = list(
         zip(
-            ids,
+            ids("csv"),
             classes,
             years.tolist(),
             conditions.tolist(),
@@ -144,13 +148,13 @@ def import_files(rows: int, folder: Path) -> dict[str, Path]:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Areaal")
     sheet.append(header)
-    for record in records:
-        sheet.append(record)
+    for xlsx_id, record in zip(ids("xlsx"), records, strict=True):
+        sheet.append((xlsx_id, *record[1:]))
     book.save(files["xlsx"])
     pyogrio.raw.write(
         files["gpkg"],
         geometry=shapely.to_wkb(shapely.points(x, y)),
-        field_data=[np.array(ids), classes, years, conditions],
+        field_data=[np.array(ids("gpkg")), classes, years, conditions],
         fields=["id", "objecttype", "aanlegjaar", "conditie"],
         geometry_type="Point",
         crs="EPSG:28992",
@@ -181,7 +185,7 @@ def databases() -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    sizes = os.environ.get("BENCH_SIZES", "demo,1000000").split(",")
+    sizes = [s for s in os.environ.get("BENCH_SIZES", "demo,1000000").split(",") if s]
     import_rows = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
     print("IMPOR benchmarks")
     print(f"  machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")

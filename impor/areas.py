@@ -33,12 +33,12 @@ class AreaIndex:
         geom_idx, poly_idx = self.tree.query(geoms, predicate="intersects")
         if len(geom_idx) == 0:
             return result
-        overlap = shapely.intersection(geoms[geom_idx], self.polygons[poly_idx])
         dimension = shapely.get_dimensions(geoms[geom_idx])
-        size = np.where(
-            dimension == 2,
-            shapely.area(overlap),
-            np.where(dimension == 1, shapely.length(overlap), 1.0),
+        size = np.ones(len(geom_idx))
+        extended = dimension > 0  # a point needs no overlap measure
+        overlap = shapely.intersection(geoms[geom_idx[extended]], self.polygons[poly_idx[extended]])
+        size[extended] = np.where(
+            dimension[extended] == 2, shapely.area(overlap), shapely.length(overlap)
         )
         # Largest overlap first, then keep the first row per geometry.
         order = np.lexsort((-size, geom_idx))

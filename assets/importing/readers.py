@@ -169,7 +169,27 @@ def parse_decimal(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return series.astype(float), pd.Series(False, index=series.index, name=series.name)
-    values = series.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object))
+    if len(uniques) < len(series) // 2:
+        # Years, scores, classes: parse each distinct text once.
+        numbers, bad = _parse_decimal_values(np.asarray(uniques, dtype=object))
+        missing = codes < 0
+        taken = np.where(missing, 0, codes)
+        return (
+            pd.Series(
+                np.where(missing, np.nan, numbers[taken]), index=series.index, name=series.name
+            ),
+            pd.Series(~missing & bad[taken], index=series.index, name=series.name),
+        )
+    numbers, bad = _parse_decimal_values(series.to_numpy(dtype=object))
+    return (
+        pd.Series(numbers, index=series.index, name=series.name, dtype=float),
+        pd.Series(bad, index=series.index, name=series.name, dtype=bool),
+    )
+
+
+def _parse_decimal_values(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """parse_decimal on plain values; returns float and bool arrays."""
     matches = [_NUMBER.fullmatch(value) if type(value) is str else None for value in values]
     kinds = [match.lastgroup if match else None for match in matches]
     dutch_column = "comma" in kinds or any(
@@ -195,10 +215,7 @@ def parse_decimal(series: pd.Series) -> tuple[pd.Series, pd.Series]:
             bad[i] = value.strip() != ""
         else:
             bad[i] = not (value is None or value is pd.NA or value is pd.NaT)
-    return (
-        pd.Series(numbers, index=series.index, name=series.name, dtype=float),
-        pd.Series(bad, index=series.index, name=series.name, dtype=bool),
-    )
+    return np.asarray(numbers, dtype=float), np.asarray(bad, dtype=bool)
 
 
 # --- CSV ------------------------------------------------------------------------------

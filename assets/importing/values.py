@@ -49,4 +49,7 @@ def parse_text(series: pd.Series) -> pd.Series:
             return str(int(value))
         return str(value).strip()
 
+    uniques = series.unique()
+    if len(uniques) < len(series) // 2:
+        return series.map({value: text(value) for value in uniques})
     return series.map(text)
