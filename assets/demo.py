@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from assets.choices import ReportCategory, ReportStatus
+from assets.importing.service import REPORT_FIELDS
 from assets.models import Asset, AssetClass, Inspection, Report
 from impor.bulk import insert_rows
 from impor.demo import WAVES
@@ -511,20 +512,5 @@ def generate_inspections_and_reports(rng: np.random.Generator) -> tuple[int, int
             )
         )
     )
-    reports = insert_rows(
-        Report,
-        (
-            "source",
-            "external_id",
-            "asset",
-            "area",
-            "street",
-            "reported_on",
-            "category",
-            "status",
-            "description",
-            "closed_on",
-        ),
-        rows,
-    )
+    reports = insert_rows(Report, REPORT_FIELDS, rows)
     return inspections, reports

@@ -117,12 +117,13 @@ class Rows:
         label = mapping_rules.label_of(self.kind, target)
         return f"kolom '{column}' ({label})" if column else label
 
-    def flag(self, mask, target: str, message: str) -> None:
+    def flag(self, mask, target: str, message: str | Callable[[int], str]) -> None:
+        """Mark the rows in `mask` bad; `message` may depend on the row's position."""
         mask = np.asarray(mask, dtype=bool)
+        label = self.label(target)
         for index in np.flatnonzero(mask):
-            self.errors.append(
-                RowError(self.table.first_row + int(index), self.label(target), message)
-            )
+            text = message(int(index)) if callable(message) else message
+            self.errors.append(RowError(self.table.first_row + int(index), label, text))
         self.bad |= mask
 
     def column(self, target: str) -> pd.Series | None:
@@ -398,16 +399,14 @@ def _prepare_assets(rows: Rows, report: ImportReport, declared_crs: str | None) 
             strict=True,
         )
     )
-    for index in np.flatnonzero(duplicate.to_numpy()):
-        rows.errors.append(
-            RowError(
-                rows.table.first_row + int(index),
-                rows.label("external_id"),
-                f"id '{ids.iloc[index]}' komt vaker voor in het bestand (eerst op rij "
-                f"{first_row[ids.iloc[index]]})",
-            )
-        )
-    rows.bad |= duplicate.to_numpy()
+    rows.flag(
+        duplicate,
+        "external_id",
+        lambda i: (
+            f"id '{ids.iloc[i]}' komt vaker voor in het bestand "
+            f"(eerst op rij {first_row[ids.iloc[i]]})"
+        ),
+    )
     out["external_id"] = ids
 
     classes = {c.code: c for c in AssetClass.objects.all()}
@@ -515,17 +514,11 @@ def _prepare_assets(rows: Rows, report: ImportReport, declared_crs: str | None) 
     out["extra"] = _extra(frame[extra_columns]) if extra_columns else "{}"
 
     existing = _ids_in_other_sources(ids, report.source)
-    conflict = ids.isin(list(existing))
-    for index in np.flatnonzero(conflict.to_numpy()):
-        rows.errors.append(
-            RowError(
-                rows.table.first_row + int(index),
-                rows.label("external_id"),
-                f"id '{ids.iloc[index]}' hoort al bij een object uit bron "
-                f"'{existing[ids.iloc[index]]}'",
-            )
-        )
-    rows.bad |= conflict.to_numpy()
+    rows.flag(
+        ids.isin(list(existing)),
+        "external_id",
+        lambda i: f"id '{ids.iloc[i]}' hoort al bij een object uit bron '{existing[ids.iloc[i]]}'",
+    )
     return out
 
 
@@ -839,6 +832,13 @@ def _prepare_reports(rows: Rows, report: ImportReport, declared_crs: str | None)
     return out
 
 
+#: Report columns in the order the bulk writers give them.
+REPORT_FIELDS = (
+    "source", "external_id", "asset", "area", "street", "reported_on", "category", "status",
+    "description", "closed_on",
+)  # fmt: skip
+
+
 def _existing_reports(frame: pd.DataFrame, source: str) -> pd.Series:
     known = dict(Report.objects.filter(source=source).values_list("external_id", "pk"))
     return frame["external_id"].map(known)
@@ -865,22 +865,7 @@ def _write_reports(frame: pd.DataFrame, source: str) -> tuple[int, int]:
         [d.isoformat() if d is not None and d == d else None for d in frame["closed_on"]],
         strict=True,
     )
-    insert_rows(
-        Report,
-        (
-            "source",
-            "external_id",
-            "asset",
-            "area",
-            "street",
-            "reported_on",
-            "category",
-            "status",
-            "description",
-            "closed_on",
-        ),
-        rows,
-    )
+    insert_rows(Report, REPORT_FIELDS, rows)
     updated = int(existing.notna().sum())
     return len(frame) - updated, updated
 
