@@ -1,0 +1,114 @@
+"""The programming engine: from works and budgets to a multi-year programme (DOMAIN §5).
+
+Pure Python (numpy, pandas, shapely, scipy); it imports nothing from Django, so it runs
+on a JSON file as well as on the database's rows (``programming.services``).
+
+    from programming.engine import run, load_instance
+    result = run(load_instance("instance.json"))
+
+The stages, each timed in ``result.stats.seconds``:
+
+1. prepare    — the instance as frames and arrays (frames.py)
+2. couplings  — neighbours in space and time, clusters with a common year (couplings.py)
+3. scoring    — the 0–100 score per work with its breakdown (scoring.py)
+4. schedule   — a start year per work or accepted cluster within budget (schedule.py)
+5. graafrust  — openings in a reconstructed street's closed period (graafrust.py)
+6. kpis       — spend, openings, savings, ambition served, gaps (kpis.py)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+
+from programming.engine import columns as col
+from programming.engine.couplings import find_couplings
+from programming.engine.frames import prepare
+from programming.engine.graafrust import find_graafrust_breaks
+from programming.engine.instance import (
+    Instance,
+    Result,
+    Stats,
+    dump_result,
+    load_instance,
+    load_result,
+)
+from programming.engine.kpis import compute_kpis
+from programming.engine.results import cluster_results, kpi_results, round_gap, work_results
+from programming.engine.schedule import find_unfunded, schedule, scheduled_years
+from programming.engine.scoring import score_works
+from programming.engine.units import build_units
+
+__all__ = ["Instance", "Result", "dump_result", "load_instance", "load_result", "run"]
+
+
+class Stopwatch:
+    """Seconds per stage: ``with clock("couplings"): ...``."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.seconds[stage] = round(time.perf_counter() - started, 4)
+
+
+def run(instance: Instance, method: str | None = None) -> Result:
+    """Compute the programme of an instance; `method` forces "milp" or "heuristic".
+
+    Steps: the six stages of the module docstring, then the result objects.
+    """
+    params = instance.parameters
+    clock = Stopwatch()
+    with clock("prepare"):
+        data = prepare(instance)
+        works = data.works
+        position = {key: i for i, key in enumerate(works[col.KEY])}
+        accepted = [[position[k] for k in members] for members in instance.accepted_clusters]
+        rejected = [[position[k] for k in members] for members in instance.rejected_clusters]
+    with clock("couplings"):
+        couplings = find_couplings(works, data.feasible, params, accepted, rejected)
+    with clock("scoring"):
+        scores = score_works(works, couplings, params)
+    with clock("schedule"):
+        units = build_units(
+            works,
+            scores[col.SCHEDULING_VALUE],
+            data.feasible,
+            data.tensor,
+            couplings,
+            params.first_year,
+        )
+        plan = schedule(units, data.budget, params, method)
+        unfunded = find_unfunded(works, units, plan, data.budget, data.tensor, data.lines, params)
+        years = scheduled_years(units, plan, len(works), params.first_year)
+    with clock("graafrust"):
+        breaks = find_graafrust_breaks(works, couplings.neighbours, years, params.graafrust_years)
+    with clock("kpis"):
+        kpis = compute_kpis(
+            works, data.costs, years, couplings, data.budget, data.lines, params, unfunded
+        )
+    seconds = {**clock.seconds, "total": round(sum(clock.seconds.values()), 4)}
+
+    value = float(scores[col.SCHEDULING_VALUE].to_numpy()[~np.isnan(years)].sum())
+    stats = Stats(
+        solver=plan.solver,
+        status=plan.status,
+        objective=plan.objective,
+        value=value,
+        best_bound=plan.best_bound,
+        gap=plan.gap,
+        seconds=seconds,
+    )
+    return Result(
+        works=work_results(works, scores, years, couplings, breaks, unfunded),
+        clusters=cluster_results(works, scores, years, couplings),
+        unfunded=tuple(round_gap(row) for row in unfunded),
+        kpis=kpi_results(kpis),
+        stats=stats,
+    )

@@ -1,0 +1,131 @@
+"""The heuristic schedule for instances above `max_exact_works`: LP-guided greedy.
+
+Rule:
+
+1. Solve the LP relaxation of the MILP (milp.py with 0 ≤ x ≤ 1 instead of binary) with
+   HiGHS. Its objective is an upper bound on any schedule, reported as the best bound.
+2. Order the units: must-do units first, then by how much of the unit the LP schedules
+   (Σ_y x[u, y], 1 = fully), then by value density — value divided by the unit's weight,
+   where weight = Σ over lines of (its cost on the line / the line's total budget over
+   the horizon), so a euro on a scarce line weighs more than a euro on a rich one.
+3. Place each unit in the first of its feasible years that still fits every line's
+   budget (with carry-over, every line's cumulative budget), trying years in order of
+   the LP's weight for them, then nearest the target year. A unit that fits nowhere
+   stays unscheduled.
+
+If the LP fails (time limit), step 2 orders by density alone and step 3 tries years
+nearest the target first: the plain greedy rule, which gives no bound.
+
+On a synthetic municipality of 5,000 works the LP takes about 0.3 s and the result lies
+within 1% of the LP bound — better than what the MILP reaches in 30 s at that size
+(docs/engine.md). On the instances both can solve, the MILP is never worse (tested).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from programming.engine.milp import build_model
+from programming.engine.units import Plan, Unit, objective_of, spend_of, within_budget
+
+FEASIBLE = "feasible"
+MUST_DO_INFEASIBLE = "must_do_infeasible"
+
+
+def solve_heuristically(
+    units: Sequence[Unit], budget: np.ndarray, carry_over: bool, time_limit: float
+) -> Plan:
+    """The LP-guided greedy plan, with the LP bound (see the module docstring)."""
+    if not units:
+        return Plan(np.full(0, -1), "heuristic", FEASIBLE, 0.0, 0.0, 0.0)
+    relaxed = solve_relaxation(units, budget, carry_over, time_limit)
+    if relaxed is None:
+        return solve_greedily(units, budget, carry_over)
+    share, year_weight, bound = relaxed
+    density = value_density(units, budget)
+    order = sorted(
+        range(len(units)),
+        key=lambda u: (not units[u].must_do, -round(share[u], 6), -density[u], u),
+    )
+
+    def by_lp_weight(unit: Unit, weight: dict[int, float]) -> list[int]:
+        return sorted(
+            unit.years, key=lambda y: (-round(weight.get(y, 0.0), 6), abs(y - unit.target), y)
+        )
+
+    years = [by_lp_weight(unit, weight) for unit, weight in zip(units, year_weight, strict=True)]
+    plan = place_in_order(units, budget, carry_over, order, years)
+    gap = (bound - plan.objective) / max(abs(plan.objective), 1e-9)
+    return Plan(plan.start, plan.solver, plan.status, plan.objective, bound, max(gap, 0.0))
+
+
+def solve_greedily(units: Sequence[Unit], budget: np.ndarray, carry_over: bool) -> Plan:
+    """The plain greedy rule: densest first, each in the fitting year nearest its target."""
+    density = value_density(units, budget)
+    order = sorted(range(len(units)), key=lambda u: (not units[u].must_do, -density[u], u))
+    years = [sorted(unit.years, key=lambda y, t=unit.target: (abs(y - t), y)) for unit in units]
+    return place_in_order(units, budget, carry_over, order, years)
+
+
+def place_in_order(
+    units: Sequence[Unit],
+    budget: np.ndarray,
+    carry_over: bool,
+    order: Sequence[int],
+    years: Sequence[Sequence[int]],
+) -> Plan:
+    """Place the units in `order`, each in the first of its `years` that fits."""
+    horizon = budget.shape[1]
+    spend = np.zeros_like(budget)
+    start = np.full(len(units), -1)
+    for u in order:
+        for year in years[u]:
+            candidate = spend + spend_of(units[u].cost, year, horizon)
+            if within_budget(candidate, budget, carry_over):
+                spend, start[u] = candidate, year
+                break
+    missed_must_do = any(unit.must_do and year < 0 for unit, year in zip(units, start, strict=True))
+    status = MUST_DO_INFEASIBLE if missed_must_do else FEASIBLE
+    return Plan(start, "heuristic", status, objective_of(units, start, horizon))
+
+
+def solve_relaxation(
+    units: Sequence[Unit], budget: np.ndarray, carry_over: bool, time_limit: float
+) -> tuple[np.ndarray, list[dict[int, float]], float] | None:
+    """The LP relaxation: per unit the share scheduled and the weight per year, and the
+    LP objective (an upper bound). Must-do rows are dropped if they make it infeasible."""
+    model = build_model(units, budget, carry_over)
+    must_do = np.array([unit.must_do for unit in units], dtype=float)
+    for lower_assignment in (must_do, np.zeros_like(must_do)):
+        lower = np.concatenate([lower_assignment, np.full(len(model.upper) - len(units), -np.inf)])
+        result = milp(
+            -model.reward,
+            integrality=np.zeros(len(model.reward)),
+            bounds=Bounds(0, 1),
+            constraints=LinearConstraint(model.matrix, lower, model.upper),
+            options={"time_limit": time_limit, "disp": False},
+        )
+        if result.status == 0:
+            break
+    else:
+        return None
+    share = np.zeros(len(units))
+    np.add.at(share, model.var_unit, result.x)
+    year_weight: list[dict[int, float]] = [{} for _ in units]
+    for u, y, x in zip(model.var_unit, model.var_year, result.x, strict=True):
+        year_weight[u][int(y)] = float(x)
+    return share, year_weight, -float(result.fun)
+
+
+def value_density(units: Sequence[Unit], budget: np.ndarray) -> np.ndarray:
+    """Value per unit of budget weight; infinite for a unit that costs nothing."""
+    line_total = budget.sum(axis=1)
+    # A line without budget makes any cost on it very heavy rather than infinitely so.
+    scarcity = 1.0 / np.where(line_total > 0, line_total, 1e-9)
+    weight = np.array([float(unit.cost.sum(axis=1) @ scarcity) for unit in units])
+    value = np.array([unit.value for unit in units])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(weight > 0, value / weight, np.inf)

@@ -1,0 +1,497 @@
+"""What the engine reads and what it returns: frozen dataclasses with a JSON form.
+
+An :class:`Instance` is everything one computation needs (works, budget lines,
+parameters, the programme manager's coupling decisions); a :class:`Result` is everything
+it produces. Both convert to and from plain dicts (``to_dict``/``from_dict``) so they can
+travel as JSON files (``load_instance``/``dump_result``) or be built from database rows by
+``programming.services`` without the engine knowing about Django.
+
+Sequences are tuples so the objects stay immutable; in JSON they are lists.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from programming.engine import columns as col
+
+WORK_KINDS = ("maatregel", "project", "partner")
+CERTAINTIES = ("idee", "voorgenomen", "vastgesteld")
+CLUSTER_KINDS = ("kans", "conflict")
+PROPOSED = "voorgesteld"
+ACCEPTED = "geaccepteerd"
+
+HORIZON_MIN = 4
+HORIZON_MAX = 10
+
+#: Paving, traffic measures and reinstatement are 30–60% of the cost of replacing a sewer
+#: (riool.net, "Kosten van rioolvervanging", RIONED); 0.30 is the cautious end of that range.
+DEFAULT_OPENING_COST_SHARE = 0.30
+
+#: The demo framework's relative weights (programming/demo.py), modelled on Utrecht's
+#: PRIOR ranking (technical need, use of the space, societal preference) plus coupling
+#: value, cost and certainty. Weights are relative: they are divided by their sum.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    col.URGENCY: 30.0,
+    col.RISK_CRITERION: 15.0,
+    col.AMBITION: 20.0,
+    col.SOCIAL: 10.0,
+    col.COUPLING: 15.0,
+    col.COST: 5.0,
+    col.CERTAINTY_CRITERION: 5.0,
+}
+
+
+class InstanceError(ValueError):
+    """An instance the engine cannot compute; the message names the offending item."""
+
+
+def _check_keys(data: Mapping[str, Any], cls: type, what: str) -> None:
+    """Refuse unknown keys so a typo in a JSON file is an error, not a silent default."""
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InstanceError(f"{what}: onbekende velden {', '.join(unknown)}")
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+# --------------------------------------------------------------------------- input
+
+
+@dataclass(frozen=True)
+class Work:
+    """One thing that may be done in the public space: an asset measure (maatregel),
+    a municipal project or a partner's work.
+
+    `costs` maps a budget line code to the amounts charged in consecutive years from
+    the start year (offset 0, 1, 2, …). `allowed_years`, when given, replaces the window
+    as the set of permitted start years. `value`, when given, replaces the computed score
+    as the work's value in the schedule.
+    """
+
+    key: str
+    kind: str
+    label: str
+    window_start: int
+    window_end: int
+    preferred_year: int
+    costs: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    area: str | None = None
+    street: str | None = None
+    geometry: str | None = None
+    allowed_years: tuple[int, ...] | None = None
+    must_do: bool = False
+    opens_street: bool = False
+    reconstructs_street: bool = False
+    certainty: str = "vastgesteld"
+    value: float | None = None
+    condition: int | None = None
+    remaining_life: float | None = None
+    risk: float | None = None
+    ambition_weight: float = 0.0
+    themes: tuple[str, ...] = ()
+    social_priority: int | None = None
+    owner: str | None = None
+
+    def __post_init__(self) -> None:
+        where = f"werk {self.key!r}"
+        if not self.key:
+            raise InstanceError("een werk zonder sleutel")
+        if self.kind not in WORK_KINDS:
+            raise InstanceError(f"{where}: soort {self.kind!r} is niet {'/'.join(WORK_KINDS)}")
+        if self.certainty not in CERTAINTIES:
+            raise InstanceError(f"{where}: zekerheid {self.certainty!r} is onbekend")
+        if not self.window_start <= self.preferred_year <= self.window_end:
+            raise InstanceError(f"{where}: het voorkeursjaar ligt niet in het venster")
+        if self.allowed_years is not None and not self.allowed_years:
+            raise InstanceError(f"{where}: een lege lijst toegestane jaren")
+        if self.condition is not None and not 1 <= self.condition <= 6:
+            raise InstanceError(f"{where}: conditie (NEN 2767) is 1 tot en met 6")
+        if self.risk is not None and not 0 <= self.risk <= 1:
+            raise InstanceError(f"{where}: risico ligt tussen 0 en 1")
+        if self.social_priority is not None and not 1 <= self.social_priority <= 5:
+            raise InstanceError(f"{where}: sociale prioriteit is 1 tot en met 5")
+        if self.ambition_weight < 0:
+            raise InstanceError(f"{where}: het ambitiegewicht is negatief")
+        for line, amounts in self.costs.items():
+            if any(amount < 0 for amount in amounts):
+                raise InstanceError(f"{where}: negatieve kosten op {line}")
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """The permitted start years, ignoring the horizon."""
+        if self.allowed_years is not None:
+            return tuple(sorted(self.allowed_years))
+        return tuple(range(self.window_start, self.window_end + 1))
+
+    @property
+    def total_cost(self) -> float:
+        return float(sum(sum(amounts) for amounts in self.costs.values()))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["costs"] = {line: list(amounts) for line, amounts in self.costs.items()}
+        data["allowed_years"] = None if self.allowed_years is None else list(self.allowed_years)
+        data["themes"] = list(self.themes)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Work:
+        _check_keys(data, cls, f"werk {data.get('key')!r}")
+        allowed = data.get("allowed_years")
+        return cls(
+            key=str(data["key"]),
+            kind=data["kind"],
+            label=data.get("label", str(data["key"])),
+            window_start=int(data["window_start"]),
+            window_end=int(data["window_end"]),
+            preferred_year=int(data["preferred_year"]),
+            costs={
+                str(line): tuple(float(a) for a in amounts)
+                for line, amounts in data.get("costs", {}).items()
+            },
+            area=data.get("area"),
+            street=data.get("street"),
+            geometry=data.get("geometry"),
+            allowed_years=None if allowed is None else tuple(int(y) for y in allowed),
+            must_do=bool(data.get("must_do", False)),
+            opens_street=bool(data.get("opens_street", False)),
+            reconstructs_street=bool(data.get("reconstructs_street", False)),
+            certainty=data.get("certainty", "vastgesteld"),
+            value=_optional_float(data.get("value")),
+            condition=_optional_int(data.get("condition")),
+            remaining_life=_optional_float(data.get("remaining_life")),
+            risk=_optional_float(data.get("risk")),
+            ambition_weight=float(data.get("ambition_weight", 0.0)),
+            themes=tuple(data.get("themes", ())),
+            social_priority=_optional_int(data.get("social_priority")),
+            owner=data.get("owner"),
+        )
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """A funding source (budgetregel) with an amount per year; a missing year has none."""
+
+    code: str
+    amounts: dict[int, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "amounts": {str(y): a for y, a in self.amounts.items()}}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BudgetLine:
+        _check_keys(data, cls, f"budgetregel {data.get('code')!r}")
+        amounts = {int(year): float(amount) for year, amount in data["amounts"].items()}
+        if any(amount < 0 for amount in amounts.values()):
+            raise InstanceError(f"budgetregel {data['code']!r}: een negatief budget")
+        return cls(code=str(data["code"]), amounts=amounts)
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """The programme's settings for one computation.
+
+    `coupling_distance` is in metres (geometry is RD New); `time_tolerance` is how many
+    years apart two windows may lie and still be linked; `graafrust_years` is how long a
+    reconstructed street stays closed to new digging; `opening_cost_share` is the part of
+    a street-opening work's cost that coupling shares (opening, traffic plan, reinstatement).
+    `max_exact_works` is the largest number of works solved by the exact MILP; above it the
+    greedy heuristic is used.
+    """
+
+    first_year: int
+    horizon: int = HORIZON_MAX
+    coupling_distance: float = 25.0
+    time_tolerance: int = 1
+    graafrust_years: int = 3
+    opening_cost_share: float = DEFAULT_OPENING_COST_SHARE
+    carry_over: bool = False
+    time_limit: float = 30.0
+    max_exact_works: int = 2000
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+    def __post_init__(self) -> None:
+        if not HORIZON_MIN <= self.horizon <= HORIZON_MAX:
+            raise InstanceError(f"de looptijd is {HORIZON_MIN} tot en met {HORIZON_MAX} jaar")
+        if self.coupling_distance < 0 or self.time_tolerance < 0 or self.graafrust_years < 0:
+            raise InstanceError("koppelafstand, tijdstolerantie en graafrust zijn niet negatief")
+        if not 0 <= self.opening_cost_share <= 1:
+            raise InstanceError("het aandeel openen en herstraten ligt tussen 0 en 1")
+        if self.time_limit <= 0:
+            raise InstanceError("de tijdslimiet is positief")
+        unknown = sorted(set(self.weights) - set(col.CRITERIA))
+        if unknown:
+            raise InstanceError(f"onbekende criteria: {', '.join(unknown)}")
+        if any(weight < 0 for weight in self.weights.values()):
+            raise InstanceError("een gewicht is niet negatief")
+
+    @property
+    def years(self) -> range:
+        """The years of the programme: first_year … first_year + horizon − 1."""
+        return range(self.first_year, self.first_year + self.horizon)
+
+    @property
+    def last_year(self) -> int:
+        return self.first_year + self.horizon - 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Parameters:
+        _check_keys(data, cls, "parameters")
+        values = dict(data)
+        if "weights" in values:
+            values["weights"] = {str(k): float(v) for k, v in values["weights"].items()}
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One computation's input: works, budget lines, parameters and coupling decisions.
+
+    `accepted_clusters` and `rejected_clusters` are the member keys of couplings the
+    programme manager accepted (scheduled together, in one year) or rejected (never
+    proposed again).
+    """
+
+    works: tuple[Work, ...]
+    budget_lines: tuple[BudgetLine, ...]
+    parameters: Parameters
+    accepted_clusters: tuple[tuple[str, ...], ...] = ()
+    rejected_clusters: tuple[tuple[str, ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        keys = [work.key for work in self.works]
+        doubles = sorted(key for key, count in Counter(keys).items() if count > 1)
+        if doubles:
+            raise InstanceError(f"dubbele sleutels: {', '.join(doubles[:10])}")
+        codes = [line.code for line in self.budget_lines]
+        if len(set(codes)) < len(codes):
+            raise InstanceError("dubbele budgetregels")
+        known = set(keys)
+        for members in (*self.accepted_clusters, *self.rejected_clusters):
+            missing = sorted(set(members) - known)
+            if missing:
+                raise InstanceError(f"koppeling met onbekende werken: {', '.join(missing)}")
+        taken: set[str] = set()
+        for members in self.accepted_clusters:
+            if taken & set(members):
+                raise InstanceError("een werk zit in twee geaccepteerde koppelingen")
+            taken |= set(members)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "works": [work.to_dict() for work in self.works],
+            "budget_lines": [line.to_dict() for line in self.budget_lines],
+            "parameters": self.parameters.to_dict(),
+            "accepted_clusters": [list(members) for members in self.accepted_clusters],
+            "rejected_clusters": [list(members) for members in self.rejected_clusters],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Instance:
+        _check_keys(data, cls, "instantie")
+        return cls(
+            works=tuple(Work.from_dict(w) for w in data["works"]),
+            budget_lines=tuple(BudgetLine.from_dict(b) for b in data["budget_lines"]),
+            parameters=Parameters.from_dict(data["parameters"]),
+            accepted_clusters=_member_lists(data.get("accepted_clusters", ())),
+            rejected_clusters=_member_lists(data.get("rejected_clusters", ())),
+        )
+
+
+def _member_lists(lists: Iterable[Iterable[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(str(key) for key in members) for members in lists)
+
+
+# -------------------------------------------------------------------------- output
+
+
+@dataclass(frozen=True)
+class WorkResult:
+    """One work in the computed programme: its year (None when not scheduled), its score
+    with the points per criterion, its cluster and whether it breaks graafrust."""
+
+    key: str
+    scheduled_year: int | None
+    score: float
+    breakdown: dict[str, float]
+    cluster: str | None = None
+    breaks_graafrust: bool = False
+    unfunded_reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WorkResult:
+        _check_keys(data, cls, "werkresultaat")
+        return cls(**{**data, "breakdown": dict(data["breakdown"])})
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A coupling: works that meet in place and time, with their common window.
+
+    `kind` is "conflict" when two street-opening members would dig at the same time if
+    each followed its own plan, "kans" when the windows merely allow aligning them.
+    `year` is the year in which all members are scheduled, None when they are not.
+    """
+
+    key: str
+    members: tuple[str, ...]
+    kind: str
+    status: str
+    window_start: int | None
+    window_end: int | None
+    year: int | None
+    savings: float
+    openings_avoided: int
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["members"] = list(self.members)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Cluster:
+        _check_keys(data, cls, "koppeling")
+        return cls(**{**data, "members": tuple(data["members"])})
+
+
+@dataclass(frozen=True)
+class UnfundedRow:
+    """Why a work is not in the programme and, for budget reasons, the gap: how much the
+    line's budget in that year would have to grow for the work to fit."""
+
+    work: str
+    budget_line: str | None
+    year: int | None
+    gap: float
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> UnfundedRow:
+        _check_keys(data, cls, "niet gedekt werk")
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI figure, optionally per year, area, budget line or theme."""
+
+    code: str
+    value: float
+    year: int | None = None
+    area: str | None = None
+    budget_line: str | None = None
+    theme: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Kpi:
+        _check_keys(data, cls, "kengetal")
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Stats:
+    """How the schedule was found: solver, status, objective, bound, gap, seconds per stage."""
+
+    solver: str
+    status: str
+    objective: float
+    value: float
+    best_bound: float | None = None
+    gap: float | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Stats:
+        _check_keys(data, cls, "kengetallen van de berekening")
+        return cls(**{**data, "seconds": dict(data.get("seconds", {}))})
+
+
+@dataclass(frozen=True)
+class Result:
+    """One computation's output."""
+
+    works: tuple[WorkResult, ...]
+    clusters: tuple[Cluster, ...]
+    unfunded: tuple[UnfundedRow, ...]
+    kpis: tuple[Kpi, ...]
+    stats: Stats
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "works": [w.to_dict() for w in self.works],
+            "clusters": [c.to_dict() for c in self.clusters],
+            "unfunded": [u.to_dict() for u in self.unfunded],
+            "kpis": [k.to_dict() for k in self.kpis],
+            "stats": self.stats.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Result:
+        _check_keys(data, cls, "resultaat")
+        return cls(
+            works=tuple(WorkResult.from_dict(w) for w in data["works"]),
+            clusters=tuple(Cluster.from_dict(c) for c in data["clusters"]),
+            unfunded=tuple(UnfundedRow.from_dict(u) for u in data["unfunded"]),
+            kpis=tuple(Kpi.from_dict(k) for k in data["kpis"]),
+            stats=Stats.from_dict(data["stats"]),
+        )
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def load_instance(path: str | Path) -> Instance:
+    """Read an instance from a JSON file (UTF-8)."""
+    with Path(path).open(encoding="utf-8") as handle:
+        return Instance.from_dict(json.load(handle))
+
+
+def dump_instance(instance: Instance, path: str | Path) -> None:
+    """Write an instance as JSON (UTF-8)."""
+    _dump(instance.to_dict(), path)
+
+
+def load_result(path: str | Path) -> Result:
+    """Read a result from a JSON file (UTF-8)."""
+    with Path(path).open(encoding="utf-8") as handle:
+        return Result.from_dict(json.load(handle))
+
+
+def dump_result(result: Result, path: str | Path) -> None:
+    """Write a result as JSON (UTF-8)."""
+    _dump(result.to_dict(), path)
+
+
+def _dump(data: dict[str, Any], path: str | Path) -> None:
+    with Path(path).open("w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")

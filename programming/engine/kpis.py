@@ -1,0 +1,217 @@
+"""KPIs of a computed programme, one row per figure (code, year, area, line, theme, value).
+
+An empty dimension means "all": a row with a year and no area is the year's total.
+
+=========================  =======================================================
+code                       figure
+=========================  =======================================================
+budget                     budget per year × line (programme years)
+besteding                  spend of the scheduled works per year × line
+besteding_thema            spend per year × theme (a work counts in each of its themes)
+besteding_gebied           spend per year × area
+graafmomenten_sectoraal    street openings if every scheduled opening work dug alone,
+                           in its preferred year: per year × area, per year, in total
+graafmomenten_integraal    street openings as scheduled: the opening works of a cluster
+                           that start in the same year count once (in the area of the
+                           most expensive one): per year × area, per year, in total
+vermeden_graafmomenten     sectoral − integrated openings, in total
+besparing                  savings realised by clusters whose opening works start in
+                           the same year (savings.py): per year and in total
+ambitie_bediend            share of the total ambition weight that is scheduled (0–1)
+tekort                     unfunded gap per year × line and in total
+achterstand                works past their end of life (remaining life ≤ 0 or
+                           condition 6) that are not scheduled
+=========================  =======================================================
+
+Both opening counts run over the scheduled works, so they compare the same programme
+done sectorally and integrally; integrated ≤ sectoral always.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from programming.engine import columns as col
+from programming.engine.couplings import Couplings
+from programming.engine.instance import Parameters, UnfundedRow
+from programming.engine.savings import opening_savings
+
+BUDGET = "budget"
+SPEND = "besteding"
+SPEND_THEME = "besteding_thema"
+SPEND_AREA = "besteding_gebied"
+OPENINGS_SECTORAL = "graafmomenten_sectoraal"
+OPENINGS_INTEGRATED = "graafmomenten_integraal"
+OPENINGS_AVOIDED = "vermeden_graafmomenten"
+SAVINGS = "besparing"
+AMBITION_SERVED = "ambitie_bediend"
+UNFUNDED_GAP = "tekort"
+BACKLOG = "achterstand"
+
+KPI_COLUMNS = [col.CODE, col.YEAR, col.AREA, col.BUDGET_LINE, col.THEME, col.VALUE]
+
+
+def compute_kpis(
+    works: pd.DataFrame,
+    costs: pd.DataFrame,
+    years: np.ndarray,
+    couplings: Couplings,
+    budget: np.ndarray,
+    lines: tuple[str, ...],
+    params: Parameters,
+    unfunded: Sequence[UnfundedRow],
+) -> pd.DataFrame:
+    """All KPI rows of a programme.
+
+    Steps:
+    1. Budget and spend per year × line, × theme, × area.
+    2. Street openings sectoral and integrated, and the openings avoided.
+    3. Savings realised, ambition weight served, unfunded gap, backlog.
+    """
+    spend = spend_frame(works, costs, years)
+    frames = [
+        budget_rows(budget, lines, params),
+        spend_rows(spend),
+        opening_rows(works, years, couplings),
+        savings_rows(works, years, couplings, params.opening_cost_share),
+        summary_rows(works, years, unfunded),
+    ]
+    return pd.concat(frames, ignore_index=True)[KPI_COLUMNS]
+
+
+def spend_frame(works: pd.DataFrame, costs: pd.DataFrame, years: np.ndarray) -> pd.DataFrame:
+    """One row per cost entry of a scheduled work, with the calendar year it is spent."""
+    start = years[costs[col.WORK].to_numpy(dtype=int)] if len(costs) else np.array([])
+    spend = costs.assign(**{col.YEAR: start + costs[col.OFFSET]})
+    spend = spend[spend[col.YEAR].notna()].copy()
+    spend[col.YEAR] = spend[col.YEAR].astype(int)
+    rows = works.iloc[spend[col.WORK].to_numpy(dtype=int)]
+    spend[col.AREA] = rows[col.AREA].to_numpy()
+    spend[col.THEMES] = rows[col.THEMES].to_numpy()
+    return spend
+
+
+def budget_rows(budget: np.ndarray, lines: tuple[str, ...], params: Parameters) -> pd.DataFrame:
+    return _rows(
+        {col.CODE: BUDGET, col.YEAR: year, col.BUDGET_LINE: line, col.VALUE: budget[i, t]}
+        for i, line in enumerate(lines)
+        for t, year in enumerate(params.years)
+    )
+
+
+def spend_rows(spend: pd.DataFrame) -> pd.DataFrame:
+    by_line = spend.groupby([col.YEAR, col.BUDGET_LINE], as_index=False)[col.AMOUNT].sum()
+    by_area = (
+        spend.dropna(subset=[col.AREA])
+        .groupby([col.YEAR, col.AREA], as_index=False)[col.AMOUNT]
+        .sum()
+    )
+    themed = spend.explode(col.THEMES).dropna(subset=[col.THEMES])
+    by_theme = (
+        themed.groupby([col.YEAR, col.THEMES], as_index=False)[col.AMOUNT]
+        .sum()
+        .rename(columns={col.THEMES: col.THEME})
+    )
+    return (
+        pd.concat(
+            [
+                by_line.assign(**{col.CODE: SPEND}),
+                by_area.assign(**{col.CODE: SPEND_AREA}),
+                by_theme.assign(**{col.CODE: SPEND_THEME}),
+            ],
+            ignore_index=True,
+        )
+        .rename(columns={col.AMOUNT: col.VALUE})
+        .reindex(columns=KPI_COLUMNS)
+    )
+
+
+def opening_rows(works: pd.DataFrame, years: np.ndarray, couplings: Couplings) -> pd.DataFrame:
+    """Street openings sectoral (preferred year, alone) and integrated (as scheduled)."""
+    cluster = couplings.cluster_of(len(works))
+    openers = works.assign(**{col.SCHEDULED_YEAR: years, col.CLUSTER: cluster})
+    openers = openers[openers[col.OPENS_STREET] & openers[col.SCHEDULED_YEAR].notna()]
+    sectoral = openers.assign(**{col.YEAR: openers[col.PREFERRED_YEAR]})
+    # A work in no cluster is its own group; a cluster's openings in one year are one.
+    group = openers[col.CLUSTER].where(openers[col.CLUSTER] >= 0, -1 - openers.index.to_series())
+    integrated = (
+        openers.assign(group=group, **{col.YEAR: openers[col.SCHEDULED_YEAR].astype(int)})
+        .sort_values(col.TOTAL_COST, ascending=False, kind="stable")
+        .drop_duplicates(["group", col.YEAR])
+    )
+    counted = [
+        _count_openings(sectoral, OPENINGS_SECTORAL),
+        _count_openings(integrated, OPENINGS_INTEGRATED),
+        _rows([{col.CODE: OPENINGS_AVOIDED, col.VALUE: float(len(sectoral) - len(integrated))}]),
+    ]
+    return pd.concat(counted, ignore_index=True)
+
+
+def _count_openings(openings: pd.DataFrame, code: str) -> pd.DataFrame:
+    by_area = openings.dropna(subset=[col.AREA]).groupby([col.YEAR, col.AREA]).size()
+    by_year = openings.groupby(col.YEAR).size()
+    return _rows(
+        [
+            *(
+                {col.CODE: code, col.YEAR: y, col.AREA: a, col.VALUE: n}
+                for (y, a), n in by_area.items()
+            ),
+            *({col.CODE: code, col.YEAR: y, col.VALUE: n} for y, n in by_year.items()),
+            {col.CODE: code, col.VALUE: len(openings)},
+        ]
+    )
+
+
+def savings_rows(
+    works: pd.DataFrame, years: np.ndarray, couplings: Couplings, share: float
+) -> pd.DataFrame:
+    """Savings of the opening works of each cluster that start in the same year."""
+    cost = works[col.TOTAL_COST].to_numpy(dtype=float)
+    opens = works[col.OPENS_STREET].to_numpy(dtype=bool)
+    per_year: dict[int, float] = {}
+    for cluster in couplings.clusters:
+        starts: dict[int, list[float]] = {}
+        for i in cluster.members:
+            if opens[i] and not np.isnan(years[i]):
+                starts.setdefault(int(years[i]), []).append(float(cost[i]))
+        for year, costs in starts.items():
+            per_year[year] = per_year.get(year, 0.0) + opening_savings(costs, share)
+    return _rows(
+        [
+            *({col.CODE: SAVINGS, col.YEAR: y, col.VALUE: v} for y, v in sorted(per_year.items())),
+            {col.CODE: SAVINGS, col.VALUE: sum(per_year.values())},
+        ]
+    )
+
+
+def summary_rows(
+    works: pd.DataFrame, years: np.ndarray, unfunded: Sequence[UnfundedRow]
+) -> pd.DataFrame:
+    """Ambition weight served, unfunded gap per year × line and in total, backlog."""
+    scheduled = ~np.isnan(years)
+    weight = works[col.AMBITION_WEIGHT].to_numpy(dtype=float)
+    served = float(weight[scheduled].sum() / weight.sum()) if weight.sum() > 0 else 0.0
+    gaps: dict[tuple[int, str], float] = {}
+    for row in unfunded:
+        if row.year is not None and row.budget_line is not None:
+            gaps[row.year, row.budget_line] = gaps.get((row.year, row.budget_line), 0.0) + row.gap
+    overdue = (works[col.REMAINING_LIFE] <= 0) | (works[col.CONDITION] >= 6)
+    return _rows(
+        [
+            {col.CODE: AMBITION_SERVED, col.VALUE: served},
+            *(
+                {col.CODE: UNFUNDED_GAP, col.YEAR: y, col.BUDGET_LINE: line, col.VALUE: gap}
+                for (y, line), gap in sorted(gaps.items())
+            ),
+            {col.CODE: UNFUNDED_GAP, col.VALUE: float(sum(r.gap for r in unfunded))},
+            {col.CODE: BACKLOG, col.VALUE: float((overdue.to_numpy() & ~scheduled).sum())},
+        ]
+    )
+
+
+def _rows(rows: Any) -> pd.DataFrame:
+    return pd.DataFrame(list(rows)).reindex(columns=KPI_COLUMNS)

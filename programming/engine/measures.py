@@ -1,0 +1,167 @@
+"""Group asset needs into measures (maatregelen): nobody programmes single paving stones.
+
+A *need* is one asset's replacement: its window [earliest, latest], preferred year, cost
+on a budget line. Needs of the same discipline in the same street (or, without a street,
+the same area) become one measure while their windows still share a year; a need whose
+window starts after the measure's common window ends starts the next measure. The measure
+gets that common window, the median preferred year (clipped into it), the summed costs
+per budget line and the worst condition of its assets.
+
+Needs already overdue when the programme starts (latest < first year) are backlog: they
+get the window [first year, first year + backlog_years − 1] and prefer the first year.
+Other windows that open before the first year open in it instead.
+Needs that only start after the horizon are left out.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from programming.engine.instance import Work
+
+# Columns of the needs frame (one row per asset).
+ASSET = "asset"
+DISCIPLINE = "discipline"
+AREA = "area"
+STREET = "street"
+EARLIEST = "earliest"
+LATEST = "latest"
+PREFERRED = "preferred_year"
+COST = "cost"
+BUDGET_LINE = "budget_line"
+CONDITION = "condition"
+REMAINING_LIFE = "remaining_life"
+OPENS_STREET = "opens_street"
+RECONSTRUCTS_STREET = "reconstructs_street"
+OWNER = "owner"
+BBOX = ("bbox_xmin", "bbox_ymin", "bbox_xmax", "bbox_ymax")
+NEED_COLUMNS = (
+    ASSET, DISCIPLINE, AREA, STREET, EARLIEST, LATEST, PREFERRED, COST, BUDGET_LINE,
+    CONDITION, REMAINING_LIFE, OPENS_STREET, RECONSTRUCTS_STREET, OWNER, *BBOX,
+)  # fmt: skip
+MEASURE = "measure"
+
+
+@dataclass(frozen=True)
+class Measures:
+    works: list[Work]
+    #: The measure key of every need that made it into the programme, indexed like the needs.
+    assignment: pd.Series
+
+
+def _sweep(group_start: np.ndarray, earliest: np.ndarray, latest: np.ndarray) -> np.ndarray:
+    """Measure number per sorted need: a new measure where a group starts or where the need's
+    window begins after the running common window has closed."""
+    number = np.empty(len(earliest), dtype=np.int64)
+    current = -1
+    high = 0
+    for i in range(len(earliest)):
+        if group_start[i] or earliest[i] > high:
+            current += 1
+            high = latest[i]
+        else:
+            high = min(high, latest[i])
+        number[i] = current
+    return number
+
+
+def _key(discipline: str, area: str, street: str, ordinal: int) -> str:
+    place = hashlib.sha1(f"{discipline}|{area}|{street}".encode()).hexdigest()[:12]
+    return f"M:{discipline}:{place}:{ordinal}"
+
+
+def group_measures(
+    needs: pd.DataFrame,
+    *,
+    first_year: int,
+    horizon: int,
+    backlog_years: int = 3,
+    area_names: dict[str, str] | None = None,
+) -> Measures:
+    """Turn needs into measure works; see the module docstring for the rule.
+
+    Steps: shift backlog into the first years; drop needs beyond the horizon; sort by
+    place and window; sweep the common windows; aggregate per measure.
+    """
+    last_year = first_year + horizon - 1
+    frame = needs.loc[needs[EARLIEST] <= last_year].copy()
+    overdue = frame[LATEST] < first_year
+    frame.loc[overdue, EARLIEST] = first_year
+    frame.loc[overdue, LATEST] = first_year + backlog_years - 1
+    frame.loc[overdue, PREFERRED] = first_year
+    # What could have been done before the programme starts can be done in its first year.
+    frame[EARLIEST] = frame[EARLIEST].clip(lower=first_year)
+    frame[PREFERRED] = frame[PREFERRED].clip(lower=frame[EARLIEST], upper=frame[LATEST])
+    frame[STREET] = frame[STREET].fillna("")
+    frame = frame.sort_values([DISCIPLINE, AREA, STREET, EARLIEST, LATEST], kind="stable")
+
+    place = frame[[DISCIPLINE, AREA, STREET]]
+    group_start = (place != place.shift()).any(axis=1).to_numpy()
+    frame[MEASURE] = _sweep(
+        group_start, frame[EARLIEST].to_numpy(np.int64), frame[LATEST].to_numpy(np.int64)
+    )
+    ordinal = frame.groupby([DISCIPLINE, AREA, STREET], sort=False)[MEASURE].rank(method="dense")
+
+    grouped = frame.groupby(MEASURE, sort=True)
+    summary = grouped.agg(
+        discipline=(DISCIPLINE, "first"),
+        area=(AREA, "first"),
+        street=(STREET, "first"),
+        start=(EARLIEST, "max"),
+        end=(LATEST, "min"),
+        preferred=(PREFERRED, "median"),
+        condition=(CONDITION, "max"),
+        remaining_life=(REMAINING_LIFE, "min"),
+        opens=(OPENS_STREET, "any"),
+        reconstructs=(RECONSTRUCTS_STREET, "any"),
+        owner=(OWNER, "first"),
+        count=(ASSET, "size"),
+        xmin=(BBOX[0], "min"),
+        ymin=(BBOX[1], "min"),
+        xmax=(BBOX[2], "max"),
+        ymax=(BBOX[3], "max"),
+    )
+    summary["ordinal"] = ordinal.groupby(frame[MEASURE]).first().astype(int)
+    summary["preferred"] = np.clip(np.round(summary["preferred"]), summary["start"], summary["end"])
+    costs = frame.groupby([MEASURE, BUDGET_LINE])[COST].sum()
+    cost_by_measure: dict[int, dict[str, tuple[float, ...]]] = {}
+    for (measure, line), amount in costs.items():
+        cost_by_measure.setdefault(measure, {})[line] = (round(float(amount), 2),)
+    located = summary[["xmin", "ymin", "xmax", "ymax"]].notna().all(axis=1).to_numpy()
+    boxes = np.full(len(summary), None, dtype=object)
+    boxes[located] = shapely.to_wkt(
+        shapely.box(*summary.loc[located, ["xmin", "ymin", "xmax", "ymax"]].to_numpy().T),
+        rounding_precision=3,
+        trim=True,
+    )
+    names = area_names or {}
+    keys = {}
+    works = []
+    for (measure, row), box in zip(summary.iterrows(), boxes, strict=True):
+        key = _key(row.discipline, row.area, row.street, row.ordinal)
+        keys[measure] = key
+        where = row.street or names.get(row.area, row.area)
+        works.append(
+            Work(
+                key=key,
+                kind="maatregel",
+                label=f"{row.discipline}: {where} ({row['count']} objecten)",
+                window_start=int(row.start),
+                window_end=int(row.end),
+                preferred_year=int(row.preferred),
+                costs=cost_by_measure.get(measure, {}),
+                area=row.area,
+                street=row.street or None,
+                geometry=box,
+                opens_street=bool(row.opens),
+                reconstructs_street=bool(row.reconstructs),
+                certainty="vastgesteld",
+                condition=None if pd.isna(row.condition) else int(row.condition),
+                remaining_life=None if pd.isna(row.remaining_life) else float(row.remaining_life),
+                owner=row.owner,
+            )
+        )
+    return Measures(works, frame[MEASURE].map(keys).reindex(needs.index))

@@ -1,0 +1,94 @@
+"""The engine's frames and arrays turned into the Result objects (rounded for output)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from programming.engine import columns as col
+from programming.engine.couplings import Couplings
+from programming.engine.instance import (
+    ACCEPTED,
+    PROPOSED,
+    Cluster,
+    Kpi,
+    UnfundedRow,
+    WorkResult,
+)
+
+
+def work_results(
+    works: pd.DataFrame,
+    scores: pd.DataFrame,
+    years: np.ndarray,
+    couplings: Couplings,
+    breaks: np.ndarray,
+    unfunded: list[UnfundedRow],
+) -> tuple[WorkResult, ...]:
+    """One result per work: year, score and breakdown, cluster, graafrust, reason."""
+    cluster = couplings.cluster_of(len(works))
+    reasons = {row.work: row.reason for row in unfunded}
+    breakdown = scores[list(col.CRITERIA)].round(4).to_dict("records")
+    return tuple(
+        WorkResult(
+            key=key,
+            scheduled_year=None if np.isnan(years[i]) else int(years[i]),
+            score=round(float(scores[col.SCORE].iat[i]), 4),
+            breakdown=breakdown[i],
+            cluster=couplings.clusters[cluster[i]].key if cluster[i] >= 0 else None,
+            breaks_graafrust=bool(breaks[i]),
+            unfunded_reason=reasons.get(key),
+        )
+        for i, key in enumerate(works[col.KEY])
+    )
+
+
+def cluster_results(
+    works: pd.DataFrame, scores: pd.DataFrame, years: np.ndarray, couplings: Couplings
+) -> tuple[Cluster, ...]:
+    """One result per cluster; its year is the one all members start in, if they do."""
+    keys = works[col.KEY].to_numpy()
+    score = scores[col.SCORE].to_numpy()
+    results = []
+    for cluster in couplings.clusters:
+        members = list(cluster.members)
+        started = years[members]
+        together = not np.isnan(started).any() and (started == started[0]).all()
+        results.append(
+            Cluster(
+                key=cluster.key,
+                members=tuple(str(k) for k in keys[members]),
+                kind=cluster.kind,
+                status=ACCEPTED if cluster.accepted else PROPOSED,
+                window_start=cluster.years[0] if cluster.years else None,
+                window_end=cluster.years[-1] if cluster.years else None,
+                year=int(started[0]) if together else None,
+                savings=round(cluster.savings, 2),
+                openings_avoided=cluster.openings_avoided,
+                score=round(float(score[members].mean()), 4),
+            )
+        )
+    return tuple(results)
+
+
+def kpi_results(kpis: pd.DataFrame) -> tuple[Kpi, ...]:
+    """The KPI frame as Kpi objects, empty dimensions as None."""
+
+    def optional(value: object) -> object:
+        return None if pd.isna(value) else value
+
+    return tuple(
+        Kpi(
+            code=row[col.CODE],
+            value=round(float(row[col.VALUE]), 6),
+            year=None if pd.isna(row[col.YEAR]) else int(row[col.YEAR]),
+            area=optional(row[col.AREA]),  # type: ignore[arg-type]
+            budget_line=optional(row[col.BUDGET_LINE]),  # type: ignore[arg-type]
+            theme=optional(row[col.THEME]),  # type: ignore[arg-type]
+        )
+        for row in kpis.to_dict("records")
+    )
+
+
+def round_gap(row: UnfundedRow) -> UnfundedRow:
+    return UnfundedRow(row.work, row.budget_line, row.year, round(row.gap, 2), row.reason)

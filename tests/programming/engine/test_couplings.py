@@ -1,0 +1,310 @@
+"""Couplings: which works meet in place and time, and how they form clusters."""
+
+import pytest
+
+from programming.engine import run
+from programming.engine.couplings import CONFLICT, OPPORTUNITY, cluster_key, find_couplings
+from programming.engine.frames import prepare
+from programming.engine.instance import ACCEPTED, PROPOSED
+from tests.programming.engine.builders import budget, by_key, instance, line, point, work
+
+RICH = [budget("riolering", 1e7), budget("wegen", 1e7), budget("enexis", 1e7)]
+
+
+def couplings_of(inst):
+    data = prepare(inst)
+    position = {w.key: i for i, w in enumerate(inst.works)}
+    clusters = find_couplings(
+        data.works,
+        data.feasible,
+        inst.parameters,
+        accepted=[[position[k] for k in c] for c in inst.accepted_clusters],
+        rejected=[[position[k] for k in c] for c in inst.rejected_clusters],
+    ).clusters
+    keys = [w.key for w in inst.works]
+    return [(sorted(keys[i] for i in c.members), c) for c in clusters]
+
+
+def kerkstraat(**parameters):
+    """Sewer replacement, asphalt renewal and a partner's cable in one street.
+
+    Windows: sewer 2027–2030, asphalt 2028–2032, cable 2026–2028 → the only common year
+    is 2028.
+    """
+    return instance(
+        [
+            work(
+                "riool",
+                opens_street=True,
+                window=(2027, 2030),
+                preferred_year=2028,
+                cost=("riolering", 800_000),
+                geometry=line(0, 100),
+            ),
+            work(
+                "asfalt",
+                reconstructs_street=True,
+                window=(2028, 2032),
+                preferred_year=2030,
+                cost=("wegen", 200_000),
+                geometry=line(0, 100, 4),
+            ),
+            work(
+                "kabel",
+                kind="partner",
+                opens_street=True,
+                window=(2026, 2028),
+                preferred_year=2027,
+                cost=("enexis", 100_000),
+                geometry=line(10, 60, 8),
+            ),
+        ],
+        RICH,
+        **parameters,
+    )
+
+
+def test_sewer_asphalt_and_cable_in_one_street_couple_in_their_only_common_year():
+    """All three lie within 25 m of each other and their windows share only 2028.
+
+    Savings: the sewer (€800k) and the cable (€100k) open the street; the asphalt renewal
+    does not. One opening is kept (the sewer's, the most expensive), the cable's opening
+    part is saved: 0.30 × €100k = €30,000, and one opening (2 openers − 1) is avoided.
+    The preferred years (2028 and 2027) do not collide, so it is an opportunity.
+    """
+    [(members, cluster)] = couplings_of(kerkstraat())
+
+    assert members == ["asfalt", "kabel", "riool"]
+    assert cluster.years == (2028,)
+    assert cluster.target_year == 2028
+    assert cluster.savings == pytest.approx(30_000)
+    assert cluster.openings_avoided == 1
+    assert cluster.kind == OPPORTUNITY
+
+
+def test_accepted_cluster_is_scheduled_in_its_common_year():
+    """Accepted, the three works form one unit whose only feasible year is 2028."""
+    keys = ("riool", "asfalt", "kabel")
+    result = run(kerkstraat(accepted=[keys]))
+
+    [cluster] = result.clusters
+    assert cluster.status == ACCEPTED
+    assert cluster.key == cluster_key(keys)
+    assert (cluster.window_start, cluster.window_end, cluster.year) == (2028, 2028, 2028)
+    assert {w.scheduled_year for w in result.works} == {2028}
+    assert {w.cluster for w in result.works} == {cluster.key}
+
+
+def test_proposed_cluster_is_pulled_to_its_common_year_when_the_budget_allows():
+    """Not yet accepted, the works are scheduled on their own, but the tie-break pulls
+    each towards the cluster's target year (2028) rather than its own preferred year;
+    with ample budget nothing else decides, so the coupling is realised anyway."""
+    result = run(kerkstraat())
+
+    [cluster] = result.clusters
+    assert cluster.status == PROPOSED
+    assert cluster.year == 2028
+    assert {w.scheduled_year for w in result.works} == {2028}
+
+
+def test_coupling_distance_is_measured_in_metres():
+    """Points 30 m apart couple at a distance of 30 m, not at the default 25 m."""
+    works = [
+        work("a", opens_street=True, geometry=point(0)),
+        work("b", opens_street=True, geometry=point(30)),
+    ]
+    assert couplings_of(instance(works, RICH)) == []
+    assert len(couplings_of(instance(works, RICH, coupling_distance=30))) == 1
+
+
+def test_partition_with_most_openings_avoided_wins_over_more_savings():
+    """A big sewer (A) and a big water main (B) overlap in 2027; two small cables C and D
+    lie next to B (not next to each other or to A) and can only go in 2028.
+
+    A [2026–27], B [2027–28], C [2028], D [2028] have no common year, so the group must
+    be split. {A,B} + C + D avoids 1 opening and saves 0.3 × €900k = €270k;
+    {B,C,D} + A avoids 2 openings and saves 0.3 × €20k = €6k. Openings avoided come
+    first, so {B,C,D} is the cluster, in 2028.
+    """
+    works = [
+        work(
+            "A",
+            opens_street=True,
+            window=(2026, 2027),
+            cost=("riolering", 1_000_000),
+            geometry=point(-20),
+        ),
+        work(
+            "B",
+            opens_street=True,
+            window=(2027, 2028),
+            cost=("riolering", 900_000),
+            geometry=point(0),
+        ),
+        work(
+            "C", opens_street=True, window=(2028, 2028), cost=("enexis", 10_000), geometry=point(20)
+        ),
+        work(
+            "D",
+            opens_street=True,
+            window=(2028, 2028),
+            cost=("enexis", 10_000),
+            geometry=point(0, 20),
+        ),
+    ]
+    [(members, cluster)] = couplings_of(instance(works, RICH))
+
+    assert members == ["B", "C", "D"]
+    assert cluster.years == (2028,)
+    assert cluster.openings_avoided == 2
+    assert cluster.savings == pytest.approx(6_000)
+
+
+def test_partition_with_equal_openings_avoided_takes_the_larger_savings():
+    """Four works in one street (no geometry): A [2026–27] €100k, B [2027–28] €500k,
+    C [2028–29] €300k, D [2028–30] €400k, all opening the street. A and C do not
+    overlap, so there is no common year.
+
+    {A,B} + {C,D} and {A} + {B,C,D} both avoid 2 openings. Savings are 0.3 × (all
+    costs − the largest of each part): {A,B},{C,D} keeps 500 + 400 → 0.3 × €400k = €120k;
+    {A},{B,C,D} keeps 100 + 500 → 0.3 × €700k = €210k. So {B,C,D} (common year 2028)
+    is the cluster and A stays alone.
+    """
+    works = [
+        work(
+            "A",
+            opens_street=True,
+            window=(2026, 2027),
+            cost=("riolering", 100_000),
+            street="Dorpsstraat",
+        ),
+        work(
+            "B",
+            opens_street=True,
+            window=(2027, 2028),
+            cost=("riolering", 500_000),
+            street="Dorpsstraat",
+        ),
+        work(
+            "C",
+            opens_street=True,
+            window=(2028, 2029),
+            cost=("enexis", 300_000),
+            street="dorpsstraat ",
+        ),
+        work(
+            "D",
+            opens_street=True,
+            window=(2028, 2030),
+            cost=("enexis", 400_000),
+            street="DORPSSTRAAT",
+        ),
+    ]
+    [(members, cluster)] = couplings_of(instance(works, RICH))
+
+    assert members == ["B", "C", "D"]
+    assert cluster.years == (2028,)
+    assert cluster.openings_avoided == 2
+    assert cluster.savings == pytest.approx(210_000)
+
+
+def test_street_openings_at_the_same_time_are_a_conflict():
+    """Both open the street and both prefer 2027: following their own plans they would
+    dig the same street in the same year, which must be coordinated."""
+    works = [
+        work(
+            "riool", opens_street=True, window=(2026, 2028), preferred_year=2027, geometry=point(0)
+        ),
+        work(
+            "gas",
+            kind="partner",
+            opens_street=True,
+            window=(2026, 2028),
+            preferred_year=2027,
+            geometry=point(10),
+        ),
+    ]
+    [(_, cluster)] = couplings_of(instance(works, RICH))
+    assert cluster.kind == CONFLICT
+
+
+def test_street_openings_in_different_preferred_years_are_an_opportunity():
+    """Preferred years 2026 and 2028 do not collide; the windows allow aligning them."""
+    works = [
+        work(
+            "riool", opens_street=True, window=(2026, 2028), preferred_year=2026, geometry=point(0)
+        ),
+        work(
+            "gas",
+            kind="partner",
+            opens_street=True,
+            window=(2026, 2028),
+            preferred_year=2028,
+            geometry=point(10),
+        ),
+    ]
+    [(_, cluster)] = couplings_of(instance(works, RICH))
+    assert cluster.kind == OPPORTUNITY
+
+
+def test_a_multi_year_work_collides_with_an_opening_in_its_second_year():
+    """The sewer starts in 2026 and spends two years (2026–2027); the cable prefers
+    2027, inside the sewer's execution: a conflict."""
+    works = [
+        work(
+            "riool",
+            opens_street=True,
+            window=(2026, 2028),
+            preferred_year=2026,
+            cost=("riolering", [100, 100]),
+            geometry=point(0),
+        ),
+        work(
+            "kabel",
+            kind="partner",
+            opens_street=True,
+            window=(2026, 2028),
+            preferred_year=2027,
+            geometry=point(10),
+        ),
+    ]
+    [(_, cluster)] = couplings_of(instance(works, RICH))
+    assert cluster.kind == CONFLICT
+
+
+def test_works_without_geometry_couple_by_street_only_within_one_area():
+    """Dorpsstraat exists in two villages: same name in another area is another street;
+    a work without a street falls back to its area."""
+    works = [
+        work("a", street="Dorpsstraat", area="Lemelerveld"),
+        work("b", street="Dorpsstraat", area="Nieuwleusen"),
+        work("c", street="dorpsstraat", area="Lemelerveld"),
+        work("d", area="Nieuwleusen"),
+    ]
+    pairs = sorted(members for members, _ in couplings_of(instance(works, RICH)))
+    assert pairs == [["a", "c"], ["b", "d"]]
+
+
+def test_windows_within_the_tolerance_link_but_need_a_common_year_to_cluster():
+    """A [2026] and B [2027] are linked with a tolerance of 1 year, but a cluster needs a
+    common year and a work is never scheduled outside its window: no cluster."""
+    works = [
+        work("a", window=(2026, 2026), geometry=point(0)),
+        work("b", window=(2027, 2027), geometry=point(5)),
+        work("c", window=(2027, 2028), geometry=point(10)),
+    ]
+    assert [m for m, _ in couplings_of(instance(works, RICH))] == [["b", "c"]]
+
+
+def test_rejected_cluster_is_not_proposed_again():
+    inst = kerkstraat(rejected=[("riool", "asfalt", "kabel")])
+    assert couplings_of(inst) == []
+
+
+def test_works_outside_the_horizon_couple_with_nothing():
+    works = [
+        work("a", window=(2040, 2041), geometry=point(0)),
+        work("b", window=(2040, 2041), geometry=point(5)),
+    ]
+    assert couplings_of(instance(works, RICH)) == []
+    assert by_key(run(instance(works, RICH)))["a"].unfunded_reason == "buiten de looptijd"
