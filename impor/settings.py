@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "impor",
     "stakeholders",
     "assets",
@@ -156,6 +158,17 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Background work (programme computations) runs in `manage.py db_worker` processes that
+# take tasks from the database; TASKS_BACKEND=immediate runs them in the request instead.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = env.str("TASKS_BACKEND", default="database")
+if _tasks_backend not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[_tasks_backend]}}
 
 # The municipality this installation serves; geometry outside its extent is refused.
 IMPOR_MUNICIPALITY_NAME = env.str("IMPOR_MUNICIPALITY_NAME", default="Dalfsen")

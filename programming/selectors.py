@@ -1,0 +1,248 @@
+"""Reads for programming: the database turned into an engine instance.
+
+Each table is read once into a DataFrame (no ORM work per row), so a municipality of a
+million assets loads in seconds. The engine itself knows nothing of Django.
+"""
+
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+
+from assets import lifecycle
+from assets.choices import Discipline
+from assets.models import Asset, AssetClass
+from assets.selectors import asset_lifecycle_frame
+from impor.models import Area
+from programming.engine.instance import BudgetLine, Instance, Parameters, Work
+from programming.engine.measures import NEED_COLUMNS, Measures, group_measures
+from programming.models import CouplingDecision, Programme
+from programming.models import Work as WorkRow
+from projects.choices import ProjectStatus
+from projects.models import AmbitionContribution, Funding, Project
+from stakeholders.models import BudgetAmount
+from stakeholders.models import BudgetLine as BudgetLineRow
+
+#: Budget line code for project costs that no budget line covers yet.
+NO_FUNDING = "geen-dekking"
+#: Disciplines whose replacement is a street reconstruction (it starts graafrust).
+RECONSTRUCTING = {Discipline.VERHARDING}
+
+
+def _needs(programme: Programme) -> pd.DataFrame:
+    """One row per asset not already in a project's scope: its replacement need."""
+    in_projects = Project.assets.through.objects.exclude(
+        project__status=ProjectStatus.AFGEROND
+    ).values_list("asset_id", flat=True)
+    queryset = Asset.objects.exclude(pk__in=in_projects)
+    frame = asset_lifecycle_frame(
+        queryset=queryset, reference_year=programme.first_year, price_year=programme.price_year
+    )
+    place_columns = ["area_id", "street", "owner__name", *NEED_COLUMNS[-4:]]
+    places = pd.DataFrame.from_records(
+        queryset.order_by("pk").values_list("pk", *place_columns), columns=["id", *place_columns]
+    ).set_index("id")
+    classes = pd.DataFrame.from_records(
+        AssetClass.objects.values_list("pk", "discipline", "opens_street", "budget_line__code"),
+        columns=["id", "discipline", "opens_street", "budget_line"],
+    ).set_index("id")
+    cls = classes.reindex(frame[lifecycle.ASSET_CLASS_ID].to_numpy())
+    needs = pd.DataFrame(
+        {
+            "asset": frame.index.to_numpy(),
+            "discipline": cls["discipline"].to_numpy(),
+            "area": places["area_id"]
+            .reindex(frame.index)
+            .fillna(-1)
+            .astype(int)
+            .astype(str)
+            .to_numpy(),
+            "street": places["street"].reindex(frame.index).fillna("").to_numpy(),
+            "earliest": frame[lifecycle.EARLIEST].to_numpy(),
+            "latest": frame[lifecycle.LATEST].to_numpy(),
+            "preferred_year": frame[lifecycle.PREFERRED_YEAR].to_numpy(),
+            "cost": frame[lifecycle.REPLACEMENT_VALUE].to_numpy(),
+            "budget_line": cls["budget_line"].fillna(NO_FUNDING).to_numpy(),
+            "condition": frame[lifecycle.CONDITION].astype("float").to_numpy(),
+            "remaining_life": frame[lifecycle.REMAINING_LIFE].to_numpy(),
+            "opens_street": cls["opens_street"].fillna(False).astype(bool).to_numpy(),
+            "reconstructs_street": np.isin(cls["discipline"].to_numpy(), list(RECONSTRUCTING)),
+            "owner": places["owner__name"].reindex(frame.index).to_numpy(),
+            **{c: places[c].reindex(frame.index).to_numpy() for c in NEED_COLUMNS[-4:]},
+        }
+    )
+    return needs[list(NEED_COLUMNS)]
+
+
+def programme_measures(programme: Programme) -> Measures:
+    """The asset needs of the programme's horizon grouped into measures."""
+    area_names = {str(pk): name for pk, name in Area.objects.values_list("pk", "name")}
+    return group_measures(
+        _needs(programme),
+        first_year=programme.first_year,
+        horizon=programme.horizon,
+        area_names=area_names,
+    )
+
+
+def _project_works(programme: Programme) -> list[Work]:
+    """Municipal projects and partner works (not finished) as engine works."""
+    projects = list(
+        Project.objects.exclude(status=ProjectStatus.AFGEROND)
+        .select_related("owner")
+        .prefetch_related("themes", "areas")
+        .order_by("code")
+    )
+    fundings: dict[int, dict[str, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
+    for project_id, line, year, amount in Funding.objects.values_list(
+        "project_id", "budget_line__code", "year", "amount"
+    ):
+        fundings[project_id][line][year] = float(amount)
+    ambition_weight: dict[int, float] = defaultdict(float)
+    for project_id, weight in AmbitionContribution.objects.values_list("project_id", "weight"):
+        ambition_weight[project_id] += float(weight)
+    works = []
+    for project in projects:
+        areas = list(project.areas.all())
+        costs = {
+            line: tuple(years.get(year, 0.0) for year in range(project.start_year, max(years) + 1))
+            for line, years in fundings[project.pk].items()
+            if max(years) >= project.start_year
+        }
+        if not costs and project.cost_estimate:
+            costs = {NO_FUNDING: (float(project.cost_estimate),)}
+        works.append(
+            Work(
+                key=f"P:{project.code}",
+                kind="partner" if not project.owner.is_internal else "project",
+                label=f"{project.code} {project.name}",
+                window_start=project.earliest_start,
+                window_end=project.latest_start,
+                preferred_year=project.start_year,
+                costs=costs,
+                area=str(areas[0].pk) if areas else None,
+                street=project.street or None,
+                geometry=project.geometry or None,
+                opens_street=project.opens_street,
+                certainty=project.certainty,
+                ambition_weight=ambition_weight[project.pk],
+                themes=tuple(theme.code for theme in project.themes.all()),
+                social_priority=areas[0].social_priority if areas else None,
+                owner=project.owner.name,
+            )
+        )
+    return works
+
+
+def _budget_lines(programme: Programme) -> list[BudgetLine]:
+    amounts: dict[str, dict[int, float]] = defaultdict(dict)
+    factor = float(programme.budget_factor)
+    for code, year, amount in BudgetAmount.objects.filter(
+        year__gte=programme.first_year, year__lte=programme.last_year
+    ).values_list("budget_line__code", "year", "amount"):
+        amounts[code][year] = float(amount) * factor
+    for code, year, amount in programme.budget_overrides.values_list(
+        "budget_line__code", "year", "amount"
+    ):
+        amounts[code][year] = float(amount)
+    codes = set(BudgetLineRow.objects.values_list("code", flat=True)) | {NO_FUNDING}
+    return [BudgetLine(code, dict(amounts.get(code, {}))) for code in sorted(codes)]
+
+
+def _decided_clusters(programme: Programme) -> tuple[list[list[str]], list[list[str]]]:
+    """Member keys of the couplings the programme manager accepted and rejected, from the
+    previous computation's couplings with the same key."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for coupling_key, work_key in WorkRow.objects.filter(
+        programme=programme, coupling__isnull=False
+    ).values_list("coupling__key", "key"):
+        members[coupling_key].append(work_key)
+    accepted, rejected = [], []
+    for key, status in CouplingDecision.objects.filter(programme=programme).values_list(
+        "key", "status"
+    ):
+        if key in members:
+            (accepted if status == "geaccepteerd" else rejected).append(sorted(members[key]))
+        # A decision on a coupling that no longer exists waits for it to return.
+    return accepted, [r for r in rejected if r]
+
+
+def programme_instance(programme: Programme, measures: Measures | None = None) -> Instance:
+    """The engine instance of a programme: measures, projects, partner works, budgets,
+    parameters and weights, and the coupling decisions taken so far."""
+    measures = measures or programme_measures(programme)
+    weights = {
+        code: float(weight)
+        for code, weight in programme.framework.criteria.values_list("code", "weight")
+    }
+    accepted, rejected = _decided_clusters(programme)
+    return Instance(
+        works=(*measures.works, *_project_works(programme)),
+        budget_lines=tuple(_budget_lines(programme)),
+        parameters=Parameters(
+            first_year=programme.first_year,
+            horizon=programme.horizon,
+            coupling_distance=float(programme.coupling_distance),
+            time_tolerance=programme.time_tolerance,
+            graafrust_years=programme.graafrust_years,
+            opening_cost_share=float(programme.opening_cost_share),
+            carry_over=programme.carry_over,
+            weights=weights,
+        ),
+        accepted_clusters=tuple(tuple(m) for m in accepted),
+        rejected_clusters=tuple(tuple(m) for m in rejected),
+    )
+
+
+def adopted_baseline(programme: Programme) -> Programme | None:
+    """The adopted version a programme is measured against: the nearest adopted ancestor
+    (scenarios and later versions are copies), else the latest adopted programme."""
+    ancestor = programme.based_on
+    seen = {programme.pk}
+    while ancestor is not None and ancestor.pk not in seen:
+        if ancestor.is_adopted:
+            return ancestor
+        seen.add(ancestor.pk)
+        ancestor = ancestor.based_on
+    return (
+        Programme.objects.filter(status="vastgesteld")
+        .exclude(pk=programme.pk)
+        .order_by("-adopted_on", "-pk")
+        .first()
+    )
+
+
+def programme_differences(current: Programme, baseline: Programme) -> dict:
+    """What changed from `baseline` to `current`: works moved to another year, added,
+    dropped, and the programme-wide KPIs side by side."""
+
+    def years(programme: Programme) -> dict[str, tuple[str, int | None]]:
+        return {
+            key: (label, year)
+            for key, label, year in programme.works.values_list("key", "label", "scheduled_year")
+        }
+
+    now, before = years(current), years(baseline)
+    moved = [
+        {"key": key, "label": now[key][0], "from": before[key][1], "to": now[key][1]}
+        for key in sorted(now.keys() & before.keys())
+        if now[key][1] != before[key][1]
+    ]
+
+    def totals(programme: Programme) -> dict[str, float]:
+        return dict(
+            programme.kpis.filter(
+                year__isnull=True, area__isnull=True, budget_line__isnull=True, theme__isnull=True
+            ).values_list("code", "value")
+        )
+
+    kpis_now, kpis_before = totals(current), totals(baseline)
+    return {
+        "moved": moved,
+        "added": sorted(now.keys() - before.keys()),
+        "dropped": sorted(before.keys() - now.keys()),
+        "kpis": {
+            code: {"current": kpis_now.get(code), "baseline": kpis_before.get(code)}
+            for code in sorted(kpis_now.keys() | kpis_before.keys())
+        },
+    }

@@ -1,0 +1,215 @@
+"""Computing a programme from the database and storing its content."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from assets.models import Asset, AssetClass
+from assets.services import asset_classes_load_defaults
+from programming import services
+from programming.choices import CouplingDecisionStatus, RunStatus
+from programming.models import Coupling, CouplingDecision, KpiValue, ProgrammeRun, Work
+from programming.selectors import adopted_baseline, programme_differences
+from programming.services import (
+    programme_adopt,
+    programme_compute,
+    programme_copy,
+    programme_enqueue,
+)
+from projects.choices import Certainty, ProjectKind
+from projects.models import Funding, Project
+from stakeholders.models import BudgetAmount
+from tests.factories import (
+    ActorFactory,
+    AreaFactory,
+    BudgetLineFactory,
+    CriterionFactory,
+    FundingFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+STREET = "LINESTRING (214000 502500, 214200 502500)"
+
+
+@pytest.fixture
+def street():
+    """Kerkstraat, 200 m: a 1965 concrete sewer (end of life 2025, window 2026–2040 here),
+    an asphalt layer of 2010 (2028, window 2026–2032) and a grid operator's cable work
+    planned for 2028 that may shift a year either way. Budgets are ample."""
+    outline = (
+        "POLYGON ((210000 495000, 220000 495000, 220000 505000, 210000 505000, 210000 495000))"
+    )
+    gemeente = AreaFactory(name="Dalfsen", geometry=outline)
+    kern = AreaFactory(kern=True, parent=gemeente, geometry=outline)
+    wijk = AreaFactory(wijk=True, parent=kern, geometry=outline)
+    buurt = AreaFactory(buurt=True, parent=wijk, name="Centrum", geometry=outline)
+    municipality = ActorFactory(name="Gemeente")
+    grid = ActorFactory(partner=True, name="Netbeheerder")
+    lines = {}
+    for code in ("grp-riolering", "wegen", "enexis"):
+        line = lines[code] = BudgetLineFactory(
+            code=code, owner=grid if code == "enexis" else municipality
+        )
+        BudgetAmount.objects.bulk_create(
+            BudgetAmount(budget_line=line, year=year, amount=Decimal(5_000_000))
+            for year in range(2026, 2036)
+        )
+    asset_classes_load_defaults()
+    for external_id, code, year, quantity in (
+        ("R1", "riool-beton", 1965, 200),
+        ("A1", "asfalt", 2010, 1400),
+    ):
+        Asset.objects.create(
+            source="gbi",
+            external_id=external_id,
+            asset_class=AssetClass.objects.get(code=code),
+            area=buurt,
+            street="Kerkstraat",
+            geometry=STREET,
+            quantity=quantity,
+            construction_year=year,
+        )
+    cable = ProjectFactory(
+        code="E-1", name="Netversterking Kerkstraat", kind=ProjectKind.TRANSITIE, owner=grid,
+        street="Kerkstraat", geometry=STREET, start_year=2028, end_year=2028, shift_early=1,
+        shift_late=1, opens_street=True, certainty=Certainty.VASTGESTELD,
+    )  # fmt: skip
+    cable.areas.add(buurt)
+    FundingFactory(project=cable, budget_line=lines["enexis"], year=2028, amount=Decimal(300_000))
+    programme = ProgrammeFactory(first_year=2026, horizon=10, price_year=2025)
+    for code in ("urgentie", "koppeling", "ambitie"):
+        CriterionFactory(framework=programme.framework, code=code, weight=Decimal(10))
+    return programme
+
+
+def test_a_programme_is_computed_and_its_content_stored(street):
+    result = programme_compute(street)
+
+    works = {w.key: w for w in Work.objects.filter(programme=street)}
+    assert "P:E-1" in works
+    assert {w.kind for w in works.values()} == {"maatregel", "partner"}
+    assert all(w.scheduled_year for w in works.values()), "ample budget: everything fits"
+    coupling = Coupling.objects.get(programme=street)
+    assert set(coupling.works.values_list("key", flat=True)) == set(works), (
+        "one street, one cluster"
+    )
+    assert len({w.scheduled_year for w in works.values()}) == 1, "the cluster shares a year"
+    assert coupling.openings_avoided == 1, "sewer and cable would open the street twice"
+    assert KpiValue.objects.filter(programme=street, code="graafmomenten_integraal").exists()
+    run = ProgrammeRun.objects.get(programme=street)
+    assert (run.status, run.progress) == (RunStatus.DONE, 100)
+    assert run.stats["works"] == len(result.works)
+    street.refresh_from_db()
+    assert street.computed_at is not None
+
+
+def test_a_failed_computation_leaves_the_previous_results_untouched(street, monkeypatch):
+    programme_compute(street)
+    before = sorted(Work.objects.filter(programme=street).values_list("key", "scheduled_year"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver crashed")
+
+    monkeypatch.setattr(services, "run", broken)
+    with pytest.raises(RuntimeError):
+        programme_compute(street)
+
+    assert (
+        sorted(Work.objects.filter(programme=street).values_list("key", "scheduled_year")) == before
+    )
+    failed = ProgrammeRun.objects.filter(programme=street).latest("created_at")
+    assert failed.status == RunStatus.FAILED
+    assert "solver crashed" in failed.message
+
+
+def test_a_coupling_decision_survives_recomputation(street):
+    programme_compute(street)
+    coupling = Coupling.objects.get(programme=street)
+    CouplingDecision.objects.create(
+        programme=street, key=coupling.key, status=CouplingDecisionStatus.ACCEPTED
+    )
+
+    programme_compute(street)
+
+    again = Coupling.objects.get(programme=street)
+    assert again.key == coupling.key
+    assert again.pk != coupling.pk, "results are replaced, not updated"
+
+
+def test_an_adopted_programme_is_not_recomputed(street):
+    street.status, street.adopted_on, street.adopted_by = "vastgesteld", "2026-01-15", "raad"
+    street.save()
+    with pytest.raises(ValueError, match="vastgesteld"):
+        programme_compute(street)
+
+
+def test_a_queued_computation_runs_in_the_task_backend(street, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    run = programme_enqueue(street)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert run.task_id
+    assert Work.objects.filter(programme=street).exists()
+
+
+def test_a_scenario_copies_parameters_and_decisions_but_not_the_results(street):
+    programme_compute(street)
+    coupling = Coupling.objects.get(programme=street)
+    CouplingDecision.objects.create(
+        programme=street,
+        key=coupling.key,
+        status=CouplingDecisionStatus.REJECTED,
+        reason="te veel hinder",
+    )
+
+    scenario = programme_copy(street, name="Krap budget", budget_factor=Decimal("0.5"))
+
+    assert (scenario.based_on, scenario.budget_factor, scenario.horizon) == (
+        street,
+        Decimal("0.5"),
+        10,
+    )
+    assert scenario.decisions.get().reason == "te veel hinder"
+    assert not scenario.works.exists()
+
+
+def test_later_versions_report_what_moved_since_the_adopted_one(street):
+    programme_compute(street)
+    programme_adopt(street, adopted_on=date(2026, 1, 15), adopted_by="raad")
+    with pytest.raises(ValueError, match="vastgesteld"):
+        programme_adopt(street, adopted_on=date(2026, 1, 16), adopted_by="raad")
+    version = programme_copy(street, name="IMPOR versie 2")
+    Project.objects.filter(code="E-1").update(
+        start_year=2031, end_year=2031, shift_early=0, shift_late=0
+    )
+    Funding.objects.filter(project__code="E-1").update(year=2031)
+
+    programme_compute(version)
+
+    differences = programme_differences(version, street)
+    moved = {m["key"]: (m["from"], m["to"]) for m in differences["moved"]}
+    assert moved["P:E-1"][1] == 2031, "the cable work moved to its new year"
+    assert adopted_baseline(version) == street
+    assert version.kpis.get(code="verschoven_werken").value == len(moved)
+    assert differences["kpis"]["graafmomenten_integraal"]["baseline"] is not None
+
+
+def test_a_programme_is_adopted_only_once_it_is_computed(street):
+    with pytest.raises(ValueError, match="Bereken"):
+        programme_adopt(street, adopted_on=date(2026, 1, 15), adopted_by="raad")
+
+
+def test_the_command_computes_a_programme_from_the_database(street, capsys):
+    call_command("compute_programme", "--programme", str(street.pk))
+    assert "werken ingepland" in capsys.readouterr().out
+    assert Work.objects.filter(programme=street).exists()
+
+
+def test_the_command_names_a_programme_that_does_not_exist(db):
+    with pytest.raises(CommandError, match="geen programma met id 999"):
+        call_command("compute_programme", "--programme", "999")
