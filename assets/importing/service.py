@@ -532,6 +532,15 @@ def _ids_in_other_sources(ids: pd.Series, source: str) -> dict[str, str]:
     table = connection.ops.quote_name(Asset._meta.db_table)
     found: dict[str, str] = {}
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array parameter: psycopg splits a query of 5,000 placeholders slowly.
+            cursor.execute(
+                f"SELECT external_id, source FROM {table} "
+                "WHERE source <> %s AND external_id = ANY(%s)",
+                [source, wanted],
+            )
+            found.update(cursor.fetchall())
+            return found
         for start in range(0, len(wanted), 5_000):
             chunk = wanted[start : start + 5_000]
             marks = ", ".join(["%s"] * len(chunk))
