@@ -119,10 +119,6 @@ def group_measures(
         reconstructs=(RECONSTRUCTS_STREET, "any"),
         owner=(OWNER, "first"),
         count=(ASSET, "size"),
-        xmin=(BBOX[0], "min"),
-        ymin=(BBOX[1], "min"),
-        xmax=(BBOX[2], "max"),
-        ymax=(BBOX[3], "max"),
     )
     summary["ordinal"] = ordinal.groupby(frame[MEASURE]).first().astype(int)
     summary["preferred"] = np.clip(np.round(summary["preferred"]), summary["start"], summary["end"])
@@ -130,13 +126,20 @@ def group_measures(
     cost_by_measure: dict[int, dict[str, tuple[float, ...]]] = {}
     for (measure, line), amount in costs.items():
         cost_by_measure.setdefault(measure, {})[line] = (round(float(amount), 2),)
-    located = summary[["xmin", "ymin", "xmax", "ymax"]].notna().all(axis=1).to_numpy()
-    boxes = np.full(len(summary), None, dtype=object)
-    boxes[located] = shapely.to_wkt(
-        shapely.box(*summary.loc[located, ["xmin", "ymin", "xmax", "ymax"]].to_numpy().T),
-        rounding_precision=3,
-        trim=True,
+    # Where the measure is: the centres of its assets. A bounding box of a whole street or
+    # buurt would make every work in it a neighbour of every other.
+    centres = frame.assign(
+        x=(frame[BBOX[0]] + frame[BBOX[2]]) / 2, y=(frame[BBOX[1]] + frame[BBOX[3]]) / 2
+    ).dropna(subset=["x", "y"])
+    points = shapely.multipoints(
+        shapely.points(centres["x"].to_numpy(), centres["y"].to_numpy()),
+        indices=centres[MEASURE].to_numpy(),
     )
+    shapes = pd.Series(
+        shapely.to_wkt(points, rounding_precision=3, trim=True),
+        index=np.unique(centres[MEASURE].to_numpy()),
+    )
+    boxes = shapes.reindex(summary.index).to_numpy(dtype=object)
     names = area_names or {}
     keys = {}
     works = []
@@ -155,7 +158,7 @@ def group_measures(
                 costs=cost_by_measure.get(measure, {}),
                 area=row.area,
                 street=row.street or None,
-                geometry=box,
+                geometry=box if isinstance(box, str) else None,
                 opens_street=bool(row.opens),
                 reconstructs_street=bool(row.reconstructs),
                 certainty="vastgesteld",

@@ -37,7 +37,7 @@ def test_needs_in_one_street_share_a_measure_while_their_windows_share_a_year():
     assert first.opens_street
     assert (second.window_start, second.window_end, second.costs) == (2033, 2040, {"grp": (800.0,)})
     assert result.assignment.tolist() == [first.key, first.key, first.key, second.key]
-    assert first.geometry == "POLYGON ((350 0, 350 10, 100 10, 100 0, 350 0))", "box of 1–3"
+    assert first.geometry == "MULTIPOINT ((125 5), (225 5), (325 5))", "centres of assets 1–3"
 
 
 def test_other_streets_and_disciplines_are_other_measures():
