@@ -1,5 +1,3 @@
-import os
-
 import pytest
 
 from tests.constraints import ConstraintRules
@@ -9,11 +7,6 @@ from tests.constraints import ConstraintRules
 def _fast_password_hashing(settings):
     """PBKDF2 at production strength costs ~0.3 s per user; tests do not need that."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def required(variable: str) -> bool:
-    """True when CI demands a system component, so a missing one fails instead of skipping."""
-    return os.environ.get(variable, "") not in ("", "0", "false")
 
 
 def pytest_generate_tests(metafunc):

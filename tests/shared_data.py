@@ -4,10 +4,11 @@ A fresh clone has no ../shared, so a test that needs it skips; CI sets
 IMPOR_REQUIRE_SHARED_DATA=1 so that missing data fails instead of silently skipping.
 """
 
-import os
 from pathlib import Path
 
 import pytest
+
+from tests.system import required
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
@@ -17,7 +18,7 @@ def shared_data(path: str | Path) -> Path:
     full = SHARED_DATA / path
     if not full.exists():
         reason = f"real test data {full} is absent (it lives outside the repository)"
-        if os.environ.get("IMPOR_REQUIRE_SHARED_DATA", "") not in ("", "0", "false"):
+        if required("IMPOR_REQUIRE_SHARED_DATA"):
             pytest.fail(f"{reason} and IMPOR_REQUIRE_SHARED_DATA is set")
         pytest.skip(reason)
     return full

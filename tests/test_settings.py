@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from impor.settings import env_bool, env_int
+from tests.system import required
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,3 +63,10 @@ def test_a_non_numeric_number_names_the_variable(monkeypatch):
     monkeypatch.setenv("SECURE_HSTS_SECONDS", "a year")
     with pytest.raises(ImproperlyConfigured, match="SECURE_HSTS_SECONDS"):
         env_int("SECURE_HSTS_SECONDS", 0)
+
+
+def test_the_suite_runs_on_postgresql_when_ci_requires_it():
+    """.ci/run sets IMPOR_REQUIRE_POSTGRES for its second run; that run must really use it."""
+    if not required("IMPOR_REQUIRE_POSTGRES"):
+        pytest.skip("IMPOR_REQUIRE_POSTGRES is not set; this run may use SQLite")
+    assert connection.vendor == "postgresql"
