@@ -50,10 +50,12 @@ def asset_lifecycle_frame(
     queryset: QuerySet[Asset] | None = None,
     reference_year: int | None = None,
     price_year: int | None = None,
+    extra: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Every asset of `queryset` (default: all) with its lifecycle, indexed by asset id.
 
-    The columns are `lifecycle.ASSET_COLUMNS` (without the id) followed by
+    The columns are `lifecycle.ASSET_COLUMNS` (without the id), the `extra` asset fields
+    (loaded in the same query, for callers that need more of each asset), then
     `lifecycle.OUTPUT_COLUMNS`; rows are in id order. Two queries, however many assets: one
     for the assets, one for the classes. The reference year defaults to this year, the price
     year to the reference year.
@@ -61,9 +63,9 @@ def asset_lifecycle_frame(
     reference_year, price_year = _default_years(reference_year, price_year)
     queryset = Asset.objects.all() if queryset is None else queryset
     # order_by("pk") replaces the model's ordering, which would join the class table.
+    columns = [*lifecycle.ASSET_COLUMNS, *extra]
     assets = pd.DataFrame.from_records(
-        list(queryset.order_by("pk").values_list(*lifecycle.ASSET_COLUMNS)),
-        columns=list(lifecycle.ASSET_COLUMNS),
+        list(queryset.order_by("pk").values_list(*columns)), columns=columns
     ).astype(ASSET_DTYPES)
     assets[lifecycle.CONDITION_DATE] = pd.to_datetime(assets[lifecycle.CONDITION_DATE])
     classes = pd.DataFrame.from_records(

@@ -35,13 +35,13 @@ def _needs(programme: Programme) -> pd.DataFrame:
         project__status=ProjectStatus.AFGEROND
     ).values_list("asset_id", flat=True)
     queryset = Asset.objects.exclude(pk__in=in_projects)
+    place_columns = ("area_id", "street", "owner__name", *NEED_COLUMNS[-4:])
     frame = asset_lifecycle_frame(
-        queryset=queryset, reference_year=programme.first_year, price_year=programme.price_year
+        queryset=queryset,
+        reference_year=programme.first_year,
+        price_year=programme.price_year,
+        extra=place_columns,
     )
-    place_columns = ["area_id", "street", "owner__name", *NEED_COLUMNS[-4:]]
-    places = pd.DataFrame.from_records(
-        queryset.order_by("pk").values_list("pk", *place_columns), columns=["id", *place_columns]
-    ).set_index("id")
     classes = pd.DataFrame.from_records(
         AssetClass.objects.values_list("pk", "discipline", "opens_street", "budget_line__code"),
         columns=["id", "discipline", "opens_street", "budget_line"],
@@ -51,13 +51,8 @@ def _needs(programme: Programme) -> pd.DataFrame:
         {
             "asset": frame.index.to_numpy(),
             "discipline": cls["discipline"].to_numpy(),
-            "area": places["area_id"]
-            .reindex(frame.index)
-            .fillna(-1)
-            .astype(int)
-            .astype(str)
-            .to_numpy(),
-            "street": places["street"].reindex(frame.index).fillna("").to_numpy(),
+            "area": frame["area_id"].fillna(-1).astype(int).astype(str).to_numpy(),
+            "street": frame["street"].fillna("").to_numpy(),
             "earliest": frame[lifecycle.EARLIEST].to_numpy(),
             "latest": frame[lifecycle.LATEST].to_numpy(),
             "preferred_year": frame[lifecycle.PREFERRED_YEAR].to_numpy(),
@@ -67,8 +62,8 @@ def _needs(programme: Programme) -> pd.DataFrame:
             "remaining_life": frame[lifecycle.REMAINING_LIFE].to_numpy(),
             "opens_street": cls["opens_street"].fillna(False).astype(bool).to_numpy(),
             "reconstructs_street": np.isin(cls["discipline"].to_numpy(), list(RECONSTRUCTING)),
-            "owner": places["owner__name"].reindex(frame.index).to_numpy(),
-            **{c: places[c].reindex(frame.index).to_numpy() for c in NEED_COLUMNS[-4:]},
+            "owner": frame["owner__name"].to_numpy(),
+            **{c: frame[c].to_numpy() for c in NEED_COLUMNS[-4:]},
         }
     )
     return needs[list(NEED_COLUMNS)]
