@@ -1,5 +1,6 @@
 """Reads on the asset base, as DataFrames for the lifecycle rule in `assets.lifecycle`."""
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -45,22 +46,19 @@ def _default_years(reference_year: int | None, price_year: int | None) -> tuple[
     return reference_year, reference_year if price_year is None else price_year
 
 
-def asset_lifecycle_frame(
-    *,
-    queryset: QuerySet[Asset] | None = None,
-    reference_year: int | None = None,
-    price_year: int | None = None,
-    extra: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    """Every asset of `queryset` (default: all) with its lifecycle, indexed by asset id.
+@dataclass(frozen=True)
+class AssetRecords:
+    """The rows the lifecycle rule needs, loaded in two queries: assets and classes."""
 
-    The columns are `lifecycle.ASSET_COLUMNS` (without the id), the `extra` asset fields
-    (loaded in the same query, for callers that need more of each asset), then
-    `lifecycle.OUTPUT_COLUMNS`; rows are in id order. Two queries, however many assets: one
-    for the assets, one for the classes. The reference year defaults to this year, the price
-    year to the reference year.
-    """
-    reference_year, price_year = _default_years(reference_year, price_year)
+    assets: pd.DataFrame
+    classes: pd.DataFrame
+
+
+def asset_records(
+    queryset: QuerySet[Asset] | None = None, extra: tuple[str, ...] = ()
+) -> AssetRecords:
+    """Every asset of `queryset` (default: all) with `lifecycle.ASSET_COLUMNS` and the
+    `extra` fields, in id order, and every asset class. Two queries, however many assets."""
     queryset = Asset.objects.all() if queryset is None else queryset
     # order_by("pk") replaces the model's ordering, which would join the class table.
     columns = [*lifecycle.ASSET_COLUMNS, *extra]
@@ -72,14 +70,42 @@ def asset_lifecycle_frame(
         list(AssetClass.objects.order_by("pk").values_list(*lifecycle.CLASS_COLUMNS)),
         columns=list(lifecycle.CLASS_COLUMNS),
     )
+    return AssetRecords(assets, classes)
+
+
+def with_lifecycle(
+    records: AssetRecords, *, reference_year: int | None = None, price_year: int | None = None
+) -> pd.DataFrame:
+    """The loaded assets with their lifecycle columns, indexed by asset id (no queries)."""
+    reference_year, price_year = _default_years(reference_year, price_year)
     result = lifecycle.compute_lifecycle(
-        assets,
-        classes,
+        records.assets,
+        records.classes,
         reference_year=reference_year,
         price_year=price_year,
         price_index=price_index(),
     )
-    return pd.concat([assets, result], axis=1).set_index(lifecycle.ID)
+    return pd.concat([records.assets, result], axis=1).set_index(lifecycle.ID)
+
+
+def asset_lifecycle_frame(
+    *,
+    queryset: QuerySet[Asset] | None = None,
+    reference_year: int | None = None,
+    price_year: int | None = None,
+    extra: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Every asset of `queryset` (default: all) with its lifecycle, indexed by asset id.
+
+    The columns are `lifecycle.ASSET_COLUMNS` (without the id), the `extra` asset fields
+    (loaded in the same query, for callers that need more of each asset), then
+    `lifecycle.OUTPUT_COLUMNS`; rows are in id order. Two queries, however many assets
+    (`asset_records`, then `with_lifecycle`). The reference year defaults to this year,
+    the price year to the reference year.
+    """
+    return with_lifecycle(
+        asset_records(queryset, extra), reference_year=reference_year, price_year=price_year
+    )
 
 
 def asset_lifecycle_explained(

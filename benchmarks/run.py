@@ -1,12 +1,15 @@
 """IMPOR benchmarks: `make bench` prints seconds, rows/s and peak memory per size and database.
 
-Sizes come from BENCH_SIZES (comma-separated asset counts, `demo` for the demo municipality),
-default "demo,1000000". PostgreSQL is measured when a server answers at
+Per size: seeding, the lifecycle of every asset, and computing the concept programme
+(seconds per stage, works, clusters, street openings sectoral and integrated, savings,
+optimality gap). Sizes come from BENCH_SIZES (comma-separated asset counts, `demo` for the
+demo municipality), default "demo,100000,1000000". PostgreSQL is measured when a server answers at
 IMPOR_BENCH_POSTGRES_URL (default postgres://impor:impor@127.0.0.1:5432/impor_bench; the
 role needs CREATEDB — `.ci/run` sets one up). Every measurement runs in a fresh database
 and a fresh process, so peak memory is that of the measured command alone.
 """
 
+import json
 import os
 import re
 import subprocess
@@ -100,6 +103,64 @@ def bench_lifecycle(database_url: str) -> str:
     )
 
 
+#: Reads the latest programme run and the programme's totals as JSON.
+PROGRAMME_FIGURES = """
+import json
+from programming.models import KpiValue, ProgrammeRun
+run = ProgrammeRun.objects.latest("pk")
+totals = KpiValue.objects.filter(
+    programme=run.programme, year=None, area=None, budget_line=None, theme=None
+)
+print(json.dumps({"stats": run.stats, "kpis": dict(totals.values_list("code", "value"))}))
+"""
+
+#: The stages of a programme computation, in the order they run.
+STAGES = (
+    "load",
+    "lifecycle",
+    "measures",
+    "prepare",
+    "couplings",
+    "scoring",
+    "schedule",
+    "graafrust",
+    "kpis",
+    "store",
+)
+
+
+def bench_programme(database_url: str) -> list[str]:
+    """Compute the seeded concept programme (`compute_programme --programme`), then read
+    the run's seconds per stage and the programme's totals."""
+    programme = run(
+        [
+            "shell",
+            "-v0",
+            "-c",
+            "from programming.models import Programme; print(Programme.objects.get().pk)",
+        ],
+        database_url,
+    ).stdout.strip()
+    result = run(["compute_programme", "--programme", programme], database_url)
+    figures = json.loads(run(["shell", "-v0", "-c", PROGRAMME_FIGURES], database_url).stdout)
+    stats, kpis = figures["stats"], figures["kpis"]
+    seconds = stats["seconds"]
+    sectoral, integrated = kpis["graafmomenten_sectoraal"], kpis["graafmomenten_integraal"]
+    fewer = 1 - integrated / sectoral if sectoral else 0.0
+    gap = "–" if stats["gap"] is None else f"{100 * stats['gap']:.2f}%"
+    stages = "  ".join(f"{stage} {seconds.get(stage, 0):.1f}" for stage in STAGES)
+    return [
+        f"programme {seconds['total']:7.1f} s  peak {result.peak_mib:6.0f} MiB  "
+        f"({result.seconds:.1f} s with start-up)",
+        f"  stages (s): {stages}",
+        f"  {stats['works']:,} works, {stats['clusters']:,} clusters; "
+        f"{stats['solver']} ({stats['status']}), gap {gap}",
+        f"  openings sectoral {sectoral:,.0f}, integrated {integrated:,.0f} "
+        f"({100 * fewer:.0f}% fewer); savings € {kpis['besparing']:,.0f}; "
+        f"unfunded € {kpis['tekort']:,.0f}",
+    ]
+
+
 def import_files(rows: int, folder: Path) -> dict[str, Path]:
     """CSV, XLSX and GeoPackage files of `rows` assets (trees, lamp posts, manholes) in Dalfsen."""
     import numpy as np
@@ -185,7 +246,7 @@ def databases() -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    sizes = [s for s in os.environ.get("BENCH_SIZES", "demo,1000000").split(",") if s]
+    sizes = [s for s in os.environ.get("BENCH_SIZES", "demo,100000,1000000").split(",") if s]
     import_rows = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
     print("IMPOR benchmarks")
     print(f"  machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
@@ -194,6 +255,8 @@ def main() -> None:
         for name, url in databases():
             print(f"  {name:<11} {bench_seed(size, url)}")
             print(f"  {name:<11} {bench_lifecycle(url)}")
+            for line in bench_programme(url):
+                print(f"  {name:<11} {line}")
     if import_rows:
         print(f"\nimport_assets --commit, {import_rows:,} rows into the demo municipality")
         files = import_files(import_rows, Path(tempfile.mkdtemp(prefix="impor-bench-files-")))

@@ -14,6 +14,14 @@ class CriterionCode(models.TextChoices):
     CERTAINTY = "zekerheid", _("zekerheid")
 
 
+class MeasureGrouping(models.TextChoices):
+    """Which asset needs may form one measure (programming.engine.measures)."""
+
+    STREET = "straat", _("per straat en discipline")
+    AREA = "gebied", _("per gebied en discipline")
+    OBJECT = "object", _("elk object apart")
+
+
 class ProgrammeStatus(models.TextChoices):
     CONCEPT = "concept", _("concept")
     VASTGESTELD = "vastgesteld", _("vastgesteld")

@@ -11,6 +11,7 @@ from programming.choices import (
     CouplingDecisionStatus,
     CouplingKind,
     CriterionCode,
+    MeasureGrouping,
     ProgrammeStatus,
     RunStatus,
     WorkKind,
@@ -100,6 +101,30 @@ class Programme(models.Model):
         validators=[MaxValueValidator(1000)],
         help_text=_("Werken binnen deze afstand van elkaar kunnen koppelen."),
     )
+    coupling_overlap = models.DecimalField(
+        _("deel langs het andere werk"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(1)],
+        help_text=_(
+            "Zo'n deel van een werk moet binnen de koppelafstand van een ander werk liggen om "
+            "ermee te koppelen; zo koppelen zijstraten niet via het kruispunt."
+        ),
+    )
+    measure_grouping = models.CharField(
+        _("groepering tot maatregelen"),
+        max_length=10,
+        choices=MeasureGrouping.choices,
+        default=MeasureGrouping.STREET,
+        help_text=_("Welke vervangingen van objecten samen één maatregel vormen."),
+    )
+    backlog_years = models.PositiveSmallIntegerField(
+        _("achterstand inlopen in (jaar)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(HORIZON_MAX)],
+        help_text=_("Achterstallige vervangingen krijgen een venster van zoveel eerste jaren."),
+    )
     time_tolerance = models.PositiveSmallIntegerField(
         _("tijdstolerantie (jaar)"),
         default=1,
@@ -135,6 +160,15 @@ class Programme(models.Model):
         _("overhevelen toegestaan"),
         default=False,
         help_text=_("Niet besteed budget schuift door naar het volgende jaar."),
+    )
+    time_limit = models.PositiveIntegerField(
+        _("rekentijd (seconden)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(3600)],
+        help_text=_(
+            "Zo lang zoekt de rekenkern naar het beste programma; daarna geldt het beste "
+            "gevonden programma, met de afstand tot het optimum erbij."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=ProgrammeStatus.choices, default=ProgrammeStatus.CONCEPT
@@ -445,6 +479,14 @@ class Work(models.Model):
     scheduled_year = year_field(_("gepland jaar"), null=True, blank=True)
     cost = models.DecimalField(
         _("kosten (€)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    saving = models.DecimalField(
+        _("besparing door koppelen (€)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+        help_text=_("Wat het werk goedkoper is doordat het samen met zijn koppelkans gebeurt."),
     )
     opens_street = models.BooleanField(_("opent de straat"), default=False)
     certainty = models.CharField(

@@ -12,8 +12,9 @@ import pandas as pd
 from assets import lifecycle
 from assets.choices import Discipline
 from assets.models import Asset, AssetClass
-from assets.selectors import asset_lifecycle_frame
+from assets.selectors import asset_records, with_lifecycle
 from impor.models import Area
+from programming.engine import Clock, Stopwatch
 from programming.engine.instance import BudgetLine, Instance, Parameters, Work
 from programming.engine.measures import NEED_COLUMNS, Measures, group_measures
 from programming.models import CouplingDecision, Programme
@@ -29,19 +30,19 @@ NO_FUNDING = "geen-dekking"
 RECONSTRUCTING = {Discipline.VERHARDING}
 
 
-def _needs(programme: Programme) -> pd.DataFrame:
+def _needs(programme: Programme, clock: Clock) -> pd.DataFrame:
     """One row per asset not already in a project's scope: its replacement need."""
     in_projects = Project.assets.through.objects.exclude(
         project__status=ProjectStatus.AFGEROND
     ).values_list("asset_id", flat=True)
     queryset = Asset.objects.exclude(pk__in=in_projects)
     place_columns = ("area_id", "street", "owner__name", *NEED_COLUMNS[-4:])
-    frame = asset_lifecycle_frame(
-        queryset=queryset,
-        reference_year=programme.first_year,
-        price_year=programme.price_year,
-        extra=place_columns,
-    )
+    with clock("load"):
+        records = asset_records(queryset, place_columns)
+    with clock("lifecycle"):
+        frame = with_lifecycle(
+            records, reference_year=programme.first_year, price_year=programme.price_year
+        )
     classes = pd.DataFrame.from_records(
         AssetClass.objects.values_list("pk", "discipline", "opens_street", "budget_line__code"),
         columns=["id", "discipline", "opens_street", "budget_line"],
@@ -69,15 +70,22 @@ def _needs(programme: Programme) -> pd.DataFrame:
     return needs[list(NEED_COLUMNS)]
 
 
-def programme_measures(programme: Programme) -> Measures:
-    """The asset needs of the programme's horizon grouped into measures."""
-    area_names = {str(pk): name for pk, name in Area.objects.values_list("pk", "name")}
-    return group_measures(
-        _needs(programme),
-        first_year=programme.first_year,
-        horizon=programme.horizon,
-        area_names=area_names,
-    )
+def programme_measures(programme: Programme, clock: Clock | None = None) -> Measures:
+    """The asset needs of the programme's horizon grouped into measures; `clock` times
+    the stages load, lifecycle and measures."""
+    clock = clock or Stopwatch()
+    needs = _needs(programme, clock)
+    with clock("load"):
+        area_names = {str(pk): name for pk, name in Area.objects.values_list("pk", "name")}
+    with clock("measures"):
+        return group_measures(
+            needs,
+            first_year=programme.first_year,
+            horizon=programme.horizon,
+            backlog_years=programme.backlog_years,
+            grouping=programme.measure_grouping,
+            area_names=area_names,
+        )
 
 
 def _project_works(programme: Programme) -> list[Work]:
@@ -162,26 +170,34 @@ def _decided_clusters(programme: Programme) -> tuple[list[list[str]], list[list[
     return accepted, [r for r in rejected if r]
 
 
-def programme_instance(programme: Programme, measures: Measures | None = None) -> Instance:
+def programme_instance(
+    programme: Programme, measures: Measures | None = None, clock: Clock | None = None
+) -> Instance:
     """The engine instance of a programme: measures, projects, partner works, budgets,
     parameters and weights, and the coupling decisions taken so far."""
-    measures = measures or programme_measures(programme)
-    weights = {
-        code: float(weight)
-        for code, weight in programme.framework.criteria.values_list("code", "weight")
-    }
-    accepted, rejected = _decided_clusters(programme)
+    clock = clock or Stopwatch()
+    measures = measures or programme_measures(programme, clock)
+    with clock("load"):
+        weights = {
+            code: float(weight)
+            for code, weight in programme.framework.criteria.values_list("code", "weight")
+        }
+        accepted, rejected = _decided_clusters(programme)
+        project_works = _project_works(programme)
+        budget_lines = tuple(_budget_lines(programme))
     return Instance(
-        works=(*measures.works, *_project_works(programme)),
-        budget_lines=tuple(_budget_lines(programme)),
+        works=(*measures.works, *project_works),
+        budget_lines=budget_lines,
         parameters=Parameters(
             first_year=programme.first_year,
             horizon=programme.horizon,
             coupling_distance=float(programme.coupling_distance),
+            coupling_overlap=float(programme.coupling_overlap),
             time_tolerance=programme.time_tolerance,
             graafrust_years=programme.graafrust_years,
             opening_cost_share=float(programme.opening_cost_share),
             carry_over=programme.carry_over,
+            time_limit=float(programme.time_limit),
             weights=weights,
         ),
         accepted_clusters=tuple(tuple(m) for m in accepted),

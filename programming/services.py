@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from impor.models import Area
 from programming.choices import ProgrammeStatus, RunStatus
-from programming.engine import run
+from programming.engine import Stopwatch, run
 from programming.engine.instance import Instance, Result
 from programming.models import (
     Coupling,
@@ -31,7 +31,6 @@ from programming.selectors import (
     adopted_baseline,
     programme_differences,
     programme_instance,
-    programme_measures,
 )
 from projects.models import Project
 from stakeholders.models import BudgetLine, Theme
@@ -86,13 +85,14 @@ def programme_compute(
     record.started_at = timezone.now()
     record.save(update_fields=["status", "started_at"])
     try:
+        clock = Stopwatch()
         report(10, "werken en budgetten laden")
-        measures = programme_measures(programme)
-        instance = programme_instance(programme, measures)
+        instance = programme_instance(programme, clock=clock)
         report(30, "koppelkansen zoeken, prioriteren en plannen")
         result = run(instance)
         report(80, "resultaten opslaan")
-        store_result(programme, instance, result)
+        with clock("store"):
+            store_result(programme, instance, result)
     except BaseException as exc:
         record.status = RunStatus.FAILED
         record.message = f"{type(exc).__name__}: {exc}"[:2000]
@@ -103,8 +103,12 @@ def programme_compute(
     record.progress = 100
     record.step = "klaar"
     record.finished_at = timezone.now()
+    stats = result.stats.to_dict()
+    seconds = {**clock.seconds, **stats.pop("seconds")}
+    seconds["total"] = round(sum(v for k, v in seconds.items() if k != "total"), 4)
     record.stats = {
-        **result.stats.to_dict(),
+        **stats,
+        "seconds": seconds,
         "works": len(result.works),
         "clusters": len(result.clusters),
     }
@@ -165,6 +169,7 @@ def store_result(programme: Programme, instance: Instance, result: Result) -> No
                 preferred_year=work.preferred_year,
                 scheduled_year=done.scheduled_year,
                 cost=_money(sum(sum(amounts) for amounts in work.costs.values())),
+                saving=_money(done.saving),
                 opens_street=work.opens_street,
                 certainty=work.certainty,
                 must_do=work.must_do,
@@ -239,11 +244,15 @@ def programme_copy(programme: Programme, *, name: str, user=None, **changes) -> 
         framework=programme.framework,
         price_year=programme.price_year,
         coupling_distance=programme.coupling_distance,
+        coupling_overlap=programme.coupling_overlap,
+        measure_grouping=programme.measure_grouping,
+        backlog_years=programme.backlog_years,
         time_tolerance=programme.time_tolerance,
         graafrust_years=programme.graafrust_years,
         opening_cost_share=programme.opening_cost_share,
         budget_factor=programme.budget_factor,
         carry_over=programme.carry_over,
+        time_limit=programme.time_limit,
         based_on=programme,
         created_by=user,
     )

@@ -142,12 +142,12 @@ AMBITIONS = (
 
 #: Budget lines: code, name, owner, annual amount (euro, price level 2025).
 BUDGET_LINES = (
-    ("grp-riolering", "GRP riolering (vervangingsinvesteringen)", "riolering", 2_400_000),
-    ("wegen", "Onderhoud en reconstructie wegen", "wegen", 1_900_000),
-    ("groen", "Groen en bomen", "groen", 450_000),
-    ("verlichting", "Openbare verlichting", "verlichting", 350_000),
+    ("grp-riolering", "GRP riolering (vervangingsinvesteringen)", "riolering", 5_500_000),
+    ("wegen", "Onderhoud en reconstructie wegen", "wegen", 3_200_000),
+    ("groen", "Groen en bomen", "groen", 550_000),
+    ("verlichting", "Openbare verlichting", "verlichting", 550_000),
     ("kunstwerken", "Kunstwerken en oevers", "kunstwerken", 500_000),
-    ("spelen", "Speelvoorzieningen", "kunstwerken", 150_000),
+    ("spelen", "Speelvoorzieningen", "kunstwerken", 250_000),
     ("vri-meubilair", "Verkeersregelinstallaties en meubilair", "wegen", 120_000),
     ("klimaatadaptatie", "Programma klimaatadaptatie", "klimaat", 600_000),
     ("energietransitie", "Programma energietransitie", "klimaat", 400_000),

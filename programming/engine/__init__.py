@@ -19,10 +19,8 @@ The stages, each timed in ``result.stats.seconds``:
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-import numpy as np
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 from programming.engine import columns as col
 from programming.engine.couplings import find_couplings
@@ -38,15 +36,33 @@ from programming.engine.instance import (
 )
 from programming.engine.kpis import compute_kpis
 from programming.engine.results import cluster_results, kpi_results, round_gap, work_results
-from programming.engine.schedule import find_unfunded, schedule, scheduled_years
+from programming.engine.schedule import (
+    coupling_discounts,
+    find_unfunded,
+    schedule,
+    scheduled_years,
+)
 from programming.engine.scoring import score_works
 from programming.engine.units import build_units
 
-__all__ = ["Instance", "Result", "dump_result", "load_instance", "load_result", "run"]
+__all__ = [
+    "Clock",
+    "Instance",
+    "Result",
+    "Stopwatch",
+    "dump_result",
+    "load_instance",
+    "load_result",
+    "run",
+]
+
+
+#: Times a stage: ``with clock("couplings"): ...``.
+Clock = Callable[[str], AbstractContextManager[None]]
 
 
 class Stopwatch:
-    """Seconds per stage: ``with clock("couplings"): ...``."""
+    """Seconds per stage: ``with clock("couplings"): ...``; a stage timed twice adds up."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
@@ -54,8 +70,11 @@ class Stopwatch:
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
         started = time.perf_counter()
-        yield
-        self.seconds[stage] = round(time.perf_counter() - started, 4)
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - started
+            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + elapsed, 4)
 
 
 def run(instance: Instance, method: str | None = None) -> Result:
@@ -79,23 +98,28 @@ def run(instance: Instance, method: str | None = None) -> Result:
         units = build_units(
             works,
             scores[col.SCHEDULING_VALUE],
+            scores[col.SOLO_VALUE],
             data.feasible,
             data.tensor,
             couplings,
             params.first_year,
+            params.opening_cost_share,
         )
         plan = schedule(units, data.budget, params, method)
         unfunded = find_unfunded(works, units, plan, data.budget, data.tensor, data.lines, params)
         years = scheduled_years(units, plan, len(works), params.first_year)
+        discount = coupling_discounts(units, plan, len(works))
     with clock("graafrust"):
         breaks = find_graafrust_breaks(works, couplings.neighbours, years, params.graafrust_years)
     with clock("kpis"):
         kpis = compute_kpis(
-            works, data.costs, years, couplings, data.budget, data.lines, params, unfunded
+            works, data.costs, years, discount, couplings, data.budget, data.lines, params, unfunded
         )
     seconds = {**clock.seconds, "total": round(sum(clock.seconds.values()), 4)}
 
-    value = float(scores[col.SCHEDULING_VALUE].to_numpy()[~np.isnan(years)].sum())
+    value = float(
+        sum(unit.value for unit, start in zip(units, plan.start, strict=True) if start >= 0)
+    )
     stats = Stats(
         solver=plan.solver,
         status=plan.status,
@@ -106,7 +130,7 @@ def run(instance: Instance, method: str | None = None) -> Result:
         seconds=seconds,
     )
     return Result(
-        works=work_results(works, scores, years, couplings, breaks, unfunded),
+        works=work_results(works, scores, years, discount, couplings, breaks, unfunded),
         clusters=cluster_results(works, scores, years, couplings),
         unfunded=tuple(round_gap(row) for row in unfunded),
         kpis=kpi_results(kpis),

@@ -35,6 +35,7 @@ DURATION = "duration"
 # Added by the later stages to the works frame.
 SCORE = "score"
 SCHEDULING_VALUE = "scheduling_value"
+SOLO_VALUE = "solo_value"
 CLUSTER = "cluster"
 SCHEDULED_YEAR = "scheduled_year"
 

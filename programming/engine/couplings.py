@@ -1,11 +1,17 @@
 """Couplings (koppelkansen): works that meet in place and time, grouped into clusters.
 
-Two works are *neighbours* when their geometries lie within the coupling distance (in
-metres, RD New). A work without geometry is compared by the most precise location both
-share: the same street (case-insensitive, and in the same area when both know theirs),
-otherwise the same area. Neighbours are *linked* when their windows overlap or come
-within the time tolerance. Linked works form connected groups; a group that has no
-common feasible year inside the horizon is split into parts that do (see partition).
+A work *lies along* another when at least `coupling_overlap` of it (its points, or its
+length sampled every half coupling distance) lies within the coupling distance of the
+other (metres, RD New). So the cable in the Kerkstraat lies along the Kerkstraat's sewer,
+but the sewer of a side street, which only touches the Kerkstraat at the junction, does
+not. A work without geometry is compared by the most precise location both share: the
+same street (case-insensitive, and in the same area when both know theirs), otherwise
+the same area; such works lie along each other both ways.
+
+Works that lie along each other are *linked* when their windows overlap or come within
+the time tolerance. A cluster is a *star*: an anchor, the works linked to it that lie
+along it, and at least one common feasible year (see partition). Linked groups that
+already form such a star are one cluster; larger groups are split into the best stars.
 
 Following MISS DIG's distinction, a cluster is a *conflict* when two of its
 street-opening works would dig at the same time if each followed its own preferred
@@ -36,6 +42,8 @@ from programming.engine.partition import Group, partition
 from programming.engine.savings import opening_savings, openings_avoided
 
 CONFLICT = "conflict"
+#: Shapely type ids of polygons and multipolygons.
+AREA_TYPES = (3, 6)
 OPPORTUNITY = "kans"
 
 
@@ -58,7 +66,7 @@ class Couplings:
     """The coupling stage's output: the clusters and the neighbour pairs (for graafrust)."""
 
     clusters: tuple[Coupling, ...]
-    neighbours: np.ndarray  # (k × 2) row positions i < j, close in space
+    neighbours: np.ndarray  # (k × 2) row positions i < j, one lying along the other
 
     def cluster_of(self, n_works: int) -> np.ndarray:
         """Index into `clusters` per work, −1 for a work in no cluster."""
@@ -84,28 +92,29 @@ def find_couplings(
     """Find the clusters of an instance.
 
     Steps:
-    1. Neighbour pairs in space (STRtree within the distance; street or area fallback).
+    1. Pairs (member, anchor) where the member lies along the anchor (sampled points in
+       an STRtree; street or area fallback).
     2. Keep the pairs whose windows overlap or come within the time tolerance; drop pairs
        inside a rejected cluster, pairs touching an accepted cluster and pairs with a
        work that has no feasible year in the horizon.
-    3. Connected groups of the remaining links; a group with a common feasible year is a
-       cluster, a group without one is split into the best parts that have one.
+    3. Connected groups of the remaining links; a group that is a star with a common
+       year is a cluster, any other group is split into the best stars.
     4. Add the accepted clusters as given, and describe every cluster (key, kind, common
        years, target year, savings, openings avoided).
     """
-    neighbours = find_neighbours(works, params.coupling_distance)
-    links = link_in_time(works, neighbours, params.time_tolerance)
+    along = find_along(works, params.coupling_distance, params.coupling_overlap)
+    links = link_in_time(works, along, params.time_tolerance)
     links = drop_decided(links, accepted, rejected)
     in_horizon = feasible.any(axis=1)
     links = links[in_horizon[links[:, 0]] & in_horizon[links[:, 1]]]
 
     groups = [list(members) for members in accepted if len(members) >= 2]
     accepted_count = len(groups)
-    for component in connected_groups(links, len(works)):
-        if feasible[component].all(axis=0).any():
+    for component, inside in connected_groups(links, len(works)):
+        if feasible[component].all(axis=0).any() and is_star(component, inside):
             groups.append(component)
         else:
-            groups.extend(split_group(component, links, works, feasible, params))
+            groups.extend(split_group(component, inside, works, feasible, params))
 
     arrays = WorkArrays.of(works)
     clusters = [
@@ -113,29 +122,65 @@ def find_couplings(
         for g, members in enumerate(groups)
     ]
     clusters.sort(key=lambda c: c.members[0])
+    neighbours = np.unique(np.sort(along, axis=1), axis=0) if len(along) else along
     return Couplings(clusters=tuple(clusters), neighbours=neighbours)
 
 
-def find_neighbours(works: pd.DataFrame, distance: float) -> np.ndarray:
-    """Pairs (i < j) of works close in space: geometries within `distance` metres, or the
-    same street or area where a geometry is missing."""
-    spatial = spatial_pairs(works[col.GEOMETRY], distance)
-    pairs = np.vstack([spatial, fallback_pairs(works)]).astype(int)
+def find_along(works: pd.DataFrame, distance: float, overlap: float) -> np.ndarray:
+    """Pairs (member, anchor) of distinct works where the member lies along the anchor:
+    by geometry, or by street or area where a geometry is missing (both ways)."""
+    fallback = fallback_pairs(works)
+    pairs = np.vstack(
+        [along_pairs(works[col.GEOMETRY], distance, overlap), fallback, fallback[:, ::-1]]
+    )
     if len(pairs) == 0:
         return np.empty((0, 2), dtype=int)
-    return np.unique(pairs, axis=0)
+    return np.unique(pairs.astype(int), axis=0)
 
 
-def spatial_pairs(geometry: pd.Series, distance: float) -> np.ndarray:
-    """Pairs (i < j) whose geometries lie within `distance` (STRtree query "dwithin")."""
+def along_pairs(
+    geometry: pd.Series, distance: float, overlap: float, chunk: int = 200_000
+) -> np.ndarray:
+    """Pairs (member, anchor) whose geometries are present where at least `overlap` of
+    the member's sample points lie within `distance` of the anchor's sample points.
+
+    Steps:
+    1. Sample every geometry: its vertices after segmentizing to half the distance, one
+       point per cell of a quarter of the distance (so a park of 500 trees does not
+       weigh 500 times).
+    2. Query an STRtree of all sample points with every sample point ("dwithin"), in
+       chunks to bound memory; keep each (point, other work) hit once.
+    3. Per (member, anchor), the share of the member's points that hit the anchor. An
+       area (polygon) is no anchor: a work across a whole buurt is not one street
+       opening; works inside its area are its scope (see the project brief check).
+    """
     present = np.flatnonzero(geometry.notna().to_numpy())
     if len(present) < 2:
         return np.empty((0, 2), dtype=int)
-    geoms = shapely.from_wkt(geometry.to_numpy()[present])
-    tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="dwithin", distance=distance)
-    keep = left < right
-    return np.column_stack([present[left[keep]], present[right[keep]]])
+    step = max(distance, 1.0) / 2
+    geoms = shapely.segmentize(shapely.from_wkt(geometry.to_numpy()[present]), step)
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
+    cells = np.column_stack([owner, np.floor(coords / (step / 2))]).astype(np.int64)
+    _, first = np.unique(cells, axis=0, return_index=True)
+    coords, owner = coords[first], owner[first]
+    points = shapely.points(coords)
+    size = np.bincount(owner, minlength=len(present))
+    n = np.int64(len(present))
+    tree = shapely.STRtree(points)
+    found = []
+    for begin in range(0, len(points), chunk):
+        left, right = tree.query(
+            points[begin : begin + chunk], predicate="dwithin", distance=distance
+        )
+        left = left + begin
+        other = owner[right]
+        hits = np.unique(left[owner[left] != other] * n + other[owner[left] != other])
+        found.append(owner[hits // n] * n + hits % n)
+    keys, counts = np.unique(np.concatenate(found), return_counts=True)
+    member, anchor = keys // n, keys % n
+    polygon = np.isin(shapely.get_type_id(geoms), AREA_TYPES)
+    keep = (counts >= overlap * size[member] - 1e-9) & ~polygon[anchor]
+    return np.column_stack([present[member[keep]], present[anchor[keep]]])
 
 
 def fallback_pairs(works: pd.DataFrame) -> np.ndarray:
@@ -186,33 +231,50 @@ def drop_decided(
     return links[keep]
 
 
-def connected_groups(links: np.ndarray, n_works: int) -> list[list[int]]:
-    """The connected groups of two or more works, each sorted, in order of their first work."""
+def connected_groups(links: np.ndarray, n_works: int) -> list[tuple[list[int], np.ndarray]]:
+    """The connected groups of two or more works, in order of their first work: each
+    group's works (sorted) and its links in local indices (positions in the group)."""
     if len(links) == 0:
         return []
     graph = coo_matrix((np.ones(len(links)), (links[:, 0], links[:, 1])), shape=(n_works,) * 2)
     _, labels = connected_components(graph, directed=False)
     order = np.argsort(labels, kind="stable")
+    local = np.empty(n_works, dtype=int)
     bounds = np.flatnonzero(np.diff(labels[order])) + 1
-    groups = [g.tolist() for g in np.split(order, bounds) if len(g) >= 2]
-    return sorted(groups)
+    members_of = {}
+    for members in np.split(order, bounds):
+        if len(members) >= 2:
+            local[members] = np.arange(len(members))
+            members_of[labels[members[0]]] = members
+    link_order = np.argsort(labels[links[:, 0]], kind="stable")
+    link_labels = labels[links[link_order, 0]]
+    link_bounds = np.flatnonzero(np.diff(link_labels)) + 1
+    groups = []
+    for chunk in np.split(link_order, link_bounds):
+        members = members_of[labels[links[chunk[0], 0]]]
+        groups.append((members.tolist(), local[links[chunk]]))
+    return sorted(groups, key=lambda group: group[0][0])
+
+
+def is_star(component: list[int], inside: np.ndarray) -> bool:
+    """True when one work of the group has every other work lying along it."""
+    anchors = np.bincount(inside[:, 1], minlength=len(component))
+    return bool((anchors == len(component) - 1).any())
 
 
 def split_group(
     component: list[int],
-    links: np.ndarray,
+    inside: np.ndarray,
     works: pd.DataFrame,
     feasible: np.ndarray,
     params: Parameters,
 ) -> list[list[int]]:
-    """Split a group without a common year into the best parts (see partition)."""
-    local = {work: i for i, work in enumerate(component)}
-    inside = np.isin(links, component).all(axis=1)
-    edges = np.array([[local[a], local[b]] for a, b in links[inside]], dtype=int).reshape(-1, 2)
+    """Split a group into the best stars (see partition); `inside` holds its links
+    (member, anchor) in local indices."""
     cost = works[col.TOTAL_COST].to_numpy(dtype=float)[component]
     opens = works[col.OPENS_STREET].to_numpy(dtype=bool)[component]
     group = Group(
-        edges=edges,
+        along=inside,
         feasible=feasible[component],
         opening_cost=np.where(opens, cost, np.nan),
         share=params.opening_cost_share,

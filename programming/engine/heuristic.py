@@ -29,7 +29,14 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from programming.engine.milp import build_model
-from programming.engine.units import Plan, Unit, objective_of, spend_of, within_budget
+from programming.engine.units import (
+    Plan,
+    Unit,
+    must_do_missed,
+    objective_of,
+    spend_of,
+    within_budget,
+)
 
 FEASIBLE = "feasible"
 MUST_DO_INFEASIBLE = "must_do_infeasible"
@@ -81,14 +88,17 @@ def place_in_order(
     horizon = budget.shape[1]
     spend = np.zeros_like(budget)
     start = np.full(len(units), -1)
+    taken: set[int] = set()
     for u in order:
+        if taken.intersection(units[u].members):
+            continue
         for year in years[u]:
             candidate = spend + spend_of(units[u].cost, year, horizon)
             if within_budget(candidate, budget, carry_over):
                 spend, start[u] = candidate, year
+                taken.update(units[u].members)
                 break
-    missed_must_do = any(unit.must_do and year < 0 for unit, year in zip(units, start, strict=True))
-    status = MUST_DO_INFEASIBLE if missed_must_do else FEASIBLE
+    status = MUST_DO_INFEASIBLE if must_do_missed(units, start) else FEASIBLE
     return Plan(start, "heuristic", status, objective_of(units, start, horizon))
 
 
@@ -98,14 +108,14 @@ def solve_relaxation(
     """The LP relaxation: per unit the share scheduled and the weight per year, and the
     LP objective (an upper bound). Must-do rows are dropped if they make it infeasible."""
     model = build_model(units, budget, carry_over)
-    must_do = np.array([unit.must_do for unit in units], dtype=float)
-    for lower_assignment in (must_do, np.zeros_like(must_do)):
-        lower = np.concatenate([lower_assignment, np.full(len(model.upper) - len(units), -np.inf)])
+    for must_do in (True, False):
         result = milp(
             -model.reward,
             integrality=np.zeros(len(model.reward)),
             bounds=Bounds(0, 1),
-            constraints=LinearConstraint(model.matrix, lower, model.upper),
+            constraints=LinearConstraint(
+                model.matrix, model.assignment_lower(must_do), model.upper
+            ),
             options={"time_limit": time_limit, "disp": False},
         )
         if result.status == 0:

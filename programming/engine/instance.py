@@ -204,10 +204,12 @@ class BudgetLine:
 class Parameters:
     """The programme's settings for one computation.
 
-    `coupling_distance` is in metres (geometry is RD New); `time_tolerance` is how many
-    years apart two windows may lie and still be linked; `graafrust_years` is how long a
-    reconstructed street stays closed to new digging; `opening_cost_share` is the part of
-    a street-opening work's cost that coupling shares (opening, traffic plan, reinstatement).
+    `coupling_distance` is in metres (geometry is RD New); `coupling_overlap` is the part
+    of a work that must lie within that distance of another to lie along it;
+    `time_tolerance` is how many years apart two windows may lie and still be linked;
+    `graafrust_years` is how long a reconstructed street stays closed to new digging;
+    `opening_cost_share` is the part of a street-opening work's cost that coupling shares
+    (opening, traffic plan, reinstatement).
     `max_exact_works` is the largest number of works solved by the exact MILP; above it the
     greedy heuristic is used.
     """
@@ -215,6 +217,7 @@ class Parameters:
     first_year: int
     horizon: int = HORIZON_MAX
     coupling_distance: float = 25.0
+    coupling_overlap: float = 0.5
     time_tolerance: int = 1
     graafrust_years: int = 3
     opening_cost_share: float = DEFAULT_OPENING_COST_SHARE
@@ -228,6 +231,10 @@ class Parameters:
             raise InstanceError(f"de looptijd is {HORIZON_MIN} tot en met {HORIZON_MAX} jaar")
         if self.coupling_distance < 0 or self.time_tolerance < 0 or self.graafrust_years < 0:
             raise InstanceError("koppelafstand, tijdstolerantie en graafrust zijn niet negatief")
+        if not 0 < self.coupling_overlap <= 1:
+            raise InstanceError(
+                "het deel dat langs een ander werk ligt is groter dan 0 en hoogstens 1"
+            )
         if not 0 <= self.opening_cost_share <= 1:
             raise InstanceError("het aandeel openen en herstraten ligt tussen 0 en 1")
         if self.time_limit <= 0:
@@ -324,13 +331,15 @@ def _member_lists(lists: Iterable[Iterable[str]]) -> tuple[tuple[str, ...], ...]
 @dataclass(frozen=True)
 class WorkResult:
     """One work in the computed programme: its year (None when not scheduled), its score
-    with the points per criterion, its cluster and whether it breaks graafrust."""
+    with the points per criterion, its cluster, what doing it in its cluster saves on its
+    cost (the opening part it shares), and whether it breaks graafrust."""
 
     key: str
     scheduled_year: int | None
     score: float
     breakdown: dict[str, float]
     cluster: str | None = None
+    saving: float = 0.0
     breaks_graafrust: bool = False
     unfunded_reason: str | None = None
 

@@ -6,7 +6,8 @@ An empty dimension means "all": a row with a year and no area is the year's tota
 code                       figure
 =========================  =======================================================
 budget                     budget per year × line (programme years)
-besteding                  spend of the scheduled works per year × line
+besteding                  spend of the scheduled works per year × line, after the
+                           savings of the cluster units they are done in
 besteding_thema            spend per year × theme (a work counts in each of its themes)
 besteding_gebied           spend per year × area
 graafmomenten_sectoraal    street openings if every scheduled opening work dug alone,
@@ -15,8 +16,8 @@ graafmomenten_integraal    street openings as scheduled: the opening works of a 
                            that start in the same year count once (in the area of the
                            most expensive one): per year × area, per year, in total
 vermeden_graafmomenten     sectoral − integrated openings, in total
-besparing                  savings realised by clusters whose opening works start in
-                           the same year (savings.py): per year and in total
+besparing                  savings realised: the opening parts saved by works done in
+                           a cluster unit (savings.py, units.py): per year and in total
 ambitie_bediend            share of the total ambition weight that is scheduled (0–1)
 tekort                     unfunded gap per year × line and in total
 achterstand                works past their end of life (remaining life ≤ 0 or
@@ -38,7 +39,6 @@ import pandas as pd
 from programming.engine import columns as col
 from programming.engine.couplings import Couplings
 from programming.engine.instance import Parameters, UnfundedRow
-from programming.engine.savings import opening_savings
 
 BUDGET = "budget"
 SPEND = "besteding"
@@ -52,6 +52,8 @@ AMBITION_SERVED = "ambitie_bediend"
 UNFUNDED_GAP = "tekort"
 BACKLOG = "achterstand"
 
+#: Column of the spend frame: the amount a cost entry saves by coupling.
+SAVED = "saved"
 KPI_COLUMNS = [col.CODE, col.YEAR, col.AREA, col.BUDGET_LINE, col.THEME, col.VALUE]
 
 
@@ -59,6 +61,7 @@ def compute_kpis(
     works: pd.DataFrame,
     costs: pd.DataFrame,
     years: np.ndarray,
+    discount: np.ndarray,
     couplings: Couplings,
     budget: np.ndarray,
     lines: tuple[str, ...],
@@ -72,21 +75,28 @@ def compute_kpis(
     2. Street openings sectoral and integrated, and the openings avoided.
     3. Savings realised, ambition weight served, unfunded gap, backlog.
     """
-    spend = spend_frame(works, costs, years)
+    spend = spend_frame(works, costs, years, discount)
     frames = [
         budget_rows(budget, lines, params),
         spend_rows(spend),
         opening_rows(works, years, couplings),
-        savings_rows(works, years, couplings, params.opening_cost_share),
+        savings_rows(spend),
         summary_rows(works, years, unfunded),
     ]
     return pd.concat(frames, ignore_index=True)[KPI_COLUMNS]
 
 
-def spend_frame(works: pd.DataFrame, costs: pd.DataFrame, years: np.ndarray) -> pd.DataFrame:
-    """One row per cost entry of a scheduled work, with the calendar year it is spent."""
-    start = years[costs[col.WORK].to_numpy(dtype=int)] if len(costs) else np.array([])
-    spend = costs.assign(**{col.YEAR: start + costs[col.OFFSET]})
+def spend_frame(
+    works: pd.DataFrame, costs: pd.DataFrame, years: np.ndarray, discount: np.ndarray
+) -> pd.DataFrame:
+    """One row per cost entry of a scheduled work, with the calendar year it is spent,
+    the amount after coupling savings and the amount saved."""
+    work = costs[col.WORK].to_numpy(dtype=int)
+    start = years[work] if len(costs) else np.array([])
+    saved = costs[col.AMOUNT].to_numpy(dtype=float) * discount[work]
+    spend = costs.assign(
+        **{col.YEAR: start + costs[col.OFFSET], col.AMOUNT: costs[col.AMOUNT] - saved, SAVED: saved}
+    )
     spend = spend[spend[col.YEAR].notna()].copy()
     spend[col.YEAR] = spend[col.YEAR].astype(int)
     rows = works.iloc[spend[col.WORK].to_numpy(dtype=int)]
@@ -166,24 +176,14 @@ def _count_openings(openings: pd.DataFrame, code: str) -> pd.DataFrame:
     )
 
 
-def savings_rows(
-    works: pd.DataFrame, years: np.ndarray, couplings: Couplings, share: float
-) -> pd.DataFrame:
-    """Savings of the opening works of each cluster that start in the same year."""
-    cost = works[col.TOTAL_COST].to_numpy(dtype=float)
-    opens = works[col.OPENS_STREET].to_numpy(dtype=bool)
-    per_year: dict[int, float] = {}
-    for cluster in couplings.clusters:
-        starts: dict[int, list[float]] = {}
-        for i in cluster.members:
-            if opens[i] and not np.isnan(years[i]):
-                starts.setdefault(int(years[i]), []).append(float(cost[i]))
-        for year, costs in starts.items():
-            per_year[year] = per_year.get(year, 0.0) + opening_savings(costs, share)
+def savings_rows(spend: pd.DataFrame) -> pd.DataFrame:
+    """Savings realised per year and in total (the amounts saved on the spend)."""
+    per_year = spend.groupby(col.YEAR)[SAVED].sum()
+    per_year = per_year[per_year > 0]
     return _rows(
         [
-            *({col.CODE: SAVINGS, col.YEAR: y, col.VALUE: v} for y, v in sorted(per_year.items())),
-            {col.CODE: SAVINGS, col.VALUE: sum(per_year.values())},
+            *({col.CODE: SAVINGS, col.YEAR: y, col.VALUE: v} for y, v in per_year.items()),
+            {col.CODE: SAVINGS, col.VALUE: float(per_year.sum())},
         ]
     )
 

@@ -1,9 +1,16 @@
 """Group asset needs into measures (maatregelen): nobody programmes single paving stones.
 
 A *need* is one asset's replacement: its window [earliest, latest], preferred year, cost
-on a budget line. Needs of the same discipline in the same street (or, without a street,
-the same area) become one measure while their windows still share a year; a need whose
-window starts after the measure's common window ends starts the next measure. The measure
+on a budget line. The grouping rule (a programme parameter) says which needs may form a
+measure together:
+
+- ``straat`` (default): the same discipline in the same street of the same area (needs
+  without a street: the same area);
+- ``gebied``: the same discipline in the same area, whatever the street;
+- ``object``: every asset is a measure of its own.
+
+Needs of one group become one measure while their windows still share a year; a need
+whose window starts after the measure's common window ends starts the next measure. The measure
 gets that common window, the median preferred year (clipped into it), the summed costs
 per budget line and the worst condition of its assets.
 
@@ -43,6 +50,9 @@ NEED_COLUMNS = (
     CONDITION, REMAINING_LIFE, OPENS_STREET, RECONSTRUCTS_STREET, OWNER, *BBOX,
 )  # fmt: skip
 MEASURE = "measure"
+PLACE = "place"
+#: The grouping rules, see the module docstring.
+GROUPINGS = ("straat", "gebied", "object")
 
 
 @dataclass(frozen=True)
@@ -68,8 +78,9 @@ def _sweep(group_start: np.ndarray, earliest: np.ndarray, latest: np.ndarray) ->
     return number
 
 
-def _key(discipline: str, area: str, street: str, ordinal: int) -> str:
-    place = hashlib.sha1(f"{discipline}|{area}|{street}".encode()).hexdigest()[:12]
+def _key(discipline: str, area: str, street: str, asset: str, ordinal: int) -> str:
+    where = "|".join([discipline, area, street, *([asset] if asset else [])])
+    place = hashlib.sha1(where.encode()).hexdigest()[:12]
     return f"M:{discipline}:{place}:{ordinal}"
 
 
@@ -79,6 +90,7 @@ def group_measures(
     first_year: int,
     horizon: int,
     backlog_years: int = 3,
+    grouping: str = "straat",
     area_names: dict[str, str] | None = None,
 ) -> Measures:
     """Turn needs into measure works; see the module docstring for the rule.
@@ -95,21 +107,29 @@ def group_measures(
     # What could have been done before the programme starts can be done in its first year.
     frame[EARLIEST] = frame[EARLIEST].clip(lower=first_year)
     frame[PREFERRED] = frame[PREFERRED].clip(lower=frame[EARLIEST], upper=frame[LATEST])
+    if grouping not in GROUPINGS:
+        raise ValueError(f"onbekende groepering {grouping!r}; kies uit {', '.join(GROUPINGS)}")
     frame[STREET] = frame[STREET].fillna("")
-    frame = frame.sort_values([DISCIPLINE, AREA, STREET, EARLIEST, LATEST], kind="stable")
+    if grouping == "gebied":
+        frame[STREET] = ""
+    frame[PLACE] = frame[ASSET].astype(str) if grouping == "object" else ""
+    frame = frame.sort_values([DISCIPLINE, AREA, STREET, PLACE, EARLIEST, LATEST], kind="stable")
 
-    place = frame[[DISCIPLINE, AREA, STREET]]
+    place = frame[[DISCIPLINE, AREA, STREET, PLACE]]
     group_start = (place != place.shift()).any(axis=1).to_numpy()
     frame[MEASURE] = _sweep(
         group_start, frame[EARLIEST].to_numpy(np.int64), frame[LATEST].to_numpy(np.int64)
     )
-    ordinal = frame.groupby([DISCIPLINE, AREA, STREET], sort=False)[MEASURE].rank(method="dense")
+    ordinal = frame.groupby([DISCIPLINE, AREA, STREET, PLACE], sort=False)[MEASURE].rank(
+        method="dense"
+    )
 
     grouped = frame.groupby(MEASURE, sort=True)
     summary = grouped.agg(
         discipline=(DISCIPLINE, "first"),
         area=(AREA, "first"),
         street=(STREET, "first"),
+        place=(PLACE, "first"),
         start=(EARLIEST, "max"),
         end=(LATEST, "min"),
         preferred=(PREFERRED, "median"),
@@ -144,7 +164,7 @@ def group_measures(
     keys = {}
     works = []
     for (measure, row), box in zip(summary.iterrows(), boxes, strict=True):
-        key = _key(row.discipline, row.area, row.street, row.ordinal)
+        key = _key(row.discipline, row.area, row.street, row.place, row.ordinal)
         keys[measure] = key
         where = row.street or names.get(row.area, row.area)
         works.append(

@@ -4,7 +4,8 @@ Variables: x[u, y] ∈ {0, 1} for every unit u and each of its feasible start ye
 
 Constraints:
 
-- each unit starts at most once: Σ_y x[u, y] ≤ 1, and exactly once for a must-do unit;
+- each work is placed at most once, on its own or in one cluster unit:
+  Σ_{u ∋ w, y} x[u, y] ≤ 1, and exactly once for a must-do work;
 - for every budget line l and programme year t, the spend of the units running then
   stays within the budget: Σ_{u,y} cost[u, l, t − y] · x[u, y] ≤ budget[l, t]
   (with carry-over the sums run over all years up to t on both sides).
@@ -12,9 +13,9 @@ Constraints:
 Objective: maximise Σ coefficient(u, y) · x[u, y] (see units: the value, a tiny reward
 for any placed unit and a tiny preference for the target year).
 
-When the must-do units cannot all fit, the model is solved again with "exactly once"
-relaxed to "at most once" and a bonus on must-do units larger than all other rewards
-together: as many must-do units as possible are placed, then the most value.
+When the must-do works cannot all fit, the model is solved again with "exactly once"
+relaxed to "at most once" and a bonus per must-do work larger than all other rewards
+together: as many must-do works as possible are placed, then the most value.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ NO_SOLUTION = "no_solution"
 
 @dataclass(frozen=True)
 class Model:
-    """The MILP: one column per (unit, feasible year); assignment rows, then budget rows."""
+    """The MILP: one column per (unit, feasible year); one assignment row per work that
+    is in a unit, then the budget rows."""
 
     var_unit: np.ndarray
     var_year: np.ndarray
@@ -56,6 +58,12 @@ class Model:
     matrix: csr_matrix
     upper: np.ndarray
     n_units: int
+    must_do: np.ndarray  # per assignment row: the work must be done
+
+    def assignment_lower(self, must_do: bool) -> np.ndarray:
+        """Lower bounds of all rows: 1 for must-do works when `must_do`, else none."""
+        assigned = self.must_do.astype(float) if must_do else np.zeros(len(self.must_do))
+        return np.concatenate([assigned, np.full(len(self.upper) - len(assigned), -np.inf)])
 
 
 def solve_exactly(
@@ -75,12 +83,12 @@ def solve_exactly(
     if not units:
         return Plan(np.full(0, -1), "milp", OPTIMAL, 0.0, 0.0, 0.0)
     model = build_model(units, budget, carry_over)
-    must_do = np.array([unit.must_do for unit in units], dtype=bool)
-    status, start, bound, gap = _solve(model, model.reward, must_do, time_limit)
-    if status == INFEASIBLE and must_do.any():
+    status, start, bound, gap = _solve(model, model.reward, True, time_limit)
+    if status == INFEASIBLE and model.must_do.any():
         bonus = 1.0 + float(model.reward.sum())
+        must_do = np.array([unit.must_do for unit in units], dtype=float)
         boosted = model.reward + bonus * must_do[model.var_unit]
-        status, start, _, _ = _solve(model, boosted, np.zeros_like(must_do), time_limit)
+        status, start, _, _ = _solve(model, boosted, False, time_limit)
         status, bound, gap = (MUST_DO_INFEASIBLE if start is not None else status), None, None
     if start is None:
         return Plan(np.full(len(units), -1), "milp", status, 0.0)
@@ -100,19 +108,36 @@ def build_model(units: Sequence[Unit], budget: np.ndarray, carry_over: bool) -> 
             for u, y in zip(var_unit, var_year, strict=True)
         ]
     )
-    assignment = csr_matrix(
-        (np.ones(len(var_unit)), (var_unit, np.arange(len(var_unit)))),
-        shape=(len(units), len(var_unit)),
-    )
+    assignment, must_do = assignment_rows(units, var_unit)
     spend, limit = budget_rows(units, var_unit, var_year, budget, carry_over)
     return Model(
         var_unit=var_unit,
         var_year=var_year,
         reward=reward,
         matrix=vstack([assignment, spend]).tocsr(),
-        upper=np.concatenate([np.ones(len(units)), limit]),
+        upper=np.concatenate([np.ones(assignment.shape[0]), limit]),
         n_units=len(units),
+        must_do=must_do,
     )
+
+
+def assignment_rows(units: Sequence[Unit], var_unit: np.ndarray) -> tuple[csr_matrix, np.ndarray]:
+    """One row per work in a unit: 1 in every column of a unit that holds it; and per
+    row whether the work must be done. A work's own unit (or its accepted cluster's) is
+    the only one of its units that is not an alternative, and tells."""
+    works = sorted({w for unit in units for w in unit.members})
+    row_of = {w: r for r, w in enumerate(works)}
+    must_do = np.zeros(len(works), dtype=bool)
+    unit_rows = []
+    for unit in units:
+        unit_rows.append([row_of[w] for w in unit.members])
+        if unit.must_do and not unit.alternative:
+            must_do[unit_rows[-1]] = True
+    counts = np.array([len(unit_rows[u]) for u in var_unit], dtype=int)
+    rows = np.concatenate([unit_rows[u] for u in var_unit]) if len(var_unit) else np.array([])
+    cols = np.repeat(np.arange(len(var_unit)), counts)
+    matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(works), len(var_unit)))
+    return matrix, must_do
 
 
 def budget_rows(
@@ -144,17 +169,14 @@ def budget_rows(
 
 
 def _solve(
-    model: Model, reward: np.ndarray, must_do: np.ndarray, time_limit: float
+    model: Model, reward: np.ndarray, must_do: bool, time_limit: float
 ) -> tuple[str, np.ndarray | None, float | None, float | None]:
     """One HiGHS run: (status, start year index per unit, best bound, gap)."""
-    lower = np.concatenate(
-        [must_do.astype(float), np.full(len(model.upper) - model.n_units, -np.inf)]
-    )
     result = milp(
         -reward,
         integrality=np.ones(len(reward)),
         bounds=Bounds(0, 1),
-        constraints=LinearConstraint(model.matrix, lower, model.upper),
+        constraints=LinearConstraint(model.matrix, model.assignment_lower(must_do), model.upper),
         options={"time_limit": time_limit, "mip_rel_gap": MIP_REL_GAP, "disp": False},
     )
     status = {0: OPTIMAL, 1: TIME_LIMIT, 2: INFEASIBLE}.get(result.status, NO_SOLUTION)

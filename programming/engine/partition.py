@@ -1,27 +1,30 @@
-"""Split a linked group of works without a common year into clusters that have one.
+"""Split a linked group of works into clusters: stars around an anchor with a common year.
 
-A *part* is a set of works that is connected by coupling links and has at least one
-common feasible year. The best partition maximises, in this order: the street openings
-it avoids, its savings, how few parts it has, and how many works it couples (fewest
-left alone).
+A *part* (a cluster) has an *anchor*: every other member lies along the anchor (most of
+it within the coupling distance of the anchor, see couplings), and all members share a
+feasible year. Requiring one anchor instead of mere connection keeps a cluster to one
+street: two streets that touch at a junction do not lie along each other, so they do not
+chain a village into one cluster through its crossings.
+
+The best partition maximises, in this order: the street openings it avoids, its savings,
+how few parts it has, and how many works it couples (fewest left alone).
 
 - Up to :data:`EXACT_LIMIT` works the best partition is found exactly by dynamic
   programming over subsets (2^12 = 4,096 subsets; each tries the valid parts that hold
   its lowest work).
-- Beyond that a greedy rule is used: for every year, the works feasible in that year
-  fall into connected groups; the best group (by the same order) becomes a cluster,
-  groups that do not overlap it are taken in turn, and the search repeats on the works
-  left until no group of two or more remains. Each greedy cluster is maximal for its
-  year, but the partition is not guaranteed best.
+- Beyond that a greedy rule is used: every work is tried as an anchor in every year; the
+  best star becomes a cluster, its works leave the group, the stars they were part of
+  are scored again, and the search repeats until no star of two or more works remains.
+  Each greedy cluster is the best star left when it is taken, but the partition is not
+  guaranteed best.
 """
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from programming.engine.savings import opening_savings, openings_avoided
 
@@ -32,9 +35,13 @@ Merit = tuple[int, float, int, int]
 
 @dataclass(frozen=True)
 class Group:
-    """A connected group of works, with local indices 0 … size − 1."""
+    """A linked group of works, with local indices 0 … size − 1.
 
-    edges: np.ndarray  # (k × 2) local index pairs
+    `along` holds the pairs (member, anchor): the member lies along the anchor, so it may
+    join a cluster around it. A pair in both directions is listed twice.
+    """
+
+    along: np.ndarray  # (k × 2) local index pairs (member, anchor)
     feasible: np.ndarray  # (size × horizon) bool
     opening_cost: np.ndarray  # (size,) total cost of street-opening works, NaN otherwise
     share: float
@@ -50,6 +57,13 @@ class Group:
         coupled = len(members) if len(members) >= 2 else 0
         return (openings_avoided(len(costs)), opening_savings(costs, self.share), -1, coupled)
 
+    def members_along(self) -> list[list[int]]:
+        """Per anchor, the works that lie along it."""
+        result: list[list[int]] = [[] for _ in range(self.size)]
+        for member, anchor in self.along:
+            result[int(anchor)].append(int(member))
+        return result
+
 
 def partition(group: Group) -> list[list[int]]:
     """The parts of two or more works of the best (or, for large groups, a good) partition."""
@@ -62,18 +76,16 @@ def partition_exactly(group: Group) -> list[list[int]]:
     """Best partition by dynamic programming over the subsets of a small group.
 
     Steps:
-    1. For every subset, its common years (bitwise AND) and whether it is connected.
-    2. A subset is a valid part when it is a single work, or connected with a common year.
+    1. For every subset, its common years (bitwise AND).
+    2. A subset is a valid part when it is a single work, or has a common year and an
+       anchor that every other member lies along.
     3. best[mask] = the best sum of merits over partitions of `mask` into valid parts;
        the part holding the lowest work of `mask` is chosen among the valid parts that
        start at that work and lie inside `mask`.
     4. Walk back from the full set to read the parts.
     """
     m = group.size
-    neighbours = [0] * m
-    for a, b in group.edges:
-        neighbours[a] |= 1 << int(b)
-        neighbours[b] |= 1 << int(a)
+    along_mask = [sum(1 << j for j in members) for members in group.members_along()]
     year_masks = [sum(1 << y for y in np.flatnonzero(row)) for row in group.feasible]
     all_years = (1 << group.feasible.shape[1]) - 1
 
@@ -85,7 +97,7 @@ def partition_exactly(group: Group) -> list[list[int]]:
         common[mask] = common[mask & (mask - 1)] & year_masks[low]
         if mask == 1 << low:
             parts_by_low[low].append((mask, (0, 0.0, -1, 0)))
-        elif common[mask] and _is_connected(mask, neighbours):
+        elif common[mask] and _has_anchor(mask, along_mask):
             parts_by_low[low].append((mask, group.merit(_members(mask))))
 
     best: list[Merit] = [(0, 0.0, 0, 0)] * count
@@ -117,53 +129,77 @@ def partition_exactly(group: Group) -> list[list[int]]:
 
 
 def partition_greedily(group: Group) -> list[list[int]]:
-    """A good partition of a large group: maximal per-year groups, best first.
+    """A good partition of a large group: the best star first, again and again.
 
     Steps:
-    1. For every year, connect the remaining works feasible in that year; each connected
-       set of two or more is a candidate with its merit.
-    2. Take candidates best first, skipping those that overlap one already taken.
-    3. Remove the taken works and repeat until no candidate is left.
+    1. Score every anchor's best star (over the years the anchor can go in) and put it in
+       a priority queue.
+    2. Take the best entry. If its works are still free and its score is current, it
+       becomes a cluster: its works leave the group and every anchor they lay along is
+       scored again. A stale entry is scored again and put back.
+    3. Stop when no star of two or more works remains.
     """
-    size = group.size
-    rows, cols = group.edges[:, 0], group.edges[:, 1]
-    graph = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(size, size))
-    graph = graph + graph.T
-    remaining = np.ones(size, dtype=bool)
+    along = group.members_along()
+    anchors_of: list[list[int]] = [[] for _ in range(group.size)]
+    for anchor, members in enumerate(along):
+        for member in members:
+            anchors_of[member].append(anchor)
+    free = np.ones(group.size, dtype=bool)
+    version = np.zeros(group.size, dtype=int)
+
+    def entry(anchor: int) -> tuple[tuple[int, float, int], int, int, list[int]] | None:
+        star = best_star(group, anchor, [m for m in along[anchor] if free[m]])
+        if not star:
+            return None
+        merit = group.merit(star)
+        # heapq is a min-heap: negate, and the lower anchor wins a tie.
+        return (-merit[0], -merit[1], -len(star)), anchor, int(version[anchor]), star
+
+    queue = [item for anchor in range(group.size) if (item := entry(anchor))]
+    heapq.heapify(queue)
     parts: list[list[int]] = []
-    while True:
-        candidates = []
-        for year in range(group.feasible.shape[1]):
-            nodes = np.flatnonzero(remaining & group.feasible[:, year])
-            if len(nodes) < 2:
-                continue
-            _, labels = connected_components(graph[nodes][:, nodes], directed=False)
-            for label in np.unique(labels):
-                members = nodes[labels == label].tolist()
-                if len(members) >= 2:
-                    merit = group.merit(members)
-                    # Bigger groups first among equal merit; then the earliest, for stability.
-                    candidates.append(((merit[0], merit[1], len(members)), members))
-        if not candidates:
-            return sorted(parts)
-        candidates.sort(key=lambda item: (item[0], [-m for m in item[1]]), reverse=True)
-        for _, members in candidates:
-            if remaining[members].all():
-                parts.append(sorted(members))
-                remaining[members] = False
+    while queue:
+        _, anchor, seen, star = heapq.heappop(queue)
+        if not free[anchor] or seen != version[anchor]:
+            continue
+        parts.append(star)
+        free[star] = False
+        for other in sorted({a for member in star for a in anchors_of[member] if free[a]}):
+            version[other] += 1
+            if item := entry(other):
+                heapq.heappush(queue, item)
+    return sorted(parts)
+
+
+def best_star(group: Group, anchor: int, candidates: list[int]) -> list[int]:
+    """The anchor with the candidates that share its best year (two or more works), or [].
+
+    Per year the anchor can go in, the star is the anchor with every candidate feasible
+    in that year; the best merit wins, the earliest year on a tie.
+    """
+    if not candidates:
+        return []
+    candidates = sorted(candidates)
+    fits = group.feasible[candidates] & group.feasible[anchor]
+    best: tuple[tuple[int, float, int], list[int]] | None = None
+    for year in np.flatnonzero(fits.any(axis=0)):
+        star = sorted([anchor, *np.asarray(candidates)[fits[:, year]].tolist()])
+        merit = group.merit(star)
+        if best is None or (*merit[:2], len(star)) > best[0]:
+            best = ((*merit[:2], len(star)), star)
+    return best[1] if best else []
 
 
 def _members(mask: int) -> list[int]:
     return [i for i in range(mask.bit_length()) if mask >> i & 1]
 
 
-def _is_connected(mask: int, neighbours: list[int]) -> bool:
-    start = mask & -mask
-    seen = frontier = start
-    while frontier:
-        low = frontier & -frontier
-        frontier ^= low
-        reach = neighbours[low.bit_length() - 1] & mask & ~seen
-        seen |= reach
-        frontier |= reach
-    return seen == mask
+def _has_anchor(mask: int, along_mask: list[int]) -> bool:
+    """True when some member of `mask` has every other member lying along it."""
+    rest = mask
+    while rest:
+        low = rest & -rest
+        rest ^= low
+        if not (mask & ~low) & ~along_mask[low.bit_length() - 1]:
+            return True
+    return False

@@ -6,8 +6,9 @@ plans. Polishing makes the outcome predictable without lowering the objective:
 
 1. Move each scheduled unit (must-do first, then most valuable) to the feasible year
    nearest its target that still fits the budgets, if that is nearer than its current year.
-2. Place each unscheduled unit (must-do first, then most valuable) in the feasible year
-   nearest its target where it fits, if any (a unit without value may have been left out).
+2. Place each unscheduled unit (must-do first, then most valuable) whose works are all
+   still unplaced in the feasible year nearest its target where it fits, if any (a unit
+   without value may have been left out).
 
 Both steps keep every budget and only raise the objective, so a proven optimum stays one.
 """
@@ -23,6 +24,7 @@ from programming.engine.units import (
     Plan,
     Unit,
     objective_of,
+    placed_works,
     spend_of,
     total_spend,
     within_budget,
@@ -34,9 +36,12 @@ def polish_plan(units: Sequence[Unit], plan: Plan, budget: np.ndarray, carry_ove
     horizon = budget.shape[1]
     start = plan.start.copy()
     spend = total_spend(units, start, budget.shape)
+    placed = placed_works(units, start)
     order = sorted(range(len(units)), key=lambda u: (not units[u].must_do, -units[u].value, u))
     for u in [u for u in order if start[u] >= 0] + [u for u in order if start[u] < 0]:
         unit = units[u]
+        if start[u] < 0 and placed[list(unit.members)].any():
+            continue
         current = spend_of(unit.cost, start[u], horizon) if start[u] >= 0 else 0.0
         distance = abs(start[u] - unit.target) if start[u] >= 0 else horizon + 1
         for year in sorted(unit.years, key=lambda y: (abs(y - unit.target), y)):
@@ -45,5 +50,6 @@ def polish_plan(units: Sequence[Unit], plan: Plan, budget: np.ndarray, carry_ove
             candidate = spend - current + spend_of(unit.cost, year, horizon)
             if within_budget(candidate, budget, carry_over):
                 spend, start[u] = candidate, year
+                placed[list(unit.members)] = True
                 break
     return replace(plan, start=start, objective=objective_of(units, start, horizon))

@@ -21,12 +21,15 @@ def work_results(
     works: pd.DataFrame,
     scores: pd.DataFrame,
     years: np.ndarray,
+    discount: np.ndarray,
     couplings: Couplings,
     breaks: np.ndarray,
     unfunded: list[UnfundedRow],
 ) -> tuple[WorkResult, ...]:
-    """One result per work: year, score and breakdown, cluster, graafrust, reason."""
+    """One result per work: year, score and breakdown, cluster, what coupling saves on
+    it, graafrust, reason."""
     cluster = couplings.cluster_of(len(works))
+    saving = discount * works[col.TOTAL_COST].to_numpy(dtype=float)
     reasons = {row.work: row.reason for row in unfunded}
     breakdown = scores[list(col.CRITERIA)].round(4).to_dict("records")
     return tuple(
@@ -36,6 +39,7 @@ def work_results(
             score=round(float(scores[col.SCORE].iat[i]), 4),
             breakdown=breakdown[i],
             cluster=couplings.clusters[cluster[i]].key if cluster[i] >= 0 else None,
+            saving=round(float(saving[i]), 2),
             breaks_graafrust=bool(breaks[i]),
             unfunded_reason=reasons.get(key),
         )

@@ -26,7 +26,14 @@ from programming.engine.heuristic import solve_heuristically
 from programming.engine.instance import Parameters, UnfundedRow
 from programming.engine.milp import NO_SOLUTION, TIME_LIMIT, solve_exactly
 from programming.engine.polish import polish_plan
-from programming.engine.units import Plan, Unit, spend_of, total_spend
+from programming.engine.units import (
+    Plan,
+    Unit,
+    must_do_missed,
+    placed_works,
+    spend_of,
+    total_spend,
+)
 
 EXACT = "milp"
 HEURISTIC = "heuristic"
@@ -50,12 +57,12 @@ def schedule(
     Steps:
     1. Choose the method: `method` when given, else exact up to `max_exact_works` works.
     2. Exact: solve the MILP; if it stops at the time limit, run the heuristic too and
-       keep the better plan (more must-do units, then the higher objective).
+       keep the better plan (more must-do works, then the higher objective).
        Heuristic: the LP-guided greedy rule.
     3. Polish the plan: units to their target years where budgets allow (polish.py),
        and report the gap between its objective and the best bound.
     """
-    n_works = sum(len(unit.members) for unit in units)
+    n_works = len({work for unit in units for work in unit.members})
     if method is None:
         method = EXACT if n_works <= params.max_exact_works else HEURISTIC
     limit = params.time_limit
@@ -76,9 +83,8 @@ def schedule(
 
 
 def merit(units: Sequence[Unit], plan: Plan) -> tuple[int, float]:
-    """How plans compare: the most must-do units placed, then the highest objective."""
-    placed = sum(unit.must_do for unit, start in zip(units, plan.start, strict=True) if start >= 0)
-    return placed, plan.objective
+    """How plans compare: the fewest must-do works missed, then the highest objective."""
+    return -must_do_missed(units, plan.start), plan.objective
 
 
 def scheduled_years(units: Sequence[Unit], plan: Plan, n_works: int, first_year: int) -> np.ndarray:
@@ -88,6 +94,16 @@ def scheduled_years(units: Sequence[Unit], plan: Plan, n_works: int, first_year:
         if start >= 0:
             years[list(unit.members)] = first_year + start
     return years
+
+
+def coupling_discounts(units: Sequence[Unit], plan: Plan, n_works: int) -> np.ndarray:
+    """Per work, the part of its cost saved by the cluster unit it is placed in (0 when
+    placed alone or not at all)."""
+    discount = np.zeros(n_works)
+    for unit, start in zip(units, plan.start, strict=True):
+        if start >= 0 and unit.discount:
+            discount[list(unit.members)] = unit.discount
+    return discount
 
 
 def find_unfunded(
@@ -104,7 +120,8 @@ def find_unfunded(
 
     Steps:
     1. Works in no unit have no feasible year in the horizon: "buiten de looptijd".
-    2. For each unscheduled unit, the gap matrix (lines × years) at its target year.
+    2. For each unscheduled unit (a work's own unit, or its accepted cluster's), the gap
+       matrix (lines × years) at its target year.
     3. Split each line's gap over the unit's members in proportion to their cost on
        that line, one row per member, line and year with a gap.
     """
@@ -118,8 +135,9 @@ def find_unfunded(
     ]
 
     spend = total_spend(units, plan.start, budget.shape)
+    placed = placed_works(units, plan.start)
     for unit, start in zip(units, plan.start, strict=True):
-        if start >= 0:
+        if start >= 0 or unit.alternative or placed[list(unit.members)].any():
             continue
         reason = MUST_DO_OVER_BUDGET if unit.must_do else OVER_BUDGET
         gaps = gap_matrix(unit, spend, budget, params.carry_over)

@@ -21,7 +21,9 @@ zekerheid   idee 0.3, voorgenomen 0.7, vastgesteld 1.0
 ==========  ===============================================================================
 
 A work's explicit `value` replaces its score as its value in the schedule; the score
-and breakdown are still reported.
+and breakdown are still reported. The koppeling points are earned only by doing the
+work in its cluster: placed on its own, a work is worth its score without them
+(`SOLO_VALUE`, used by units.py), so the schedule weighs coupling as the framework does.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ def score_works(works: pd.DataFrame, couplings: Couplings, params: Parameters) -
     1. Each criterion's 0–1 value (see the module docstring).
     2. Weights divided by their sum (all zero: every score is 0).
     3. Points = 100 × normalised weight × value; score = Σ points.
-    4. Scheduling value = the explicit value where given, else the score.
+    4. Scheduling value = the explicit value where given, else the score; on its own,
+       without the koppeling points.
     """
     values = criterion_values(works, couplings, params)
     weights = pd.Series({code: params.weights.get(code, 0.0) for code in col.CRITERIA})
@@ -52,6 +55,7 @@ def score_works(works: pd.DataFrame, couplings: Couplings, params: Parameters) -
     points = values.mul(100.0 * normalised, axis=1)
     points[col.SCORE] = points[list(col.CRITERIA)].sum(axis=1)
     points[col.SCHEDULING_VALUE] = works[col.VALUE].fillna(points[col.SCORE])
+    points[col.SOLO_VALUE] = works[col.VALUE].fillna(points[col.SCORE] - points[col.COUPLING])
     return points
 
 

@@ -1,23 +1,32 @@
-"""What the scheduler places: units (a work, or an accepted cluster as one block).
+"""What the scheduler places: units (a work, or a cluster's works as one block).
 
 A unit has one start year for all its members, the feasible start years of every member
 (within the horizon), the summed cost profile of its members, and a value. Year indices
 count from the programme's first year (0 … horizon − 1).
 
+- Every work with a feasible year is a unit of its own, unless it is in an accepted
+  cluster: an accepted cluster is one unit.
+- A proposed cluster with a common year is also an *alternative* unit: its works done
+  together. Coupling makes them cheaper — every street-opening member except the most
+  expensive one saves its opening part (savings.py) — so at equal value the scheduler
+  fits more into the same budget by coupling. Each work is placed at most once, on its
+  own or in one cluster unit (milp.py).
+
 The objective coefficient of placing unit u in year y is::
 
-    (value_u + ε) × (1 − δ × |y − target_u| / horizon)
+    (value_u + ε × (2 × members_u − 1)) × (1 − δ × |y − target_u| / horizon)
 
 with ε = 10⁻⁴ × max(1, largest value) and δ = 10⁻³. The sum of values decides; ε makes a
-unit without value still worth a place when the budget allows it, and δ prefers the
-target year (the preferred year, or the cluster's target year) among equally valuable
-schedules. Both are too small to trade away a visible difference in value.
+unit without value still worth a place when the budget allows it, and makes a coupled
+unit worth a little more than its works placed apart; δ prefers the target year (the
+preferred year, or the cluster's target year) among equally valuable schedules. Both are
+too small to trade away a visible difference in value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -39,8 +48,12 @@ class Unit:
     years: tuple[int, ...]  # feasible start-year indices, ascending
     target: int  # the year index the tie-break pulls towards
     value: float
-    must_do: bool
-    cost: np.ndarray  # lines × offsets, summed over the members
+    must_do: int  # how many members must be done
+    cost: np.ndarray  # lines × offsets, summed over the members (after coupling savings)
+    #: Per member, the part of its cost saved by doing it in this unit (0 or the share).
+    discount: tuple[float, ...] = ()
+    #: A proposed cluster's coupled option; its members also have units of their own.
+    alternative: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,36 +71,59 @@ class Plan:
 def build_units(
     works: pd.DataFrame,
     value: pd.Series,
+    solo_value: pd.Series,
     feasible: np.ndarray,
     tensor: np.ndarray,
     couplings: Couplings,
     first_year: int,
+    share: float,
 ) -> list[Unit]:
-    """The units of an instance: accepted clusters with a common year, then every other
-    work that has a feasible year in the horizon.
+    """The units of an instance: accepted clusters with a common year, every other work
+    that has a feasible year in the horizon, then the proposed clusters' coupled options.
 
     An accepted cluster without a common year cannot be honoured; its members are placed
-    on their own (the cluster reports no year). Members of a proposed cluster are placed
-    on their own, pulled towards the cluster's target year.
+    on their own (the cluster reports no year). Members of a proposed cluster are also
+    placed on their own, pulled towards the cluster's target year. A work on its own is
+    worth `solo_value`, in a cluster `value` (scoring: the koppeling points).
     """
     preferred = works[col.PREFERRED_YEAR].to_numpy() - first_year
     must_do = works[col.MUST_DO].to_numpy(dtype=bool)
     values = value.to_numpy(dtype=float)
+    solo = solo_value.to_numpy(dtype=float)
+    opening_cost = np.where(
+        works[col.OPENS_STREET].to_numpy(dtype=bool),
+        works[col.TOTAL_COST].to_numpy(dtype=float),
+        np.nan,
+    )
     target = preferred.copy()
     units: list[Unit] = []
+    alternatives: list[Unit] = []
     placed = np.zeros(len(works), dtype=bool)
     for cluster in couplings.clusters:
         if cluster.target_year is None:
             continue
         members = list(cluster.members)
         target[members] = cluster.target_year - first_year
+        common = feasible[members].all(axis=0)
+        discount = coupling_discount(opening_cost[members], share)
+        unit = _unit(members, common, target[members[0]], values, must_do, tensor, discount)
         if cluster.accepted:
-            common = feasible[members].all(axis=0)
-            units.append(_unit(members, common, target[members[0]], values, must_do, tensor))
+            units.append(unit)
             placed[members] = True
+        else:
+            alternatives.append(replace(unit, alternative=True))
     for i in np.flatnonzero(~placed & feasible.any(axis=1)):
-        units.append(_unit([int(i)], feasible[i], target[i], values, must_do, tensor))
-    return units
+        units.append(_unit([int(i)], feasible[i], target[i], solo, must_do, tensor))
+    return units + alternatives
+
+
+def coupling_discount(opening_cost: np.ndarray, share: float) -> np.ndarray:
+    """Per member, the part of its cost saved in a cluster: `share` for every
+    street-opening member (cost not NaN) but the most expensive (the first on a tie)."""
+    discount = np.where(np.isnan(opening_cost), 0.0, share)
+    if (discount > 0).any():
+        discount[int(np.nanargmax(opening_cost))] = 0.0
+    return discount
 
 
 def _unit(
@@ -97,16 +133,38 @@ def _unit(
     values: np.ndarray,
     must_do: np.ndarray,
     tensor: np.ndarray,
+    discount: np.ndarray | None = None,
 ) -> Unit:
     years = tuple(int(y) for y in np.flatnonzero(feasible))
     nearest = min(years, key=lambda y: (abs(y - target), y))
+    keep = 1.0 - (np.zeros(len(members)) if discount is None else discount)
     return Unit(
         members=tuple(members),
         years=years,
         target=nearest,
         value=float(values[members].sum()),
-        must_do=bool(must_do[members].any()),
-        cost=tensor[members].sum(axis=0),
+        must_do=int(must_do[members].sum()),
+        cost=np.tensordot(keep, tensor[members], axes=1),
+        discount=tuple(float(d) for d in 1.0 - keep),
+    )
+
+
+def placed_works(units: Sequence[Unit], start: np.ndarray) -> np.ndarray:
+    """Per work (up to the highest work in a unit), whether a unit holding it is placed."""
+    placed = np.zeros(1 + max((max(unit.members) for unit in units), default=-1), dtype=bool)
+    for unit, year in zip(units, start, strict=True):
+        if year >= 0:
+            placed[list(unit.members)] = True
+    return placed
+
+
+def must_do_missed(units: Sequence[Unit], start: np.ndarray) -> int:
+    """How many must-do works no placed unit holds (a work's own unit counts them)."""
+    placed = placed_works(units, start)
+    return sum(
+        unit.must_do
+        for unit in units
+        if not unit.alternative and not placed[list(unit.members)].any()
     )
 
 
@@ -135,7 +193,8 @@ def value_epsilon(units: Sequence[Unit]) -> float:
 
 def coefficient(unit: Unit, year: int, horizon: int, epsilon: float) -> float:
     """The objective's reward for placing `unit` in year index `year` (module docstring)."""
-    return (unit.value + epsilon) * (1.0 - YEAR_DELTA * abs(year - unit.target) / horizon)
+    reward = unit.value + epsilon * (2 * len(unit.members) - 1)
+    return reward * (1.0 - YEAR_DELTA * abs(year - unit.target) / horizon)
 
 
 def objective_of(units: Sequence[Unit], start: np.ndarray, horizon: int) -> float:

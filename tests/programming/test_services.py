@@ -11,7 +11,7 @@ from assets.services import asset_classes_load_defaults
 from programming import services
 from programming.choices import CouplingDecisionStatus, RunStatus
 from programming.models import Coupling, CouplingDecision, KpiValue, ProgrammeRun, Work
-from programming.selectors import adopted_baseline, programme_differences
+from programming.selectors import adopted_baseline, programme_differences, programme_instance
 from programming.services import (
     programme_adopt,
     programme_compute,
@@ -100,12 +100,35 @@ def test_a_programme_is_computed_and_its_content_stored(street):
     )
     assert len({w.scheduled_year for w in works.values()}) == 1, "the cluster shares a year"
     assert coupling.openings_avoided == 1, "sewer and cable would open the street twice"
+    cheaper = min(
+        works["P:E-1"], works[next(k for k in works if "riolering" in k)], key=lambda w: w.cost
+    )
+    assert cheaper.saving == (cheaper.cost * Decimal("0.3")).quantize(Decimal("0.01")), (
+        "the cheaper opener shares the trench and saves its opening part"
+    )
     assert KpiValue.objects.filter(programme=street, code="graafmomenten_integraal").exists()
     run = ProgrammeRun.objects.get(programme=street)
     assert (run.status, run.progress) == (RunStatus.DONE, 100)
     assert run.stats["works"] == len(result.works)
     street.refresh_from_db()
     assert street.computed_at is not None
+
+
+def test_the_programme_settings_reach_the_engine(street):
+    """Grouping per area, the overlap, the backlog window and the time limit are the
+    programme's, not the engine's defaults."""
+    street.measure_grouping = "object"
+    street.coupling_overlap = Decimal("0.80")
+    street.backlog_years = 5
+    street.time_limit = 7
+    Asset.objects.filter(external_id="R1").update(construction_year=1940)  # overdue since 2015
+    instance = programme_instance(street)
+    params = instance.parameters
+    assert (params.coupling_overlap, params.time_limit) == (0.8, 7.0)
+    measures = [w for w in instance.works if w.kind == "maatregel"]
+    assert len(measures) == 2, "per object: the sewer and the asphalt layer apart"
+    sewer = next(w for w in measures if "riolering" in w.key)
+    assert (sewer.window_start, sewer.window_end) == (2026, 2030), "overdue: five years"
 
 
 def test_a_failed_computation_leaves_the_previous_results_untouched(street, monkeypatch):

@@ -308,3 +308,51 @@ def test_works_outside_the_horizon_couple_with_nothing():
     ]
     assert couplings_of(instance(works, RICH)) == []
     assert by_key(run(instance(works, RICH)))["a"].unfunded_reason == "buiten de looptijd"
+
+
+def test_a_side_street_does_not_couple_through_the_junction():
+    """The Kerkstraat sewer runs 0–200 m along y = 0; the Molenweg sewer runs north from
+    the junction at x = 100 (y 0–200). Only the Molenweg's first 25 m lie within 25 m of
+    the Kerkstraat: 3 of its 17 sample points (every 12.5 m), far below half. Neither lies
+    along the other, so they do not couple; the Kerkstraat cable does (all of it lies
+    within 8 m of the sewer)."""
+    works = [
+        work("riool-kerkstraat", opens_street=True, geometry=line(0, 200)),
+        work("kabel-kerkstraat", opens_street=True, geometry=line(20, 180, 8)),
+        work(
+            "riool-molenweg",
+            opens_street=True,
+            geometry="LINESTRING (205100 503000, 205100 503200)",
+        ),
+    ]
+    [(members, _)] = couplings_of(instance(works, RICH))
+    assert members == ["kabel-kerkstraat", "riool-kerkstraat"]
+
+
+def test_the_overlap_parameter_decides_how_much_must_lie_along():
+    """A cable of 100 m, 5 m beside a sewer that ends at x = 40. The cable's sample points
+    lie at x = 0, 12.5, …, 100; those up to x = 62.5 lie within 25 m of the sewer's end
+    (√(25² − 5²) ≈ 24.5 m further): 6 of 9 = 0.67. So the cable lies along the sewer at
+    an overlap of 0.5, not at 0.75."""
+    works = [
+        work("riool", opens_street=True, geometry=line(-100, 40)),
+        work("kabel", opens_street=True, geometry=line(0, 100, 5)),
+    ]
+    assert len(couplings_of(instance(works, RICH, coupling_overlap=0.5))) == 1
+    assert couplings_of(instance(works, RICH, coupling_overlap=0.75)) == []
+
+
+def test_an_area_wide_work_anchors_no_cluster():
+    """A buurt-wide LED replacement (a polygon around the street) does not lie along the
+    sewer, and the sewer inside it is not one street opening with it."""
+    works = [
+        work("riool", opens_street=True, geometry=line(0, 100)),
+        work(
+            "led-buurt",
+            kind="project",
+            opens_street=True,
+            geometry="POLYGON ((204900 502900, 205300 502900, 205300 503300, 204900 503300, "
+            "204900 502900))",
+        ),
+    ]
+    assert couplings_of(instance(works, RICH)) == []

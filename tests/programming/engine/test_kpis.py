@@ -25,7 +25,8 @@ def result():
     fit its €300k line.
 
     Sectoral: the sewer digs in 2028 and the cable in 2027: 2 openings. Integrated: one
-    opening in 2028. Savings 0.3 × €100k = €30k in 2028. Ambition weight served: sewer 3
+    opening in 2028. Savings 0.3 × €100k = €30k in 2028: the cable shares the sewer's
+    trench, so it spends €70k. Ambition weight served: sewer 3
     + lighting 1 of 3 + 1 + 4 (bridge) = 0.5. Gap: 500 − 300 = €200k on kunstwerken in
     2026. The bridge is in condition 6 and not scheduled: a backlog of 1.
     """
@@ -78,7 +79,14 @@ def test_spend_per_theme_counts_a_work_in_each_of_its_themes(result):
 
 
 def test_spend_per_area(result):
-    assert kpi(result, "besteding_gebied", year=2028, area="Hoonhorst") == 900_000
+    assert kpi(result, "besteding_gebied", year=2028, area="Hoonhorst") == 870_000
+
+
+def test_spend_is_after_the_coupling_savings(result):
+    """The cable is the cheaper opener of the accepted cluster: it saves its opening part."""
+    assert kpi(result, "besteding", year=2028, budget_line="enexis") == pytest.approx(70_000)
+    saving = {w.key: w.saving for w in result.works}
+    assert saving == {"riool": 0, "kabel": 30_000, "lampen": 0, "brug": 0}
 
 
 def test_integrated_openings_count_a_cluster_once(result):

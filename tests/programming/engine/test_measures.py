@@ -1,6 +1,7 @@
 """Grouping asset needs into measures."""
 
 import pandas as pd
+import pytest
 
 from programming.engine.measures import NEED_COLUMNS, group_measures
 
@@ -85,3 +86,24 @@ def test_a_window_that_opened_before_the_programme_opens_in_its_first_year():
     )
     (work,) = result.works
     assert (work.window_start, work.window_end, work.preferred_year) == (2026, 2029, 2026)
+
+
+def test_grouping_rule_per_area_joins_streets_and_per_object_splits_them():
+    """Three sewer needs in two streets of one buurt with a common window: per street two
+    measures, per area one, per object three."""
+    rows = needs(
+        (1, "riolering", "Kerkstraat", 2027, 2031, 2029, 1.0, None),
+        (2, "riolering", "Kerkstraat", 2027, 2031, 2029, 1.0, None),
+        (3, "riolering", "Molenweg", 2027, 2031, 2029, 1.0, None),
+    )
+    counts = {
+        grouping: len(group_measures(rows, first_year=2026, horizon=10, grouping=grouping).works)
+        for grouping in ("straat", "gebied", "object")
+    }
+    assert counts == {"straat": 2, "gebied": 1, "object": 3}
+
+
+def test_an_unknown_grouping_rule_is_refused():
+    rows = needs((1, "riolering", "Kerkstraat", 2027, 2031, 2029, 1.0, None))
+    with pytest.raises(ValueError, match="groepering 'huis'"):
+        group_measures(rows, first_year=2026, horizon=10, grouping="huis")

@@ -1,4 +1,4 @@
-"""Splitting a linked group without a common year into clusters that have one."""
+"""Splitting a linked group into stars: clusters around an anchor with a common year."""
 
 import numpy as np
 from hypothesis import given, settings
@@ -12,35 +12,57 @@ from programming.engine.partition import (
 )
 
 
-def chain(size: int, feasible: np.ndarray, opening_cost: np.ndarray | None = None) -> Group:
-    edges = np.array([[i, i + 1] for i in range(size - 1)], dtype=int).reshape(-1, 2)
-    cost = np.full(size, 100.0) if opening_cost is None else opening_cost
-    return Group(edges=edges, feasible=feasible, opening_cost=cost, share=0.3)
+def both_ways(pairs: list[tuple[int, int]]) -> np.ndarray:
+    return np.array([p for a, b in pairs for p in ((a, b), (b, a))], dtype=int).reshape(-1, 2)
 
 
-def test_a_long_chain_is_split_greedily_into_its_years():
-    """Sixteen works in a row along a street; works 0–3 can only go in the first year,
-    4–7 in the second, and so on. The only clusters with a common year are runs of
-    works of the same year, so the best split is four runs of four."""
+def group(along: np.ndarray, feasible: np.ndarray, opening_cost=None) -> Group:
+    cost = np.full(len(feasible), 100.0) if opening_cost is None else opening_cost
+    return Group(along=along, feasible=feasible, opening_cost=cost, share=0.3)
+
+
+def test_a_street_of_works_in_four_years_is_split_greedily_into_its_years():
+    """Sixteen works in one street all lie along each other; works 0–3 can only go in
+    the first year, 4–7 in the second, and so on. The only stars with a common year are
+    the works of one year, so the best split is four clusters of four."""
     feasible = np.zeros((16, 4), dtype=bool)
     feasible[np.arange(16), np.arange(16) // 4] = True
-    parts = partition(chain(16, feasible))
+    pairs = [(a, b) for a in range(16) for b in range(a + 1, 16)]
+    parts = partition(group(both_ways(pairs), feasible))
     assert parts == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11], [12, 13, 14, 15]]
 
 
-def test_a_part_must_be_connected():
-    """Works 0 and 2 share a year but only meet through work 1, which cannot join them:
-    they are not a cluster."""
+def test_works_that_only_meet_through_a_junction_do_not_chain():
+    """Three streets in a row: 0 lies along 1 and 2 lies along 1, but not along each
+    other. All share the one year. {0, 1, 2} is a star around 1, so it is one cluster;
+    with 1 unable to join (another year), 0 and 2 are no cluster."""
+    along = both_ways([(0, 1), (1, 2)])
+    assert partition_exactly(group(along, np.ones((3, 1), dtype=bool))) == [[0, 1, 2]]
     feasible = np.array([[True, False], [False, True], [True, False]])
-    assert partition_exactly(chain(3, feasible)) == []
+    assert partition_exactly(group(along, feasible)) == []
+
+
+def test_a_chain_is_no_cluster_without_an_anchor():
+    """Four works in a chain 0–1–2–3 sharing a year: no work has all others along it, so
+    the best split is two stars of two (two openings avoided), e.g. {0,1} and {2,3}."""
+    along = both_ways([(0, 1), (1, 2), (2, 3)])
+    parts = partition_exactly(group(along, np.ones((4, 1), dtype=bool)))
+    assert sorted(map(len, parts)) == [2, 2]
+
+
+def test_the_anchor_is_the_work_the_others_lie_along():
+    """A short cable (0) lies along a long sewer (1), not the other way round; the cable
+    can anchor nothing, the sewer anchors both."""
+    along = np.array([[0, 1]])
+    assert partition_exactly(group(along, np.ones((2, 1), dtype=bool))) == [[0, 1]]
 
 
 @st.composite
 def groups(draw):
     size = draw(st.integers(2, 8))
     horizon = draw(st.integers(1, 4))
-    pairs = [(a, b) for a in range(size) for b in range(a + 1, size)]
-    edges = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=len(pairs)))
+    pairs = [(a, b) for a in range(size) for b in range(size) if a != b]
+    along = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=len(pairs)))
     feasible = np.array(
         draw(
             st.lists(
@@ -52,7 +74,7 @@ def groups(draw):
     )
     costs = draw(st.lists(st.none() | st.integers(1, 100), min_size=size, max_size=size))
     return Group(
-        edges=np.array(edges, dtype=int).reshape(-1, 2),
+        along=np.array(along, dtype=int).reshape(-1, 2),
         feasible=feasible,
         opening_cost=np.array([np.nan if c is None else float(c) for c in costs]),
         share=0.3,
@@ -64,27 +86,20 @@ def merit(group: Group, parts: list[list[int]]) -> tuple[int, float]:
     return sum(t[0] for t in totals), round(sum(t[1] for t in totals), 9)
 
 
-def is_valid(group: Group, part: list[int]) -> bool:
+def is_star(group: Group, part: list[int]) -> bool:
+    """A common year, and a member that every other member lies along."""
     if not group.feasible[part].all(axis=0).any():
         return False
-    inside = [(a, b) for a, b in group.edges if a in part and b in part]
-    reached, frontier = {part[0]}, [part[0]]
-    while frontier:
-        node = frontier.pop()
-        for a, b in inside:
-            for x, y in ((a, b), (b, a)):
-                if x == node and y not in reached:
-                    reached.add(y)
-                    frontier.append(y)
-    return reached == set(part)
+    along = {(int(m), int(a)) for m, a in group.along}
+    return any(all((m, a) in along for m in part if m != a) for a in part)
 
 
 @settings(max_examples=150, deadline=None)
 @given(groups())
-def test_parts_are_disjoint_valid_and_exact_is_never_worse_than_greedy(group):
+def test_parts_are_disjoint_stars_and_exact_is_never_worse_than_greedy(group):
     exact, greedy = partition_exactly(group), partition_greedily(group)
     for parts in (exact, greedy):
         members = [i for part in parts for i in part]
         assert len(members) == len(set(members))
-        assert all(len(part) >= 2 and is_valid(group, part) for part in parts)
+        assert all(len(part) >= 2 and is_star(group, part) for part in parts)
     assert merit(group, exact) >= merit(group, greedy)

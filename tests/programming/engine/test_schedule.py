@@ -11,7 +11,7 @@ from programming.engine.heuristic import solve_greedily
 from programming.engine.instance import UnfundedRow
 from programming.engine.schedule import MUST_DO_OVER_BUDGET, OUTSIDE_HORIZON, OVER_BUDGET
 from programming.engine.units import build_units
-from tests.programming.engine.builders import budget, by_key, instance, work
+from tests.programming.engine.builders import budget, by_key, instance, line, work
 
 
 def spend(result, inst, line, year):
@@ -67,10 +67,12 @@ def test_plain_greedy_by_density_misses_the_optimum_of_the_tight_budget():
     units = build_units(
         data.works,
         data.works[col.VALUE],
+        data.works[col.VALUE],
         data.feasible,
         data.tensor,
         Couplings((), np.empty((0, 2), dtype=int)),
         inst.parameters.first_year,
+        inst.parameters.opening_cost_share,
     )
     plan = solve_greedily(units, data.budget, carry_over=False)
     assert sum(u.value for u, s in zip(units, plan.start, strict=True) if s >= 0) == 67
@@ -276,3 +278,22 @@ def test_milp_stopped_by_the_time_limit_still_returns_a_plan_within_budget():
     for k in range(5):
         for year in range(2026, 2032):
             assert spend(result, inst, f"L{k}", year) <= per_line_year * (1 + 1e-6)
+
+
+def test_coupling_savings_let_two_works_fit_a_budget_they_do_not_fit_apart():
+    """A sewer (€800k) and a cable (€100k) in one street may go in 2026 or 2027, on one
+    line with €870k in 2026 and nothing in 2027. Apart they cost €900k: only one fits.
+    Coupled, the cable shares the sewer's trench and saves its opening part
+    (0.3 × €100k = €30k): €870k, exactly the budget. So both go in 2026, together."""
+    works = [
+        work("riool", opens_street=True, window=(2026, 2027), cost=("grp", 800_000),
+             geometry=line(0, 100)),
+        work("kabel", opens_street=True, window=(2026, 2027), preferred_year=2027,
+             cost=("grp", 100_000), geometry=line(0, 100, 5)),
+    ]  # fmt: skip
+    lines = [budget("grp", {2026: 870_000, 2027: 0.0})]
+    result = run(instance(works, lines, horizon=4))
+    years = {w.key: w.scheduled_year for w in result.works}
+    assert years == {"riool": 2026, "kabel": 2026}
+    assert {w.key: w.saving for w in result.works} == {"riool": 0, "kabel": 30_000}
+    assert result.stats.status == "optimal"
