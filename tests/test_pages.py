@@ -6,8 +6,8 @@ from django.urls import reverse
 from stakeholders.models import User
 
 
-def test_home_sends_an_anonymous_visitor_to_the_login_page(client):
-    response = client.get(reverse("home"))
+def test_the_dashboard_sends_an_anonymous_visitor_to_the_login_page(client):
+    response = client.get(reverse("programming:dashboard"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
@@ -19,8 +19,8 @@ def test_login_page_is_public_and_in_dutch(client):
 
 
 @pytest.mark.django_db
-def test_home_shows_the_registers_to_a_logged_in_user(client):
+def test_the_dashboard_shows_the_main_menu_to_a_logged_in_user(client):
     client.force_login(User.objects.create_user("piet"))
-    response = client.get(reverse("home"))
+    response = client.get(reverse("programming:dashboard"))
     assert response.status_code == 200
     assert "Beheerobjecten" in response.content.decode()

@@ -1,0 +1,94 @@
+"""Browser tests: Playwright driving Debian's headless Chromium against the live server.
+
+Without Chromium (or the playwright package) the tests skip with the reason; with
+IMPOR_REQUIRE_BROWSER set (as `.ci/run` does) they fail instead. The demo municipality is
+seeded once per test (seed_demo takes a few seconds); every demo user's password is
+`impor-demo`.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+
+from tests.system import required
+
+CHROMIUM = os.environ.get("IMPOR_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+#: Chromium's flags for this closed network: no background connections, no sandbox as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEMO_PASSWORD = "impor-demo"
+
+
+def _unavailable() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (make install)"
+    if not os.path.exists(CHROMIUM):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _unavailable()
+    if reason:
+        if required("IMPOR_REQUIRE_BROWSER"):
+            pytest.fail(f"IMPOR_REQUIRE_BROWSER is set but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; Django refuses database calls from a
+    # thread with a running loop unless told that this is deliberate.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo municipality, with its concept programme (not yet computed)."""
+    call_command("seed_demo", verbosity=0)
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator:
+    """A fresh browser page in Dutch; `page.goto("/path")` is relative to the live server."""
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def log_in(page, username: str = "programma", password: str = DEMO_PASSWORD) -> None:
+    """Log in through the login page and wait for the page it leads to."""
+    page.goto("/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} element(s)"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
