@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test lint format bench install clean
+.PHONY: demo test lint format bench install clean vendor messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "IMPOR needs Python 3.11 or newer"'
@@ -42,6 +42,30 @@ format: $(STAMP)
 ## Print the benchmark figures (seconds, rows/s, peak memory); not part of CI
 bench: $(STAMP)
 	DEBUG=true $(BIN)/python benchmarks/run.py
+
+## Refresh static/vendor/ from the pinned npm packages in frontend/ (needs node and npm;
+## the copied files are committed, so running IMPOR never needs npm). See docs/frontend.md.
+NPM_DIR := frontend/node_modules
+VENDOR := static/vendor
+vendor:
+	cd frontend && npm ci --no-audit --no-fund
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet/images $(VENDOR)/proj4 $(VENDOR)/proj4leaflet \
+		$(VENDOR)/htmx $(VENDOR)/utrecht $(VENDOR)/voorbeeld-design-tokens
+	cp $(NPM_DIR)/leaflet/dist/leaflet.js $(NPM_DIR)/leaflet/dist/leaflet.css $(NPM_DIR)/leaflet/LICENSE $(VENDOR)/leaflet/
+	cp $(NPM_DIR)/leaflet/dist/images/*.png $(VENDOR)/leaflet/images/
+	cp $(NPM_DIR)/proj4/dist/proj4.js $(NPM_DIR)/proj4/LICENSE.md $(VENDOR)/proj4/
+	cp $(NPM_DIR)/proj4leaflet/src/proj4leaflet.js $(NPM_DIR)/proj4leaflet/LICENSE $(VENDOR)/proj4leaflet/
+	cp $(NPM_DIR)/htmx.org/dist/htmx.min.js $(NPM_DIR)/htmx.org/LICENSE $(VENDOR)/htmx/
+	cp $(NPM_DIR)/@utrecht/component-library-css/dist/index.css $(VENDOR)/utrecht/component-library.css
+	cp $(NPM_DIR)/@utrecht/component-library-css/LICENSE.md $(VENDOR)/utrecht/
+	cp $(NPM_DIR)/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css \
+		$(NPM_DIR)/@nl-design-system-unstable/voorbeeld-design-tokens/LICENSE.md $(VENDOR)/voorbeeld-design-tokens/
+
+## Collect the Dutch source strings into locale/en/ and compile the translations (needs gettext)
+messages: $(STAMP)
+	DEBUG=true $(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=frontend --ignore=staticfiles
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
+	@echo "Translate the empty msgstr entries in locale/en/LC_MESSAGES/django.po, then run make messages again."
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .pytest_cache .ruff_cache
