@@ -1,16 +1,19 @@
-"""Pages of assets (issue #5): placeholders until each page is built."""
+"""Pages of the asset base."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from assets import views
 
 app_name = "assets"
 
 urlpatterns = [
+    path("beheerobjecten/", views.AssetListView.as_view(), name="asset_list"),
+    path("beheerobjecten/nieuw/", views.AssetCreateView.as_view(), name="asset_create"),
+    path("beheerobjecten/<int:pk>/", views.AssetDetailView.as_view(), name="asset_detail"),
+    path("beheerobjecten/<int:pk>/wijzigen/", views.AssetUpdateView.as_view(), name="asset_update"),
     path(
-        "beheerobjecten/",
-        TemplateView.as_view(
-            template_name="impor/placeholder.html", extra_context={"title": "Beheerobjecten"}
-        ),
-        name="asset_list",
+        "beheerobjecten/<int:pk>/geojson/",
+        views.AssetGeoJsonView.as_view(),
+        name="asset_geojson",
     ),
 ]

@@ -1,0 +1,137 @@
+"""Pages of the asset base: the list with filters and export, an asset's page, its map
+data and the edit form. Views parse input, call a selector and render."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, UpdateView
+
+from assets.choices import Condition, Discipline
+from assets.filters import URGENCY_CHOICES, AssetFilterSet, with_lifecycle
+from assets.forms import AssetForm
+from assets.models import Asset
+from assets.selectors import asset_lifecycle_explained
+from impor import geometry
+from impor.lists import Column, FilteredListView, component_exists, form_template
+
+MAP_COMPONENT = "components/map.html"
+
+
+class AssetListView(FilteredListView):
+    """Beheerobjecten: filter on discipline, type, area, street, urgency, condition, year."""
+
+    model = Asset
+    filterset_class = AssetFilterSet
+    permission_required = "assets.view_asset"
+    template_name = "assets/asset_list.html"
+    default_sort = "external_id"
+    export_name = "beheerobjecten"
+    columns = (
+        Column("external_id", _("id")),
+        Column("asset_class__name", _("objecttype")),
+        Column("asset_class__discipline", _("discipline"), choices=dict(Discipline.choices)),
+        Column("area__name", _("gebied")),
+        Column("street", _("straat")),
+        Column("quantity", _("hoeveelheid"), kind="decimal"),
+        Column("asset_class__unit", _("eenheid"), sortable=False),
+        Column("construction_year", _("aanlegjaar"), kind="year"),
+        Column("condition", _("conditie"), kind="int", choices=dict(Condition.choices)),
+        Column("preferred_year", _("voorkeursjaar"), kind="year"),
+        Column("remaining_life", _("restlevensduur (jaar)"), kind="int"),
+        Column(
+            "urgency",
+            _("urgentie"),
+            order_by=("remaining_life",),
+            choices=dict(URGENCY_CHOICES),
+        ),
+        Column("replacement_value", _("vervangingswaarde (€)"), kind="money"),
+    )
+
+    def get_queryset(self):
+        queryset = with_lifecycle(Asset.objects.select_related("asset_class", "area"))
+        return queryset.order_by(*self.get_ordering())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = self.request.user.has_perm("assets.add_asset")
+        return context
+
+
+class AssetDetailView(PermissionRequiredMixin, DetailView):
+    """One asset: its data, the lifecycle derivation, value, inspections, reports, map."""
+
+    permission_required = "assets.view_asset"
+    raise_exception = True
+    template_name = "assets/asset_detail.html"
+    queryset = Asset.objects.select_related("asset_class", "area__parent", "owner")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        asset = self.object
+        steps = asset_lifecycle_explained(asset)
+        context["steps"] = steps
+        context["replacement_value"] = next(
+            (step.value for step in steps if step.key == "replacement_value"), None
+        )
+        context["inspections"] = asset.inspections.order_by("-date")
+        context["reports"] = asset.reports.order_by("-reported_on")
+        context["has_map"] = bool(asset.geometry) and component_exists(MAP_COMPONENT)
+        context["geojson_url"] = reverse("assets:asset_geojson", args=[asset.pk])
+        context["can_change"] = self.request.user.has_perm("assets.change_asset")
+        return context
+
+
+class AssetGeoJsonView(PermissionRequiredMixin, DetailView):
+    """The asset's geometry as a GeoJSON FeatureCollection in WGS84, for the map."""
+
+    permission_required = "assets.view_asset"
+    raise_exception = True
+    queryset = Asset.objects.select_related("asset_class")
+
+    def render_to_response(self, context, **response_kwargs):
+        asset = self.object
+        features = []
+        if asset.geometry:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": geometry.to_geojson(asset.geometry),
+                    "properties": {
+                        "label": str(asset),
+                        "color": "#00689e",
+                        "url": reverse("assets:asset_detail", args=[asset.pk]),
+                    },
+                }
+            )
+        return JsonResponse(
+            {"type": "FeatureCollection", "features": features},
+            content_type="application/geo+json",
+        )
+
+
+class AssetFormMixin(PermissionRequiredMixin):
+    model = Asset
+    form_class = AssetForm
+    raise_exception = True
+    template_name = "assets/asset_form.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"form_template": form_template()}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Het beheerobject is opgeslagen."))
+        return response
+
+    def get_success_url(self) -> str:
+        return reverse("assets:asset_detail", args=[self.object.pk])
+
+
+class AssetCreateView(AssetFormMixin, CreateView):
+    permission_required = "assets.add_asset"
+
+
+class AssetUpdateView(AssetFormMixin, UpdateView):
+    permission_required = "assets.change_asset"

@@ -1,0 +1,225 @@
+"""List pages with filters, sorting, pagination and export: one base view for every register.
+
+How to use it (assets, actors, areas, projects, …)::
+
+    class AssetListView(FilteredListView):
+        model = Asset
+        filterset_class = AssetFilterSet          # django-filter; the same one the API uses
+        permission_required = "assets.view_asset"  # 403 for a logged-in user without it
+        template_name = "assets/asset_list.html"
+        columns = (
+            Column("external_id", _("id"), ),
+            Column("asset_class__name", _("objecttype")),
+            Column("construction_year", _("aanlegjaar"), kind="year"),
+            Column("area__name", _("gebied"), sortable=False),
+        )
+        default_sort = "external_id"
+        export_name = "beheerobjecten"
+
+        def get_queryset(self):                    # optional: joins and annotations
+            return super().get_queryset().select_related("asset_class", "area")
+
+What the view does with a GET request:
+
+1. **Filter**: the filterset reads the query string (django-filter's `FilterView`, strict:
+   an invalid filter gives an empty list and the form shows the errors).
+2. **Sort**: `?sort=key` or `?sort=-key`, where `key` is a sortable column's `key`. Anything
+   else falls back to `default_sort`. The primary key is added as a tie-breaker so that
+   pages do not overlap. A column sorts on `order_by` when given (e.g. a name instead of
+   a foreign key), else on its `key`.
+3. **Paginate**: `paginate_by` (50) rows per page, `?page=n`.
+4. **Export**: `?export=xlsx` or `?export=csv` returns the *filtered and sorted* list, all
+   pages, with the table's columns and Dutch headers (`impor.exports`). The rows come from
+   ``values_list(*column keys).iterator(chunk_size=…)``, so a column `key` must be a field
+   path or an annotation of the queryset; `choices` turns stored values into labels.
+
+Context for the template, besides Django's `page_obj`, `paginator`, `object_list` and
+django-filter's `filter`:
+
+- `headers`: one dict per column, in order: `column`, `label`, `sortable`, `sort_url`
+  (the link that sorts on it, ascending first, or reversed when it is the current sort),
+  `aria_sort` ("ascending", "descending" or "none", for ``<th aria-sort>``).
+- `export_links`: ``[{"format": "xlsx", "label": "Excel", "url": "?…&export=xlsx"}, …]``.
+- `sort`: the sort in force, e.g. "-construction_year".
+- `page_query`: the query string without `page`, for pagination links
+  (``?{{ page_query }}&page=2``).
+- `pagination_template`: "components/pagination.html" once it exists, else a plain one.
+
+Reusable template parts (plain semantic HTML): ``assets/_filter_form.html`` (the filter
+form, GET, keeps the sort), ``assets/_list_head.html`` (``<thead>`` with sort links and
+aria-sort) and ``assets/_list_tools.html`` (result count and export links)::
+
+    {% include "assets/_filter_form.html" with form=filter.form %}
+    {% include "assets/_list_tools.html" %}
+    <table><caption>…</caption>{% include "assets/_list_head.html" %}<tbody>…</tbody></table>
+    {% include pagination_template %}
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django_filters.views import FilterView
+
+from impor.exports import EXPORT_CHUNK_SIZE, ExportColumn, csv_response, xlsx_response
+
+EXPORT_FORMATS = {"xlsx": _("Excel"), "csv": _("CSV")}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a list page and of its export.
+
+    `key` is a field path or annotation (``"asset_class__name"``) read with `values_list`
+    for the export and used as the sort key in the URL; `label` is the Dutch header;
+    `kind` is the kind of value for the export ("text", "int", "year", "decimal",
+    "money", "date"); `order_by` overrides the fields to sort on; `choices` maps stored
+    values to labels in the export.
+    """
+
+    key: str
+    label: Any
+    kind: str = "text"
+    sortable: bool = True
+    order_by: tuple[str, ...] = ()
+    choices: Mapping[Any, Any] = field(default_factory=dict)
+
+    def ordering(self, descending: bool) -> list[str]:
+        fields = self.order_by or (self.key,)
+        if not descending:
+            return list(fields)
+        return [f[1:] if f.startswith("-") else f"-{f}" for f in fields]
+
+    def export_column(self) -> ExportColumn:
+        return ExportColumn(
+            capfirst(str(self.label)), self.kind, {k: str(v) for k, v in self.choices.items()}
+        )
+
+
+def component_exists(name: str) -> bool:
+    """Whether a shared template component (templates/components/…) exists yet."""
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def pagination_template() -> str:
+    """The shared pagination component, or the plain fallback until it is built."""
+    if component_exists("components/pagination.html"):
+        return "components/pagination.html"
+    return "assets/_pagination.html"
+
+
+def form_template() -> str:
+    """The shared form component, or the plain fallback until it is built."""
+    if component_exists("components/form.html"):
+        return "components/form.html"
+    return "assets/_form.html"
+
+
+class FilteredListView(PermissionRequiredMixin, FilterView):
+    """A register's list page: filter form, sortable columns, 50 rows a page, export.
+
+    Subclasses set `model` (or override `get_queryset`), `filterset_class`,
+    `permission_required`, `template_name`, `columns`, `default_sort` and `export_name`.
+    """
+
+    columns: ClassVar[Sequence[Column]] = ()
+    default_sort: ClassVar[str] = ""
+    export_name: ClassVar[str] = "export"
+    paginate_by = 50
+    raise_exception = True  # logged in but not allowed: 403, not the login page again
+    strict = True
+
+    # --- sorting ---------------------------------------------------------------------
+
+    def _sortable(self) -> dict[str, Column]:
+        return {column.key: column for column in self.columns if column.sortable}
+
+    def get_sort(self) -> str:
+        """The sort in force: the `sort` parameter when it names a sortable column."""
+        requested = self.request.GET.get("sort", "")
+        if requested.lstrip("-") in self._sortable():
+            return requested
+        return self.default_sort
+
+    def get_ordering(self) -> list[str]:
+        sort = self.get_sort()
+        column = self._sortable().get(sort.lstrip("-"))
+        if column is None:
+            return ["pk"]
+        return [*column.ordering(sort.startswith("-")), "pk"]
+
+    def get_queryset(self) -> QuerySet:
+        # Sorting before filtering is fine: filtering keeps the order.
+        return super().get_queryset().order_by(*self.get_ordering())
+
+    # --- export ----------------------------------------------------------------------
+
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        export = request.GET.get("export")
+        if not export:
+            return super().get(request, *args, **kwargs)
+        if export not in EXPORT_FORMATS:
+            raise Http404(_("Onbekend exportformaat."))
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if self.filterset.is_bound and not self.filterset.is_valid() and self.get_strict():
+            queryset = self.filterset.queryset.none()
+        else:
+            queryset = self.filterset.qs
+        return self.export(queryset, export)
+
+    def export(self, queryset: QuerySet, export_format: str) -> HttpResponse:
+        """The filtered, sorted list as a download, read in chunks from the database."""
+        columns = [column.export_column() for column in self.columns]
+        rows = queryset.values_list(*(c.key for c in self.columns)).iterator(
+            chunk_size=EXPORT_CHUNK_SIZE
+        )
+        if export_format == "csv":
+            return csv_response(self.export_name, columns, rows)
+        return xlsx_response(self.export_name, self.export_name, columns, rows)
+
+    # --- context ---------------------------------------------------------------------
+
+    def _query(self, **changes: str | None) -> str:
+        query = self.request.GET.copy()
+        for key, value in changes.items():
+            if value is None:
+                query.pop(key, None)
+            else:
+                query[key] = value
+        return query.urlencode()
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        sort = self.get_sort()
+        headers = []
+        for column in self.columns:
+            header = {"column": column, "label": column.label, "sortable": column.sortable}
+            if column.sortable:
+                current = sort.lstrip("-") == column.key
+                descending = current and sort.startswith("-")
+                header["aria_sort"] = (
+                    ("descending" if descending else "ascending") if current else "none"
+                )
+                next_sort = column.key if descending or not current else f"-{column.key}"
+                header["sort_url"] = "?" + self._query(sort=next_sort, page=None, export=None)
+            headers.append(header)
+        context["headers"] = headers
+        context["pagination_template"] = pagination_template()
+        context["sort"] = sort
+        context["page_query"] = self._query(page=None, export=None)
+        context["export_links"] = [
+            {"format": fmt, "label": label, "url": "?" + self._query(export=fmt, page=None)}
+            for fmt, label in EXPORT_FORMATS.items()
+        ]
+        return context
