@@ -57,6 +57,7 @@ vendor:
 	cp $(NPM_DIR)/proj4leaflet/src/proj4leaflet.js $(NPM_DIR)/proj4leaflet/LICENSE $(VENDOR)/proj4leaflet/
 	cp $(NPM_DIR)/htmx.org/dist/htmx.min.js $(NPM_DIR)/htmx.org/LICENSE $(VENDOR)/htmx/
 	cp $(NPM_DIR)/@utrecht/component-library-css/dist/index.css $(VENDOR)/utrecht/component-library.css
+	cp $(NPM_DIR)/@utrecht/component-library-css/dist/html.css $(VENDOR)/utrecht/html.css
 	cp $(NPM_DIR)/@utrecht/component-library-css/LICENSE.md $(VENDOR)/utrecht/
 	cp $(NPM_DIR)/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css \
 		$(NPM_DIR)/@nl-design-system-unstable/voorbeeld-design-tokens/LICENSE.md $(VENDOR)/voorbeeld-design-tokens/

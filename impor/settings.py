@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "impor.context_processors.impor",
             ],
         },
     },
@@ -140,6 +141,8 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# Dutch dates and numbers as the municipality writes them (1.234.567; 1 januari 2026).
+FORMAT_MODULE_PATH = ["impor.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -172,6 +175,14 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[_tasks_backend]}}
 
 # The municipality this installation serves; geometry outside its extent is refused.
 IMPOR_MUNICIPALITY_NAME = env.str("IMPOR_MUNICIPALITY_NAME", default="Dalfsen")
+
+# The base map behind every map (components/map.html): an XYZ tile URL in RD New
+# (EPSG:28992, PDOK tile matrix). Empty: no base map, shapes on a plain background.
+IMPOR_TILE_URL = env.str(
+    "IMPOR_TILE_URL",
+    default="https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:28992/{z}/{x}/{y}.png",
+)
+IMPOR_TILE_ATTRIBUTION = env.str("IMPOR_TILE_ATTRIBUTION", default="© Kadaster, CC-BY")
 
 # Largest file an import accepts; zipped files may unpack to at most five times this.
 IMPOR_IMPORT_MAX_MB = env_int("IMPOR_IMPORT_MAX_MB", 200)
