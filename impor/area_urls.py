@@ -1,23 +1,19 @@
-"""Pages of areas (issue #5): placeholders until each page is built."""
+"""Pages of areas (issue #5).
 
-from django.urls import path
-from django.views.generic import TemplateView
+The register (list, edit) lives in this layer. The area page and the villages overview
+read tasks, assets, projects and the programme, so they live in `projects.area_views`;
+they are included here by dotted path, which keeps the `areas` namespace without an import
+of a higher layer.
+"""
+
+from django.urls import include, path
+
+from impor.area_views import AreaListView, AreaUpdateView
 
 app_name = "areas"
 
 urlpatterns = [
-    path(
-        "gebieden/",
-        TemplateView.as_view(
-            template_name="impor/placeholder.html", extra_context={"title": "Gebieden"}
-        ),
-        name="area_list",
-    ),
-    path(
-        "kernen/",
-        TemplateView.as_view(
-            template_name="impor/placeholder.html", extra_context={"title": "Kernen en dorpen"}
-        ),
-        name="villages",
-    ),
+    path("gebieden/", AreaListView.as_view(), name="area_list"),
+    path("gebieden/<int:pk>/bewerken/", AreaUpdateView.as_view(), name="area_update"),
+    path("", include("projects.area_views")),
 ]

@@ -1,16 +1,24 @@
-"""Pages of projects (issue #5): placeholders until each page is built."""
+"""Pages of projects (issue #5)."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from projects import views
 
 app_name = "projects"
 
 urlpatterns = [
+    path("projecten/", views.ProjectListView.as_view(), name="project_list"),
+    path("projecten/nieuw/", views.ProjectCreateView.as_view(), name="project_create"),
+    path("projecten/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("projecten/<int:pk>/bewerken/", views.ProjectUpdateView.as_view(), name="project_update"),
     path(
-        "projecten/",
-        TemplateView.as_view(
-            template_name="impor/placeholder.html", extra_context={"title": "Projecten"}
-        ),
-        name="project_list",
+        "projecten/<int:pk>/projectopdracht/",
+        views.ProjectBriefDetailView.as_view(),
+        name="brief_detail",
+    ),
+    path(
+        "projecten/<int:pk>/projectopdracht/bewerken/",
+        views.ProjectBriefUpdateView.as_view(),
+        name="brief_update",
     ),
 ]

@@ -1,0 +1,218 @@
+"""The area page (anatomy of an area) and the villages overview.
+
+These pages combine the area (impor), its tasks (stakeholders), its assets (assets), its
+projects (projects) and the computed programme (programming, read through
+`projects.selectors`). They live here, in the projects layer, because the impor layer may
+not read the layers above it; `impor.area_urls` includes `urlpatterns` below by dotted
+path so the URL names stay in the `areas` namespace.
+"""
+
+from collections import defaultdict
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Count, F, Max, Min
+from django.db.models.functions import Coalesce
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+
+from assets.choices import Discipline
+from assets.models import Asset
+from impor.geometry import to_geojson
+from impor.models import Area
+from projects import selectors
+from stakeholders.choices import TaskDomain
+
+#: The map shows at most this many asset features: one per street and discipline (the
+#: centre of their joint bounding box), the largest groups first.
+MAP_ASSET_FEATURES = 2000
+#: Replacement years are grouped in periods of this many years in the asset table.
+PERIOD_YEARS = 5
+#: The shared map component once it exists, else a link to the map's data.
+MAP_TEMPLATES = ("components/map.html", "projects/_map_fallback.html")
+DISCIPLINE_COLOURS = {
+    Discipline.RIOLERING: "#8c510a",
+    Discipline.VERHARDING: "#636363",
+    Discipline.GROEN: "#1a9850",
+    Discipline.VERLICHTING: "#fdae61",
+    Discipline.KUNSTWERKEN: "#5e3c99",
+    Discipline.WATER: "#2c7bb6",
+    Discipline.SPELEN: "#d7191c",
+    Discipline.VRI: "#e66101",
+    Discipline.MEUBILAIR: "#878787",
+}
+
+
+def _replacement_year():
+    return F("construction_year") + Coalesce("lifespan_override", "asset_class__lifespan")
+
+
+def asset_table(area_ids: list[int]) -> dict:
+    """Assets per discipline and period of their replacement year (one query).
+
+    Returns ``{"periods": [start, ...], "rows": [(label, [count per period], total)]}``.
+    """
+    rows = (
+        Asset.objects.filter(area_id__in=area_ids)
+        .annotate(replacement=_replacement_year())
+        .values("asset_class__discipline", "replacement")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict = defaultdict(lambda: defaultdict(int))
+    periods = set()
+    for row in rows:
+        period = row["replacement"] // PERIOD_YEARS * PERIOD_YEARS
+        periods.add(period)
+        counts[row["asset_class__discipline"]][period] += row["n"]
+    ordered = sorted(periods)
+    labels = dict(Discipline.choices)
+    table = [
+        (labels.get(d, d), [counts[d].get(p, 0) for p in ordered], sum(counts[d].values()))
+        for d in sorted(counts, key=lambda d: list(labels).index(d) if d in labels else 99)
+    ]
+    return {"periods": ordered, "period_years": PERIOD_YEARS, "rows": table}
+
+
+class AreaDetailView(PermissionRequiredMixin, DetailView):
+    """Anatomy of an area: tasks now and desired, assets, projects, couplings and works."""
+
+    permission_required = "impor.view_area"
+    raise_exception = True
+    model = Area
+    template_name = "areas/area_detail.html"
+    context_object_name = "area"
+
+    def get_queryset(self):
+        return Area.objects.select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        area = self.object
+        ids = selectors.area_subtree_ids(area)
+        tasks = area.tasks.select_related("theme", "owner").order_by("-priority", "title")
+        context["task_groups"] = [
+            (label, [t for t in tasks if t.domain == value]) for value, label in TaskDomain.choices
+        ]
+        context["ancestors"] = selectors.area_ancestors(area)
+        context["children"] = area.children.order_by("name")
+        context["assets"] = asset_table(ids)
+        context["projects"] = (
+            selectors.projects_visible_to(self.request.user)
+            .filter(areas__in=ids)
+            .distinct()
+            .select_related("owner")
+            .order_by("start_year", "code")
+        )
+        programme = selectors.current_programme()
+        context["programme"] = programme
+        if programme is not None:
+            works = selectors.programme_works(programme, ids).order_by(
+                F("scheduled_year").asc(nulls_last=True), "street", "label"
+            )
+            context["work_count"] = works.count()
+            context["works"] = list(works[: selectors.TIMELINE_LIMIT])
+            context["years"] = list(range(programme.first_year, programme.last_year + 1))
+            context["couplings"] = selectors.programme_couplings(programme, ids)[:100]
+        context["geojson_url"] = reverse("areas:area_geojson", args=[area.pk])
+        context["map_templates"] = MAP_TEMPLATES
+        return context
+
+
+class AreaGeoJSONView(PermissionRequiredMixin, View):
+    """The area outline, its projects and its assets aggregated per street and discipline.
+
+    An area may hold 50,000 assets; the map gets one point per street and discipline (at
+    the centre of their joint bounding box, which the asset table stores), at most
+    MAP_ASSET_FEATURES of them, the largest groups first.
+    """
+
+    permission_required = "impor.view_area"
+    raise_exception = True
+
+    def get(self, request, pk):
+        area = get_object_or_404(Area, pk=pk)
+        ids = selectors.area_subtree_ids(area)
+        features = []
+        if area.geometry:
+            features.append(
+                _feature(
+                    area.geometry, "#00689e", str(area), reverse("areas:area_detail", args=[pk])
+                )
+            )
+        groups = (
+            Asset.objects.filter(area_id__in=ids, bbox_xmin__isnull=False)
+            .values("street", "asset_class__discipline")
+            .annotate(
+                n=Count("pk"),
+                xmin=Min("bbox_xmin"),
+                ymin=Min("bbox_ymin"),
+                xmax=Max("bbox_xmax"),
+                ymax=Max("bbox_ymax"),
+                first=Min(_replacement_year()),
+                last=Max(_replacement_year()),
+            )
+            .order_by("-n")[:MAP_ASSET_FEATURES]
+        )
+        labels = dict(Discipline.choices)
+        for g in groups:
+            centre = f"POINT ({(g['xmin'] + g['xmax']) / 2} {(g['ymin'] + g['ymax']) / 2})"
+            label = _("%(street)s: %(n)s × %(discipline)s, vervanging %(first)s–%(last)s") % {
+                "street": g["street"] or _("zonder straat"),
+                "n": g["n"],
+                "discipline": labels.get(g["asset_class__discipline"], ""),
+                "first": g["first"],
+                "last": g["last"],
+            }
+            colour = DISCIPLINE_COLOURS.get(g["asset_class__discipline"], "#878787")
+            features.append(_feature(centre, colour, str(label), None))
+        projects = (
+            selectors.projects_visible_to(request.user)
+            .filter(areas__in=ids)
+            .exclude(geometry="")
+            .distinct()
+            .only("pk", "code", "name", "geometry")
+        )
+        for project in projects:
+            features.append(
+                _feature(
+                    project.geometry,
+                    "#c0392b",
+                    str(project),
+                    reverse("projects:project_detail", args=[project.pk]),
+                )
+            )
+        return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _feature(wkt: str, colour: str, label: str, url: str | None) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": to_geojson(wkt),
+        "properties": {"color": colour, "label": label, "url": url},
+    }
+
+
+class VillagesView(PermissionRequiredMixin, TemplateView):
+    """Per kern and year what is planned: the information channel the villages asked for."""
+
+    permission_required = "impor.view_area"
+    raise_exception = True
+    template_name = "areas/villages.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        programme = selectors.current_programme()
+        context["programme"] = programme
+        context["kernen"] = selectors.villages_overview(programme)
+        return context
+
+
+urlpatterns = [
+    path("gebieden/<int:pk>/", AreaDetailView.as_view(), name="area_detail"),
+    path("gebieden/<int:pk>/kaart.geojson", AreaGeoJSONView.as_view(), name="area_geojson"),
+    path("kernen/", VillagesView.as_view(), name="villages"),
+]

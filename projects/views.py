@@ -1,0 +1,188 @@
+"""Project pages: the register (list, detail, create, edit) and the project brief.
+
+Partner users (of an external organisation) see and edit only their own organisation's
+projects: every page starts from `selectors.projects_visible_to`, so another partner's
+project is simply not found (404).
+"""
+
+from collections import defaultdict
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.messages.views import SuccessMessageMixin
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, UpdateView
+
+from impor.lists import Column, FilteredListView
+from projects import selectors
+from projects.choices import ProjectKind, ProjectStatus, RegisterKind
+from projects.filters import ProjectFilterSet
+from projects.forms import ProjectBriefForm, ProjectForm
+from projects.models import Funding, Project, ProjectBrief
+
+
+class VisibleProjectsMixin:
+    raise_exception = True  # logged in without the permission: 403
+
+    def get_queryset(self):
+        return selectors.projects_visible_to(self.request.user)
+
+
+class ProjectListView(VisibleProjectsMixin, FilteredListView):
+    permission_required = "projects.view_project"
+    model = Project
+    filterset_class = ProjectFilterSet
+    template_name = "projects/project_list.html"
+    export_name = "projecten"
+    default_sort = "start_year"
+    columns = (
+        Column("code", _("code")),
+        Column("name", _("naam")),
+        Column("kind", _("projecttype"), choices=dict(ProjectKind.choices)),
+        Column("status", _("fase"), choices=dict(ProjectStatus.choices)),
+        Column("owner__name", _("eigenaar")),
+        Column("start_year", _("startjaar"), kind="year", order_by=("start_year", "code")),
+        Column("end_year", _("eindjaar"), kind="year"),
+        Column("cost_estimate", _("kostenraming"), kind="money"),
+    )
+
+    def get_queryset(self):
+        projects = super().get_queryset().order_by(*self.get_ordering())
+        return projects.select_related("owner")
+
+
+class ProjectDetailView(VisibleProjectsMixin, PermissionRequiredMixin, DetailView):
+    permission_required = "projects.view_project"
+    template_name = "projects/project_detail.html"
+    context_object_name = "project"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("owner", "lead", "brief")
+            .prefetch_related(
+                "areas",
+                "themes",
+                "contributions__ambition",
+                Prefetch("fundings", Funding.objects.select_related("budget_line")),
+                "roles__actor",
+                "register__owner",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project = self.object
+        context["funding"] = funding_table(list(project.fundings.all()))
+        register = defaultdict(list)
+        for entry in project.register.all():
+            register[entry.kind].append(entry)
+        context["register"] = [(label, register[value]) for value, label in RegisterKind.choices]
+        context["assets"] = project.assets.select_related("asset_class").order_by(
+            "asset_class__name", "street"
+        )[:200]
+        context["asset_count"] = project.assets.count()
+        context["brief"] = getattr(project, "brief", None)
+        return context
+
+
+def funding_table(fundings: list[Funding]) -> dict:
+    """Funding as a table: one row per budget line, one column per year, with totals."""
+    years = sorted({f.year for f in fundings})
+    lines: dict = {}
+    for funding in fundings:
+        row = lines.setdefault(funding.budget_line, {})
+        row[funding.year] = funding
+    rows = [
+        (line, [cells.get(y) for y in years], sum(f.amount for f in cells.values()))
+        for line, cells in sorted(lines.items(), key=lambda item: item[0].name)
+    ]
+    totals = [sum(f.amount for f in fundings if f.year == y) for y in years]
+    return {
+        "years": years,
+        "rows": rows,
+        "totals": totals,
+        "total": sum(f.amount for f in fundings),
+        "secured": sum(f.amount for f in fundings if f.secured),
+    }
+
+
+class ProjectFormMixin(SuccessMessageMixin):
+    form_class = ProjectForm
+    template_name = "projects/project_form.html"
+    raise_exception = True
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_success_url(self) -> str:
+        return reverse("projects:project_detail", args=[self.object.pk])
+
+
+class ProjectCreateView(ProjectFormMixin, PermissionRequiredMixin, CreateView):
+    permission_required = "projects.add_project"
+    success_message = _("Het project is aangemaakt.")
+
+
+class ProjectUpdateView(
+    ProjectFormMixin, VisibleProjectsMixin, PermissionRequiredMixin, UpdateView
+):
+    permission_required = "projects.change_project"
+    success_message = _("Het project is opgeslagen.")
+
+
+class ProjectBriefUpdateView(PermissionRequiredMixin, SuccessMessageMixin, UpdateView):
+    """The brief's form; a project without a brief gets an empty one on first save."""
+
+    permission_required = "projects.change_projectbrief"
+    raise_exception = True
+    form_class = ProjectBriefForm
+    template_name = "projects/brief_form.html"
+    success_message = _("De projectopdracht is opgeslagen.")
+
+    def get_object(self, queryset=None):
+        self.project = get_object_or_404(
+            selectors.projects_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+        try:
+            return self.project.brief
+        except ProjectBrief.DoesNotExist:
+            return ProjectBrief(project=self.project)
+
+    @transaction.atomic
+    def form_valid(self, form):
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "project": self.project}
+
+    def get_success_url(self) -> str:
+        return reverse("projects:brief_detail", args=[self.project.pk])
+
+
+class ProjectBriefDetailView(PermissionRequiredMixin, DetailView):
+    """The brief to read and print, with its completeness and the test against the
+    programme (only run when asked: ``?toets=1``)."""
+
+    permission_required = "projects.view_project"
+    raise_exception = True
+    template_name = "projects/brief_detail.html"
+    context_object_name = "project"
+
+    def get_queryset(self):
+        return (
+            selectors.projects_visible_to(self.request.user)
+            .select_related("owner", "lead", "brief", "brief__leading_theme")
+            .prefetch_related("areas", "roles__actor")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["brief"] = getattr(self.object, "brief", None)
+        if self.request.GET.get("toets"):
+            context["check"] = selectors.brief_programme_check(self.object)
+        return context
