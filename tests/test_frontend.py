@@ -1,0 +1,195 @@
+"""The front-end foundation: vendored files, charts, components, formats and translations."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import translation
+
+from impor.charts import bar_chart, format_amount, nice_step
+
+ROOT = Path(settings.BASE_DIR)
+STATIC_REFERENCE = re.compile(r"""\{%\s*static\s+['"]([^'"]+)['"]\s*%\}""")
+
+
+def _templates():
+    return sorted((ROOT / "templates").rglob("*.html"))
+
+
+def test_every_static_file_a_template_names_exists():
+    missing = [
+        f"{template.relative_to(ROOT)}: {name}"
+        for template in _templates()
+        for name in STATIC_REFERENCE.findall(template.read_text())
+        if not (ROOT / "static" / name).is_file()
+    ]
+    assert missing == []
+
+
+def test_every_vendored_package_ships_its_licence():
+    packages = [path for path in (ROOT / "static" / "vendor").iterdir() if path.is_dir()]
+    assert packages
+    for package in packages:
+        assert list(package.glob("LICENSE*")), f"{package.name} has no LICENSE file"
+
+
+def test_docs_name_every_npm_package_with_its_version():
+    dependencies = json.loads((ROOT / "frontend" / "package.json").read_text())["dependencies"]
+    docs = (ROOT / "docs" / "frontend.md").read_text()
+    for name, version in dependencies.items():
+        assert re.search(rf"`{re.escape(name)}`\s*\|\s*{re.escape(version)}\b", docs), (
+            f"docs/frontend.md lacks a row for {name} {version}"
+        )
+
+
+def test_npm_versions_are_pinned_exactly():
+    dependencies = json.loads((ROOT / "frontend" / "package.json").read_text())["dependencies"]
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", version) for version in dependencies.values())
+
+
+def test_the_english_translation_is_compiled_and_complete():
+    po = (ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text()
+    assert (ROOT / "locale" / "en" / "LC_MESSAGES" / "django.mo").is_file()
+    # An empty msgstr after a msgid (other than the header) is an untranslated string.
+    untranslated = re.findall(r'\nmsgid "(.+)"\nmsgstr ""\n\n', po)
+    assert untranslated == []
+
+
+def test_the_menu_reads_in_english_when_english_is_active():
+    with translation.override("en"):
+        assert translation.gettext("Beheerobjecten") == "Assets"
+        assert translation.gettext("Hoofdmenu") == "Main menu"
+
+
+def test_amounts_are_written_the_dutch_way():
+    with translation.override("nl"):
+        assert format_amount(1234567.4) == "€ 1.234.567"
+        assert format_amount(12, "km") == "12 km"
+        assert format_amount(None) == "–"
+    with translation.override("en"):
+        assert format_amount(1234567) == "€ 1,234,567"
+
+
+def test_dates_are_written_the_dutch_way():
+    import datetime
+
+    from django.utils.formats import date_format, number_format
+
+    with translation.override("nl"):
+        assert date_format(datetime.date(2026, 3, 1)) == "1 maart 2026"
+        assert number_format(1234.5, 1) == "1.234,5"
+
+
+def test_tick_steps_are_round_numbers():
+    assert nice_step(1_000_000) == 200_000
+    assert nice_step(7) == 2
+    assert nice_step(0) == 1
+
+
+def _spending_chart():
+    return bar_chart(
+        "Besteding tegen budget per jaar",
+        categories=[2026, 2027, 2028],
+        series=[("Riolering", [1_200_000, 800_000, None]), ("Wegen", [500_000, 900_000, 300_000])],
+        limits=[2_000_000, 1_500_000, 1_000_000],
+    )
+
+
+def test_a_bar_chart_draws_one_bar_per_value_and_one_line_per_budget():
+    chart = _spending_chart()
+    assert len(chart.bars) == 5  # the missing value draws no bar
+    assert len(chart.limits) == 3
+    assert chart.ticks[0].y == chart.plot_bottom
+    assert chart.ticks[-1].y >= chart.plot_top
+    tallest = max(chart.bars, key=lambda bar: bar.height)
+    assert "1.200.000" in tallest.title
+
+
+def test_a_budget_above_every_bar_is_drawn_above_them():
+    chart = _spending_chart()
+    first_year_bars = [bar for bar in chart.bars if bar.x < chart.limits[0].x2]
+    assert all(chart.limits[0].y < bar.y for bar in first_year_bars)
+
+
+def test_a_series_of_the_wrong_length_is_refused():
+    with pytest.raises(ValueError, match="Riolering"):
+        bar_chart("t", [2026, 2027], [("Riolering", [1.0])])
+
+
+def test_the_chart_renders_svg_with_plain_coordinates_and_a_dutch_table():
+    with translation.override("nl"):
+        html = render_to_string("components/bar_chart.html", {"chart": _spending_chart()})
+    assert '<svg viewBox="0 0 720 320"' in html
+    # Coordinates are never localised ("12,5" would break the SVG).
+    for value in re.findall(r' (?:x|y|width|height|x1|x2|y1|y2)="([^"]*)"', html):
+        assert re.fullmatch(r"-?\d+(\.\d+)?", value), value
+    assert "<caption>Besteding tegen budget per jaar</caption>" in html
+    assert '<th scope="row">2026</th>' in html
+    assert '<th scope="col" class="numeric">Budget</th>' in html
+    assert "€ 1.200.000" in html
+    assert "–" in html
+
+
+def test_the_form_component_shows_field_errors_linked_to_the_field():
+    class BriefForm(forms.Form):
+        name = forms.CharField(label="Naam", help_text="Zoals de raad hem kent")
+        year = forms.IntegerField(label="Startjaar")
+
+    with translation.override("nl"):
+        form = BriefForm({"name": "", "year": "x"})
+        form.is_valid()
+        html = render_to_string("components/form.html", {"form": form})
+    assert '<label class="utrecht-form-label" for="id_name">Naam</label>' in html
+    assert 'id="id_name_helptext"' in html
+    assert 'id="id_name_error"' in html
+    assert "Dit veld is vereist." in html
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_name_helptext id_name_error"' in html
+    assert "utrecht-form-field--invalid" in html
+
+
+def test_pagination_keeps_the_filters_in_its_links():
+    request = RequestFactory().get("/beheerobjecten/", {"klasse": "riolering", "page": "2"})
+    page = Paginator(list(range(100)), 10).page(2)
+    with translation.override("nl"):
+        html = render_to_string("components/pagination.html", {"page_obj": page}, request=request)
+    assert 'href="?klasse=riolering&amp;page=3"' in html
+    assert 'href="?klasse=riolering&amp;page=1"' in html
+    assert "Pagina 2 van 10" in html
+    assert "100 resultaten" in html
+
+
+def test_one_page_needs_no_pagination():
+    request = RequestFactory().get("/")
+    page = Paginator([1, 2], 10).page(1)
+    assert (
+        render_to_string("components/pagination.html", {"page_obj": page}, request=request).strip()
+        == ""
+    )
+
+
+def test_the_map_component_passes_data_url_tiles_and_legend():
+    request = RequestFactory().get("/")
+    html = render_to_string(
+        "components/map.html",
+        {
+            "geojson_url": "/gebieden/1/kaart.geojson",
+            "label": "Kaart van Lemelerveld",
+            "legend": [("2027", "#c2410c")],
+        },
+        request=request,
+    )
+    assert 'data-geojson="/gebieden/1/kaart.geojson"' in html
+    assert 'role="region" aria-label="Kaart van Lemelerveld"' in html
+    assert (
+        'data-tile-url="https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:28992/{z}/{x}/{y}.png"'
+        in html
+    )
+    legend = re.search(r'data-legend="([^"]*)"', html).group(1).replace("&quot;", '"')
+    assert json.loads(legend) == [["2027", "#c2410c"]]
