@@ -31,8 +31,8 @@ from stakeholders.choices import TaskDomain
 MAP_ASSET_FEATURES = 2000
 #: Replacement years are grouped in periods of this many years in the asset table.
 PERIOD_YEARS = 5
-#: The shared map component once it exists, else a link to the map's data.
-MAP_TEMPLATES = ("components/map.html", "projects/_map_fallback.html")
+AREA_COLOUR = "#00689e"
+PROJECT_COLOUR = "#c0392b"
 DISCIPLINE_COLOURS = {
     Discipline.RIOLERING: "#8c510a",
     Discipline.VERHARDING: "#636363",
@@ -118,7 +118,11 @@ class AreaDetailView(PermissionRequiredMixin, DetailView):
             context["years"] = list(range(programme.first_year, programme.last_year + 1))
             context["couplings"] = selectors.programme_couplings(programme, ids)[:100]
         context["geojson_url"] = reverse("areas:area_geojson", args=[area.pk])
-        context["map_templates"] = MAP_TEMPLATES
+        context["map_legend"] = [
+            (str(_("gebied")), AREA_COLOUR),
+            (str(_("project")), PROJECT_COLOUR),
+            *((str(label), DISCIPLINE_COLOURS[value]) for value, label in Discipline.choices),
+        ]
         return context
 
 
@@ -140,7 +144,7 @@ class AreaGeoJSONView(PermissionRequiredMixin, View):
         if area.geometry:
             features.append(
                 _feature(
-                    area.geometry, "#00689e", str(area), reverse("areas:area_detail", args=[pk])
+                    area.geometry, AREA_COLOUR, str(area), reverse("areas:area_detail", args=[pk])
                 )
             )
         groups = (
@@ -180,7 +184,7 @@ class AreaGeoJSONView(PermissionRequiredMixin, View):
             features.append(
                 _feature(
                     project.geometry,
-                    "#c0392b",
+                    PROJECT_COLOUR,
                     str(project),
                     reverse("projects:project_detail", args=[project.pk]),
                 )
