@@ -1,44 +1,27 @@
-"""Pages of stakeholders (issue #5): placeholders until each page is built."""
+"""Pages of the stakeholders: actors, process matrix, themes, ambitions, budget lines."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from stakeholders import views
 
 app_name = "stakeholders"
 
 urlpatterns = [
+    path("actoren/", views.ActorListView.as_view(), name="actor_list"),
+    path("actoren/nieuw/", views.ActorCreateView.as_view(), name="actor_create"),
+    path("actoren/procesmatrix/", views.ProcessMatrixView.as_view(), name="process_matrix"),
+    path("actoren/<int:pk>/", views.ActorDetailView.as_view(), name="actor_detail"),
+    path("actoren/<int:pk>/wijzigen/", views.ActorUpdateView.as_view(), name="actor_update"),
+    path("themas/", views.ThemeListView.as_view(), name="theme_list"),
+    path("themas/<int:pk>/", views.ThemeDetailView.as_view(), name="theme_detail"),
+    path("ambities/", views.AmbitionListView.as_view(), name="ambition_list"),
+    path("ambities/<int:pk>/", views.AmbitionDetailView.as_view(), name="ambition_detail"),
+    path("budgetregels/", views.BudgetLineListView.as_view(), name="budgetline_list"),
+    path("budgetregels/nieuw/", views.BudgetLineCreateView.as_view(), name="budgetline_create"),
+    path("budgetregels/<int:pk>/", views.BudgetLineDetailView.as_view(), name="budgetline_detail"),
     path(
-        "actoren/",
-        TemplateView.as_view(
-            template_name="impor/placeholder.html", extra_context={"title": "Actoren"}
-        ),
-        name="actor_list",
-    ),
-    path(
-        "actoren/procesmatrix/",
-        TemplateView.as_view(
-            template_name="impor/placeholder.html", extra_context={"title": "Procesmatrix"}
-        ),
-        name="process_matrix",
-    ),
-    path(
-        "themas/",
-        TemplateView.as_view(
-            template_name="impor/placeholder.html", extra_context={"title": "Thema's"}
-        ),
-        name="theme_list",
-    ),
-    path(
-        "ambities/",
-        TemplateView.as_view(
-            template_name="impor/placeholder.html", extra_context={"title": "Ambities"}
-        ),
-        name="ambition_list",
-    ),
-    path(
-        "budgetregels/",
-        TemplateView.as_view(
-            template_name="impor/placeholder.html", extra_context={"title": "Budgetregels"}
-        ),
-        name="budgetline_list",
+        "budgetregels/<int:pk>/wijzigen/",
+        views.BudgetLineUpdateView.as_view(),
+        name="budgetline_update",
     ),
 ]

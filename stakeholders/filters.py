@@ -1,0 +1,59 @@
+"""Filters of the stakeholder lists: actors, themes, ambitions and budget lines."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from stakeholders.choices import ActorKind, Domain
+from stakeholders.models import Actor, Ambition, BudgetLine, Theme
+
+YES_NO = [("true", _("ja")), ("false", _("nee"))]
+
+
+class ActorFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Naam bevat"))
+    is_internal = django_filters.ChoiceFilter(
+        choices=YES_NO, label=_("Gemeentelijk"), empty_label=_("Alle"), method="filter_internal"
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=ActorKind.choices, label=_("Soort"), empty_label=_("Alle soorten")
+    )
+    domain = django_filters.ChoiceFilter(
+        choices=Domain.choices, label=_("Domein"), empty_label=_("Alle domeinen")
+    )
+
+    class Meta:
+        model = Actor
+        fields: list[str] = []
+
+    def filter_internal(self, queryset, name, value):
+        return queryset.filter(is_internal=value == "true")
+
+
+class ThemeFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Naam bevat"))
+
+    class Meta:
+        model = Theme
+        fields: list[str] = []
+
+
+class AmbitionFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Naam bevat"))
+    owner = django_filters.ModelChoiceFilter(
+        queryset=Actor.objects.order_by("name"), label=_("Eigenaar"), empty_label=_("Alle")
+    )
+
+    class Meta:
+        model = Ambition
+        fields: list[str] = []
+
+
+class BudgetLineFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Naam bevat"))
+    owner = django_filters.ModelChoiceFilter(
+        queryset=Actor.objects.order_by("name"), label=_("Eigenaar"), empty_label=_("Alle")
+    )
+
+    class Meta:
+        model = BudgetLine
+        fields: list[str] = []
