@@ -1,23 +1,45 @@
-"""Pages of programming (issue #5): placeholders until each page is built."""
+"""Pages of programming: the dashboard and the programme views (issue #5)."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from programming import views
 
 app_name = "programming"
 
 urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("programmas/", views.ProgrammeListView.as_view(), name="programme_list"),
+    path("programmas/nieuw/", views.ProgrammeCreateView.as_view(), name="programme_create"),
+    path("programmas/<int:pk>/", views.ProgrammeDetailView.as_view(), name="programme_detail"),
+    path("programmas/<int:pk>/berekenen/", views.programme_run, name="programme_run"),
     path(
-        "",
-        TemplateView.as_view(
-            template_name="impor/placeholder.html", extra_context={"title": "Dashboard"}
-        ),
-        name="dashboard",
+        "programmas/<int:pk>/berekening/",
+        views.RunStatusView.as_view(),
+        name="programme_run_status",
+    ),
+    path("programmas/<int:pk>/matrix/", views.MatrixView.as_view(), name="programme_matrix"),
+    path("programmas/<int:pk>/planning/", views.GanttView.as_view(), name="programme_gantt"),
+    path("programmas/<int:pk>/budget/", views.BudgetView.as_view(), name="programme_budget"),
+    path("programmas/<int:pk>/kaart/", views.MapView.as_view(), name="programme_map"),
+    path(
+        "programmas/<int:pk>/kaart.geojson",
+        views.GeoJsonView.as_view(),
+        name="programme_geojson",
     ),
     path(
-        "programmas/",
-        TemplateView.as_view(
-            template_name="impor/placeholder.html", extra_context={"title": "Programma's"}
-        ),
-        name="programme_list",
+        "programmas/<int:pk>/koppelkansen/",
+        views.CouplingListView.as_view(),
+        name="programme_couplings",
     ),
+    path(
+        "programmas/<int:pk>/koppelkansen/<int:coupling>/besluit/",
+        views.CouplingDecideView.as_view(),
+        name="coupling_decide",
+    ),
+    path(
+        "programmas/<int:pk>/niet-gedekt/", views.UnfundedView.as_view(), name="programme_unfunded"
+    ),
+    path("programmas/<int:pk>/scenario/", views.ScenarioView.as_view(), name="programme_scenario"),
+    path("programmas/<int:pk>/vergelijken/", views.CompareView.as_view(), name="programme_compare"),
+    path("programmas/<int:pk>/vaststellen/", views.AdoptView.as_view(), name="programme_adopt"),
 ]

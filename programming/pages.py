@@ -1,0 +1,365 @@
+"""Page-oriented reads for the programme pages and the dashboard.
+
+Every function aggregates in the database and returns only what one page shows: a
+programme of the 1M-asset city has ~84k works and ~21k couplings, so no page loads
+all of them into Python.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from programming.choices import CouplingDecisionStatus, CouplingKind, ProgrammeStatus
+from programming.models import (
+    Coupling,
+    CouplingDecision,
+    KpiValue,
+    Programme,
+    ProgrammeRun,
+    UnfundedItem,
+    Work,
+)
+
+#: Ten distinguishable colours, one per programme year (colour-blind safe "tab10"-like).
+YEAR_COLOURS = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+UNSCHEDULED_COLOUR = "#000000"
+#: Most features the map endpoint sends at once; narrow by area or year for more detail.
+MAP_LIMIT = 5_000
+
+
+def current_programme() -> Programme | None:
+    """The programme the dashboard shows: the most recently adopted one, because that is
+    the plan the organisation works to; without any, the most recently computed concept."""
+    adopted = (
+        Programme.objects.filter(status=ProgrammeStatus.VASTGESTELD)
+        .order_by("-adopted_on", "-pk")
+        .first()
+    )
+    if adopted is not None:
+        return adopted
+    return (
+        Programme.objects.filter(computed_at__isnull=False).order_by("-computed_at", "-pk").first()
+    )
+
+
+def kpi_totals(programme: Programme) -> dict[str, float]:
+    """The programme-wide KPIs (no year, area, line or theme) by code."""
+    return dict(
+        programme.kpis.filter(
+            year__isnull=True, area__isnull=True, budget_line__isnull=True, theme__isnull=True
+        ).values_list("code", "value")
+    )
+
+
+@dataclass
+class YearSpend:
+    year: int
+    budget: float
+    spend: float
+
+    @property
+    def over(self) -> bool:
+        return self.spend > self.budget
+
+    @property
+    def room(self) -> float:
+        return self.budget - self.spend
+
+
+def spend_per_year(programme: Programme) -> list[YearSpend]:
+    """Spend against budget per programme year, summed over the budget lines."""
+    rows = (
+        KpiValue.objects.filter(
+            programme=programme,
+            code__in=("budget", "besteding"),
+            year__isnull=False,
+            budget_line__isnull=False,
+            area__isnull=True,
+            theme__isnull=True,
+        )
+        .values("year", "code")
+        .annotate(total=Sum("value"))
+    )
+    table: dict[int, dict[str, float]] = defaultdict(dict)
+    for row in rows:
+        table[row["year"]][row["code"]] = row["total"]
+    return [
+        YearSpend(year, table[year].get("budget", 0.0), table[year].get("besteding", 0.0))
+        for year in range(programme.first_year, programme.last_year + 1)
+    ]
+
+
+@dataclass
+class LineSpend:
+    line: str
+    years: list[YearSpend]
+
+
+def spend_per_line(programme: Programme) -> list[LineSpend]:
+    """Spend against budget per budget line and year."""
+    rows = (
+        KpiValue.objects.filter(
+            programme=programme,
+            code__in=("budget", "besteding"),
+            year__isnull=False,
+            budget_line__isnull=False,
+            area__isnull=True,
+            theme__isnull=True,
+        )
+        .values("budget_line__name", "year", "code")
+        .annotate(total=Sum("value"))
+        .order_by("budget_line__name")
+    )
+    table: dict[str, dict[int, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    for row in rows:
+        table[row["budget_line__name"]][row["year"]][row["code"]] = row["total"]
+    years = range(programme.first_year, programme.last_year + 1)
+    return [
+        LineSpend(
+            line,
+            [
+                YearSpend(y, per_year[y].get("budget", 0.0), per_year[y].get("besteding", 0.0))
+                for y in years
+            ],
+        )
+        for line, per_year in table.items()
+    ]
+
+
+def openings_per_year(programme: Programme) -> list[dict]:
+    """Street openings per year: sectoral (each work alone) versus integrated (as planned)."""
+    rows = KpiValue.objects.filter(
+        programme=programme,
+        code__in=("graafmomenten_sectoraal", "graafmomenten_integraal"),
+        year__isnull=False,
+        area__isnull=True,
+        budget_line__isnull=True,
+        theme__isnull=True,
+    ).values_list("year", "code", "value")
+    table: dict[int, dict[str, float]] = defaultdict(dict)
+    for year, code, value in rows:
+        table[year][code] = value
+    return [
+        {
+            "year": year,
+            "sectoral": table[year].get("graafmomenten_sectoraal", 0),
+            "integrated": table[year].get("graafmomenten_integraal", 0),
+        }
+        for year in range(programme.first_year, programme.last_year + 1)
+    ]
+
+
+def _decision(field: str):
+    return Subquery(
+        CouplingDecision.objects.filter(
+            programme=OuterRef("programme"), key=OuterRef("key")
+        ).values(field)[:1]
+    )
+
+
+def coupling_list(programme: Programme, *, status: str = "") -> QuerySet[Coupling]:
+    """The programme's couplings with the decision taken on each (by key) and their size.
+
+    `decision` is empty while nobody decided; `status` filters on the decision
+    (voorgesteld = no decision yet or explicitly proposed)."""
+    couplings = (
+        programme.couplings.select_related("area")
+        .annotate(
+            decision=Coalesce(_decision("status"), Value(CouplingDecisionStatus.PROPOSED)),
+            decision_reason=_decision("reason"),
+            work_count=Count("works"),
+        )
+        .order_by("-score", "-savings", "pk")
+    )
+    if status:
+        couplings = couplings.filter(decision=status)
+    return couplings
+
+
+def couplings_awaiting_decision(programme: Programme, limit: int = 5) -> QuerySet[Coupling]:
+    """The best coupling opportunities nobody has decided on yet."""
+    decided = CouplingDecision.objects.filter(programme=programme, key=OuterRef("key")).exclude(
+        status=CouplingDecisionStatus.PROPOSED
+    )
+    return (
+        programme.couplings.filter(kind=CouplingKind.OPPORTUNITY)
+        .filter(~Exists(decided))
+        .select_related("area")
+        .order_by("-score", "-savings", "pk")[:limit]
+    )
+
+
+def recent_runs(limit: int = 5) -> QuerySet[ProgrammeRun]:
+    return ProgrammeRun.objects.select_related("programme", "requested_by").order_by(
+        "-created_at", "-pk"
+    )[:limit]
+
+
+def recent_decisions(limit: int = 5) -> QuerySet[CouplingDecision]:
+    return CouplingDecision.objects.select_related("programme", "decided_by").order_by(
+        "-decided_at", "-pk"
+    )[:limit]
+
+
+def programme_years(programme: Programme) -> list[int]:
+    return list(range(programme.first_year, programme.last_year + 1))
+
+
+def areas_with_works(programme: Programme) -> QuerySet:
+    """(area id, area name) of the areas the programme's works lie in, by name; works
+    without an area come under id None."""
+    return (
+        programme.works.values("area_id", "area__name")
+        .annotate(n=Count("pk"))
+        .order_by(F("area__name").asc(nulls_last=True), "area_id")
+    )
+
+
+def area_year_matrix(programme: Programme, area_ids: list[int | None]) -> dict:
+    """Works and cost per area × scheduled year for the given areas (one page of rows)."""
+    ids = [a for a in area_ids if a is not None]
+    condition = Q(area_id__in=ids)
+    if None in area_ids:
+        condition |= Q(area__isnull=True)
+    rows = (
+        programme.works.filter(condition)
+        .values("area_id", "scheduled_year")
+        .annotate(n=Count("pk"), cost=Sum("cost"))
+    )
+    cells: dict[int | None, dict[int | None, dict]] = defaultdict(dict)
+    for row in rows:
+        cells[row["area_id"]][row["scheduled_year"]] = {"n": row["n"], "cost": row["cost"]}
+    return cells
+
+
+def year_totals(programme: Programme) -> dict[int | None, dict]:
+    rows = programme.works.values("scheduled_year").annotate(n=Count("pk"), cost=Sum("cost"))
+    return {r["scheduled_year"]: {"n": r["n"], "cost": r["cost"]} for r in rows}
+
+
+def gantt_works(programme: Programme, *, area: str = "") -> QuerySet[Work]:
+    """Works ordered by area, then year, with their coupling's decision and how many
+    years their cost profile runs (a bar's length)."""
+    works = (
+        programme.works.select_related("area", "coupling")
+        .annotate(
+            years=Coalesce(Max("costs__offset"), Value(0), output_field=IntegerField()) + 1,
+            coupling_decision=Subquery(
+                CouplingDecision.objects.filter(
+                    programme=OuterRef("programme"), key=OuterRef("coupling__key")
+                ).values("status")[:1]
+            ),
+        )
+        .order_by(
+            F("area__name").asc(nulls_last=True),
+            F("scheduled_year").asc(nulls_last=True),
+            "coupling_id",
+            "label",
+            "pk",
+        )
+    )
+    if area == "geen":
+        works = works.filter(area__isnull=True)
+    elif area:
+        works = works.filter(area_id=area)
+    return works
+
+
+def year_colour(programme: Programme, year: int | None) -> str:
+    if year is None:
+        return UNSCHEDULED_COLOUR
+    return YEAR_COLOURS[(year - programme.first_year) % len(YEAR_COLOURS)]
+
+
+def unfunded_items(programme: Programme) -> QuerySet[UnfundedItem]:
+    return (
+        UnfundedItem.objects.filter(work__programme=programme)
+        .select_related("work", "work__area", "budget_line")
+        .order_by(F("year").asc(nulls_last=True), "-gap", "pk")
+    )
+
+
+def unfunded_gaps(programme: Programme) -> dict:
+    """The gap per budget line × year, with totals per line and per year."""
+    rows = (
+        UnfundedItem.objects.filter(work__programme=programme)
+        .values("budget_line__name", "year")
+        .annotate(gap=Sum("gap"))
+    )
+    lines: dict[str, dict[int | None, float]] = defaultdict(dict)
+    for row in rows:
+        lines[row["budget_line__name"] or ""][row["year"]] = row["gap"]
+    years = sorted({y for per in lines.values() for y in per}, key=lambda y: (y is None, y))
+    return {
+        "years": years,
+        "rows": [
+            {"line": line, "gaps": [per.get(y) for y in years], "total": sum(per.values())}
+            for line, per in sorted(lines.items())
+        ],
+        "total": sum(sum(per.values()) for per in lines.values()),
+    }
+
+
+def moved_works(current: Programme, other: Programme) -> QuerySet[Work]:
+    """Works of `current` whose year differs from the same work (by key) in `other`,
+    computed in the database so it pages over any number of works."""
+    before = Work.objects.filter(programme=other, key=OuterRef("key"))
+    return (
+        current.works.annotate(
+            in_other=Exists(before), other_year=Subquery(before.values("scheduled_year")[:1])
+        )
+        .filter(in_other=True)
+        .exclude(
+            Q(other_year=F("scheduled_year"))
+            | Q(other_year__isnull=True, scheduled_year__isnull=True)
+        )
+        .select_related("area")
+        .order_by("label", "pk")
+    )
+
+
+def comparison(current: Programme, other: Programme) -> dict:
+    """KPIs side by side and the counts of added and dropped works (by key)."""
+    mine, theirs = kpi_totals(current), kpi_totals(other)
+    added = current.works.filter(~Exists(Work.objects.filter(programme=other, key=OuterRef("key"))))
+    dropped = other.works.filter(
+        ~Exists(Work.objects.filter(programme=current, key=OuterRef("key")))
+    )
+    return {
+        "kpis": [
+            {
+                "code": code,
+                "current": mine.get(code),
+                "other": theirs.get(code),
+                "change": (mine.get(code) or 0) - (theirs.get(code) or 0),
+            }
+            for code in sorted(mine.keys() | theirs.keys())
+        ],
+        "added": added.count(),
+        "dropped": dropped.count(),
+    }

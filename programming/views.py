@@ -1,0 +1,474 @@
+"""Pages of programming: the dashboard and the programme views (issue #5).
+
+Views parse the request, call one service or page read (`programming.pages`) and render.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, ListView, TemplateView
+
+from impor.charts import BarChart, bar_chart
+from impor.geometry import to_geojson
+from programming import pages, services
+from programming.choices import CouplingDecisionStatus
+from programming.forms import (
+    AdoptForm,
+    CompareForm,
+    CouplingDecisionForm,
+    ProgrammeForm,
+    ScenarioForm,
+)
+from programming.models import Coupling, Programme, ProgrammeRun
+from programming.selectors import adopted_baseline
+
+PAGE_SIZE = 50
+
+#: KPI codes and how the pages name them.
+KPI_LABELS = {
+    "besparing": _("besparing door koppelen (€)"),
+    "tekort": _("tekort (€)"),
+    "graafmomenten_sectoraal": _("graafmomenten sectoraal"),
+    "graafmomenten_integraal": _("graafmomenten integraal"),
+    "vermeden_graafmomenten": _("vermeden graafmomenten"),
+    "ambitie_bediend": _("deel van de ambities bediend"),
+    "achterstand": _("achterstand (werken)"),
+    "besteding": _("besteding (€)"),
+    "budget": _("budget (€)"),
+}
+
+
+def _page(request: HttpRequest, items, size: int = PAGE_SIZE):
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def _latest_run(programme: Programme) -> ProgrammeRun | None:
+    return programme.runs.select_related("requested_by").first()
+
+
+class DashboardView(TemplateView):
+    """The start page: the current programme's KPIs and what awaits a decision."""
+
+    template_name = "programming/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if not user.has_perm("programming.view_programme"):
+            return context | {"may_view": False}
+        programme = pages.current_programme()
+        context |= {
+            "may_view": True,
+            "programme": programme,
+            "runs": pages.recent_runs(),
+            "decisions": pages.recent_decisions(),
+            "may_add": user.has_perm("programming.add_programme"),
+            "concept": Programme.objects.filter(computed_at__isnull=True).first(),
+        }
+        if programme is not None:
+            years = pages.spend_per_year(programme)
+            context |= {
+                "kpis": pages.kpi_totals(programme),
+                "years": years,
+                "chart": _spend_chart(
+                    _t("Besteding en budget per jaar"), years, "besteding-per-jaar"
+                ),
+                "openings": pages.openings_per_year(programme),
+                "awaiting": pages.couplings_awaiting_decision(programme),
+            }
+        return context
+
+
+def _spend_chart(title: str, years: list[pages.YearSpend], chart_id: str) -> BarChart:
+    """Spend per year as bars against the budget as the limit line."""
+    return bar_chart(
+        title,
+        [y.year for y in years],
+        [(_t("Besteding"), [y.spend for y in years])],
+        limits=[y.budget for y in years],
+        chart_id=chart_id,
+    )
+
+
+class ProgrammeListView(PermissionRequiredMixin, ListView):
+    permission_required = "programming.view_programme"
+    template_name = "programming/programme_list.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return Programme.objects.select_related("framework", "based_on").order_by(
+            "-first_year", "name"
+        )
+
+
+class ProgrammeCreateView(PermissionRequiredMixin, CreateView):
+    permission_required = "programming.add_programme"
+    form_class = ProgrammeForm
+    template_name = "programming/programme_form.html"
+
+    def form_valid(self, form):
+        form.instance.created_by = self.request.user
+        self.object = form.save()
+        messages.success(self.request, _t("Het programma is aangemaakt. Bereken het nu."))
+        return redirect("programming:programme_detail", pk=self.object.pk)
+
+
+class ProgrammeMixin(PermissionRequiredMixin):
+    """A page about one programme: loads it and the tab navigation's context."""
+
+    permission_required = "programming.view_programme"
+    tab = "overzicht"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.programme = get_object_or_404(
+            Programme.objects.select_related("framework", "based_on"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        return context | {
+            "programme": self.programme,
+            "tab": self.tab,
+            "years": pages.programme_years(self.programme),
+            "may_run": user.has_perm("programming.change_programme")
+            and not self.programme.is_adopted,
+            "may_decide": _may_decide(user) and not self.programme.is_adopted,
+        }
+
+
+def _may_decide(user) -> bool:
+    return user.has_perm("programming.add_couplingdecision") or user.has_perm(
+        "programming.change_couplingdecision"
+    )
+
+
+class ProgrammeDetailView(ProgrammeMixin, TemplateView):
+    template_name = "programming/programme_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        programme = self.programme
+        return context | {
+            "run": _latest_run(programme),
+            "kpis": [
+                (KPI_LABELS.get(code, code), value)
+                for code, value in pages.kpi_totals(programme).items()
+            ],
+            "counts": programme.works.aggregate(
+                total=Count("pk"), unscheduled=Count("pk", filter=Q(scheduled_year__isnull=True))
+            ),
+            "coupling_count": programme.couplings.count(),
+            "baseline": adopted_baseline(programme),
+            "scenarios": programme.scenarios.order_by("name"),
+        }
+
+
+@require_POST
+def programme_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a (re)computation; the detail page follows its progress."""
+    if not request.user.has_perm("programming.change_programme"):
+        raise PermissionDenied
+    programme = get_object_or_404(Programme, pk=pk)
+    try:
+        services.programme_enqueue(programme, user=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("programming:programme_detail", args=[pk]) + "#berekening")
+
+
+class RunStatusView(ProgrammeMixin, TemplateView):
+    """The latest run's progress: the fragment htmx polls every second, or a whole page
+    for a browser without JavaScript."""
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["programming/_run_status.html"]
+        return ["programming/programme_run.html"]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"run": _latest_run(self.programme)}
+
+
+class MatrixView(ProgrammeMixin, TemplateView):
+    """Year × area: the number of works and their cost per area per year."""
+
+    template_name = "programming/programme_matrix.html"
+    tab = "matrix"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = _page(self.request, pages.areas_with_works(self.programme))
+        cells = pages.area_year_matrix(self.programme, [a["area_id"] for a in page])
+        years = [*context["years"], None]
+        totals = pages.year_totals(self.programme)
+        rows = [
+            {
+                "area": a["area__name"] or _t("zonder gebied"),
+                "area_id": a["area_id"],
+                "cells": [cells[a["area_id"]].get(y) for y in years],
+            }
+            for a in page
+        ]
+        return context | {
+            "page_obj": page,
+            "rows": rows,
+            "columns": years,
+            "totals": [totals.get(y) for y in years],
+        }
+
+
+class GanttView(ProgrammeMixin, TemplateView):
+    """The timeline per area: a table with a column per year, readable without CSS."""
+
+    template_name = "programming/programme_gantt.html"
+    tab = "planning"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        area = self.request.GET.get("gebied", "")
+        if area and area != "geen" and not area.isdigit():
+            area = ""
+        page = _page(self.request, pages.gantt_works(self.programme, area=area), 100)
+        years = context["years"]
+        for work in page:
+            end = (work.scheduled_year or 0) + work.years - 1
+            work.cells = [
+                {
+                    "year": y,
+                    "planned": work.scheduled_year is not None and work.scheduled_year <= y <= end,
+                    "start": y == work.scheduled_year,
+                    "window": work.window_start <= y <= work.window_end,
+                }
+                for y in years
+            ]
+        return context | {
+            "page_obj": page,
+            "area": area,
+            "areas": pages.areas_with_works(self.programme),
+        }
+
+
+class BudgetView(ProgrammeMixin, TemplateView):
+    template_name = "programming/programme_budget.html"
+    tab = "budget"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lines = [
+            {
+                "line": line.line,
+                "years": line.years,
+                "chart": _spend_chart(
+                    _t("%(line)s: besteding en budget per jaar") % {"line": line.line},
+                    line.years,
+                    f"budgetregel-{number}",
+                ),
+            }
+            for number, line in enumerate(pages.spend_per_line(self.programme), 1)
+        ]
+        return context | {"lines": lines}
+
+
+class MapView(ProgrammeMixin, TemplateView):
+    template_name = "programming/programme_map.html"
+    tab = "kaart"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        totals = pages.year_totals(self.programme)
+        legend = [
+            {
+                "year": y,
+                "colour": pages.year_colour(self.programme, y),
+                "n": (totals.get(y) or {}).get("n", 0),
+                "cost": (totals.get(y) or {}).get("cost", 0),
+            }
+            for y in [*context["years"], None]
+        ]
+        return context | {
+            "year_legend": legend,
+            "map_legend": [
+                (str(row["year"] or _t("niet gepland")), row["colour"]) for row in legend
+            ],
+            "limit": pages.MAP_LIMIT,
+        }
+
+
+class GeoJsonView(ProgrammeMixin, View):
+    """The works as a GeoJSON FeatureCollection in WGS84, coloured by scheduled year.
+
+    At most MAP_LIMIT works, the highest scored first; `?jaar=` narrows to one year."""
+
+    def get(self, request, *args, **kwargs):
+        works = self.programme.works.exclude(geometry="").exclude(geometry__isnull=True)
+        year = request.GET.get("jaar", "")
+        if year.isdigit():
+            works = works.filter(scheduled_year=int(year))
+        rows = works.order_by("-score", "pk").values_list(
+            "pk", "label", "scheduled_year", "geometry"
+        )[: pages.MAP_LIMIT]
+        gantt = reverse("programming:programme_gantt", args=[self.programme.pk])
+        features = [
+            {
+                "type": "Feature",
+                "geometry": to_geojson(geometry),
+                "properties": {
+                    "label": f"{label} ({year or _t('niet gepland')})",
+                    "color": pages.year_colour(self.programme, year),
+                    "year": year,
+                    "url": gantt,
+                    "id": pk,
+                },
+            }
+            for pk, label, year, geometry in rows
+        ]
+        return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+class CouplingListView(ProgrammeMixin, TemplateView):
+    template_name = "programming/programme_couplings.html"
+    tab = "koppelkansen"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        status = self.request.GET.get("besluit", "")
+        if status not in CouplingDecisionStatus.values:
+            status = ""
+        page = _page(self.request, pages.coupling_list(self.programme, status=status))
+        return context | {
+            "page_obj": page,
+            "status": status,
+            "statuses": CouplingDecisionStatus.choices,
+        }
+
+
+class CouplingDecideView(ProgrammeMixin, View):
+    """POST a decision on one coupling; a rejection without reason comes back with the
+    form and its field error."""
+
+    def has_permission(self):
+        return _may_decide(self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        coupling = get_object_or_404(
+            Coupling.objects.select_related("area"), pk=kwargs["coupling"], programme=self.programme
+        )
+        if self.programme.is_adopted:
+            messages.error(request, _t("Een vastgesteld programma verandert niet meer."))
+            return redirect("programming:programme_couplings", pk=self.programme.pk)
+        form = CouplingDecisionForm(request.POST, coupling=coupling, user=request.user)
+        if not form.is_valid():
+            return render(
+                request,
+                "programming/coupling_decide.html",
+                {"programme": self.programme, "coupling": coupling, "form": form},
+                status=400,
+            )
+        decision = form.save()
+        messages.success(
+            request,
+            _t("Besluit opgeslagen: %(status)s. Bereken het programma opnieuw om het te zien.")
+            % {"status": decision.get_status_display()},
+        )
+        return redirect(
+            reverse("programming:programme_couplings", args=[self.programme.pk])
+            + f"#koppeling-{coupling.pk}"
+        )
+
+
+class UnfundedView(ProgrammeMixin, TemplateView):
+    template_name = "programming/programme_unfunded.html"
+    tab = "niet-gedekt"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return context | {
+            "gaps": pages.unfunded_gaps(self.programme),
+            "page_obj": _page(self.request, pages.unfunded_items(self.programme)),
+        }
+
+
+class ScenarioView(ProgrammeMixin, TemplateView):
+    """Copy the programme into a scenario with other parameters."""
+
+    template_name = "programming/programme_scenario.html"
+    tab = "scenario"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", ScenarioForm(source=self.programme))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("programming.add_programme"):
+            raise PermissionDenied
+        form = ScenarioForm(request.POST, source=self.programme)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        copy = services.programme_copy(
+            self.programme, name=form.cleaned_data["name"], user=request.user, **form.changes()
+        )
+        messages.success(request, _t("Het scenario is aangemaakt. Bereken het nu."))
+        return redirect("programming:programme_detail", pk=copy.pk)
+
+
+class CompareView(ProgrammeMixin, TemplateView):
+    """This programme next to another (a scenario) or, by default, its adopted baseline."""
+
+    template_name = "programming/programme_compare.html"
+    tab = "vergelijken"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = CompareForm(self.request.GET or None, programme=self.programme)
+        other = form.cleaned_data["other"] if form.is_valid() else None
+        baseline = adopted_baseline(self.programme)
+        if other is None:
+            other = baseline
+        if other is None:
+            return context | {"form": form, "other": None}
+        result = pages.comparison(self.programme, other)
+        for row in result["kpis"]:
+            row["label"] = KPI_LABELS.get(row["code"], row["code"])
+        moved = _page(self.request, pages.moved_works(self.programme, other))
+        return context | {
+            "form": form,
+            "other": other,
+            "is_baseline": baseline is not None and other.pk == baseline.pk,
+            "result": result,
+            "page_obj": moved,
+        }
+
+
+class AdoptView(ProgrammeMixin, TemplateView):
+    permission_required = "programming.change_programme"
+    template_name = "programming/programme_adopt.html"
+    tab = "vaststellen"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", AdoptForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = AdoptForm(request.POST)
+        if form.is_valid():
+            try:
+                services.programme_adopt(self.programme, **form.cleaned_data)
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _t("Het programma is vastgesteld."))
+                return redirect("programming:programme_detail", pk=self.programme.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
