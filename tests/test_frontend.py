@@ -53,12 +53,34 @@ def test_npm_versions_are_pinned_exactly():
     assert all(re.fullmatch(r"\d+\.\d+\.\d+", version) for version in dependencies.values())
 
 
+def _po_entries(text: str):
+    """(msgid, msgstrs) per entry of a PO file, the quoted continuation lines joined."""
+    for block in text.split("\n\n"):
+        fields: dict[str, str] = {}
+        key = None
+        for line in block.splitlines():
+            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
+            if match:
+                key = match.group(1)
+                fields[key] = match.group(2)
+            elif line.startswith('"') and key:
+                fields[key] += line[1:-1]
+        if fields.get("msgid"):
+            yield (
+                fields["msgid"],
+                [value for name, value in fields.items() if name.startswith("msgstr")],
+            )
+
+
 def test_the_english_translation_is_compiled_and_complete():
-    po = (ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text()
-    assert (ROOT / "locale" / "en" / "LC_MESSAGES" / "django.mo").is_file()
-    # An empty msgstr after a msgid (other than the header) is an untranslated string.
-    untranslated = re.findall(r'\nmsgid "(.+)"\nmsgstr ""\n\n', po)
-    assert untranslated == []
+    messages = ROOT / "locale" / "en" / "LC_MESSAGES"
+    po = (messages / "django.po").read_text()
+    assert (messages / "django.mo").stat().st_mtime >= (
+        messages / "django.po"
+    ).stat().st_mtime - 1, "django.mo is older than django.po: run make messages"
+    untranslated = [msgid for msgid, msgstrs in _po_entries(po) if not all(msgstrs)]
+    assert untranslated == [], "translate these in locale/en/LC_MESSAGES/django.po"
+    assert "#, fuzzy" not in po
 
 
 def test_the_menu_reads_in_english_when_english_is_active():
