@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test lint format bench install clean vendor messages
+.PHONY: demo test lint format bench install clean vendor messages screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "IMPOR needs Python 3.11 or newer"'
@@ -67,6 +67,10 @@ messages: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=frontend --ignore=staticfiles
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 	@echo "Translate the empty msgstr entries in locale/en/LC_MESSAGES/django.po, then run make messages again."
+
+## Photograph the dashboard, an area page and the Gantt into docs/screenshots/ (needs chromium)
+screenshots: $(STAMP)
+	$(BIN)/python tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .pytest_cache .ruff_cache

@@ -14,7 +14,7 @@ from django.db.models import Count, F, Max, Min
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
@@ -213,10 +213,3 @@ class VillagesView(PermissionRequiredMixin, TemplateView):
         context["programme"] = programme
         context["kernen"] = selectors.villages_overview(programme)
         return context
-
-
-urlpatterns = [
-    path("gebieden/<int:pk>/", AreaDetailView.as_view(), name="area_detail"),
-    path("gebieden/<int:pk>/kaart.geojson", AreaGeoJSONView.as_view(), name="area_geojson"),
-    path("kernen/", VillagesView.as_view(), name="villages"),
-]

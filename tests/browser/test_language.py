@@ -35,3 +35,11 @@ def test_the_language_switch_works_with_the_keyboard_alone(demo, page):
 def test_the_login_page_has_no_serious_accessibility_violations(demo, page):
     page.goto("/inloggen/")
     assert serious_violations(page) == []
+
+
+def test_a_visitor_reads_the_login_page_in_english_before_logging_in(demo, page):
+    page.goto("/inloggen/")
+    page.get_by_label("Taal").select_option("en")
+    page.get_by_role("button", name="Wijzig taal").click()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    expect(page.get_by_label("Username")).to_be_visible()
