@@ -2,11 +2,13 @@
 
 Per size: seeding, the lifecycle of every asset, and computing the concept programme
 (seconds per stage, works, clusters, street openings sectoral and integrated, savings,
-optimality gap). Sizes come from BENCH_SIZES (comma-separated asset counts, `demo` for the
-demo municipality), default "demo,100000,1000000". PostgreSQL is measured when a server answers at
-IMPOR_BENCH_POSTGRES_URL (default postgres://impor:impor@127.0.0.1:5432/impor_bench; the
-role needs CREATEDB — `.ci/run` sets one up). Every measurement runs in a fresh database
-and a fresh process, so peak memory is that of the measured command alone.
+optimality gap), then the p50/p95 server time of the main pages (benchmarks/pages.py,
+BENCH_PAGE_REPEAT requests each). Sizes come from BENCH_SIZES (comma-separated asset
+counts, `demo` for the demo municipality), default "demo,100000,1000000". PostgreSQL is
+measured when a server answers at IMPOR_BENCH_POSTGRES_URL (default
+postgres://impor:impor@127.0.0.1:5432/impor_bench; the role needs CREATEDB — `.ci/run`
+sets one up). Every measurement runs in a fresh database and a fresh process, so peak
+memory is that of the measured command alone.
 """
 
 import json
@@ -161,6 +163,24 @@ def bench_programme(database_url: str) -> list[str]:
     ]
 
 
+#: Targets of issue #5 for the p95 server time, in milliseconds, per kind of page.
+PAGE_TARGETS = {"list": 200, "detail": 200, "programme": 500}
+
+
+def bench_pages(database_url: str) -> list[str]:
+    """p50/p95 server time of the main pages (benchmarks/pages.py), after the programme."""
+    script = (ROOT / "benchmarks" / "pages.py").read_text()
+    output = run(["shell", "-v0", "-c", script], database_url).stdout
+    lines = []
+    for row in map(json.loads, output.splitlines()):
+        target = PAGE_TARGETS[row["kind"]]
+        mark = "ok" if row["p95"] <= target else f"over {target} ms"
+        lines.append(
+            f"page {row['page']:<26} p50 {row['p50']:7.1f} ms  p95 {row['p95']:7.1f} ms  ({mark})"
+        )
+    return lines
+
+
 def import_files(rows: int, folder: Path) -> dict[str, Path]:
     """CSV, XLSX and GeoPackage files of `rows` assets (trees, lamp posts, manholes) in Dalfsen."""
     import numpy as np
@@ -255,7 +275,7 @@ def main() -> None:
         for name, url in databases():
             print(f"  {name:<11} {bench_seed(size, url)}")
             print(f"  {name:<11} {bench_lifecycle(url)}")
-            for line in bench_programme(url):
+            for line in bench_programme(url) + bench_pages(url):
                 print(f"  {name:<11} {line}")
     if import_rows:
         print(f"\nimport_assets --commit, {import_rows:,} rows into the demo municipality")
