@@ -240,8 +240,25 @@ def areas_with_works(programme: Programme) -> QuerySet:
     )
 
 
+def _in_accepted_coupling(programme: Programme) -> Q:
+    """Works whose coupling the programme manager accepted (decisions are kept by key)."""
+    accepted = CouplingDecision.objects.filter(
+        programme=programme, status=CouplingDecisionStatus.ACCEPTED
+    ).values("key")
+    return Q(coupling__key__in=accepted)
+
+
+def _cell_counts(programme: Programme) -> dict:
+    return {
+        "n": Count("pk"),
+        "cost": Sum("cost"),
+        "coupled": Count("pk", filter=_in_accepted_coupling(programme)),
+    }
+
+
 def area_year_matrix(programme: Programme, area_ids: list[int | None]) -> dict:
-    """Works and cost per area × scheduled year for the given areas (one page of rows)."""
+    """Works, their cost and how many are in an accepted coupling, per area × scheduled
+    year, for the given areas (one page of rows)."""
     ids = [a for a in area_ids if a is not None]
     condition = Q(area_id__in=ids)
     if None in area_ids:
@@ -249,17 +266,17 @@ def area_year_matrix(programme: Programme, area_ids: list[int | None]) -> dict:
     rows = (
         programme.works.filter(condition)
         .values("area_id", "scheduled_year")
-        .annotate(n=Count("pk"), cost=Sum("cost"))
+        .annotate(**_cell_counts(programme))
     )
     cells: dict[int | None, dict[int | None, dict]] = defaultdict(dict)
     for row in rows:
-        cells[row["area_id"]][row["scheduled_year"]] = {"n": row["n"], "cost": row["cost"]}
+        cells[row["area_id"]][row["scheduled_year"]] = row
     return cells
 
 
 def year_totals(programme: Programme) -> dict[int | None, dict]:
-    rows = programme.works.values("scheduled_year").annotate(n=Count("pk"), cost=Sum("cost"))
-    return {r["scheduled_year"]: {"n": r["n"], "cost": r["cost"]} for r in rows}
+    rows = programme.works.values("scheduled_year").annotate(**_cell_counts(programme))
+    return {r["scheduled_year"]: r for r in rows}
 
 
 def gantt_works(programme: Programme, *, area: str = "") -> QuerySet[Work]:

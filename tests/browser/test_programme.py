@@ -41,6 +41,9 @@ def test_a_programme_manager_runs_the_programme_and_accepts_a_coupling(page, pro
         .first()
     )
     assert coupling is not None, "the demo programme has coupling opportunities"
+    page.goto(f"/programmas/{programme.pk}/matrix/")
+    totals = page.locator("table.matrix tfoot")
+    expect(totals).not_to_contain_text("gekoppeld")
     page.goto(f"/programmas/{programme.pk}/koppelkansen/")
     row = page.locator(f"#koppeling-{coupling.pk}")
     row.get_by_label("Reden").fill("Samen met de netbeheerder: één keer de straat open.")
@@ -57,8 +60,9 @@ def test_a_programme_manager_runs_the_programme_and_accepts_a_coupling(page, pro
     page.goto(f"/programmas/{programme.pk}/planning/?gebied={area}")
     marker = page.locator(f"a.coupling-marker--geaccepteerd[href$='#koppeling-{accepted.pk}']")
     expect(marker.first).to_be_visible()
+    # The matrix counts the accepted cluster's works in their shared year.
     page.goto(f"/programmas/{programme.pk}/matrix/")
-    expect(page.locator("table.matrix")).to_be_visible()
+    expect(totals).to_contain_text(f"{accepted.works.count()} gekoppeld")
 
 
 def test_the_dashboard_and_the_gantt_have_no_serious_accessibility_violations(page, programme):
