@@ -98,7 +98,8 @@ def serious_violations(page) -> list[str]:
 
     results = Axe().run(page)
     return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} element(s)"
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + ", ".join(str(node["target"]) for node in v["nodes"])
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]

@@ -66,4 +66,6 @@ def test_an_area_page_has_no_serious_accessibility_violations(demo, page):
     page.goto(f"/gebieden/{kern.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(kern.name)
     expect(page.get_by_role("heading", name="Tijdlijn")).to_be_visible()
+    # Check the page with its map drawn: the map's controls and attribution count too.
+    expect(page.locator(".impor-map .leaflet-control-attribution")).to_be_visible()
     assert serious_violations(page) == []
