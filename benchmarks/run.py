@@ -258,8 +258,10 @@ def bench_import(path: Path, database_url: str) -> str:
 
 
 def databases() -> list[tuple[str, str]]:
-    found = [("SQLite", sqlite_database())]
-    postgres = postgres_database()
+    """Fresh databases to measure on: BENCH_DATABASES (default "sqlite,postgresql")."""
+    wanted = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+    found = [("SQLite", sqlite_database())] if "sqlite" in wanted else []
+    postgres = postgres_database() if "postgresql" in wanted else None
     if postgres:
         found.append(("PostgreSQL", postgres))
     return found
