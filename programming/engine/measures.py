@@ -22,6 +22,7 @@ Needs that only start after the horizon are left out.
 
 import hashlib
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -163,7 +164,10 @@ def group_measures(
     names = area_names or {}
     keys = {}
     works = []
-    for (measure, row), box in zip(summary.iterrows(), boxes, strict=True):
+    # Plain dicts: pandas' per-row access (iterrows) costs more than building the works.
+    rows = summary.astype(object).where(summary.notna(), None).to_dict("records")
+    for measure, row, box in zip(summary.index, rows, boxes, strict=True):
+        row = SimpleNamespace(**row)
         key = _key(row.discipline, row.area, row.street, row.place, row.ordinal)
         keys[measure] = key
         where = row.street or names.get(row.area, row.area)
@@ -171,7 +175,7 @@ def group_measures(
             Work(
                 key=key,
                 kind="maatregel",
-                label=f"{row.discipline}: {where} ({row['count']} objecten)",
+                label=f"{row.discipline}: {where} ({row.count} objecten)",
                 window_start=int(row.start),
                 window_end=int(row.end),
                 preferred_year=int(row.preferred),
@@ -182,8 +186,8 @@ def group_measures(
                 opens_street=bool(row.opens),
                 reconstructs_street=bool(row.reconstructs),
                 certainty="vastgesteld",
-                condition=None if pd.isna(row.condition) else int(row.condition),
-                remaining_life=None if pd.isna(row.remaining_life) else float(row.remaining_life),
+                condition=None if row.condition is None else int(row.condition),
+                remaining_life=None if row.remaining_life is None else float(row.remaining_life),
                 owner=row.owner,
             )
         )
