@@ -91,20 +91,21 @@ class YearSpend:
         return self.budget - self.spend
 
 
+def _line_year_spend(programme: Programme) -> QuerySet[KpiValue]:
+    """The budget and spend KPI rows per budget line and year."""
+    return KpiValue.objects.filter(
+        programme=programme,
+        code__in=("budget", "besteding"),
+        year__isnull=False,
+        budget_line__isnull=False,
+        area__isnull=True,
+        theme__isnull=True,
+    )
+
+
 def spend_per_year(programme: Programme) -> list[YearSpend]:
     """Spend against budget per programme year, summed over the budget lines."""
-    rows = (
-        KpiValue.objects.filter(
-            programme=programme,
-            code__in=("budget", "besteding"),
-            year__isnull=False,
-            budget_line__isnull=False,
-            area__isnull=True,
-            theme__isnull=True,
-        )
-        .values("year", "code")
-        .annotate(total=Sum("value"))
-    )
+    rows = _line_year_spend(programme).values("year", "code").annotate(total=Sum("value"))
     table: dict[int, dict[str, float]] = defaultdict(dict)
     for row in rows:
         table[row["year"]][row["code"]] = row["total"]
@@ -123,14 +124,7 @@ class LineSpend:
 def spend_per_line(programme: Programme) -> list[LineSpend]:
     """Spend against budget per budget line and year."""
     rows = (
-        KpiValue.objects.filter(
-            programme=programme,
-            code__in=("budget", "besteding"),
-            year__isnull=False,
-            budget_line__isnull=False,
-            area__isnull=True,
-            theme__isnull=True,
-        )
+        _line_year_spend(programme)
         .values("budget_line__name", "year", "code")
         .annotate(total=Sum("value"))
         .order_by("budget_line__name")
