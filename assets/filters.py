@@ -28,6 +28,7 @@ from assets import lifecycle
 from assets.choices import Condition, Discipline
 from assets.models import Asset, AssetClass
 from assets.selectors import price_index
+from impor.choices import AreaLevel
 from impor.models import Area
 
 URGENCY_CHOICES = [
@@ -119,12 +120,13 @@ class AssetFilterSet(django_filters.FilterSet):
         label=_("Objecttype"),
         empty_label=_("Alle objecttypen"),
     )
+    # Kernen and wijken only: a city has over a thousand buurten, too many for one list.
     area = django_filters.ModelChoiceFilter(
-        queryset=Area.objects.order_by("level", "name"),
+        queryset=Area.objects.exclude(level=AreaLevel.BUURT).order_by("level", "name"),
         label=_("Gebied"),
         empty_label=_("Alle gebieden"),
         method="filter_area",
-        help_text=_("Met alle buurten en wijken die erin liggen."),
+        help_text=_("Een kern of wijk, met alle buurten die erin liggen."),
     )
     street = django_filters.CharFilter(
         field_name="street", lookup_expr="icontains", label=_("Straat bevat")

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from impor.choices import AreaLevel
 from impor.models import Area
 from projects.choices import ProjectKind, ProjectStatus
 from projects.models import Project
@@ -16,7 +17,10 @@ class ProjectFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Fase"), choices=ProjectStatus.choices)
     owner = django_filters.ModelChoiceFilter(label=_("Eigenaar"), queryset=Actor.objects.all())
     area = django_filters.ModelChoiceFilter(
-        label=_("Gebied"), queryset=Area.objects.only("pk", "name"), method="in_area"
+        label=_("Gebied"),
+        # Kernen and wijken only: a city has over a thousand buurten.
+        queryset=Area.objects.exclude(level=AreaLevel.BUURT).only("pk", "name"),
+        method="in_area",
     )
     year = django_filters.NumberFilter(label=_("Loopt in jaar"), method="in_year")
     theme = django_filters.ModelChoiceFilter(
