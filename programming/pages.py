@@ -13,7 +13,6 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -32,6 +31,7 @@ from programming.models import (
     ProgrammeRun,
     UnfundedItem,
     Work,
+    WorkCost,
 )
 
 #: Ten distinguishable colours, one per programme year (colour-blind safe "tab10"-like).
@@ -176,6 +176,20 @@ def _decision(field: str):
     )
 
 
+def _work_count():
+    """The number of works of each coupling, as a subquery (see gantt_works)."""
+    return Coalesce(
+        Subquery(
+            Work.objects.filter(coupling=OuterRef("pk"))
+            .order_by()
+            .values("coupling")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        Value(0),
+    )
+
+
 def coupling_list(programme: Programme, *, status: str = "") -> QuerySet[Coupling]:
     """The programme's couplings with the decision taken on each (by key) and their size.
 
@@ -186,7 +200,7 @@ def coupling_list(programme: Programme, *, status: str = "") -> QuerySet[Couplin
         .annotate(
             decision=Coalesce(_decision("status"), Value(CouplingDecisionStatus.PROPOSED)),
             decision_reason=_decision("reason"),
-            work_count=Count("works"),
+            work_count=_work_count(),
         )
         .order_by("-score", "-savings", "pk")
     )
@@ -279,7 +293,18 @@ def gantt_works(programme: Programme, *, area: str = "") -> QuerySet[Work]:
     works = (
         programme.works.select_related("area", "coupling")
         .annotate(
-            years=Coalesce(Max("costs__offset"), Value(0), output_field=IntegerField()) + 1,
+            # A subquery, not an aggregate: only the rows of the page are looked up, and
+            # the list needs no GROUP BY over every work of a city.
+            years=Coalesce(
+                Subquery(
+                    WorkCost.objects.filter(work=OuterRef("pk"))
+                    .order_by("-offset")
+                    .values("offset")[:1]
+                ),
+                Value(0),
+                output_field=IntegerField(),
+            )
+            + 1,
             coupling_decision=Subquery(
                 CouplingDecision.objects.filter(
                     programme=OuterRef("programme"), key=OuterRef("coupling__key")
