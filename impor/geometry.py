@@ -130,6 +130,15 @@ def to_geojson(wkt: str, crs: str = WGS84) -> dict[str, Any]:
     return shapely.geometry.mapping(shapely.set_precision(geom, 10**-precision))
 
 
+def to_geojson_many(wkts: Sequence[str], crs: str = WGS84) -> list[dict[str, Any]]:
+    """GeoJSON geometry dicts of many stored geometries at once (one vectorised
+    reprojection), the same as `to_geojson` on each."""
+    geoms = transform_array(shapely.from_wkt(np.asarray(wkts, dtype=object)), RD_NEW, crs)
+    precision = GEOJSON_PRECISION if crs == WGS84 else STORAGE_PRECISION
+    rounded = shapely.set_precision(geoms, 10**-precision)
+    return [shapely.geometry.mapping(geom) for geom in rounded]
+
+
 def from_geojson(data: dict[str, Any], crs: str = WGS84) -> str:
     """Stored WKT of a GeoJSON geometry dict given in `crs`."""
     try:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, TemplateView
 
 from impor.charts import BarChart, bar_chart
-from impor.geometry import to_geojson
+from impor.geometry import to_geojson_many
 from programming import pages, services
 from programming.choices import CouplingDecisionStatus
 from programming.forms import (
@@ -315,14 +315,17 @@ class GeoJsonView(ProgrammeMixin, View):
         year = request.GET.get("jaar", "")
         if year.isdigit():
             works = works.filter(scheduled_year=int(year))
-        rows = works.order_by("-score", "pk").values_list(
-            "pk", "label", "scheduled_year", "geometry"
-        )[: pages.MAP_LIMIT]
+        rows = list(
+            works.order_by("-score", "pk").values_list("pk", "label", "scheduled_year", "geometry")[
+                : pages.MAP_LIMIT
+            ]
+        )
         gantt = reverse("programming:programme_gantt", args=[self.programme.pk])
+        geometries = to_geojson_many([row[3] for row in rows])
         features = [
             {
                 "type": "Feature",
-                "geometry": to_geojson(geometry),
+                "geometry": geometry,
                 "properties": {
                     "label": f"{label} ({year or _t('niet gepland')})",
                     "color": pages.year_colour(self.programme, year),
@@ -331,7 +334,7 @@ class GeoJsonView(ProgrammeMixin, View):
                     "id": pk,
                 },
             }
-            for pk, label, year, geometry in rows
+            for (pk, label, year, _wkt), geometry in zip(rows, geometries, strict=True)
         ]
         return JsonResponse({"type": "FeatureCollection", "features": features})
 

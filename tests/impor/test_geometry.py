@@ -175,3 +175,8 @@ def test_union_bounds_spans_all_geometries_and_skips_missing_ones():
 
 def test_union_bounds_of_nothing_is_none():
     assert geometry.union_bounds([]) is None
+
+
+def test_many_geometries_convert_as_each_does_alone():
+    wkts = ["POINT (214000 502500)", "LINESTRING (214000 502500, 214100 502600)"]
+    assert geometry.to_geojson_many(wkts) == [geometry.to_geojson(w) for w in wkts]
