@@ -72,7 +72,8 @@ class AreaListView(FilteredListView):
     )
 
     def get_queryset(self):
-        return super().get_queryset().select_related("parent")
+        # Outlines can be large polygons; the list shows none of them.
+        return super().get_queryset().select_related("parent").defer("geometry", "parent__geometry")
 
     def is_tree(self) -> bool:
         return not self.get_sort()
