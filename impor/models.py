@@ -107,6 +107,15 @@ class Area(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def subtree_ids(self) -> list[int]:
+        """This area's id and those of every area inside it (one query per level: the
+        tree is at most four deep)."""
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(Area.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+            ids.extend(frontier)
+        return ids
+
     def clean(self) -> None:
         super().clean()
         if self.level not in AreaLevel.values:

@@ -92,7 +92,7 @@ class AreaDetailView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         area = self.object
-        ids = selectors.area_subtree_ids(area)
+        ids = area.subtree_ids()
         tasks = area.tasks.select_related("theme", "owner").order_by("-priority", "title")
         context["task_groups"] = [
             (label, [t for t in tasks if t.domain == value]) for value, label in TaskDomain.choices
@@ -139,7 +139,7 @@ class AreaGeoJSONView(PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         area = get_object_or_404(Area, pk=pk)
-        ids = selectors.area_subtree_ids(area)
+        ids = area.subtree_ids()
         features = []
         if area.geometry:
             features.append(

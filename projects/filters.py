@@ -36,13 +36,8 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     def in_area(self, queryset, name, value):
         """Projects in the area or in any area below it (the tree is at most four deep)."""
-        ids, frontier = [value.pk], [value.pk]
-        while frontier:
-            frontier = list(Area.objects.filter(parent__in=frontier).values_list("pk", flat=True))
-            ids.extend(frontier)
-        return queryset.filter(
-            pk__in=Project.areas.through.objects.filter(area_id__in=ids).values("project_id")
-        )
+        in_scope = Project.areas.through.objects.filter(area_id__in=value.subtree_ids())
+        return queryset.filter(pk__in=in_scope.values("project_id"))
 
     def in_year(self, queryset, name, value):
         return queryset.filter(start_year__lte=value, end_year__gte=value)

@@ -43,15 +43,6 @@ def current_programme():
     )
 
 
-def area_subtree_ids(area: Area) -> list[int]:
-    """The area and everything below it (one query per level: at most four)."""
-    ids, frontier = [area.pk], [area.pk]
-    while frontier:
-        frontier = list(Area.objects.filter(parent__in=frontier).values_list("pk", flat=True))
-        ids.extend(frontier)
-    return ids
-
-
 def area_ancestors(area: Area) -> list[Area]:
     """From the gemeente down to the area's parent (at most three queries)."""
     chain = []
@@ -126,7 +117,7 @@ def brief_programme_check(project: Project) -> BriefCheck:
         return check
     area_ids: list[int] = []
     for area in project.areas.all():
-        area_ids.extend(area_subtree_ids(area))
+        area_ids.extend(area.subtree_ids())
     place = Q(area_id__in=area_ids)
     if project.street:
         place |= Q(street__iexact=project.street)
