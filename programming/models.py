@@ -72,6 +72,18 @@ class Criterion(models.Model):
         return f"{self.get_code_display()} ({self.weight})"
 
 
+class ProgrammeQuerySet(models.QuerySet):
+    def current(self) -> "Programme | None":
+        """The programme the pages report on: the most recently adopted one, because that
+        is the plan the organisation works to; without any, the most recently computed
+        concept; None while nothing has been computed."""
+        adopted = self.filter(status=ProgrammeStatus.VASTGESTELD).order_by("-adopted_on", "-pk")
+        return (
+            adopted.first()
+            or self.filter(computed_at__isnull=False).order_by("-computed_at", "-pk").first()
+        )
+
+
 class Programme(models.Model):
     """A tactical multi-year programme (4–10 years) composed at the programmeertafel.
 
@@ -197,6 +209,8 @@ class Programme(models.Model):
     version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("programma")

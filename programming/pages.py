@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from programming.choices import CouplingDecisionStatus, CouplingKind, ProgrammeStatus
+from programming.choices import CouplingDecisionStatus, CouplingKind
 from programming.models import (
     Coupling,
     CouplingDecision,
@@ -50,21 +50,6 @@ YEAR_COLOURS = (
 UNSCHEDULED_COLOUR = "#000000"
 #: Most features the map endpoint sends at once; narrow by area or year for more detail.
 MAP_LIMIT = 5_000
-
-
-def current_programme() -> Programme | None:
-    """The programme the dashboard shows: the most recently adopted one, because that is
-    the plan the organisation works to; without any, the most recently computed concept."""
-    adopted = (
-        Programme.objects.filter(status=ProgrammeStatus.VASTGESTELD)
-        .order_by("-adopted_on", "-pk")
-        .first()
-    )
-    if adopted is not None:
-        return adopted
-    return (
-        Programme.objects.filter(computed_at__isnull=False).order_by("-computed_at", "-pk").first()
-    )
 
 
 def kpi_totals(programme: Programme) -> dict[str, float]:

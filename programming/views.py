@@ -65,7 +65,7 @@ class DashboardView(TemplateView):
         user = self.request.user
         if not user.has_perm("programming.view_programme"):
             return context | {"may_view": False}
-        programme = pages.current_programme()
+        programme = Programme.objects.current()
         context |= {
             "may_view": True,
             "programme": programme,

@@ -34,13 +34,8 @@ def projects_visible_to(user) -> QuerySet[Project]:
 
 
 def current_programme():
-    """The programme the pages report on: the most recently computed adopted programme,
-    else the most recently computed one; None while nothing has been computed."""
-    programmes = _programming("Programme").objects.filter(computed_at__isnull=False)
-    return (
-        programmes.filter(status="vastgesteld").order_by("-computed_at").first()
-        or programmes.order_by("-computed_at").first()
-    )
+    """The programme the pages report on (`Programme.objects.current()`)."""
+    return _programming("Programme").objects.current()
 
 
 def area_ancestors(area: Area) -> list[Area]:
