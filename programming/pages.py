@@ -33,6 +33,7 @@ from programming.models import (
     Work,
     WorkCost,
 )
+from programming.selectors import kpi_totals, works_not_in
 
 #: Ten distinguishable colours, one per programme year (colour-blind safe "tab10"-like).
 YEAR_COLOURS = (
@@ -50,15 +51,6 @@ YEAR_COLOURS = (
 UNSCHEDULED_COLOUR = "#000000"
 #: Most features the map endpoint sends at once; narrow by area or year for more detail.
 MAP_LIMIT = 5_000
-
-
-def kpi_totals(programme: Programme) -> dict[str, float]:
-    """The programme-wide KPIs (no year, area, line or theme) by code."""
-    return dict(
-        programme.kpis.filter(
-            year__isnull=True, area__isnull=True, budget_line__isnull=True, theme__isnull=True
-        ).values_list("code", "value")
-    )
 
 
 @dataclass
@@ -346,31 +338,11 @@ def unfunded_gaps(programme: Programme) -> dict:
     }
 
 
-def moved_works(current: Programme, other: Programme) -> QuerySet[Work]:
-    """Works of `current` whose year differs from the same work (by key) in `other`,
-    computed in the database so it pages over any number of works."""
-    before = Work.objects.filter(programme=other, key=OuterRef("key"))
-    return (
-        current.works.annotate(
-            in_other=Exists(before), other_year=Subquery(before.values("scheduled_year")[:1])
-        )
-        .filter(in_other=True)
-        .exclude(
-            Q(other_year=F("scheduled_year"))
-            | Q(other_year__isnull=True, scheduled_year__isnull=True)
-        )
-        .select_related("area")
-        .order_by("label", "pk")
-    )
-
-
 def comparison(current: Programme, other: Programme) -> dict:
     """KPIs side by side and the counts of added and dropped works (by key)."""
     mine, theirs = kpi_totals(current), kpi_totals(other)
-    added = current.works.filter(~Exists(Work.objects.filter(programme=other, key=OuterRef("key"))))
-    dropped = other.works.filter(
-        ~Exists(Work.objects.filter(programme=current, key=OuterRef("key")))
-    )
+    added = works_not_in(current, other)
+    dropped = works_not_in(other, current)
     return {
         "kpis": [
             {

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from assets import lifecycle
 from assets.choices import Discipline
@@ -223,35 +224,53 @@ def adopted_baseline(programme: Programme) -> Programme | None:
     )
 
 
+def moved_works(current: Programme, other: Programme) -> QuerySet[WorkRow]:
+    """Works of `current` whose year differs from the same work (by key) in `other`,
+    with that year as `other_year`; computed in the database, so it pages over any
+    number of works."""
+    before = WorkRow.objects.filter(programme=other, key=OuterRef("key"))
+    return (
+        current.works.annotate(
+            in_other=Exists(before), other_year=Subquery(before.values("scheduled_year")[:1])
+        )
+        .filter(in_other=True)
+        .exclude(
+            Q(other_year=F("scheduled_year"))
+            | Q(other_year__isnull=True, scheduled_year__isnull=True)
+        )
+        .select_related("area")
+        .order_by("label", "pk")
+    )
+
+
+def works_not_in(current: Programme, other: Programme) -> QuerySet[WorkRow]:
+    """Works of `current` that `other` does not have (by key)."""
+    return current.works.filter(
+        ~Exists(WorkRow.objects.filter(programme=other, key=OuterRef("key")))
+    )
+
+
+def kpi_totals(programme: Programme) -> dict[str, float]:
+    """The programme-wide KPIs (no year, area, line or theme) by code."""
+    return dict(
+        programme.kpis.filter(
+            year__isnull=True, area__isnull=True, budget_line__isnull=True, theme__isnull=True
+        ).values_list("code", "value")
+    )
+
+
 def programme_differences(current: Programme, baseline: Programme) -> dict:
     """What changed from `baseline` to `current`: works moved to another year, added,
     dropped, and the programme-wide KPIs side by side."""
-
-    def years(programme: Programme) -> dict[str, tuple[str, int | None]]:
-        return {
-            key: (label, year)
-            for key, label, year in programme.works.values_list("key", "label", "scheduled_year")
-        }
-
-    now, before = years(current), years(baseline)
     moved = [
-        {"key": key, "label": now[key][0], "from": before[key][1], "to": now[key][1]}
-        for key in sorted(now.keys() & before.keys())
-        if now[key][1] != before[key][1]
+        {"key": work.key, "label": work.label, "from": work.other_year, "to": work.scheduled_year}
+        for work in moved_works(current, baseline).order_by("key")
     ]
-
-    def totals(programme: Programme) -> dict[str, float]:
-        return dict(
-            programme.kpis.filter(
-                year__isnull=True, area__isnull=True, budget_line__isnull=True, theme__isnull=True
-            ).values_list("code", "value")
-        )
-
-    kpis_now, kpis_before = totals(current), totals(baseline)
+    kpis_now, kpis_before = kpi_totals(current), kpi_totals(baseline)
     return {
         "moved": moved,
-        "added": sorted(now.keys() - before.keys()),
-        "dropped": sorted(before.keys() - now.keys()),
+        "added": sorted(works_not_in(current, baseline).values_list("key", flat=True)),
+        "dropped": sorted(works_not_in(baseline, current).values_list("key", flat=True)),
         "kpis": {
             code: {"current": kpis_now.get(code), "baseline": kpis_before.get(code)}
             for code in sorted(kpis_now.keys() | kpis_before.keys())

@@ -31,7 +31,7 @@ from programming.models import (
 from programming.selectors import (
     NO_FUNDING,
     adopted_baseline,
-    programme_differences,
+    moved_works,
     programme_instance,
 )
 from projects.models import Project
@@ -239,8 +239,8 @@ def store_result(programme: Programme, instance: Instance, result: Result) -> No
     )
     baseline = adopted_baseline(programme)
     if baseline is not None:
-        moved = programme_differences(programme, baseline)["moved"]
-        KpiValue.objects.create(programme=programme, code="verschoven_werken", value=len(moved))
+        moved = moved_works(programme, baseline).count()
+        KpiValue.objects.create(programme=programme, code="verschoven_werken", value=moved)
     programme.computed_at = timezone.now()
     programme.save(update_fields=["computed_at"])
 

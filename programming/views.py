@@ -29,7 +29,7 @@ from programming.forms import (
     ScenarioForm,
 )
 from programming.models import Coupling, Programme, ProgrammeRun
-from programming.selectors import adopted_baseline
+from programming.selectors import adopted_baseline, kpi_totals, moved_works
 
 PAGE_SIZE = 50
 
@@ -77,7 +77,7 @@ class DashboardView(TemplateView):
         if programme is not None:
             years = pages.spend_per_year(programme)
             context |= {
-                "kpis": pages.kpi_totals(programme),
+                "kpis": kpi_totals(programme),
                 "years": years,
                 "chart": _spend_chart(
                     _t("Besteding en budget per jaar"), years, "besteding-per-jaar"
@@ -162,8 +162,7 @@ class ProgrammeDetailView(ProgrammeMixin, TemplateView):
         return context | {
             "run": _latest_run(programme),
             "kpis": [
-                (KPI_LABELS.get(code, code), value)
-                for code, value in pages.kpi_totals(programme).items()
+                (KPI_LABELS.get(code, code), value) for code, value in kpi_totals(programme).items()
             ],
             "counts": programme.works.aggregate(
                 total=Count("pk"), unscheduled=Count("pk", filter=Q(scheduled_year__isnull=True))
@@ -444,7 +443,7 @@ class CompareView(ProgrammeMixin, TemplateView):
         result = pages.comparison(self.programme, other)
         for row in result["kpis"]:
             row["label"] = KPI_LABELS.get(row["code"], row["code"])
-        moved = _page(self.request, pages.moved_works(self.programme, other))
+        moved = _page(self.request, moved_works(self.programme, other))
         return context | {
             "form": form,
             "other": other,
