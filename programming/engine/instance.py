@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +141,7 @@ class Work:
         return float(sum(sum(amounts) for amounts in self.costs.values()))
 
     def to_dict(self) -> dict[str, Any]:
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data = asdict(self)
         data["costs"] = {line: list(amounts) for line, amounts in self.costs.items()}
         data["allowed_years"] = None if self.allowed_years is None else list(self.allowed_years)
         data["themes"] = list(self.themes)
@@ -255,7 +255,7 @@ class Parameters:
         return self.first_year + self.horizon - 1
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Parameters:
@@ -344,7 +344,7 @@ class WorkResult:
     unfunded_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WorkResult:
@@ -373,7 +373,7 @@ class Cluster:
     score: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data = asdict(self)
         data["members"] = list(self.members)
         return data
 
@@ -395,7 +395,7 @@ class UnfundedRow:
     reason: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> UnfundedRow:
@@ -415,7 +415,7 @@ class Kpi:
     theme: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Kpi:
@@ -436,7 +436,7 @@ class Stats:
     seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Stats:
