@@ -68,15 +68,5 @@ class ProjectBriefForm(forms.ModelForm):
         ]
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})
-            for name in (
-                "leading_task",
-                "priority_criteria",
-                "governance",
-                "frames",
-                "social_paragraph",
-                "participation",
-                "scope_in",
-                "scope_out",
-                "competences",
-            )
+            for name in (*ProjectBrief.QUESTIONS, "scope_in", "scope_out", "competences")
         }
