@@ -14,9 +14,7 @@ from assets.forms import AssetForm
 from assets.models import Asset
 from assets.selectors import asset_lifecycle_explained
 from impor import geometry
-from impor.lists import Column, FilteredListView, component_exists, form_template
-
-MAP_COMPONENT = "components/map.html"
+from impor.lists import Column, FilteredListView
 
 
 class AssetListView(FilteredListView):
@@ -26,11 +24,13 @@ class AssetListView(FilteredListView):
     filterset_class = AssetFilterSet
     permission_required = "assets.view_asset"
     template_name = "assets/asset_list.html"
-    default_sort = "external_id"
+    # Type in catalogue order first: a discipline's or a type's first page then comes
+    # straight from an index, also among a million assets.
+    default_sort = "asset_class__name"
     export_name = "beheerobjecten"
     columns = (
         Column("external_id", _("id")),
-        Column("asset_class__name", _("objecttype")),
+        Column("asset_class__name", _("objecttype"), order_by=("asset_class_id", "external_id")),
         Column("asset_class__discipline", _("discipline"), choices=dict(Discipline.choices)),
         Column("area__name", _("gebied")),
         Column("street", _("straat")),
@@ -38,15 +38,16 @@ class AssetListView(FilteredListView):
         Column("asset_class__unit", _("eenheid"), sortable=False),
         Column("construction_year", _("aanlegjaar"), kind="year"),
         Column("condition", _("conditie"), kind="int", choices=dict(Condition.choices)),
-        Column("preferred_year", _("voorkeursjaar"), kind="year"),
-        Column("remaining_life", _("restlevensduur (jaar)"), kind="int"),
+        Column("preferred_year", _("voorkeursjaar"), kind="year", computed=True),
+        Column("remaining_life", _("restlevensduur (jaar)"), kind="int", computed=True),
         Column(
             "urgency",
             _("urgentie"),
             order_by=("remaining_life",),
             choices=dict(URGENCY_CHOICES),
+            computed=True,
         ),
-        Column("replacement_value", _("vervangingswaarde (€)"), kind="money"),
+        Column("replacement_value", _("vervangingswaarde (€)"), kind="money", computed=True),
     )
 
     def get_queryset(self):
@@ -77,7 +78,7 @@ class AssetDetailView(PermissionRequiredMixin, DetailView):
         )
         context["inspections"] = asset.inspections.order_by("-date")
         context["reports"] = asset.reports.order_by("-reported_on")
-        context["has_map"] = bool(asset.geometry) and component_exists(MAP_COMPONENT)
+        context["has_map"] = bool(asset.geometry)
         context["geojson_url"] = reverse("assets:asset_geojson", args=[asset.pk])
         context["can_change"] = self.request.user.has_perm("assets.change_asset")
         return context
@@ -116,9 +117,6 @@ class AssetFormMixin(PermissionRequiredMixin):
     form_class = AssetForm
     raise_exception = True
     template_name = "assets/asset_form.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"form_template": form_template()}
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -13,6 +13,9 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from impor.charts import bar_chart, format_amount, nice_step
+from impor.lists import CappedCountPaginator
+from stakeholders.models import Theme
+from tests.factories import AssetFactory, UserFactory
 
 ROOT = Path(settings.BASE_DIR)
 STATIC_REFERENCE = re.compile(r"""\{%\s*static\s+['"]([^'"]+)['"]\s*%\}""")
@@ -215,3 +218,45 @@ def test_the_map_component_passes_data_url_tiles_and_legend():
     )
     legend = re.search(r'data-legend="([^"]*)"', html).group(1).replace("&quot;", '"')
     assert json.loads(legend) == [["2027", "#c2410c"]]
+
+
+@pytest.mark.django_db
+def test_a_long_list_stops_counting_at_the_cap(monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "count_cap", 3)
+    for code in "abcde":
+        Theme.objects.create(code=code, name=code)
+    queryset = Theme.objects.order_by("pk")
+    capped = CappedCountPaginator(queryset, 2)
+    assert capped.count_capped
+    assert capped.count == 4, "counted up to one past the cap, no further"
+    assert [t.code for t in capped.page(2)] == ["c", "d"]
+    exact = CappedCountPaginator(queryset.filter(code__in="ab"), 2)
+    assert (exact.count, exact.count_capped) == (2, False)
+    request = RequestFactory().get("/thema/")
+    with translation.override("nl"):
+        html = render_to_string(
+            "components/pagination.html", {"page_obj": capped.page(1)}, request=request
+        )
+    assert "Meer dan 3 resultaten" in html
+    assert "Pagina 1<" in html, "no page total that would be a guess"
+    assert "Laatste" not in html
+
+
+@pytest.mark.django_db
+def test_a_computed_column_sorts_only_a_list_under_the_cap(client, monkeypatch):
+    user = UserFactory(is_superuser=True)
+    client.force_login(user)
+    for year in (1990, 1960, 1975):
+        AssetFactory(construction_year=year)
+    url = "/beheerobjecten/"
+    sorted_years = [
+        a.construction_year for a in client.get(url, {"sort": "preferred_year"}).context["page_obj"]
+    ]
+    assert sorted_years == [1960, 1975, 1990]
+
+    monkeypatch.setattr(CappedCountPaginator, "count_cap", 2)
+    response = client.get(url, {"sort": "preferred_year"})
+    assert response.context["sort_refused"]
+    assert response.context["sort"] == "asset_class__name", "back to the default order"
+    assert "Op deze kolom sorteren kan bij ten hoogste 2 resultaten" in response.content.decode()
+    assert client.get(url, {"sort": "-construction_year"}).context["sort_refused"] is False
