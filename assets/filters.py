@@ -9,6 +9,8 @@ drift on those; `tests/assets/test_pages.py` checks that both give the same year
 and value.
 """
 
+from collections import defaultdict
+
 import django_filters
 from django.db.models import (
     Case,
@@ -28,8 +30,7 @@ from assets import lifecycle
 from assets.choices import Condition, Discipline
 from assets.models import Asset, AssetClass
 from assets.selectors import price_index
-from impor.choices import AreaLevel
-from impor.models import Area
+from impor.filters import AreaFilter
 
 URGENCY_CHOICES = [
     (lifecycle.URGENCY_OVERDUE, _("achterstallig")),
@@ -55,18 +56,29 @@ def with_lifecycle(
     reference_year = timezone.localdate().year if reference_year is None else reference_year
     price_year = reference_year if price_year is None else price_year
     index = price_index()
-    caps, factors = [], []
+    classes_by_cap: dict[tuple[int, int], list[int]] = defaultdict(list)
+    classes_by_factor: dict[float, list[int]] = defaultdict(list)
     for class_id, rule, class_price_year in AssetClass.objects.values_list(
         "pk", "condition_rule", "price_year"
     ):
         for score, cap in enumerate(lifecycle.condition_caps(rule)):
             if score and cap == cap:  # NaN: no cap for this score
-                caps.append(When(Q(asset_class_id=class_id, condition=score), then=Value(int(cap))))
+                classes_by_cap[score, int(cap)].append(class_id)
         factor = float(
             lifecycle.price_index_at(index, price_year)
             / lifecycle.price_index_at(index, class_price_year)
         )
-        factors.append(When(asset_class_id=class_id, then=Value(factor)))
+        classes_by_factor[factor].append(class_id)
+    # One WHEN per (score, cap) and per price factor, not per class: a few conditions
+    # keep the query quick to compile and to evaluate over a million rows.
+    caps = [
+        When(Q(asset_class_id__in=class_ids, condition=score), then=Value(cap))
+        for (score, cap), class_ids in classes_by_cap.items()
+    ]
+    factors = [
+        When(asset_class_id__in=class_ids, then=Value(factor))
+        for factor, class_ids in classes_by_factor.items()
+    ]
 
     lifespan = Coalesce("lifespan_override", "asset_class__lifespan")
     end_of_life = F("construction_year") + lifespan
@@ -101,24 +113,17 @@ class AssetFilterSet(django_filters.FilterSet):
     """The filters of the asset list (and its export). Expects `with_lifecycle` rows."""
 
     discipline = django_filters.ChoiceFilter(
-        field_name="asset_class__discipline",
         label=_("Beheerdiscipline"),
         choices=Discipline.choices,
         empty_label=_("Alle disciplines"),
+        method="filter_discipline",
     )
     asset_class = django_filters.ModelChoiceFilter(
         queryset=AssetClass.objects.order_by("name"),
         label=_("Objecttype"),
         empty_label=_("Alle objecttypen"),
     )
-    # Kernen and wijken only: a city has over a thousand buurten, too many for one list.
-    area = django_filters.ModelChoiceFilter(
-        queryset=Area.objects.exclude(level=AreaLevel.BUURT).order_by("level", "name"),
-        label=_("Gebied"),
-        empty_label=_("Alle gebieden"),
-        method="filter_area",
-        help_text=_("Een kern of wijk, met alle buurten die erin liggen."),
-    )
+    area = AreaFilter(field_name="area_id")
     street = django_filters.CharFilter(
         field_name="street", lookup_expr="icontains", label=_("Straat bevat")
     )
@@ -145,5 +150,8 @@ class AssetFilterSet(django_filters.FilterSet):
         model = Asset
         fields: list[str] = []
 
-    def filter_area(self, queryset: QuerySet[Asset], name: str, value: Area) -> QuerySet[Asset]:
-        return queryset.filter(Q(area_id__in=value.subtree_ids()))
+    def filter_discipline(self, queryset: QuerySet[Asset], name: str, value: str):
+        # The discipline's few asset classes as constants: PostgreSQL then walks the
+        # list's sort index and stops after a page, instead of joining a million rows.
+        class_ids = list(AssetClass.objects.filter(discipline=value).values_list("pk", flat=True))
+        return queryset.filter(asset_class_id__in=class_ids)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assets.models import Asset
 from impor import geometry
+from impor.widgets import LongSelect
 
 
 class AssetForm(forms.ModelForm):
@@ -30,6 +31,7 @@ class AssetForm(forms.ModelForm):
             "geometry",
         ]
         widgets = {
+            "area": LongSelect,
             "geometry": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
             "condition_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }

@@ -264,11 +264,13 @@ class Asset(models.Model):
         indexes = [
             models.Index(fields=["asset_class", "area"]),
             models.Index(fields=["area", "construction_year"]),
-            models.Index(fields=["construction_year"]),
+            models.Index(fields=["construction_year", "id"], name="asset_year_order"),
             models.Index(fields=["street"]),
             models.Index(fields=["bbox_xmin", "bbox_ymin"]),
-            # The asset list's default order: one page of a million assets without a sort.
+            # The asset list's orders: by id, and by type in catalogue order (the default).
+            # The second serves a page of a discipline or type straight from the index.
             models.Index(fields=["external_id", "id"], name="asset_list_order"),
+            models.Index(fields=["asset_class", "external_id", "id"], name="asset_list_type_order"),
         ]
 
     def __str__(self) -> str:

@@ -13,17 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import UpdateView
 
 from impor.choices import AreaLevel, AreaType
+from impor.filters import area_choices
 from impor.lists import Column, FilteredListView
 from impor.models import Area
+from impor.widgets import LongSelect
 
 
 class AreaFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(label=_("Naam bevat"), lookup_expr="icontains")
     level = django_filters.ChoiceFilter(label=_("Niveau"), choices=AreaLevel.choices)
     area_type = django_filters.ChoiceFilter(label=_("Gebiedstype"), choices=AreaType.choices)
-    parent = django_filters.ModelChoiceFilter(
-        label=_("Ligt in"),
-        queryset=Area.objects.exclude(level=AreaLevel.BUURT).only("pk", "name", "level"),
+    parent = django_filters.ChoiceFilter(
+        label=_("Ligt in"), choices=area_choices, widget=LongSelect, empty_label=_("Overal")
     )
 
     class Meta:
@@ -31,27 +32,32 @@ class AreaFilterSet(django_filters.FilterSet):
         fields = ["name", "level", "area_type", "parent"]
 
 
-def tree_order(areas: list[Area]) -> list[Area]:
-    """Depth-first order: every area directly after its parent, siblings by name."""
+def tree_order(areas: list[tuple[int, int | None, str]]) -> list[int]:
+    """The ids of `areas` ((id, parent id, name) rows) depth-first: every area directly
+    after its parent, siblings by name."""
     by_parent: dict = {}
-    for area in sorted(areas, key=lambda a: a.name):
-        by_parent.setdefault(area.parent_id, []).append(area)
-    present = {a.pk for a in areas}
-    roots = [a for a in areas if a.parent_id not in present]
-    ordered: list[Area] = []
-    stack = sorted(roots, key=lambda a: a.name, reverse=True)
+    for pk, parent_id, name in sorted(areas, key=lambda row: row[2]):
+        by_parent.setdefault(parent_id, []).append((pk, name))
+    present = {pk for pk, _parent, _name in areas}
+    roots = sorted(
+        ((pk, name) for pk, parent, name in areas if parent not in present),
+        key=lambda row: row[1],
+        reverse=True,
+    )
+    ordered: list[int] = []
+    stack = roots
     while stack:
-        area = stack.pop()
-        ordered.append(area)
-        stack.extend(reversed(by_parent.get(area.pk, [])))
+        pk, _name = stack.pop()
+        ordered.append(pk)
+        stack.extend(reversed(by_parent.get(pk, [])))
     return ordered
 
 
 class AreaListView(FilteredListView):
-    """All areas as a tree (the default), or flat and paginated when sorted on a column.
+    """All areas as a tree (the default), or flat when sorted on a column; 50 a page.
 
-    The tree is built in Python from the filtered rows: a municipality has hundreds of
-    areas, not thousands, so the whole tree fits one page.
+    The tree is ordered in Python from the ids, parents and names of the filtered areas
+    (a city has under two thousand), and only the page's areas are then read in full.
     """
 
     permission_required = "impor.view_area"
@@ -78,16 +84,19 @@ class AreaListView(FilteredListView):
     def is_tree(self) -> bool:
         return not self.get_sort()
 
-    def get_paginate_by(self, queryset):
-        return None if self.is_tree() else self.paginate_by
+    def paginate_queryset(self, queryset, page_size):
+        if not self.is_tree():
+            return super().paginate_queryset(queryset, page_size)
+        ids = tree_order(list(queryset.values_list("pk", "parent_id", "name")))
+        paginator, page, _ids, is_paginated = super().paginate_queryset(ids, page_size)
+        areas = queryset.in_bulk(page.object_list)
+        page.object_list = [areas[pk] for pk in page.object_list]
+        return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["tree"] = self.is_tree()
-        if self.is_tree():
-            context["areas"] = tree_order(list(context["object_list"]))
-        else:
-            context["areas"] = context["object_list"]
+        context["areas"] = context["object_list"]
         return context
 
 

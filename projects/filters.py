@@ -4,8 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from impor.choices import AreaLevel
-from impor.models import Area
+from impor.filters import AreaFilter, subtree_ids
 from projects.choices import ProjectKind, ProjectStatus
 from projects.models import Project
 from stakeholders.models import Actor, Theme
@@ -16,12 +15,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Projecttype"), choices=ProjectKind.choices)
     status = django_filters.ChoiceFilter(label=_("Fase"), choices=ProjectStatus.choices)
     owner = django_filters.ModelChoiceFilter(label=_("Eigenaar"), queryset=Actor.objects.all())
-    area = django_filters.ModelChoiceFilter(
-        label=_("Gebied"),
-        # Kernen and wijken only: a city has over a thousand buurten.
-        queryset=Area.objects.exclude(level=AreaLevel.BUURT).only("pk", "name"),
-        method="in_area",
-    )
+    area = AreaFilter(method="in_area")
     year = django_filters.NumberFilter(label=_("Loopt in jaar"), method="in_year")
     theme = django_filters.ModelChoiceFilter(
         label=_("Thema"), field_name="themes", queryset=Theme.objects.all()
@@ -36,7 +30,7 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     def in_area(self, queryset, name, value):
         """Projects in the area or in any area below it (the tree is at most four deep)."""
-        in_scope = Project.areas.through.objects.filter(area_id__in=value.subtree_ids())
+        in_scope = Project.areas.through.objects.filter(area_id__in=subtree_ids(value))
         return queryset.filter(pk__in=in_scope.values("project_id"))
 
     def in_year(self, queryset, name, value):
