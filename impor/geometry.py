@@ -10,6 +10,7 @@ to WGS84 (RFC 7946 GeoJSON) on the way out with :func:`to_geojson`.
 This module is pure Python (shapely + pyproj) so that the programming engine can use it.
 """
 
+import json
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
@@ -123,20 +124,41 @@ def bounds_array(wkts: Sequence[str | None]) -> np.ndarray:
     return shapely.bounds(shapely.from_wkt(np.asarray(wkts, dtype=object)))
 
 
+def _for_geojson(geoms, crs: str):
+    """Stored geometries reprojected to `crs` and rounded to the output precision, in one
+    pass over the coordinates (rounding, not snapping: a shape is drawn as stored)."""
+    precision = GEOJSON_PRECISION if crs == WGS84 else STORAGE_PRECISION
+    if crs == RD_NEW:
+        return shapely.transform(geoms, lambda xy: np.round(xy, precision))
+    tr = _transformer(RD_NEW, crs)
+    return shapely.transform(
+        geoms, lambda xy: np.round(np.column_stack(tr.transform(xy[:, 0], xy[:, 1])), precision)
+    )
+
+
 def to_geojson(wkt: str, crs: str = WGS84) -> dict[str, Any]:
     """GeoJSON geometry dict of a stored geometry; WGS84 lon/lat (RFC 7946) by default."""
-    geom = transform(shapely.from_wkt(wkt), RD_NEW, crs)
-    precision = GEOJSON_PRECISION if crs == WGS84 else STORAGE_PRECISION
-    return shapely.geometry.mapping(shapely.set_precision(geom, 10**-precision))
+    return shapely.geometry.mapping(_for_geojson(shapely.from_wkt(wkt), crs))
 
 
-def to_geojson_many(wkts: Sequence[str], crs: str = WGS84) -> list[dict[str, Any]]:
-    """GeoJSON geometry dicts of many stored geometries at once (one vectorised
-    reprojection), the same as `to_geojson` on each."""
-    geoms = transform_array(shapely.from_wkt(np.asarray(wkts, dtype=object)), RD_NEW, crs)
-    precision = GEOJSON_PRECISION if crs == WGS84 else STORAGE_PRECISION
-    rounded = shapely.set_precision(geoms, 10**-precision)
-    return [shapely.geometry.mapping(geom) for geom in rounded]
+def to_geojson_many(wkts: Sequence[str], crs: str = WGS84) -> list[str]:
+    """GeoJSON geometry texts of many stored geometries at once: one vectorised
+    reprojection and GEOS's GeoJSON writer; each is `to_geojson` of its WKT as JSON."""
+    geoms = _for_geojson(shapely.from_wkt(np.asarray(wkts, dtype=object)), crs)
+    return list(shapely.to_geojson(geoms))
+
+
+def feature_collection(features: Iterable[tuple[str, dict[str, Any]]]) -> str:
+    """A GeoJSON FeatureCollection text from (geometry text, properties) pairs.
+
+    The geometry texts from `to_geojson_many` go in as they are: parsing and dumping
+    thousands of coordinate lists again would cost more than the rest of the request.
+    """
+    parts = (
+        f'{{"type":"Feature","geometry":{geometry},"properties":{json.dumps(properties)}}}'
+        for geometry, properties in features
+    )
+    return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
 
 
 def from_geojson(data: dict[str, Any], crs: str = WGS84) -> str:

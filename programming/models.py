@@ -553,6 +553,8 @@ class Work(models.Model):
             models.Index(fields=["programme", "scheduled_year"]),
             models.Index(fields=["programme", "area"]),
             models.Index(fields=["programme", "kind"]),
+            # The map's works: the highest scored first.
+            models.Index(fields=["programme", "-score", "id"], name="work_map_order"),
         ]
 
     def __str__(self) -> str:

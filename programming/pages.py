@@ -6,9 +6,11 @@ all of them into Python.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -19,9 +21,11 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
+from impor.models import Area
 from programming.choices import CouplingDecisionStatus, CouplingKind
 from programming.models import (
     Coupling,
@@ -215,14 +219,22 @@ def programme_years(programme: Programme) -> list[int]:
     return list(range(programme.first_year, programme.last_year + 1))
 
 
-def areas_with_works(programme: Programme) -> QuerySet:
-    """(area id, area name) of the areas the programme's works lie in, by name; works
-    without an area come under id None."""
-    return (
-        programme.works.values("area_id", "area__name")
-        .annotate(n=Count("pk"))
-        .order_by(F("area__name").asc(nulls_last=True), "area_id")
-    )
+def areas_with_works(programme: Programme) -> list[dict]:
+    """``{"area_id", "area__name", "n"}`` for each area the programme's works lie in, by
+    name; the works without an area come last, under id None.
+
+    The works are counted per area id only (COUNT(*): an index-only scan); the names
+    come from the area table, so no join runs over every work of a city.
+    """
+    counts = dict(programme.works.order_by().values_list("area_id").annotate(n=Count("*")))
+    rows = [
+        {"area_id": pk, "area__name": name, "n": counts[pk]}
+        for pk, name in Area.objects.order_by("name", "pk").values_list("pk", "name")
+        if pk in counts
+    ]
+    if None in counts:
+        rows.append({"area_id": None, "area__name": None, "n": counts[None]})
+    return rows
 
 
 def _in_accepted_coupling(programme: Programme) -> Q:
@@ -264,43 +276,76 @@ def year_totals(programme: Programme) -> dict[int | None, dict]:
     return {r["scheduled_year"]: r for r in rows}
 
 
-def gantt_works(programme: Programme, *, area: str = "") -> QuerySet[Work]:
-    """Works ordered by area, then year, with their coupling's decision and how many
-    years their cost profile runs (a bar's length)."""
-    works = (
-        programme.works.select_related("area", "coupling")
-        .annotate(
-            # A subquery, not an aggregate: only the rows of the page are looked up, and
-            # the list needs no GROUP BY over every work of a city.
-            years=Coalesce(
-                Subquery(
-                    WorkCost.objects.filter(work=OuterRef("pk"))
-                    .order_by("-offset")
-                    .values("offset")[:1]
-                ),
-                Value(0),
-                output_field=IntegerField(),
-            )
-            + 1,
-            coupling_decision=Subquery(
-                CouplingDecision.objects.filter(
-                    programme=OuterRef("programme"), key=OuterRef("coupling__key")
-                ).values("status")[:1]
-            ),
+class AreaOrderedWorks(Sequence):
+    """Works grouped by area, in the order of `areas` (from `areas_with_works`), and
+    within an area by year, coupling and label: a sequence for Django's paginator.
+
+    Its length comes from the area counts, and a slice queries only the works of the
+    areas it spans, so a page of the Gantt never sorts all 84k works of a city.
+    """
+
+    def __init__(self, works: QuerySet[Work], areas: list[dict]):
+        self.works = works
+        self.areas = areas
+
+    def __len__(self) -> int:
+        return sum(area["n"] for area in self.areas)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("AreaOrderedWorks supports slices only")
+        start, stop, _step = index.indices(len(self))
+        spanned: list[int | None] = []
+        first = offset = 0
+        for area in self.areas:
+            if offset + area["n"] > start and offset < stop:
+                if not spanned:
+                    first = offset
+                spanned.append(area["area_id"])
+            offset += area["n"]
+        if not spanned:
+            return []
+        ids = [pk for pk in spanned if pk is not None]
+        in_areas = Q(area_id__in=ids)
+        if None in spanned:
+            in_areas |= Q(area__isnull=True)
+        position = Case(
+            *(When(area_id=pk, then=Value(number)) for number, pk in enumerate(ids)),
+            default=Value(len(ids)),
+            output_field=IntegerField(),
         )
-        .order_by(
-            F("area__name").asc(nulls_last=True),
+        works = self.works.filter(in_areas).order_by(
+            position,
             F("scheduled_year").asc(nulls_last=True),
             "coupling_id",
             "label",
             "pk",
         )
+        return list(works[start - first : stop - first])
+
+
+def gantt_works(programme: Programme, areas: list[dict]) -> AreaOrderedWorks:
+    """The works of `areas` (rows of `areas_with_works`) for the Gantt, with their
+    coupling's decision and how many years their cost profile runs (a bar's length)."""
+    works = programme.works.select_related("area", "coupling").annotate(
+        # Subqueries, not aggregates: only the rows of the page are looked up.
+        years=Coalesce(
+            Subquery(
+                WorkCost.objects.filter(work=OuterRef("pk"))
+                .order_by("-offset")
+                .values("offset")[:1]
+            ),
+            Value(0),
+            output_field=IntegerField(),
+        )
+        + 1,
+        coupling_decision=Subquery(
+            CouplingDecision.objects.filter(
+                programme=OuterRef("programme"), key=OuterRef("coupling__key")
+            ).values("status")[:1]
+        ),
     )
-    if area == "geen":
-        works = works.filter(area__isnull=True)
-    elif area:
-        works = works.filter(area_id=area)
-    return works
+    return AreaOrderedWorks(works, areas)
 
 
 def year_colour(programme: Programme, year: int | None) -> str:

@@ -8,7 +8,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _t
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, TemplateView
 
 from impor.charts import BarChart, bar_chart
-from impor.geometry import to_geojson_many
+from impor.geometry import feature_collection, to_geojson_many
 from programming import pages, services
 from programming.choices import CouplingDecisionStatus
 from programming.forms import (
@@ -236,9 +236,9 @@ class GanttView(ProgrammeMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         area = self.request.GET.get("gebied", "")
-        if area and area != "geen" and not area.isdigit():
-            area = ""
-        page = _page(self.request, pages.gantt_works(self.programme, area=area), 100)
+        areas = pages.areas_with_works(self.programme)
+        shown = [a for a in areas if area in ("", str(a["area_id"] or "geen"))]
+        page = _page(self.request, pages.gantt_works(self.programme, shown or areas), 100)
         years = context["years"]
         for work in page:
             end = (work.scheduled_year or 0) + work.years - 1
@@ -253,8 +253,8 @@ class GanttView(ProgrammeMixin, TemplateView):
             ]
         return context | {
             "page_obj": page,
-            "area": area,
-            "areas": pages.areas_with_works(self.programme),
+            "area": area if shown and area else "",
+            "areas": areas,
         }
 
 
@@ -320,22 +320,22 @@ class GeoJsonView(ProgrammeMixin, View):
             ]
         )
         gantt = reverse("programming:programme_gantt", args=[self.programme.pk])
-        geometries = to_geojson_many([row[3] for row in rows])
-        features = [
+        unplanned = str(_t("niet gepland"))
+        properties = (
             {
-                "type": "Feature",
-                "geometry": geometry,
-                "properties": {
-                    "label": f"{label} ({year or _t('niet gepland')})",
-                    "color": pages.year_colour(self.programme, year),
-                    "year": year,
-                    "url": gantt,
-                    "id": pk,
-                },
+                "label": f"{label} ({year or unplanned})",
+                "color": pages.year_colour(self.programme, year),
+                "year": year,
+                "url": gantt,
+                "id": pk,
             }
-            for (pk, label, year, _wkt), geometry in zip(rows, geometries, strict=True)
-        ]
-        return JsonResponse({"type": "FeatureCollection", "features": features})
+            for pk, label, year, _wkt in rows
+        )
+        geometries = to_geojson_many([row[3] for row in rows])
+        return HttpResponse(
+            feature_collection(zip(geometries, properties, strict=True)),
+            content_type="application/geo+json",
+        )
 
 
 class CouplingListView(ProgrammeMixin, TemplateView):

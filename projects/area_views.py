@@ -116,6 +116,10 @@ class AreaDetailView(PermissionRequiredMixin, DetailView):
             context["work_count"] = works.count()
             context["works"] = list(works[: selectors.TIMELINE_LIMIT])
             context["years"] = list(range(programme.first_year, programme.last_year + 1))
+            context["timeline"] = [
+                (work, [_timeline_cell(work, year) for year in context["years"]])
+                for work in context["works"]
+            ]
             context["couplings"] = selectors.programme_couplings(programme, ids)[:100]
         context["geojson_url"] = reverse("areas:area_geojson", args=[area.pk])
         context["map_legend"] = [
@@ -190,6 +194,15 @@ class AreaGeoJSONView(PermissionRequiredMixin, View):
                 )
             )
         return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _timeline_cell(work, year: int) -> str:
+    """What the area timeline shows for `work` in `year`: "planned", "possible" or ""."""
+    if year == work.scheduled_year:
+        return "planned"
+    if work.window_start <= year <= work.window_end:
+        return "possible"
+    return ""
 
 
 def _feature(wkt: str, colour: str, label: str, url: str | None) -> dict:

@@ -15,8 +15,9 @@ from impor.choices import AreaLevel
 from impor.models import Area
 from projects.models import Project
 
-#: At most this many works on an area's timeline; larger areas link to the programme.
-TIMELINE_LIMIT = 300
+#: At most this many works on an area's timeline, the first by year; the page says how many
+#: there are in all, and the programme's Gantt shows every one.
+TIMELINE_LIMIT = 100
 
 
 def _programming(model: str):
@@ -66,12 +67,12 @@ def kern_of_areas() -> dict[int, int]:
 
 
 def programme_works(programme, area_ids: list[int] | None = None) -> QuerySet:
-    """Works of a computed programme, optionally within some areas, with what a table
-    shows joined in one query."""
+    """Works of a computed programme, optionally within some areas; callers join what
+    their table shows."""
     works = _programming("Work").objects.filter(programme=programme)
     if area_ids is not None:
         works = works.filter(area_id__in=area_ids)
-    return works.select_related("asset_class", "owner", "area", "project", "coupling")
+    return works
 
 
 def programme_couplings(programme, area_ids: list[int]) -> QuerySet:
@@ -118,6 +119,7 @@ def brief_programme_check(project: Project) -> BriefCheck:
         place |= Q(street__iexact=project.street)
     works = list(
         programme_works(programme)
+        .select_related("owner", "area", "coupling")
         .filter(place, window_start__lte=window[1], window_end__gte=window[0])
         .order_by("window_start", "label")
     )

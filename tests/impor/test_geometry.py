@@ -1,5 +1,6 @@
 """Storing, reading and converting geometries (impor.geometry); no database needed."""
 
+import json
 import math
 
 import numpy as np
@@ -179,4 +180,23 @@ def test_union_bounds_of_nothing_is_none():
 
 def test_many_geometries_convert_as_each_does_alone():
     wkts = ["POINT (214000 502500)", "LINESTRING (214000 502500, 214100 502600)"]
-    assert geometry.to_geojson_many(wkts) == [geometry.to_geojson(w) for w in wkts]
+    texts = geometry.to_geojson_many(wkts)
+    assert [json.loads(text) for text in texts] == [
+        json.loads(json.dumps(geometry.to_geojson(w))) for w in wkts
+    ]
+
+
+def test_a_feature_collection_carries_the_geometry_texts_and_properties():
+    text = geometry.feature_collection(
+        [('{"type":"Point","coordinates":[5.1,52.5]}', {"label": "Kerkstraat", "year": 2027})]
+    )
+    assert json.loads(text) == {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [5.1, 52.5]},
+                "properties": {"label": "Kerkstraat", "year": 2027},
+            }
+        ],
+    }

@@ -300,3 +300,49 @@ def test_adopting_needs_a_date_and_freezes_the_programme(client, manager, filled
     assert filled.is_adopted
     response = client.post(reverse("programming:programme_run", args=[filled.pk]))
     assert not ProgrammeRun.objects.filter(programme=filled, status=RunStatus.QUEUED).exists()
+
+
+def test_the_map_features_are_lon_lat_coloured_by_year_and_narrow_to_a_year(client, reader, filled):
+    url = reverse("programming:programme_geojson", args=[filled.pk])
+    response = client.get(url)
+    assert response["Content-Type"] == "application/geo+json"
+    features = response.json()["features"]
+    assert len(features) == 32, "24 works and the 8 works of the unfunded items"
+    lon, lat = features[0]["geometry"]["coordinates"][0]
+    assert 3 < lon < 8, "WGS84 longitude first (RFC 7946)"
+    assert 50 < lat < 54
+    colours = {f["properties"]["year"]: f["properties"]["color"] for f in features}
+    assert set(colours) == {2027, 2028, 2029, 2030, None}, "the unfunded works are unplanned"
+    assert len(set(colours.values())) == 5, "one colour per scheduled year, one for none"
+    in_2028 = client.get(url, {"jaar": "2028"}).json()["features"]
+    assert len(in_2028) == 6
+    assert {f["properties"]["year"] for f in in_2028} == {2028}
+
+
+def test_the_gantt_groups_works_by_area_name_across_pages(client, reader):
+    programme = ProgrammeFactory(computed_at="2025-12-01T10:00Z")
+    zuid, noord = AreaFactory(name="Zuid", buurt=True), AreaFactory(name="Noord", buurt=True)
+    for i in range(70):
+        WorkFactory(programme=programme, area=zuid, label=f"Zuid {i:02}", scheduled_year=2027)
+    for i in range(60):
+        WorkFactory(programme=programme, area=noord, label=f"Noord {i:02}", scheduled_year=2027)
+    for i in range(5):
+        WorkFactory(programme=programme, area=None, label=f"Los {i}", scheduled_year=2028)
+    url = reverse("programming:programme_gantt", args=[programme.pk])
+
+    first = list(client.get(url).context["page_obj"])
+    second = list(client.get(url, {"page": 2}).context["page_obj"])
+    labels = [w.label for w in first + second]
+    # Noord (60) comes before Zuid (70) by name, the works without an area last; 100 a page.
+    assert labels == (
+        [f"Noord {i:02}" for i in range(60)]
+        + [f"Zuid {i:02}" for i in range(70)]
+        + [f"Los {i}" for i in range(5)]
+    )
+    assert len(first) == 100
+
+    only_zuid = client.get(url, {"gebied": str(zuid.pk)}).context["page_obj"]
+    assert {w.area_id for w in only_zuid} == {zuid.pk}
+    assert only_zuid.paginator.count == 70
+    without_area = client.get(url, {"gebied": "geen"}).context["page_obj"]
+    assert [w.label for w in without_area] == [f"Los {i}" for i in range(5)]
