@@ -1,8 +1,9 @@
 """Server time of the main pages, run inside `manage.py shell` by benchmarks/run.py.
 
 Each page is requested through Django's test client (the whole server side: middleware,
-views, queries, templates; no network) by the programme manager, REPEAT times after one
-warm-up request, and the p50 and p95 of the wall time are printed as JSON lines.
+views, queries, templates; no network) over HTTPS with the production settings, by the
+programme manager, REPEAT times after one warm-up request, and the p50 and p95 of the
+wall time are printed as JSON lines.
 """
 
 import json
@@ -55,13 +56,13 @@ PAGES = [
 client = Client(HTTP_HOST="127.0.0.1")
 client.force_login(User.objects.get(username="programma"))
 for kind, name, url in PAGES:
-    status = client.get(url).status_code
+    status = client.get(url, secure=True).status_code
     if status != 200:
         raise SystemExit(f"{url} answered {status}")
     times = []
     for _ in range(REPEAT):
         started = time.perf_counter()
-        client.get(url)
+        client.get(url, secure=True)
         times.append(1000 * (time.perf_counter() - started))
     p50, p95 = np.percentile(times, [50, 95])
     print(json.dumps({"kind": kind, "page": name, "p50": p50, "p95": p95}))
