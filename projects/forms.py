@@ -1,9 +1,24 @@
 """Forms of the project pages. Rules live on the models (`full_clean`); the forms choose
-fields and widgets, and keep a partner's projects within its own organisation."""
+fields and widgets, and keep a partner's projects within its own organisation.
+
+The project's rows (funding per year, roles, register entries, ambition contributions)
+are inline formsets edited on the project's own page, saved with it (`impor.formsets`).
+A formset only reaches the rows of the project it is bound to, so a partner editing its
+own project cannot touch another project's rows.
+"""
 
 from django import forms
+from django.forms import inlineformset_factory
 
-from projects.models import Project, ProjectBrief
+from impor.formsets import SharedChoicesInlineFormSet
+from projects.models import (
+    AmbitionContribution,
+    Funding,
+    Project,
+    ProjectBrief,
+    ProjectRole,
+    RegisterEntry,
+)
 from stakeholders.models import Actor
 
 
@@ -46,6 +61,48 @@ class ProjectForm(forms.ModelForm):
             # A partner owns its own projects and cannot hand them to someone else.
             self.fields["owner"].queryset = Actor.objects.filter(pk=organisation.pk)
             self.fields["owner"].initial = organisation.pk
+
+
+FundingFormSet = inlineformset_factory(
+    Project,
+    Funding,
+    formset=SharedChoicesInlineFormSet,
+    fields=["year", "budget_line", "amount", "secured"],
+    extra=1,
+    can_delete=True,
+)
+
+ProjectRoleFormSet = inlineformset_factory(
+    Project,
+    ProjectRole,
+    formset=SharedChoicesInlineFormSet,
+    fields=["role", "actor", "person", "from_step"],
+    extra=1,
+    can_delete=True,
+)
+
+RegisterEntryFormSet = inlineformset_factory(
+    Project,
+    RegisterEntry,
+    formset=SharedChoicesInlineFormSet,
+    fields=["kind", "description", "measure", "owner", "status", "likelihood", "impact"],
+    widgets={
+        "description": forms.Textarea(attrs={"rows": 2}),
+        "measure": forms.Textarea(attrs={"rows": 2}),
+    },
+    extra=1,
+    can_delete=True,
+)
+
+AmbitionContributionFormSet = inlineformset_factory(
+    Project,
+    AmbitionContribution,
+    formset=SharedChoicesInlineFormSet,
+    fields=["ambition", "weight", "note"],
+    widgets={"note": forms.TextInput()},
+    extra=1,
+    can_delete=True,
+)
 
 
 class ProjectBriefForm(forms.ModelForm):

@@ -16,11 +16,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
+from impor.formsets import FormsetsMixin
 from impor.lists import Column, FilteredListView
 from projects import selectors
 from projects.choices import ProjectKind, ProjectStatus, RegisterKind
 from projects.filters import ProjectFilterSet
-from projects.forms import ProjectBriefForm, ProjectForm
+from projects.forms import (
+    AmbitionContributionFormSet,
+    FundingFormSet,
+    ProjectBriefForm,
+    ProjectForm,
+    ProjectRoleFormSet,
+    RegisterEntryFormSet,
+)
 from projects.models import Funding, Project, ProjectBrief
 
 
@@ -111,10 +119,25 @@ def funding_table(fundings: list[Funding]) -> dict:
     }
 
 
-class ProjectFormMixin(SuccessMessageMixin):
+class ProjectFormMixin(FormsetsMixin):
+    """The project with its funding, roles, register and ambitions, saved in one go."""
+
+    model = Project
     form_class = ProjectForm
     template_name = "projects/project_form.html"
     raise_exception = True
+    formset_classes = {
+        "fundings": FundingFormSet,
+        "roles": ProjectRoleFormSet,
+        "register": RegisterEntryFormSet,
+        "contributions": AmbitionContributionFormSet,
+    }
+    formset_legends = {
+        "fundings": _("Dekking per jaar"),
+        "roles": _("Rollen"),
+        "register": _("Kansen, risico's, succesfactoren en randvoorwaarden"),
+        "contributions": _("Bijdragen aan ambities"),
+    }
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}

@@ -1,16 +1,14 @@
 """Pages of the stakeholders: actors and the process matrix, themes, ambitions with their
 indicators, and budget lines with their annual amounts."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db import transaction
 from django.db.models import Count, Prefetch, Sum
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
-from impor.lists import Column, FilteredListView, form_template
+from impor.formsets import FormsetsMixin
+from impor.lists import Column, FilteredListView
 from stakeholders.choices import ActorKind, Domain, Involvement, ProcessStep
 from stakeholders.filters import (
     ActorFilterSet,
@@ -34,48 +32,6 @@ INVOLVEMENT_RANK = {value: rank for rank, value in enumerate(Involvement.values)
 
 class ViewPermissionMixin(PermissionRequiredMixin):
     raise_exception = True
-
-
-# --- forms with inline formsets --------------------------------------------------------
-
-
-class FormsetsMixin(ViewPermissionMixin):
-    """A model form with inline formsets, saved together or not at all."""
-
-    formset_classes: dict = {}
-    formset_legends: dict = {}
-    success_message = _("De wijzigingen zijn opgeslagen.")
-
-    def get_formsets(self):
-        data = self.request.POST if self.request.method == "POST" else None
-        instance = self.object if self.object is not None else self.model()
-        return {
-            name: formset_class(data, instance=instance, prefix=name)
-            for name, formset_class in self.formset_classes.items()
-        }
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        formsets = context.setdefault("formsets", self.get_formsets())
-        context["formset_list"] = [
-            (self.formset_legends.get(name, name), formset) for name, formset in formsets.items()
-        ]
-        context["form_template"] = form_template()
-        return context
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object() if isinstance(self, UpdateView) else None
-        form = self.get_form()
-        formsets = self.get_formsets()
-        if form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
-            with transaction.atomic():
-                self.object = form.save()
-                for formset in formsets.values():
-                    formset.instance = self.object
-                    formset.save()
-            messages.success(request, self.success_message)
-            return redirect(self.get_success_url())
-        return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
 
 
 # --- actors ----------------------------------------------------------------------------
@@ -128,12 +84,13 @@ class ActorDetailView(ViewPermissionMixin, DetailView):
         return context
 
 
-class ActorFormMixin(FormsetsMixin):
+class ActorFormMixin(FormsetsMixin, ViewPermissionMixin):
     model = Actor
     form_class = ActorForm
     template_name = "stakeholders/actor_form.html"
     formset_classes = {"contacts": ContactFormSet, "positions": ProcessPositionFormSet}
     formset_legends = {"contacts": _("Contactpersonen"), "positions": _("Positie in het proces")}
+    success_message = _("De wijzigingen zijn opgeslagen.")
 
     def get_success_url(self) -> str:
         return reverse("stakeholders:actor_detail", args=[self.object.pk])
@@ -312,12 +269,13 @@ class BudgetLineDetailView(ViewPermissionMixin, DetailView):
         return context
 
 
-class BudgetLineFormMixin(FormsetsMixin):
+class BudgetLineFormMixin(FormsetsMixin, ViewPermissionMixin):
     model = BudgetLine
     form_class = BudgetLineForm
     template_name = "stakeholders/budgetline_form.html"
     formset_classes = {"amounts": BudgetAmountFormSet}
     formset_legends = {"amounts": _("Bedragen per jaar")}
+    success_message = _("De wijzigingen zijn opgeslagen.")
 
     def get_success_url(self) -> str:
         return reverse("stakeholders:budgetline_detail", args=[self.object.pk])
