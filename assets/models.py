@@ -385,6 +385,8 @@ class ImportKind(models.TextChoices):
     ASSETS = "assets", _("beheerobjecten")
     INSPECTIONS = "inspections", _("inspecties")
     REPORTS = "reports", _("meldingen")
+    #: Planned works a partner organisation delivers in the Excel template (projects app).
+    PARTNER_WORKS = "partner_works", _("werken van partners")
 
 
 class ImportStatus(models.TextChoices):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assets.importing.service import import_file
+from assets.importing.service import PREPARE, import_file
 from assets.models import ImportKind, ImportStatus
 from stakeholders.models import User
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--source", required=True, help="naam van de bron, bijv. gbi of gis-bomen"
         )
-        parser.add_argument("--kind", choices=ImportKind.values, default=ImportKind.ASSETS)
+        parser.add_argument("--kind", choices=list(PREPARE), default=ImportKind.ASSETS)
         parser.add_argument("--sheet", help="tabblad van een Excel-bestand")
         parser.add_argument("--layer", help="laag van een GeoPackage")
         parser.add_argument(
