@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_tasks",
     "django_tasks_db",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "impor.api.middleware.ApiConventionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -187,11 +190,44 @@ IMPOR_TILE_ATTRIBUTION = env.str("IMPOR_TILE_ATTRIBUTION", default="© Kadaster,
 # Largest file an import accepts; zipped files may unpack to at most five times this.
 IMPOR_IMPORT_MAX_MB = env_int("IMPOR_IMPORT_MAX_MB", 200)
 
+# The API under /api/v1/ (docs/api.md): NL API Design Rules — errors as problem+json,
+# pages of 50 with a capped count, session login for the browser and tokens for
+# integrations (the token first, so an anonymous call gets 401 with WWW-Authenticate).
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "stakeholders.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Each endpoint adds its model permissions (impor.api.permissions.ModelPermissions).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "impor.api.pagination.CappedCountPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "impor.api.renderers.ProblemJSONRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "impor.api.exceptions.problem_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IMPOR API",
+    "DESCRIPTION": "Integraal Meerjaren Programma Openbare Ruimte: areaal, projecten, "
+    "actoren, ambities en het programma. Zie docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "projects.choices.ProjectStatus",
+        "ReportStatusEnum": "assets.choices.ReportStatus",
+        "RegisterStatusEnum": "projects.choices.RegisterStatus",
+        "DecisionLevelEnum": "projects.choices.DecisionLevel",
+        "CouplingDecisionStatusEnum": "programming.choices.CouplingDecisionStatus",
+    },
 }
 
 LOGGING = {

@@ -10,6 +10,7 @@ urlpatterns = [
     # The language switch works before logging in too (the login page offers it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("impor.api.urls")),
     path("", include("programming.urls")),
     path("", include("assets.urls")),
     path("", include("stakeholders.urls")),

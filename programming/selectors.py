@@ -34,7 +34,7 @@ RECONSTRUCTING = {Discipline.VERHARDING}
 def _needs(programme: Programme, clock: Clock) -> pd.DataFrame:
     """One row per asset not already in a project's scope: its replacement need."""
     in_projects = Project.assets.through.objects.exclude(
-        project__status=ProjectStatus.AFGEROND
+        project__status__in=ProjectStatus.inactive()
     ).values_list("asset_id", flat=True)
     queryset = Asset.objects.exclude(pk__in=in_projects)
     place_columns = ("area_id", "street", "owner__name", *NEED_COLUMNS[-4:])
@@ -90,9 +90,9 @@ def programme_measures(programme: Programme, clock: Clock | None = None) -> Meas
 
 
 def _project_works(programme: Programme) -> list[Work]:
-    """Municipal projects and partner works (not finished) as engine works."""
+    """Municipal projects and partner works (not finished or withdrawn) as engine works."""
     projects = list(
-        Project.objects.exclude(status=ProjectStatus.AFGEROND)
+        Project.objects.exclude(status__in=ProjectStatus.inactive())
         .select_related("owner")
         .prefetch_related("themes", "areas")
         .order_by("code")

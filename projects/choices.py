@@ -21,6 +21,13 @@ class ProjectStatus(models.TextChoices):
     UITVOERING = "uitvoering", _("uitvoering")
     NAZORG = "nazorg", _("nazorg")
     AFGEROND = "afgerond", _("afgerond")
+    INGETROKKEN = "ingetrokken", _("ingetrokken")
+
+    @classmethod
+    def inactive(cls) -> list[str]:
+        """Statuses of projects the programme no longer plans: finished or withdrawn by
+        their owner (a partner that drops a planned work)."""
+        return [cls.AFGEROND, cls.INGETROKKEN]
 
 
 class Scale(models.TextChoices):

@@ -1,6 +1,10 @@
+import hashlib
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from impor.fields import year_field, year_in_range
@@ -355,3 +359,78 @@ class BudgetAmount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.budget_line} {self.year}"
+
+
+def hash_token_key(key: str) -> str:
+    """The stored form of a token key: only its SHA-256 is kept, so a stolen database
+    gives no working keys."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+    def issue(self, *, user: User, name: str) -> tuple["ApiToken", str]:
+        """Create a token for `user` and its organisation; returns the token and its key,
+        which is shown once and never stored."""
+        key = secrets.token_urlsafe(32)
+        token = self.model(
+            user=user,
+            organisation=user.organisation,
+            name=name,
+            key_hash=hash_token_key(key),
+            prefix=key[:8],
+        )
+        token.full_clean()
+        token.save()
+        return token, key
+
+
+class ApiToken(models.Model):
+    """A key with which an integration (a partner's planning system, another municipal
+    system) calls the API on behalf of a user.
+
+    Bound to the user and to the organisation the user belonged to when it was made: when
+    the user moves to another organisation the token stops working, so it never grants
+    the data of the organisation the user left.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("gebruiker"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    organisation = models.ForeignKey(
+        Actor,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+    )
+    name = models.CharField(
+        _("naam"), max_length=100, help_text=_("Waarvoor de sleutel is, bijv. 'planningssysteem'.")
+    )
+    key_hash = models.CharField(_("SHA-256 van de sleutel"), max_length=64, unique=True)
+    prefix = models.CharField(_("begin van de sleutel"), max_length=8)
+    created = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    last_used = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API-sleutel")
+        verbose_name_plural = _("API-sleutels")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])

@@ -1,0 +1,172 @@
+"""/api/v1/objecttypen, /beheerobjecten, /inspecties and /meldingen.
+
+The asset list answers with the same filters and lifecycle fields as the asset page
+(`AssetFilterSet` over `with_lifecycle`) and its count stops at 100.000 rows, so a page
+of a million-asset city is served from the list's sort index.
+"""
+
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers, viewsets
+
+from assets.filters import AssetFilterSet, with_lifecycle
+from assets.models import Asset, AssetClass, Inspection, Report
+from impor.api.geo import BBoxFilter, GeometryField, GeoViewSetMixin, geo_schema
+from impor.api.permissions import ModelPermissions
+from impor.api.routers import api_router
+from impor.api.serializers import ModelSerializer
+
+
+class AssetClassSerializer(ModelSerializer):
+    class Meta:
+        model = AssetClass
+        fields = [
+            "id",
+            "code",
+            "name",
+            "discipline",
+            "unit",
+            "geometry_kind",
+            "lifespan",
+            "window_early",
+            "window_late",
+            "unit_cost",
+            "price_year",
+            "opens_street",
+            "condition_rule",
+            "budget_line",
+            "source",
+        ]
+
+
+class AssetSerializer(ModelSerializer):
+    """An asset with its lifecycle as the asset page computes it (read-only)."""
+
+    geometry = GeometryField()
+    lifespan_years = serializers.IntegerField(read_only=True)
+    end_of_life = serializers.IntegerField(read_only=True)
+    preferred_year = serializers.IntegerField(read_only=True)
+    remaining_life = serializers.IntegerField(read_only=True)
+    urgency = serializers.CharField(read_only=True)
+    replacement_value = serializers.FloatField(read_only=True)
+
+    class Meta:
+        model = Asset
+        fields = [
+            "id",
+            "source",
+            "external_id",
+            "asset_class",
+            "area",
+            "street",
+            "geometry",
+            "quantity",
+            "material",
+            "construction_year",
+            "lifespan_override",
+            "condition",
+            "condition_date",
+            "unit_cost_override",
+            "owner",
+            "extra",
+            "lifespan_years",
+            "end_of_life",
+            "preferred_year",
+            "remaining_life",
+            "urgency",
+            "replacement_value",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class InspectionSerializer(ModelSerializer):
+    class Meta:
+        model = Inspection
+        fields = ["id", "asset", "date", "condition", "inspector", "notes"]
+
+
+class ReportSerializer(ModelSerializer):
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "source",
+            "external_id",
+            "asset",
+            "area",
+            "street",
+            "reported_on",
+            "category",
+            "status",
+            "description",
+            "closed_on",
+        ]
+
+
+class AssetClassViewSet(viewsets.ModelViewSet):
+    """Objecttypen met hun standaardlevensduur, bandbreedte en kosten."""
+
+    queryset = AssetClass.objects.order_by("discipline", "name", "pk")
+    serializer_class = AssetClassSerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ["discipline", "opens_street"]
+
+
+@geo_schema
+class AssetViewSet(GeoViewSetMixin, viewsets.ModelViewSet):
+    """Beheerobjecten met levenscyclus, gefilterd zoals de lijst van het areaal."""
+
+    queryset = Asset.objects.all()
+    serializer_class = AssetSerializer
+    permission_classes = [ModelPermissions]
+    filter_backends = [DjangoFilterBackend, BBoxFilter]
+    filterset_class = AssetFilterSet
+
+    def get_queryset(self) -> QuerySet[Asset]:
+        # The list page's default order, served by the index asset_list_type_order.
+        return with_lifecycle(Asset.objects.all()).order_by("asset_class_id", "external_id", "pk")
+
+    def filter_bbox(self, queryset: QuerySet[Asset], box) -> QuerySet[Asset]:
+        xmin, ymin, xmax, ymax = box
+        return queryset.filter(
+            bbox_xmax__gte=xmin, bbox_xmin__lte=xmax, bbox_ymax__gte=ymin, bbox_ymin__lte=ymax
+        )
+
+    def _with_lifecycle(self, serializer) -> None:
+        # A saved row has no lifecycle annotations yet: read it back as the list does.
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_create(self, serializer) -> None:
+        serializer.save()
+        self._with_lifecycle(serializer)
+
+    def perform_update(self, serializer) -> None:
+        serializer.save()
+        self._with_lifecycle(serializer)
+
+
+class InspectionViewSet(viewsets.ModelViewSet):
+    """Inspecties (NEN 2767-conditie op een datum) van beheerobjecten."""
+
+    queryset = Inspection.objects.order_by("-date", "pk")
+    serializer_class = InspectionSerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ["asset", "condition"]
+
+
+class ReportViewSet(viewsets.ModelViewSet):
+    """Meldingen openbare ruimte."""
+
+    queryset = Report.objects.order_by("-reported_on", "pk")
+    serializer_class = ReportSerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ["asset", "area", "category", "status"]
+
+
+router = api_router()
+router.register("objecttypen", AssetClassViewSet, basename="assetclass")
+router.register("beheerobjecten", AssetViewSet, basename="asset")
+router.register("inspecties", InspectionViewSet, basename="inspection")
+router.register("meldingen", ReportViewSet, basename="report")
+urlpatterns = router.urls

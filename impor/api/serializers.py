@@ -1,0 +1,26 @@
+"""The serializer base of every endpoint: the model's own rules decide what is valid."""
+
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """Runs `Model.full_clean()` on the would-be row, so the API refuses exactly what the
+    forms and imports refuse (field validators, `clean()`, constraints), each error named
+    by its field. Many-to-many values are checked by their own fields."""
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        many = {f.name for f in model._meta.many_to_many}
+        instance = copy.copy(self.instance) if self.instance is not None else model()
+        for name, value in attrs.items():
+            if name not in many:
+                setattr(instance, name, value)
+        try:
+            instance.full_clean(exclude=many)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        return attrs

@@ -1,0 +1,25 @@
+"""The API under /api/v1/: every app's resources, the OpenAPI document and its pages.
+
+Each app's `api` module holds its serializers, viewsets and `urlpatterns`; they are
+included by name so that this lowest layer imports none of the apps above it.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView
+
+urlpatterns = [
+    path("", include("impor.api.areas")),
+    path("", include("stakeholders.api")),
+    path("", include("assets.api")),
+    path("", include("projects.api")),
+    path("", include("programming.api_urls")),
+    path(
+        "openapi.json",
+        login_not_required(
+            SpectacularJSONAPIView.as_view(permission_classes=[], authentication_classes=[])
+        ),
+        name="api_schema",
+    ),
+    path("docs", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
+]

@@ -1,0 +1,251 @@
+"""/api/v1/projecten with /financieringen, /projectrollen, /registeritems and
+/projectopdrachten.
+
+Partners (users of an external organisation, or their tokens) deliver their planned
+works here. Every query starts from `projects_visible_to`, as the pages do: another
+partner's project is simply not found (404), in lists, filters, details and writes.
+A partner's project always belongs to its own organisation: naming another owner is a
+400 on the `owner` field.
+"""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from impor.api.geo import BBoxFilter, GeometryField, GeoViewSetMixin, geo_schema, ids_in_bbox
+from impor.api.permissions import ModelPermissions
+from impor.api.routers import api_router
+from impor.api.serializers import ModelSerializer
+from impor.filters import AreaFilter
+from projects.choices import ProjectStatus
+from projects.filters import ProjectFilterSet
+from projects.models import Funding, Project, ProjectBrief, ProjectRole, RegisterEntry
+from projects.selectors import projects_visible_to
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class AreaIdFilter(AreaFilter):
+    """The area filter, described as an area id in the OpenAPI document."""
+
+
+class ProjectApiFilterSet(ProjectFilterSet):
+    area = AreaIdFilter(method="in_area")
+
+
+def partner_organisation(user):
+    """The external organisation a partner user works for, or None for municipal users."""
+    organisation = getattr(user, "organisation", None)
+    if organisation is not None and not organisation.is_internal:
+        return organisation
+    return None
+
+
+class ProjectSerializer(ModelSerializer):
+    geometry = GeometryField()
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "kind",
+            "status",
+            "certainty",
+            "owner",
+            "lead",
+            "areas",
+            "street",
+            "geometry",
+            "start_year",
+            "end_year",
+            "shift_early",
+            "shift_late",
+            "scale",
+            "opens_street",
+            "themes",
+            "cost_estimate",
+            "participation_level",
+            "decision_level",
+            "contract_form",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {"owner": {"required": False}}
+
+    def validate(self, attrs: dict) -> dict:
+        request = self.context["request"]
+        organisation = partner_organisation(request.user)
+        if organisation is not None:
+            if "owner" in attrs and attrs["owner"] != organisation:
+                raise serializers.ValidationError(
+                    {"owner": _("Een partner legt alleen werken van de eigen organisatie vast.")}
+                )
+            attrs["owner"] = organisation
+        elif self.instance is None and "owner" not in attrs:
+            raise serializers.ValidationError({"owner": _("Dit veld is verplicht.")})
+        return super().validate(attrs)
+
+
+class FundingSerializer(ModelSerializer):
+    class Meta:
+        model = Funding
+        fields = ["id", "project", "budget_line", "year", "amount", "secured"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and "project" in fields:
+            # Another partner's project does not exist for this user.
+            fields["project"].queryset = projects_visible_to(request.user)
+        return fields
+
+
+class ProjectRoleSerializer(ModelSerializer):
+    class Meta:
+        model = ProjectRole
+        fields = ["id", "project", "actor", "person", "role", "from_step"]
+
+
+class RegisterEntrySerializer(ModelSerializer):
+    class Meta:
+        model = RegisterEntry
+        fields = [
+            "id",
+            "project",
+            "kind",
+            "description",
+            "measure",
+            "owner",
+            "status",
+            "likelihood",
+            "impact",
+        ]
+
+
+class ProjectBriefSerializer(ModelSerializer):
+    completeness = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ProjectBrief
+        fields = [
+            "id",
+            "project",
+            "leading_task",
+            "leading_theme",
+            "priority_criteria",
+            "governance",
+            "frames",
+            "budget_frame",
+            "budget_deviation_pct",
+            "time_deviation_months",
+            "social_paragraph",
+            "participation",
+            "scope_in",
+            "scope_out",
+            "competences",
+            "completeness",
+            "version",
+            "updated_at",
+        ]
+
+
+@geo_schema
+class ProjectViewSet(GeoViewSetMixin, viewsets.ModelViewSet):
+    """Projecten van de gemeente en werken van partners; een partner ziet alleen de
+    projecten van de eigen organisatie."""
+
+    serializer_class = ProjectSerializer
+    permission_classes = [ModelPermissions]
+    filter_backends = [DjangoFilterBackend, BBoxFilter]
+    filterset_class = ProjectApiFilterSet
+    queryset = Project.objects.none()  # the model for ModelPermissions; rows: get_queryset
+
+    def get_queryset(self) -> QuerySet[Project]:
+        return (
+            projects_visible_to(self.request.user)
+            .prefetch_related("areas", "themes")
+            .order_by("start_year", "code", "pk")
+        )
+
+    def filter_bbox(self, queryset: QuerySet[Project], box) -> QuerySet[Project]:
+        rows = (
+            queryset.exclude(geometry="")
+            .order_by()
+            .values_list("pk", "geometry")
+            .iterator(chunk_size=2000)
+        )
+        return queryset.filter(pk__in=ids_in_bbox(rows, box))
+
+    @extend_schema(request=None, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"], url_path="intrekken")
+    def withdraw(self, request, pk=None):
+        """Trek een project in: het programma plant het niet meer (status ingetrokken)."""
+        if not request.user.has_perm("projects.change_project"):
+            raise exceptions.PermissionDenied()
+        project = self.get_object()
+        project.status = ProjectStatus.INGETROKKEN
+        project.save(update_fields=["status", "updated_at"])
+        return Response(self.get_serializer(project).data)
+
+
+class VisibleProjectRowsMixin:
+    """Rows that belong to a project: only those of projects the user may see."""
+
+    def get_queryset(self) -> QuerySet:
+        model = self.serializer_class.Meta.model
+        return model.objects.filter(project__in=projects_visible_to(self.request.user)).order_by(
+            "project", "pk"
+        )
+
+
+class FundingViewSet(VisibleProjectRowsMixin, viewsets.ModelViewSet):
+    """Dekking van projecten: bedrag per budgetregel per jaar, gedekt of niet."""
+
+    queryset = Funding.objects.none()
+    serializer_class = FundingSerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ["project", "budget_line", "year", "secured"]
+
+
+class ProjectRoleViewSet(VisibleProjectRowsMixin, viewsets.ModelViewSet):
+    """Rollen op projecten: trekker, opdrachtgever, projectleider, …"""
+
+    queryset = ProjectRole.objects.none()
+    serializer_class = ProjectRoleSerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ["project", "actor", "role"]
+
+
+class RegisterEntryViewSet(VisibleProjectRowsMixin, viewsets.ModelViewSet):
+    """Kansen, risico's, succesfactoren en randvoorwaarden van projecten."""
+
+    queryset = RegisterEntry.objects.none()
+    serializer_class = RegisterEntrySerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ["project", "kind", "status"]
+
+
+class ProjectBriefViewSet(VisibleProjectRowsMixin, viewsets.ModelViewSet):
+    """Projectopdrachten: de zes vragen, scope en benodigde rollen."""
+
+    queryset = ProjectBrief.objects.none()
+    serializer_class = ProjectBriefSerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ["project"]
+
+
+router = api_router()
+router.register("projecten", ProjectViewSet, basename="project")
+router.register("financieringen", FundingViewSet, basename="funding")
+router.register("projectrollen", ProjectRoleViewSet, basename="projectrole")
+router.register("registeritems", RegisterEntryViewSet, basename="registerentry")
+router.register("projectopdrachten", ProjectBriefViewSet, basename="projectbrief")
+urlpatterns = router.urls

@@ -1,0 +1,208 @@
+"""/api/v1/actoren, /themas, /ambities, /budgetregels and /gebiedsopgaven."""
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers, viewsets
+
+from impor.api.permissions import ModelPermissions
+from impor.api.routers import api_router
+from impor.api.serializers import ModelSerializer
+from stakeholders.filters import (
+    ActorFilterSet,
+    AmbitionFilterSet,
+    BudgetLineFilterSet,
+    ThemeFilterSet,
+)
+from stakeholders.models import (
+    Actor,
+    Ambition,
+    AreaTask,
+    BudgetAmount,
+    BudgetLine,
+    Indicator,
+    Theme,
+)
+
+
+class ActorSerializer(ModelSerializer):
+    class Meta:
+        model = Actor
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "is_internal",
+            "kind",
+            "domain",
+            "parent",
+            "description",
+            "email",
+            "phone",
+            "website",
+            "areas_of_interest",
+        ]
+
+
+class ThemeSerializer(ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["id", "code", "name", "description", "colour", "ambitions"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "name",
+            "unit",
+            "baseline_value",
+            "baseline_year",
+            "target_value",
+            "target_year",
+        ]
+
+
+class AmbitionSerializer(ModelSerializer):
+    indicators = IndicatorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Ambition
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "source",
+            "owner",
+            "horizon_year",
+            "indicators",
+        ]
+
+
+class BudgetAmountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BudgetAmount
+        fields = ["year", "amount"]
+
+
+class BudgetLineSerializer(ModelSerializer):
+    """A budget line with its annual amounts; writing `amounts` replaces them all."""
+
+    amounts = BudgetAmountSerializer(many=True, required=False)
+
+    class Meta:
+        model = BudgetLine
+        fields = ["id", "code", "name", "owner", "description", "amounts"]
+
+    def validate_amounts(self, rows: list[dict]) -> list[dict]:
+        seen = set()
+        for row in rows:
+            if row["year"] in seen:
+                raise serializers.ValidationError(
+                    _("Het jaar %(year)s staat meer dan eens in de lijst.") % {"year": row["year"]}
+                )
+            seen.add(row["year"])
+        return rows
+
+    def validate(self, attrs: dict) -> dict:
+        amounts = attrs.pop("amounts", None)
+        attrs = super().validate(attrs)
+        if amounts is not None:
+            attrs["amounts"] = amounts
+        return attrs
+
+    @transaction.atomic
+    def create(self, validated_data: dict) -> BudgetLine:
+        amounts = validated_data.pop("amounts", [])
+        line = super().create(validated_data)
+        self._replace_amounts(line, amounts)
+        return line
+
+    @transaction.atomic
+    def update(self, instance: BudgetLine, validated_data: dict) -> BudgetLine:
+        amounts = validated_data.pop("amounts", None)
+        line = super().update(instance, validated_data)
+        if amounts is not None:
+            self._replace_amounts(line, amounts)
+        return line
+
+    def _replace_amounts(self, line: BudgetLine, rows: list[dict]) -> None:
+        line.amounts.all().delete()
+        BudgetAmount.objects.bulk_create(BudgetAmount(budget_line=line, **row) for row in rows)
+
+
+class AreaTaskSerializer(ModelSerializer):
+    class Meta:
+        model = AreaTask
+        fields = [
+            "id",
+            "area",
+            "domain",
+            "title",
+            "theme",
+            "owner",
+            "situation_now",
+            "situation_desired",
+            "priority",
+            "has_budget",
+        ]
+
+
+class ActorViewSet(viewsets.ModelViewSet):
+    """Actoren: gemeentelijke afdelingen en externe organisaties."""
+
+    queryset = Actor.objects.prefetch_related("areas_of_interest").order_by("name", "pk")
+    serializer_class = ActorSerializer
+    permission_classes = [ModelPermissions]
+    filterset_class = ActorFilterSet
+
+
+class ThemeViewSet(viewsets.ModelViewSet):
+    """Thema's (opgaven) met de ambities waaraan ze bijdragen."""
+
+    queryset = Theme.objects.prefetch_related("ambitions").order_by("name", "pk")
+    serializer_class = ThemeSerializer
+    permission_classes = [ModelPermissions]
+    filterset_class = ThemeFilterSet
+
+
+class AmbitionViewSet(viewsets.ModelViewSet):
+    """Ambities uit de omgevingsvisie, met hun indicatoren."""
+
+    queryset = Ambition.objects.prefetch_related(
+        Prefetch("indicators", queryset=Indicator.objects.order_by("name", "pk"))
+    ).order_by("code", "pk")
+    serializer_class = AmbitionSerializer
+    permission_classes = [ModelPermissions]
+    filterset_class = AmbitionFilterSet
+
+
+class BudgetLineViewSet(viewsets.ModelViewSet):
+    """Budgetregels met hun jaarbedragen."""
+
+    queryset = BudgetLine.objects.prefetch_related(
+        Prefetch("amounts", queryset=BudgetAmount.objects.order_by("year"))
+    ).order_by("code", "pk")
+    serializer_class = BudgetLineSerializer
+    permission_classes = [ModelPermissions]
+    filterset_class = BudgetLineFilterSet
+
+
+class AreaTaskViewSet(viewsets.ModelViewSet):
+    """Gebiedsopgaven: fysieke, sociale en technische opgaven per gebied."""
+
+    queryset = AreaTask.objects.order_by("area", "domain", "title", "pk")
+    serializer_class = AreaTaskSerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ["area", "domain", "theme", "owner"]
+
+
+router = api_router()
+router.register("actoren", ActorViewSet, basename="actor")
+router.register("themas", ThemeViewSet, basename="theme")
+router.register("ambities", AmbitionViewSet, basename="ambition")
+router.register("budgetregels", BudgetLineViewSet, basename="budgetline")
+router.register("gebiedsopgaven", AreaTaskViewSet, basename="areatask")
+urlpatterns = router.urls

@@ -1,0 +1,104 @@
+"""The conventions every endpoint shares (NL API Design Rules): no trailing slash,
+API-Version, errors as problem+json, a public OpenAPI document."""
+
+import pytest
+
+from stakeholders.models import BudgetLine
+from tests.api.conftest import client_for
+from tests.factories import ActorFactory, FundingFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PROBLEM = "application/problem+json"
+
+
+def test_a_url_with_a_trailing_slash_is_not_found_and_not_redirected(viewer):
+    response = viewer.get("/api/v1/actoren/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["status"] == 404
+    assert viewer.get("/api/v1/actoren").status_code == 200
+
+
+def test_a_detail_url_with_a_trailing_slash_is_not_found(viewer):
+    actor = ActorFactory()
+    assert viewer.get(f"/api/v1/actoren/{actor.pk}/").status_code == 404
+    assert viewer.get(f"/api/v1/actoren/{actor.pk}").status_code == 200
+
+
+def test_every_api_response_names_the_api_version(viewer, client):
+    assert viewer.get("/api/v1/actoren")["API-Version"] == "1.0.0"
+    assert viewer.get("/api/v1/bestaat-niet")["API-Version"] == "1.0.0"
+    assert client.get("/api/v1/actoren")["API-Version"] == "1.0.0"
+
+
+def test_pages_outside_the_api_carry_no_api_version(client):
+    assert "API-Version" not in client.get("/inloggen/")
+
+
+def test_an_anonymous_call_gets_401_as_problem_json(client):
+    response = client.get("/api/v1/actoren")
+    assert response.status_code == 401
+    assert response["Content-Type"] == PROBLEM
+    assert response["WWW-Authenticate"].startswith("Token")
+    body = response.json()
+    assert set(body) >= {"type", "title", "status", "detail", "instance"}
+    assert body["instance"] == "/api/v1/actoren"
+
+
+def test_a_validation_error_names_each_field_in_dutch(manager):
+    response = manager.post(
+        "/api/v1/ambities", {"code": "niet geldig!", "name": "", "horizon_year": 3000}
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
+    names = {row["name"] for row in response.json()["invalidParams"]}
+    assert names == {"code", "name", "horizon_year"}
+    reasons = " ".join(row["reason"] for row in response.json()["invalidParams"])
+    assert "veld" in reasons  # Dutch, not "This field may not be blank."
+
+
+def test_a_model_rule_is_a_validation_error_on_its_field(manager):
+    """`Model.clean()` and constraints speak through the API as through the forms."""
+    response = manager.post(
+        "/api/v1/budgetregels",
+        {
+            "code": "riool",
+            "name": "Riolering",
+            "owner": ActorFactory().pk,
+            "amounts": [{"year": 2027, "amount": "10"}, {"year": 2027, "amount": "-5"}],
+        },
+    )
+    assert response.status_code == 400
+    names = {row["name"] for row in response.json()["invalidParams"]}
+    assert "amounts.1.amount" in names
+
+
+def test_a_method_the_resource_lacks_is_405_as_problem_json():
+    client = client_for(UserFactory(is_superuser=True))
+    response = client.put("/api/v1/gebieden", {})
+    assert response.status_code == 405
+    assert response["Content-Type"] == PROBLEM
+
+
+def test_a_protected_row_cannot_be_deleted_and_says_why(manager):
+    funding = FundingFactory()
+    response = manager.delete(f"/api/v1/budgetregels/{funding.budget_line_id}")
+    assert response.status_code == 409
+    assert response["Content-Type"] == PROBLEM
+    assert BudgetLine.objects.filter(pk=funding.budget_line_id).exists()
+
+
+def test_the_openapi_document_is_public(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/projecten" in schema["paths"]
+    assert "/api/v1/projecten/" not in schema["paths"]
+
+
+def test_the_documentation_page_is_served_offline(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert b"cdn." not in response.content
