@@ -1,11 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.models import (
     Actor,
     Ambition,
+    ApiToken,
     AreaTask,
     BudgetAmount,
     BudgetLine,
@@ -179,3 +181,42 @@ class BudgetAmountAdmin(admin.ModelAdmin):
     search_fields = ("budget_line__code", "budget_line__name")
     list_select_related = ("budget_line",)
     autocomplete_fields = ("budget_line",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens of integrations. Making one shows its key once; only its hash is kept."""
+
+    list_display = ("name", "user", "organisation", "prefix", "created", "last_used", "revoked_at")
+    list_filter = ("revoked_at", "organisation")
+    search_fields = ("name", "user__username", "prefix")
+    list_select_related = ("user", "organisation")
+    autocomplete_fields = ("user",)
+    actions = ("revoke",)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("user", "name")
+        return ("user", "organisation", "name", "prefix", "created", "last_used", "revoked_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("user", "organisation", "prefix", "created", "last_used", "revoked_at")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        token, key = ApiToken.objects.issue(user=obj.user, name=obj.name)
+        obj.pk = token.pk
+        messages.warning(
+            request,
+            _("De sleutel is %(key)s. Kopieer hem nu: hij wordt niet bewaard en niet meer getoond.")
+            % {"key": key},
+        )
+
+    @admin.action(description=_("Gekozen sleutels intrekken"))
+    def revoke(self, request, queryset):
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        messages.success(request, _("%(count)d sleutel(s) ingetrokken.") % {"count": count})

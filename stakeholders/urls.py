@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from stakeholders import views
+from stakeholders import token_views, views
 
 app_name = "stakeholders"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("actoren/procesmatrix/", views.ProcessMatrixView.as_view(), name="process_matrix"),
     path("actoren/<int:pk>/", views.ActorDetailView.as_view(), name="actor_detail"),
     path("actoren/<int:pk>/wijzigen/", views.ActorUpdateView.as_view(), name="actor_update"),
+    path("api-sleutels/", token_views.ApiTokenListView.as_view(), name="token_list"),
+    path(
+        "api-sleutels/<int:pk>/intrekken/",
+        token_views.ApiTokenRevokeView.as_view(),
+        name="token_revoke",
+    ),
     path("themas/", views.ThemeListView.as_view(), name="theme_list"),
     path("themas/<int:pk>/", views.ThemeDetailView.as_view(), name="theme_detail"),
     path("ambities/", views.AmbitionListView.as_view(), name="ambition_list"),
