@@ -42,4 +42,17 @@ urlpatterns = [
     path("programmas/<int:pk>/scenario/", views.ScenarioView.as_view(), name="programme_scenario"),
     path("programmas/<int:pk>/vergelijken/", views.CompareView.as_view(), name="programme_compare"),
     path("programmas/<int:pk>/vaststellen/", views.AdoptView.as_view(), name="programme_adopt"),
+    path(
+        "programmas/<int:pk>/raadswerkboek.xlsx",
+        views.WorkbookView.as_view(),
+        name="programme_workbook",
+    ),
+    *(
+        path(
+            f"programmas/<int:pk>/{export}",
+            views.ProgrammeExportView.as_view(export=export),
+            name=f"programme_export_{export.replace('.', '_')}",
+        )
+        for export in views.ProgrammeExportView.exports
+    ),
 ]

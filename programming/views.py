@@ -19,7 +19,7 @@ from django.views.generic import CreateView, ListView, TemplateView
 
 from impor.charts import BarChart, bar_chart
 from impor.geometry import feature_collection, to_geojson_many
-from programming import pages, services
+from programming import exports, pages, services, workbook
 from programming.choices import CouplingDecisionStatus
 from programming.forms import (
     AdoptForm,
@@ -474,3 +474,31 @@ class AdoptView(ProgrammeMixin, TemplateView):
                 messages.success(request, _t("Het programma is vastgesteld."))
                 return redirect("programming:programme_detail", pk=self.programme.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class WorkbookView(ProgrammeMixin, View):
+    """The council workbook (raadswerkboek) of the programme as an Excel download."""
+
+    def get(self, request, *args, **kwargs):
+        return workbook.workbook_response(self.programme)
+
+
+class ProgrammeExportView(ProgrammeMixin, View):
+    """A CSV or GeoJSON export of the programme's works or couplings for the GIS team.
+
+    It needs the view permission of the rows it exports (partners have it and get only
+    their own rows, see `programming.exports`), not that of the whole programme."""
+
+    exports = {
+        "werken.csv": ("programming.view_work", exports.works_csv),
+        "werken.geojson": ("programming.view_work", exports.works_geojson),
+        "koppelkansen.csv": ("programming.view_coupling", exports.couplings_csv),
+        "koppelkansen.geojson": ("programming.view_coupling", exports.couplings_geojson),
+    }
+    export = ""
+
+    def get_permission_required(self):
+        return [self.exports[self.export][0]]
+
+    def get(self, request, *args, **kwargs):
+        return self.exports[self.export][1](request.user, self.programme)

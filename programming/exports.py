@@ -1,0 +1,222 @@
+"""CSV and GeoJSON of a programme's works and couplings, for the GIS team (QGIS) and Excel.
+
+- **CSV** goes through `impor.exports.csv_response`, like every list export: `;` as
+  separator, decimal comma, UTF-8 with byte-order mark, so Dutch Excel opens it as is and
+  QGIS reads it with "puntkomma" as delimiter.
+- **GeoJSON** is RFC 7946: WGS84 longitude/latitude (CRS84), no ``crs`` member, one
+  Feature per row with the CSV's columns as properties. A work without a geometry is a
+  Feature with ``"geometry": null`` (RFC 7946 §3.2), so both files have the same rows.
+- A coupling's geometry is the **union of its works' geometries** (shapely ``union_all``):
+  works in one street overlap, and their union is one (multi)line a GIS layer can style,
+  where a GeometryCollection of copies would draw the street several times. Only if the
+  works mix points, lines and areas is the union a GeometryCollection.
+
+Both stream: rows are read with ``.iterator(chunk_size=EXPORT_CHUNK_SIZE)``, converted a
+chunk at a time (one vectorised reprojection per chunk) and sent as they are ready, so the
+84k works of a city never sit in memory at once.
+
+Partners (users of an external organisation) get only their own rows: the works their
+organisation owns or whose project it owns, and the couplings that include such a work;
+a coupling's geometry is then the union of their own works in it (`works_visible_to`).
+"""
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any
+
+import shapely
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import StreamingHttpResponse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from impor.exports import EXPORT_CHUNK_SIZE, ExportColumn, csv_response
+from impor.geometry import to_geojson_many
+from programming import pages
+from programming.choices import CouplingDecisionStatus, CouplingKind, WorkKind
+from programming.models import Coupling, Programme, Work
+from projects.choices import Certainty
+
+GEOJSON_CONTENT_TYPE = "application/geo+json"
+
+
+def works_visible_to(user, programme: Programme) -> QuerySet[Work]:
+    """The programme's works a user may export: all, or for a partner (a user of an
+    external organisation) those its organisation owns or whose project it owns."""
+    works = programme.works.all()
+    organisation = getattr(user, "organisation", None)
+    if organisation is not None and not organisation.is_internal:
+        works = works.filter(Q(owner=organisation) | Q(project__owner=organisation))
+    return works
+
+
+def _is_partner(user) -> bool:
+    organisation = getattr(user, "organisation", None)
+    return organisation is not None and not organisation.is_internal
+
+
+def couplings_visible_to(user, programme: Programme) -> QuerySet[Coupling]:
+    """The programme's couplings with their decision and size (`pages.coupling_list`);
+    for a partner only those that include one of its works."""
+    couplings = pages.coupling_list(programme).order_by("pk")
+    if _is_partner(user):
+        own = works_visible_to(user, programme).filter(coupling=OuterRef("pk"))
+        couplings = couplings.filter(Exists(own))
+    return couplings
+
+
+def _yes_no() -> dict[bool, str]:
+    return {True: _("ja"), False: _("nee")}
+
+
+def work_columns() -> list[tuple[str, ExportColumn]]:
+    """(field, column) pairs of the works export, in order."""
+    return [
+        ("pk", ExportColumn(_("Nummer"), "int")),
+        ("key", ExportColumn(_("Sleutel"))),
+        ("kind", ExportColumn(_("Soort"), choices=dict(WorkKind.choices))),
+        ("label", ExportColumn(_("Omschrijving"))),
+        ("project__code", ExportColumn(_("Project"))),
+        ("area__name", ExportColumn(_("Gebied"))),
+        ("street", ExportColumn(_("Straat"))),
+        ("window_start", ExportColumn(_("Venster vanaf"), "year")),
+        ("window_end", ExportColumn(_("Venster tot en met"), "year")),
+        ("preferred_year", ExportColumn(_("Voorkeursjaar"), "year")),
+        ("scheduled_year", ExportColumn(_("Gepland jaar"), "year")),
+        ("cost", ExportColumn(_("Kosten (€)"), "money")),
+        ("saving", ExportColumn(_("Besparing door koppelen (€)"), "money")),
+        ("opens_street", ExportColumn(_("Opent de straat"), choices=_yes_no())),
+        ("certainty", ExportColumn(_("Zekerheid"), choices=dict(Certainty.choices))),
+        ("score", ExportColumn(_("Score"), "decimal")),
+        ("coupling_id", ExportColumn(_("Koppelkans"), "int")),
+    ]
+
+
+def coupling_columns() -> list[tuple[str, ExportColumn]]:
+    """(field, column) pairs of the couplings export, in order."""
+    return [
+        ("pk", ExportColumn(_("Nummer"), "int")),
+        ("kind", ExportColumn(_("Soort"), choices=dict(CouplingKind.choices))),
+        ("area__name", ExportColumn(_("Gebied"))),
+        ("street", ExportColumn(_("Straat"))),
+        ("window_start", ExportColumn(_("Venster vanaf"), "year")),
+        ("window_end", ExportColumn(_("Venster tot en met"), "year")),
+        ("year", ExportColumn(_("Gepland jaar"), "year")),
+        ("savings", ExportColumn(_("Besparing (€)"), "money")),
+        ("openings_avoided", ExportColumn(_("Vermeden graafmomenten"), "int")),
+        ("work_count", ExportColumn(_("Werken"), "int")),
+        ("decision", ExportColumn(_("Besluit"), choices=dict(CouplingDecisionStatus.choices))),
+        ("decision_reason", ExportColumn(_("Reden"))),
+    ]
+
+
+def _filename(programme: Programme, what: str) -> str:
+    return f"{what}-{slugify(programme.name)}-v{programme.version}"
+
+
+def _chunks(rows: Iterable[Any], size: int = EXPORT_CHUNK_SIZE) -> Iterator[list[Any]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _features(
+    columns: Sequence[tuple[str, ExportColumn]], rows: Iterable[tuple[str, Sequence[Any]]]
+) -> Iterator[str]:
+    """GeoJSON Feature texts of (stored WKT or "", values) pairs, a chunk at a time: one
+    vectorised reprojection per chunk; properties keyed by the Dutch headers."""
+    headers = [column.header for _field, column in columns]
+    for chunk in _chunks(rows):
+        located = [i for i, (wkt, _values) in enumerate(chunk) if wkt]
+        geometries = dict(
+            zip(located, to_geojson_many([chunk[i][0] for i in located]), strict=True)
+        )
+        for i, (_wkt, values) in enumerate(chunk):
+            properties = {
+                header: column.convert(value)
+                for header, (_field, column), value in zip(headers, columns, values, strict=True)
+            }
+            yield (
+                f'{{"type":"Feature","geometry":{geometries.get(i, "null")},'
+                f'"properties":{json.dumps(properties, ensure_ascii=False, default=str)}}}'
+            )
+
+
+def _feature_collection(features: Iterator[str]) -> Iterator[bytes]:
+    yield b'{"type":"FeatureCollection","features":['
+    first = True
+    for chunk in _chunks(features):
+        yield ((b"" if first else b",") + ",".join(chunk).encode())
+        first = False
+    yield b"]}"
+
+
+def _geojson_response(filename: str, body: Iterator[bytes]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(body, content_type=GEOJSON_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.geojson"'
+    return response
+
+
+def _work_rows(user, programme: Programme, fields: Sequence[str]) -> QuerySet:
+    return works_visible_to(user, programme).order_by("pk").values_list(*fields)
+
+
+def works_csv(user, programme: Programme) -> StreamingHttpResponse:
+    columns = work_columns()
+    rows = _work_rows(user, programme, [f for f, _c in columns])
+    return csv_response(
+        _filename(programme, "werken"),
+        [c for _f, c in columns],
+        rows.iterator(chunk_size=EXPORT_CHUNK_SIZE),
+    )
+
+
+def works_geojson(user, programme: Programme) -> StreamingHttpResponse:
+    columns = work_columns()
+    rows = _work_rows(user, programme, ["geometry", *(f for f, _c in columns)])
+    pairs = ((row[0], row[1:]) for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    return _geojson_response(
+        _filename(programme, "werken"), _feature_collection(_features(columns, pairs))
+    )
+
+
+def _coupling_rows(user, programme: Programme, columns) -> QuerySet:
+    return couplings_visible_to(user, programme).values_list(*(f for f, _c in columns))
+
+
+def couplings_csv(user, programme: Programme) -> StreamingHttpResponse:
+    columns = coupling_columns()
+    return csv_response(
+        _filename(programme, "koppelkansen"),
+        [c for _f, c in columns],
+        _coupling_rows(user, programme, columns).iterator(chunk_size=EXPORT_CHUNK_SIZE),
+    )
+
+
+def _coupling_geometries(user, programme: Programme, couplings: Iterable[Sequence[Any]]):
+    """(stored WKT of the union of its visible works, values) per coupling row.
+
+    The couplings come in by id; their works' geometries are read per chunk of couplings
+    (one query per chunk), so memory stays at one chunk whatever the programme's size."""
+    works = works_visible_to(user, programme).exclude(geometry="")
+    for chunk in _chunks(couplings):
+        members: dict[int, list[str]] = defaultdict(list)
+        for coupling_id, wkt in works.filter(coupling_id__in=[row[0] for row in chunk]).values_list(
+            "coupling_id", "geometry"
+        ):
+            members[coupling_id].append(wkt)
+        for row in chunk:
+            wkts = members.get(row[0])
+            union = shapely.union_all(shapely.from_wkt(wkts)) if wkts else None
+            yield (shapely.to_wkt(union, rounding_precision=3) if union is not None else "", row)
+
+
+def couplings_geojson(user, programme: Programme) -> StreamingHttpResponse:
+    columns = coupling_columns()
+    rows = _coupling_rows(user, programme, columns).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    return _geojson_response(
+        _filename(programme, "koppelkansen"),
+        _feature_collection(_features(columns, _coupling_geometries(user, programme, rows))),
+    )
