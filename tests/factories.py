@@ -65,6 +65,7 @@ from stakeholders.choices import ActorKind, Domain, Involvement, ProcessStep, Ta
 from stakeholders.models import (
     Actor,
     Ambition,
+    ApiToken,
     AreaTask,
     BudgetAmount,
     BudgetLine,
@@ -74,6 +75,7 @@ from stakeholders.models import (
     ProcessPosition,
     Theme,
     User,
+    hash_token_key,
 )
 
 #: A 40 m sewer stretch along the Prinsenstraat in Dalfsen, in RD New (EPSG:28992).
@@ -154,6 +156,19 @@ class UserFactory(DjangoModelFactory):
 
     class Params:
         partner = factory.Trait(organisation=factory.SubFactory(ActorFactory, partner=True))
+
+
+class ApiTokenFactory(DjangoModelFactory):
+    """A token row; its key is "sleutel-<n>" (real keys come from `ApiToken.objects.issue`)."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("user.organisation")
+    name = factory.Sequence(lambda n: f"Koppeling {n}")
+    key_hash = factory.Sequence(lambda n: hash_token_key(f"sleutel-{n}"))
+    prefix = "sleutel-"
 
 
 class ContactPersonFactory(DjangoModelFactory):
