@@ -10,17 +10,21 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from impor.bulk import insert_rows
 from impor.models import Area
-from programming.choices import ProgrammeStatus, RunStatus
+from programming.choices import CouplingDecisionStatus, ProgrammeStatus, RunStatus
 from programming.engine import Stopwatch, run
 from programming.engine.instance import Instance, Result
 from programming.models import (
+    AssessmentFramework,
     Coupling,
     CouplingDecision,
+    Criterion,
     KpiValue,
     Programme,
     ProgrammeRun,
@@ -300,3 +304,74 @@ def programme_adopt(programme: Programme, *, adopted_on, adopted_by: str) -> Pro
     programme.full_clean()
     programme.save(update_fields=["status", "adopted_on", "adopted_by", "updated_at"])
     return programme
+
+
+@transaction.atomic
+def coupling_decide(
+    programme: Programme,
+    coupling: Coupling,
+    *,
+    status: CouplingDecisionStatus | str,
+    reason: str = "",
+    user=None,
+) -> CouplingDecision:
+    """Accept, reject or re-propose a coupling: the one rule for the page and the API.
+
+    The decision is stored by the coupling's key, so it outlives the next computation.
+    An adopted programme is frozen (ValueError); a rejection without a reason is refused
+    by `CouplingDecision.clean` (ValidationError on `reason`).
+    """
+    if coupling.programme_id != programme.pk:
+        raise ValueError(_("Deze koppelkans hoort niet bij dit programma."))
+    if programme.is_adopted:
+        raise ValueError(_("Een vastgesteld programma verandert niet meer."))
+    decision = CouplingDecision.objects.select_for_update().filter(
+        programme=programme, key=coupling.key
+    ).first() or CouplingDecision(programme=programme, key=coupling.key)
+    decision.status = status
+    decision.reason = reason.strip()
+    decision.decided_by = user
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def framework_save(
+    framework: AssessmentFramework | None,
+    *,
+    name: str,
+    description: str = "",
+    criteria: list[dict] | None = None,
+) -> AssessmentFramework:
+    """Create or change an assessment framework; `criteria` ({code, weight, description}),
+    when given, replace its criteria as a whole. All or nothing: a bad criterion leaves the
+    stored framework as it was, and the error names the criterion's position (from 0, as
+    in the JSON list)."""
+    framework = framework or AssessmentFramework()
+    framework.name = name
+    framework.description = description
+    framework.full_clean()
+    framework.save()
+    if criteria is None:
+        return framework
+    framework.criteria.all().delete()
+    rows = [Criterion(framework=framework, **criterion) for criterion in criteria]
+    for number, row in enumerate(rows):
+        try:
+            row.full_clean(exclude=["framework"], validate_unique=False)
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    f"criteria.{number}.{field}": messages
+                    for field, messages in exc.message_dict.items()
+                }
+            ) from exc
+    codes = [row.code for row in rows]
+    for number, code in enumerate(codes):
+        if code in codes[:number]:
+            raise ValidationError(
+                {f"criteria.{number}.code": [_("Elk criterium komt één keer voor.")]}
+            )
+    Criterion.objects.bulk_create(rows)
+    return framework

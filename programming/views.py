@@ -5,7 +5,7 @@ Views parse the request, call one service or page read (`programming.pages`) and
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -366,18 +366,29 @@ class CouplingDecideView(ProgrammeMixin, View):
         coupling = get_object_or_404(
             Coupling.objects.select_related("area"), pk=kwargs["coupling"], programme=self.programme
         )
-        if self.programme.is_adopted:
-            messages.error(request, _t("Een vastgesteld programma verandert niet meer."))
-            return redirect("programming:programme_couplings", pk=self.programme.pk)
         form = CouplingDecisionForm(request.POST, coupling=coupling, user=request.user)
-        if not form.is_valid():
+        decision = None
+        if form.is_valid():
+            try:
+                decision = services.coupling_decide(
+                    self.programme,
+                    coupling,
+                    status=form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                )
+            except ValueError as exc:
+                messages.error(request, str(exc))
+                return redirect("programming:programme_couplings", pk=self.programme.pk)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        if decision is None:
             return render(
                 request,
                 "programming/coupling_decide.html",
                 {"programme": self.programme, "coupling": coupling, "form": form},
                 status=400,
             )
-        decision = form.save()
         messages.success(
             request,
             _t("Besluit opgeslagen: %(status)s. Bereken het programma opnieuw om het te zien.")
