@@ -14,8 +14,9 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
-from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
+
+from impor.api.serializers import field_errors
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -70,7 +71,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]):
     """DRF's exception handler, answering in problem+json; Django's own validation,
     permission and not-found errors and a refused delete (409) are translated first."""
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(as_serializer_error(exc))
+        exc = exceptions.ValidationError(field_errors(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -2,8 +2,19 @@
 
 import copy
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+
+def field_errors(exc: DjangoValidationError) -> dict:
+    """Django's errors by field, with the row-wide ones (`__all__`) under DRF's
+    `non_field_errors`, as a serializer reports them."""
+    errors = serializers.as_serializer_error(exc)
+    if NON_FIELD_ERRORS in errors:
+        errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+    return errors
 
 
 class ModelSerializer(serializers.ModelSerializer):
@@ -22,5 +33,5 @@ class ModelSerializer(serializers.ModelSerializer):
         try:
             instance.full_clean(exclude=many)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+            raise serializers.ValidationError(field_errors(exc)) from exc
         return attrs
