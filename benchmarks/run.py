@@ -2,9 +2,11 @@
 
 Per size: seeding, the lifecycle of every asset, and computing the concept programme
 (seconds per stage, works, clusters, street openings sectoral and integrated, savings,
-optimality gap), then the p50/p95 server time of the main pages (benchmarks/pages.py,
-BENCH_PAGE_REPEAT requests each). Sizes come from BENCH_SIZES (comma-separated asset
-counts, `demo` for the demo municipality), default "demo,100000,1000000". PostgreSQL is
+optimality gap), its council workbook against raw XlsxWriter writing the same cells
+(time, traced peak memory, share of raw speed), then the p50/p95 server time of the main
+pages (benchmarks/pages.py, BENCH_PAGE_REPEAT requests each). Sizes come from BENCH_SIZES
+(comma-separated asset counts, `demo` for the demo municipality), default
+"demo,100000,1000000". PostgreSQL is
 measured when a server answers at IMPOR_BENCH_POSTGRES_URL (default
 postgres://impor:impor@127.0.0.1:5432/impor_bench; the role needs CREATEDB — `.ci/run`
 sets one up). Every measurement runs in a fresh database and a fresh process, so peak
@@ -167,6 +169,104 @@ def bench_programme(database_url: str) -> list[str]:
     ]
 
 
+#: Times the council workbook of the programme (programming/workbook.py) against raw
+#: XlsxWriter writing the same cells, and prints the figures as JSON. Each is the best of
+#: BENCH_WORKBOOK_REPEAT runs after a warm-up; the peak is tracemalloc's, in a separate run.
+WORKBOOK_FIGURES = """
+import json, os, tempfile, time, tracemalloc
+import xlsxwriter
+from programming.models import Programme
+from programming.workbook import (
+    Cell, HEADER_ROW, Sheet, workbook_sheets, write_sheets, write_workbook
+)
+programme = Programme.objects.get()
+repeat = int(os.environ.get("BENCH_WORKBOOK_REPEAT", "3"))
+
+def best(function):
+    function()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+def full():
+    with tempfile.TemporaryFile() as target:
+        write_workbook(programme, target)
+
+def collect():
+    return [
+        Sheet(s.name, s.columns, [list(row) for row in s.rows], s.note)
+        for s in workbook_sheets(programme)
+    ]
+
+sheets = collect()
+
+def plain(value):
+    return value.value if isinstance(value, Cell) else value
+
+def cells(sheet):
+    # The cells write_workbook writes, as plain values: title block, header, rows, totals.
+    title = [[sheet.name + " - " + programme.name], ["Programma", programme.name],
+             ["Versie", programme.version], ["Status", programme.status],
+             ["Vastgesteld op", programme.adopted_on or "niet vastgesteld"],
+             ["Afgedrukt op", "vandaag"], [sheet.note]]
+    rows = [[plain(v) for v in row] for row in sheet.rows]
+    totals = ["Totaal"] + [
+        sum(row[c] or 0 for row in rows) if column.total else None
+        for c, column in enumerate(sheet.columns)
+    ][1:]
+    header = [c.header for c in sheet.columns]
+    return title + [[]] * (HEADER_ROW - len(title)) + [header] + rows + [totals]
+
+raw_cells = [(sheet.name, cells(sheet)) for sheet in sheets]
+
+def writer():
+    with tempfile.TemporaryFile() as target:
+        book = xlsxwriter.Workbook(target, {"constant_memory": True})
+        copies = [Sheet(s.name, s.columns, iter(s.rows), s.note) for s in sheets]
+        write_sheets(book, programme, copies)
+        book.close()
+
+def raw():
+    with tempfile.TemporaryFile() as target:
+        book = xlsxwriter.Workbook(target, {"constant_memory": True})
+        for name, rows in raw_cells:
+            sheet = book.add_worksheet(name)
+            for r, row in enumerate(rows):
+                sheet.write_row(r, 0, row)
+        book.close()
+
+figures = {
+    "full": best(full),
+    "read": best(collect),
+    "writer": best(writer),
+    "raw": best(raw),
+    "cells": sum(len(row) for _name, rows in raw_cells for row in rows),
+}
+tracemalloc.start()
+full()
+figures["peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+print(json.dumps(figures))
+"""
+
+
+def bench_workbook(database_url: str) -> list[str]:
+    """The council workbook of the computed programme: time and peak memory of
+    write_workbook (reading included), and the ratio to raw XlsxWriter (constant_memory)
+    writing the same cells without formats or formulas; target ≥ 90% of raw speed."""
+    figures = json.loads(run(["shell", "-v0", "-c", WORKBOOK_FIGURES], database_url).stdout)
+    full, writer, raw = figures["full"], figures["writer"], figures["raw"]
+    return [
+        f"workbook {full:6.2f} s  peak {figures['peak_mib']:6.1f} MiB (traced)  "
+        f"{figures['cells']:,} cells",
+        f"  reading {figures['read']:.2f} s, writing {writer:.2f} s; raw xlsxwriter {raw:.2f} s: "
+        f"{100 * raw / full:.0f}% of raw speed with reading, {100 * raw / writer:.0f}% writing "
+        f"only (target 90%)",
+    ]
+
+
 #: Targets of issue #5 for the p95 server time, in milliseconds, per kind of page.
 PAGE_TARGETS = {"list": 200, "detail": 200, "programme": 500, "api": 200}
 
@@ -281,7 +381,7 @@ def main() -> None:
         for name, url in databases():
             print(f"  {name:<11} {bench_seed(size, url)}")
             print(f"  {name:<11} {bench_lifecycle(url)}")
-            for line in bench_programme(url) + bench_pages(url):
+            for line in bench_programme(url) + bench_workbook(url) + bench_pages(url):
                 print(f"  {name:<11} {line}")
     if import_rows:
         print(f"\nimport_assets --commit, {import_rows:,} rows into the demo municipality")
