@@ -2,13 +2,28 @@
 
 from django.urls import path
 
-from projects import views
+from projects import partner_views, views
 
 app_name = "projects"
 
 urlpatterns = [
     path("projecten/", views.ProjectListView.as_view(), name="project_list"),
     path("projecten/nieuw/", views.ProjectCreateView.as_view(), name="project_create"),
+    path(
+        "projecten/sjabloon/",
+        partner_views.PartnerTemplateView.as_view(),
+        name="partner_template",
+    ),
+    path(
+        "projecten/werken-uploaden/",
+        partner_views.PartnerImportView.as_view(),
+        name="partner_import",
+    ),
+    path(
+        "projecten/werken-uploaden/<int:run>/verwerken/",
+        partner_views.PartnerImportApplyView.as_view(),
+        name="partner_import_apply",
+    ),
     path("projecten/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
     path("projecten/<int:pk>/bewerken/", views.ProjectUpdateView.as_view(), name="project_update"),
     path(

@@ -1,0 +1,871 @@
+"""The Excel round-trip for partners' works: template, check and import (issue #6).
+
+A partner organisation (grid operator, water board, housing corporation) delivers its
+planned works as projects it owns. It downloads a template, fills it in and uploads it.
+
+`write_template` writes the workbook: a sheet "Werken" with one column per field a
+partner fills in, drop-down lists for projecttype, zekerheid, status and ja/nee, whole-
+number rules for the years, prefilled with the organisation's current works; and a
+sheet "Toelichting" that explains it in plain Dutch.
+
+`import_partner_works` reads, checks and (with ``commit=True``) imports a filled file,
+with the dry-run and atomic rules of the asset import:
+
+1. read the sheet "Werken" with the asset import's reader (a file that cannot be read is
+   refused with one message);
+2. recognise the columns by their header, in Dutch or in the user's language;
+3. check every row on its own: required cells, choices, whole numbers, years, areas,
+   geometry (each error names the row and the column);
+4. look up in bulk which codes exist: a code of the organisation updates its work (or
+   leaves it unchanged), a code of another organisation is refused;
+5. with ``commit=True`` and no errors, write every row in one transaction; otherwise
+   nothing is written and the report is the dry run;
+6. record the import (who, file, SHA-256, counts, first messages) as an `ImportRun`.
+
+An empty optional cell leaves the stored value as it is; a new work gets the default.
+"""
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from assets.importing.readers import ImportFileError, read_table
+from assets.importing.service import KEPT_MESSAGES, RowError, file_sha256
+from assets.importing.values import parse_number, parse_whole
+from assets.models import ImportKind, ImportRun, ImportStatus
+from impor import geometry
+from impor.models import Area
+from projects.choices import Certainty, ContractForm, ProjectKind, ProjectStatus
+from projects.models import MAX_SHIFT_YEARS, Project
+from stakeholders.models import Actor
+
+#: The sheet that holds the works, in the template and in an uploaded file.
+SHEET = "Werken"
+INSTRUCTIONS_SHEET = "Toelichting"
+#: Years a work may start or end in: works that already run, up to beyond the tactical
+#: frame of 4–10 years. A year that stays as stored is never refused.
+YEARS_BACK = 5
+YEARS_AHEAD = 15
+#: The largest cost estimate the field stores (14 digits, 2 decimals).
+MAX_COST = Decimal("999999999999.99")
+#: Excel keeps at most this many characters in a cell; longer geometry stays out.
+EXCEL_CELL_LIMIT = 32_767
+#: The last row a validation rule covers (Excel's last row, zero-based).
+LAST_ROW = 1_048_575
+#: Codes and ids per query, below every database's limit on query parameters.
+LOOKUP_CHUNK = 900
+WRITE_BATCH = 500
+#: Separator between several areas in the "gebied" cell.
+AREA_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class TemplateColumn:
+    """One column of the template: the project field, its header and how to fill it."""
+
+    field: str
+    header: Promise
+    help: Promise
+    required: bool = False
+    width: int = 16
+
+
+COLUMNS = (
+    TemplateColumn(
+        "code",
+        _("code"),
+        _("Uw eigen code van het werk. Met de code herkent IMPOR een werk dat al bestaat."),
+        required=True,
+        width=14,
+    ),
+    TemplateColumn("name", _("naam"), _("De naam van het werk."), required=True, width=36),
+    TemplateColumn("description", _("omschrijving"), _("Wat gaat u doen?"), width=40),
+    TemplateColumn("kind", _("projecttype"), _("Kies uit de lijst."), required=True, width=22),
+    TemplateColumn(
+        "certainty",
+        _("zekerheid"),
+        _("Hoe zeker is het werk? Kies uit de lijst. Leeg: voorgenomen."),
+        width=14,
+    ),
+    TemplateColumn(
+        "status",
+        _("status"),
+        _("De fase van het werk. Kies ingetrokken als het werk niet doorgaat."),
+        width=16,
+    ),
+    TemplateColumn(
+        "start_year", _("startjaar"), _("Het jaar waarin het werk begint."), required=True
+    ),
+    TemplateColumn(
+        "end_year", _("eindjaar"), _("Het jaar waarin het werk klaar is."), required=True
+    ),
+    TemplateColumn(
+        "shift_early", _("mag eerder"), _("Hoeveel jaar mag het werk eerder beginnen? 0 tot 20.")
+    ),
+    TemplateColumn(
+        "shift_late", _("mag later"), _("Hoeveel jaar mag het werk later beginnen? 0 tot 20.")
+    ),
+    TemplateColumn("street", _("straat"), _("De straat van het werk."), width=24),
+    TemplateColumn(
+        "opens_street", _("opent straat"), _("Gaat de straat open? Kies ja of nee."), width=12
+    ),
+    TemplateColumn(
+        "cost_estimate", _("kostenraming"), _("De kosten in euro, zonder punt of €-teken.")
+    ),
+    TemplateColumn(
+        "areas",
+        _("gebied"),
+        _("De naam of CBS-code van een kern, wijk of buurt. Meer gebieden: zet ; ertussen."),
+        width=24,
+    ),
+    TemplateColumn(
+        "geometry",
+        _("geometrie"),
+        _("Mag leeg blijven. Anders WKT in RD New (EPSG:28992), in meter."),
+        width=40,
+    ),
+)
+COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
+#: Fields a file's columns write to a project (areas are a relation, written apart).
+PROJECT_FIELDS = tuple(c.field for c in COLUMNS if c.field != "areas")
+CHOICES = {"kind": ProjectKind, "certainty": Certainty, "status": ProjectStatus}
+YES = (_("ja"), "ja", "j", "yes", "y", "waar", "true", "1")
+NO = (_("nee"), "nee", "n", "no", "onwaar", "false", "0")
+
+
+def partner_of(user) -> Actor | None:
+    """The external organisation a partner user works for; None for municipal users
+    (the same rule as `selectors.projects_visible_to`)."""
+    organisation = getattr(user, "organisation", None)
+    if organisation is not None and not organisation.is_internal:
+        return organisation
+    return None
+
+
+def plan_years(today=None) -> tuple[int, int]:
+    """The first and last year a changed start or end year may have."""
+    year = (today or timezone.localdate()).year
+    return year - YEARS_BACK, year + YEARS_AHEAD
+
+
+# -- template ---------------------------------------------------------------------------
+
+
+def write_template(target, organisation: Actor | None) -> int:
+    """Write the template to `target` (a path or binary file); return the prefilled rows.
+
+    The workbook is written in XlsxWriter's constant-memory mode and the works are read
+    with a streaming cursor, so an organisation with many works stays in bounded memory.
+    """
+    first, last = plan_years()
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True})
+    header = workbook.add_format(
+        {"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top"}
+    )
+    required = workbook.add_format(
+        {"bold": True, "bg_color": "#F8CBAD", "text_wrap": True, "valign": "top"}
+    )
+    formats = {
+        "code": workbook.add_format({"num_format": "@"}),
+        "start_year": workbook.add_format({"num_format": "0"}),
+        "end_year": workbook.add_format({"num_format": "0"}),
+        "cost_estimate": workbook.add_format({"num_format": "#,##0.00"}),
+    }
+    sheet = workbook.add_worksheet(SHEET)
+    for index, column in enumerate(COLUMNS):
+        sheet.set_column(index, index, column.width, formats.get(column.field))
+    sheet.freeze_panes(1, 1)
+    for index, column in enumerate(COLUMNS):
+        sheet.write_string(0, index, str(column.header), required if column.required else header)
+    _add_validations(sheet, first, last)
+    count = 0
+    for count, row in enumerate(_template_rows(organisation), start=1):
+        for index, value in enumerate(row):
+            if value is not None:
+                sheet.write(count, index, value)
+    sheet.autofilter(0, 0, max(count, 1), len(COLUMNS) - 1)
+    _write_instructions(workbook, first, last)
+    workbook.close()
+    return count
+
+
+def _index(field_name: str) -> int:
+    return next(i for i, c in enumerate(COLUMNS) if c.field == field_name)
+
+
+def _add_validations(sheet, first: int, last: int) -> None:
+    """Drop-down lists and whole-number rules, from the row under the header to the end."""
+
+    def validate(field_name: str, options: dict) -> None:
+        column = _index(field_name)
+        sheet.data_validation(
+            1,
+            column,
+            LAST_ROW,
+            column,
+            {
+                "error_title": str(COLUMN_BY_FIELD[field_name].header),
+                "input_title": str(COLUMN_BY_FIELD[field_name].header),
+                "input_message": str(COLUMN_BY_FIELD[field_name].help)[:255],
+                **options,
+            },
+        )
+
+    for field_name, choices in CHOICES.items():
+        labels = [str(label) for label in choices.labels]
+        validate(
+            field_name,
+            {
+                "validate": "list",
+                "source": labels,
+                "error_message": _t("Kies een waarde uit de lijst."),
+            },
+        )
+    validate(
+        "opens_street",
+        {
+            "validate": "list",
+            "source": [str(YES[0]), str(NO[0])],
+            "error_message": _t("Kies ja of nee."),
+        },
+    )
+    for field_name in ("start_year", "end_year"):
+        validate(
+            field_name,
+            {
+                "validate": "integer",
+                "criteria": "between",
+                "minimum": first,
+                "maximum": last,
+                "error_message": _t("Vul een jaar in van %(first)s tot en met %(last)s.")
+                % {"first": first, "last": last},
+            },
+        )
+    for field_name in ("shift_early", "shift_late"):
+        validate(
+            field_name,
+            {
+                "validate": "integer",
+                "criteria": "between",
+                "minimum": 0,
+                "maximum": MAX_SHIFT_YEARS,
+                "error_message": _t("Vul een heel getal in van 0 tot en met %(max)s.")
+                % {"max": MAX_SHIFT_YEARS},
+            },
+        )
+    validate(
+        "cost_estimate",
+        {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "error_message": _t("Vul een bedrag in van 0 of meer."),
+        },
+    )
+
+
+def _template_rows(organisation: Actor | None) -> Iterator[list]:
+    """The organisation's works as template rows, in code order, streamed."""
+    if organisation is None:
+        return
+    labels = {name: dict(choices.choices) for name, choices in CHOICES.items()}
+    ambiguous = set(
+        Area.objects.values("name")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("name", flat=True)
+    )
+    works = (
+        Project.objects.filter(owner=organisation)
+        .only(*PROJECT_FIELDS)
+        .prefetch_related("areas")
+        .order_by("code")
+    )
+    for project in works.iterator(chunk_size=1000):
+        areas = [
+            area.cbs_code if area.name in ambiguous and area.cbs_code else area.name
+            for area in project.areas.all()
+        ]
+        values = {
+            "code": project.code,
+            "name": project.name,
+            "description": project.description or None,
+            "kind": str(labels["kind"].get(project.kind, project.kind)),
+            "certainty": str(labels["certainty"].get(project.certainty, project.certainty)),
+            "status": str(labels["status"].get(project.status, project.status)),
+            "start_year": project.start_year,
+            "end_year": project.end_year,
+            "shift_early": project.shift_early,
+            "shift_late": project.shift_late,
+            "street": project.street or None,
+            "opens_street": str(YES[0] if project.opens_street else NO[0]),
+            "cost_estimate": float(project.cost_estimate),
+            "areas": f"{AREA_SEPARATOR} ".join(sorted(areas)) or None,
+            "geometry": project.geometry
+            if project.geometry and len(project.geometry) <= EXCEL_CELL_LIMIT
+            else None,
+        }
+        yield [values[column.field] for column in COLUMNS]
+
+
+def _write_instructions(workbook, first: int, last: int) -> None:
+    sheet = workbook.add_worksheet(INSTRUCTIONS_SHEET)
+    title = workbook.add_format({"bold": True, "font_size": 14})
+    bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    sheet.set_column(0, 0, 20)
+    sheet.set_column(1, 1, 12)
+    sheet.set_column(2, 2, 90)
+    lines = [
+        _t("Zo vult u het blad %(sheet)s in") % {"sheet": SHEET},
+        "",
+        _t("1. Elke regel is één werk van uw organisatie."),
+        _t(
+            "2. De code is uw eigen code voor het werk. Staat de code al in IMPOR? Dan past "
+            "IMPOR dat werk aan. Is de code nieuw? Dan maakt IMPOR een nieuw werk."
+        ),
+        _t(
+            "3. De kolommen met een oranje kop moeten gevuld zijn: code, naam, projecttype, "
+            "startjaar en eindjaar."
+        ),
+        _t("4. Bij projecttype, zekerheid, status en opent straat kiest u uit een lijst."),
+        _t("5. Een jaar ligt tussen %(first)s en %(last)s.") % {"first": first, "last": last},
+        _t(
+            "6. Laat u een cel leeg? Dan blijft wat in IMPOR staat. Bij een nieuw werk vult "
+            "IMPOR dan zelf een waarde in."
+        ),
+        _t(
+            "7. Gaat een werk niet door? Kies bij status: %(withdrawn)s. Haal de regel niet "
+            "weg: een regel die ontbreekt, verandert niets."
+        )
+        % {"withdrawn": ProjectStatus.INGETROKKEN.label},
+        _t(
+            "8. Upload het bestand in IMPOR bij Projecten, Werken uploaden. IMPOR controleert "
+            "eerst alles en laat zien wat er verandert. Pas als u op Verwerken klikt, slaat "
+            "IMPOR het op. Staat er een fout in het bestand? Dan slaat IMPOR niets op."
+        ),
+        "",
+    ]
+    row = 0
+    for row, line in enumerate(lines):
+        sheet.write_string(row, 0, line, title if row == 0 else None)
+    row += 1
+    sheet.write_row(row, 0, [_t("kolom"), _t("verplicht"), _t("wat vult u in?")], bold)
+    for column in COLUMNS:
+        row += 1
+        sheet.write_string(row, 0, str(column.header), bold)
+        sheet.write_string(row, 1, _t("ja") if column.required else _t("nee"), wrap)
+        sheet.write_string(row, 2, str(column.help), wrap)
+
+
+# -- import -----------------------------------------------------------------------------
+
+
+@dataclass
+class PartnerImportReport:
+    """What an import of partners' works found and (when committed) did."""
+
+    file_name: str
+    organisation: Actor
+    status: str = ImportStatus.DRY_RUN
+    rows: int = 0
+    creates: int = 0
+    updates: int = 0
+    unchanged: int = 0
+    columns: dict[str, str] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    run_id: int | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def messages(self) -> list[str]:
+        lines = []
+        for error in self.errors:
+            if not error.row:
+                lines.append(error.message)
+            elif error.field:
+                lines.append(
+                    _t("rij %(row)s, kolom %(column)s: %(message)s")
+                    % {"row": error.row, "column": error.field, "message": error.message}
+                )
+            else:
+                lines.append(
+                    _t("rij %(row)s: %(message)s") % {"row": error.row, "message": error.message}
+                )
+        return lines + self.warnings
+
+
+@dataclass
+class _Work:
+    """One checked row: the values its cells give, by field (only columns in the file)."""
+
+    row: int
+    values: dict
+    area_ids: list[int] | None
+    existing: dict | None = None
+    changed: list[str] = field(default_factory=list)
+
+
+def import_partner_works(
+    *,
+    path: Path,
+    organisation: Actor,
+    user=None,
+    file_name: str | None = None,
+    commit: bool = False,
+) -> PartnerImportReport:
+    """Read, check and (with ``commit``) import one file; see the module docstring."""
+    started = time.perf_counter()
+    report = PartnerImportReport(file_name=file_name or path.name, organisation=organisation)
+    try:
+        table = read_table(
+            path,
+            filename=report.file_name,
+            sheet=SHEET,
+            max_bytes=settings.IMPOR_IMPORT_MAX_MB * 1024**2,
+            max_uncompressed_bytes=5 * settings.IMPOR_IMPORT_MAX_MB * 1024**2,
+        )
+    except ImportFileError as exc:
+        report.errors.append(RowError(0, "", str(exc)))
+        return _finish(report, path, user, started, commit)
+    report.warnings.extend(table.warnings)
+    report.columns = _recognise_columns(list(table.frame.columns), report)
+    if report.errors:
+        return _finish(report, path, user, started, commit)
+
+    works = _read_rows(table.frame, table.first_row, report)
+    report.rows = len(works)
+    _compare_with_stored(works, organisation, report)
+    report.errors.sort(key=lambda e: e.row)
+    errored = {error.row for error in report.errors}
+    valid = [w for w in works if w.row not in errored]
+    report.creates = sum(1 for w in valid if w.existing is None)
+    report.updates = sum(1 for w in valid if w.existing is not None and w.changed)
+    report.unchanged = len(valid) - report.creates - report.updates
+
+    if commit and report.ok:
+        try:
+            with transaction.atomic():
+                _write(works, organisation)
+                report.status = ImportStatus.COMMITTED
+                _record(report, path, user, started)
+        except IntegrityError:
+            # Someone stored a work with one of these codes after the check above.
+            report.status = ImportStatus.DRY_RUN
+            report.errors.append(
+                RowError(
+                    0,
+                    "",
+                    _t(
+                        "Tijdens het opslaan heeft iemand anders een werk met een van deze "
+                        "codes opgeslagen. Er is niets opgeslagen; upload het bestand opnieuw."
+                    ),
+                )
+            )
+        else:
+            return report
+    return _finish(report, path, user, started, commit)
+
+
+def _recognise_columns(headers: list[str], report: PartnerImportReport) -> dict[str, str]:
+    """Map each field to the file's header for it; a missing required column is an error."""
+    names = {}
+    for column in COLUMNS:
+        with translation.override("nl"):
+            names[str(column.header).casefold()] = column.field
+        names[str(column.header).casefold()] = column.field
+    found: dict[str, str] = {}
+    for header in headers:
+        target = names.get(header.strip().casefold())
+        if target is None:
+            report.warnings.append(
+                _t("kolom '%(column)s' is onbekend en wordt niet gelezen") % {"column": header}
+            )
+        elif target in found:
+            report.errors.append(
+                RowError(
+                    0,
+                    "",
+                    _t("kolom '%(column)s' staat twee keer in het bestand") % {"column": header},
+                )
+            )
+        else:
+            found[target] = header
+    for column in COLUMNS:
+        if column.required and column.field not in found:
+            report.errors.append(
+                RowError(
+                    0,
+                    "",
+                    _t("verplichte kolom '%(column)s' ontbreekt") % {"column": column.header},
+                )
+            )
+    return found
+
+
+def _choice_words(choices) -> dict[str, str]:
+    """Stored value by the words a cell may hold: the value, the Dutch and the user's label."""
+    words = {}
+    for value, label in choices.choices:
+        words[value.casefold()] = value
+        words[str(label).casefold()] = value
+        with translation.override("nl"):
+            words[str(label).casefold()] = value
+    return words
+
+
+def _yes_no_words() -> dict[str, bool]:
+    words = {str(word).casefold(): True for word in YES}
+    words.update({str(word).casefold(): False for word in NO})
+    return words
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_rows(frame: pd.DataFrame, first_row: int, report: PartnerImportReport) -> list[_Work]:
+    """Check every row on its own (steps 3 of the module docstring); empty rows are skipped.
+
+    Numbers are parsed per column, vectorised; the rest per cell. Areas are looked up in
+    one query for the whole file.
+    """
+    columns = report.columns
+    cells = {name: frame[header] for name, header in columns.items()}
+    numbers = {}
+    for name in ("start_year", "end_year", "shift_early", "shift_late"):
+        if name in cells:
+            numbers[name] = parse_whole(cells[name])
+    if "cost_estimate" in cells:
+        numbers["cost_estimate"] = parse_number(cells["cost_estimate"])
+    words = {name: _choice_words(choices) for name, choices in CHOICES.items()}
+    yes_no = _yes_no_words()
+    areas = _area_lookup(cells.get("areas"))
+    seen_codes: dict[str, int] = {}
+    works = []
+    for position in range(len(frame)):
+        row = first_row + position
+        raw = {name: series.iat[position] for name, series in cells.items()}
+        text = {name: _text(value) for name, value in raw.items()}
+        if not any(text.values()):
+            continue
+
+        def error(name: str, message: str, row=row) -> None:
+            report.errors.append(RowError(row, columns.get(name, ""), message))
+
+        values = {}
+        for name in ("code", "name", "kind", "start_year", "end_year"):
+            if not text[name]:
+                error(name, _t("verplicht; deze cel is leeg"))
+        for name in ("code", "name", "description", "street"):
+            limit = Project._meta.get_field(name).max_length
+            if text.get(name):
+                if limit and len(text[name]) > limit:
+                    error(name, _t("langer dan %(max)s tekens") % {"max": limit})
+                else:
+                    values[name] = text[name]
+        code = values.get("code")
+        if code is not None:
+            if code.casefold() in seen_codes:
+                error(
+                    "code",
+                    _t("code %(code)s staat ook in rij %(row)s")
+                    % {"code": code, "row": seen_codes[code.casefold()]},
+                )
+            else:
+                seen_codes[code.casefold()] = row
+        for name, choices in CHOICES.items():
+            if text.get(name):
+                value = words[name].get(text[name].casefold())
+                if value is None:
+                    error(
+                        name,
+                        _t("'%(value)s' is onbekend; kies uit: %(choices)s")
+                        % {
+                            "value": text[name],
+                            "choices": ", ".join(str(label) for label in choices.labels),
+                        },
+                    )
+                else:
+                    values[name] = value
+        for name, (parsed, bad) in numbers.items():
+            if not text[name]:
+                continue
+            number = parsed.iat[position]
+            if name == "cost_estimate":
+                amount = _amount(number) if not bad.iat[position] else None
+                if amount is None or amount < 0 or amount > MAX_COST:
+                    error(
+                        name, _t("'%(value)s' is geen bedrag van 0 of meer") % {"value": text[name]}
+                    )
+                else:
+                    values[name] = amount
+            elif bad.iat[position]:
+                error(name, _t("'%(value)s' is geen heel getal") % {"value": text[name]})
+            elif name.startswith("shift") and not 0 <= number <= MAX_SHIFT_YEARS:
+                error(
+                    name,
+                    _t("%(value)s ligt niet tussen 0 en %(max)s")
+                    % {"value": int(number), "max": MAX_SHIFT_YEARS},
+                )
+            else:
+                values[name] = int(number)
+        if text.get("opens_street"):
+            value = raw["opens_street"]
+            if isinstance(value, bool):
+                values["opens_street"] = value
+            elif text["opens_street"].casefold() in yes_no:
+                values["opens_street"] = yes_no[text["opens_street"].casefold()]
+            else:
+                error(
+                    "opens_street",
+                    _t("'%(value)s': kies ja of nee") % {"value": text["opens_street"]},
+                )
+        if text.get("geometry"):
+            try:
+                values["geometry"] = geometry.to_storage(geometry.parse(text["geometry"]))
+            except geometry.GeometryError as exc:
+                error("geometry", _t("geen geldige geometrie: %(reason)s") % {"reason": exc})
+        area_ids = None
+        if text.get("areas"):
+            area_ids = []
+            for token in filter(None, (t.strip() for t in text["areas"].split(AREA_SEPARATOR))):
+                matches = areas.get(token.lower(), [])
+                if len(matches) == 1:
+                    area_ids.append(matches[0])
+                elif matches:
+                    error(
+                        "areas",
+                        _t("er zijn meer gebieden met de naam '%(area)s'; gebruik de CBS-code")
+                        % {"area": token},
+                    )
+                else:
+                    error("areas", _t("gebied '%(area)s' is onbekend") % {"area": token})
+            area_ids = sorted(set(area_ids))
+        works.append(_Work(row=row, values=values, area_ids=area_ids))
+    return works
+
+
+def _amount(number) -> Decimal | None:
+    try:
+        return Decimal(str(number)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _area_lookup(cells: pd.Series | None) -> dict[str, list[int]]:
+    """Area ids by lower-cased CBS code or name, for the areas the file names (one query
+    per 900 names). A CBS code wins over a name that happens to read the same."""
+    if cells is None:
+        return {}
+    tokens = {
+        token.strip().lower()
+        for value in cells.dropna().unique()
+        for token in _text(value).split(AREA_SEPARATOR)
+        if token.strip()
+    }
+    by_code: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
+    for chunk in _chunks(sorted(tokens)):
+        rows = (
+            Area.objects.annotate(lower_name=Lower("name"), lower_code=Lower("cbs_code"))
+            .filter(Q(lower_name__in=chunk) | Q(lower_code__in=chunk))
+            .values_list("pk", "lower_name", "lower_code")
+        )
+        for pk, name, code in rows:
+            if code in tokens:
+                by_code.setdefault(code, []).append(pk)
+            if name in tokens:
+                by_name.setdefault(name, []).append(pk)
+    return {**by_name, **by_code}
+
+
+def _chunks(values: list, size: int = LOOKUP_CHUNK) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _compare_with_stored(
+    works: list[_Work], organisation: Actor, report: PartnerImportReport
+) -> None:
+    """Look up the works' codes in bulk; refuse other organisations' codes, check years
+    that change and what a row changes, and run the model's field rules on the result."""
+    codes = [w.values["code"] for w in works if "code" in w.values]
+    stored: dict[str, dict] = {}
+    for chunk in _chunks(codes):
+        for values in Project.objects.filter(code__in=chunk).values(
+            "pk", "owner_id", "version", *PROJECT_FIELDS
+        ):
+            stored[values["code"]] = values
+    own_ids = [v["pk"] for v in stored.values() if v["owner_id"] == organisation.pk]
+    stored_areas: dict[int, list[int]] = {pk: [] for pk in own_ids}
+    for chunk in _chunks(own_ids):
+        links = Project.areas.through.objects.filter(project_id__in=chunk)
+        for project_id, area_id in links.values_list("project_id", "area_id"):
+            stored_areas[project_id].append(area_id)
+    first, last = plan_years()
+    columns = report.columns
+    for work in works:
+        existing = stored.get(work.values.get("code"))
+        work.existing = existing
+        if existing is not None and existing["owner_id"] != organisation.pk:
+            report.errors.append(
+                RowError(
+                    work.row,
+                    columns["code"],
+                    _t(
+                        "code %(code)s hoort bij een werk van een andere organisatie; "
+                        "dat werk kunt u niet wijzigen. Kies een andere code."
+                    )
+                    % {"code": work.values["code"]},
+                )
+            )
+            continue
+        for name in ("start_year", "end_year"):
+            year = work.values.get(name)
+            unchanged = existing is not None and existing[name] == year
+            if year is not None and not unchanged and not first <= year <= last:
+                report.errors.append(
+                    RowError(
+                        work.row,
+                        columns[name],
+                        _t("%(year)s ligt niet tussen %(first)s en %(last)s")
+                        % {"year": year, "first": first, "last": last},
+                    )
+                )
+        start, end = work.values.get("start_year"), work.values.get("end_year")
+        if start is not None and end is not None and end < start:
+            report.errors.append(
+                RowError(
+                    work.row,
+                    columns["end_year"],
+                    _t("het eindjaar %(end)s ligt vóór het startjaar %(start)s")
+                    % {"end": end, "start": start},
+                )
+            )
+        if existing is not None:
+            work.changed = [name for name, value in work.values.items() if existing[name] != value]
+            if work.area_ids is not None and work.area_ids != sorted(stored_areas[existing["pk"]]):
+                work.changed.append("areas")
+    errored = {error.row for error in report.errors}
+    for work in works:
+        if work.row not in errored:
+            _check_model_rules(work, organisation, report)
+
+
+def _project(work: _Work, organisation: Actor) -> Project:
+    """The project a row makes: the stored values with the row's on top, or a new one."""
+    if work.existing is not None:
+        return Project(**{**work.existing, **work.values, "owner_id": organisation.pk})
+    return Project(
+        owner=organisation,
+        lead=organisation,
+        contract_form=ContractForm.PARTNER if not organisation.is_internal else "",
+        **work.values,
+    )
+
+
+def _check_model_rules(work: _Work, organisation: Actor, report: PartnerImportReport) -> None:
+    """The model's own field rules as a last check (no queries: relations, uniqueness and
+    constraints are checked above, in bulk)."""
+    try:
+        _project(work, organisation).full_clean(
+            exclude=["owner", "lead"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            column = report.columns.get(name, "")
+            for message in messages:
+                report.errors.append(RowError(work.row, column, message))
+
+
+def _write(works: list[_Work], organisation: Actor) -> None:
+    """Create the new works and update the changed ones, with their areas, in bulk."""
+    now = timezone.now()
+    new = [w for w in works if w.existing is None]
+    changed = [w for w in works if w.existing is not None and w.changed]
+    created = Project.objects.bulk_create(
+        [_project(w, organisation) for w in new], batch_size=WRITE_BATCH
+    )
+    updates = []
+    for work in changed:
+        project = _project(work, organisation)
+        project.version = work.existing["version"] + 1
+        project.updated_at = now
+        updates.append(project)
+    fields = sorted({name for w in changed for name in w.changed if name != "areas"})
+    if updates:
+        Project.objects.bulk_update(
+            updates, [*fields, "updated_at", "version"], batch_size=WRITE_BATCH
+        )
+    _write_areas(
+        [(p.pk, w.area_ids) for p, w in zip(created, new, strict=True) if w.area_ids],
+        [(w.existing["pk"], w.area_ids) for w in changed if "areas" in w.changed],
+    )
+
+
+def _write_areas(
+    new: Iterable[tuple[int, list[int]]], replaced: list[tuple[int, list[int]]]
+) -> None:
+    through = Project.areas.through
+    for chunk in _chunks([pk for pk, _ids in replaced]):
+        through.objects.filter(project_id__in=chunk).delete()
+    links = [
+        through(project_id=pk, area_id=area_id)
+        for pk, area_ids in [*new, *replaced]
+        for area_id in area_ids
+    ]
+    through.objects.bulk_create(links, batch_size=WRITE_BATCH)
+
+
+def _finish(
+    report: PartnerImportReport, path: Path, user, started: float, commit: bool
+) -> PartnerImportReport:
+    if commit:
+        report.status = ImportStatus.REFUSED
+    _record(report, path, user, started)
+    return report
+
+
+def _record(report: PartnerImportReport, path: Path, user, started: float) -> None:
+    report.seconds = round(time.perf_counter() - started, 3)
+    run = ImportRun.objects.create(
+        kind=ImportKind.PARTNER_WORKS,
+        source=report.organisation.name[:60],
+        status=report.status,
+        file_name=report.file_name[:255],
+        file_sha256=file_sha256(path) if path.exists() else "",
+        mapping=report.columns,
+        rows=report.rows,
+        created=report.creates if report.status == ImportStatus.COMMITTED else 0,
+        updated=report.updates if report.status == ImportStatus.COMMITTED else 0,
+        skipped=report.unchanged if report.status == ImportStatus.COMMITTED else 0,
+        error_count=len(report.errors),
+        warning_count=len(report.warnings),
+        messages=report.messages()[:KEPT_MESSAGES],
+        user=user,
+        seconds=report.seconds,
+    )
+    report.run_id = run.pk
