@@ -13,7 +13,7 @@ with the dry-run and atomic rules of the asset import:
 
 1. read the sheet "Werken" with the asset import's reader (a file that cannot be read is
    refused with one message);
-2. recognise the columns by their header, in Dutch or in the user's language;
+2. recognise the columns by their header, in any language of the interface;
 3. check every row on its own: required cells, choices, whole numbers, years, areas,
    geometry (each error names the row and the column);
 4. look up in bulk which codes exist: a code of the organisation updates its work (or
@@ -40,7 +40,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assets.importing.readers import ImportFileError, read_table
@@ -232,7 +232,7 @@ def _add_validations(sheet, first: int, last: int) -> None:
             {
                 "validate": "list",
                 "source": labels,
-                "error_message": _t("Kies een waarde uit de lijst."),
+                "error_message": gettext("Kies een waarde uit de lijst."),
             },
         )
     validate(
@@ -240,7 +240,7 @@ def _add_validations(sheet, first: int, last: int) -> None:
         {
             "validate": "list",
             "source": [str(YES[0]), str(NO[0])],
-            "error_message": _t("Kies ja of nee."),
+            "error_message": gettext("Kies ja of nee."),
         },
     )
     for field_name in ("start_year", "end_year"):
@@ -251,7 +251,7 @@ def _add_validations(sheet, first: int, last: int) -> None:
                 "criteria": "between",
                 "minimum": first,
                 "maximum": last,
-                "error_message": _t("Vul een jaar in van %(first)s tot en met %(last)s.")
+                "error_message": gettext("Vul een jaar in van %(first)s tot en met %(last)s.")
                 % {"first": first, "last": last},
             },
         )
@@ -263,7 +263,7 @@ def _add_validations(sheet, first: int, last: int) -> None:
                 "criteria": "between",
                 "minimum": 0,
                 "maximum": MAX_SHIFT_YEARS,
-                "error_message": _t("Vul een heel getal in van 0 tot en met %(max)s.")
+                "error_message": gettext("Vul een heel getal in van 0 tot en met %(max)s.")
                 % {"max": MAX_SHIFT_YEARS},
             },
         )
@@ -273,7 +273,7 @@ def _add_validations(sheet, first: int, last: int) -> None:
             "validate": "decimal",
             "criteria": ">=",
             "value": 0,
-            "error_message": _t("Vul een bedrag in van 0 of meer."),
+            "error_message": gettext("Vul een bedrag in van 0 of meer."),
         },
     )
 
@@ -331,29 +331,29 @@ def _write_instructions(workbook, first: int, last: int) -> None:
     sheet.set_column(1, 1, 12)
     sheet.set_column(2, 2, 90)
     lines = [
-        _t("Zo vult u het blad %(sheet)s in") % {"sheet": SHEET},
+        gettext("Zo vult u het blad %(sheet)s in") % {"sheet": SHEET},
         "",
-        _t("1. Elke regel is één werk van uw organisatie."),
-        _t(
+        gettext("1. Elke regel is één werk van uw organisatie."),
+        gettext(
             "2. De code is uw eigen code voor het werk. Staat de code al in IMPOR? Dan past "
             "IMPOR dat werk aan. Is de code nieuw? Dan maakt IMPOR een nieuw werk."
         ),
-        _t(
+        gettext(
             "3. De kolommen met een oranje kop moeten gevuld zijn: code, naam, projecttype, "
             "startjaar en eindjaar."
         ),
-        _t("4. Bij projecttype, zekerheid, status en opent straat kiest u uit een lijst."),
-        _t("5. Een jaar ligt tussen %(first)s en %(last)s.") % {"first": first, "last": last},
-        _t(
+        gettext("4. Bij projecttype, zekerheid, status en opent straat kiest u uit een lijst."),
+        gettext("5. Een jaar ligt tussen %(first)s en %(last)s.") % {"first": first, "last": last},
+        gettext(
             "6. Laat u een cel leeg? Dan blijft wat in IMPOR staat. Bij een nieuw werk vult "
             "IMPOR dan zelf een waarde in."
         ),
-        _t(
+        gettext(
             "7. Gaat een werk niet door? Kies bij status: %(withdrawn)s. Haal de regel niet "
             "weg: een regel die ontbreekt, verandert niets."
         )
         % {"withdrawn": ProjectStatus.INGETROKKEN.label},
-        _t(
+        gettext(
             "8. Upload het bestand in IMPOR bij Projecten, Werken uploaden. IMPOR controleert "
             "eerst alles en laat zien wat er verandert. Pas als u op Verwerken klikt, slaat "
             "IMPOR het op. Staat er een fout in het bestand? Dan slaat IMPOR niets op."
@@ -364,11 +364,13 @@ def _write_instructions(workbook, first: int, last: int) -> None:
     for row, line in enumerate(lines):
         sheet.write_string(row, 0, line, title if row == 0 else None)
     row += 1
-    sheet.write_row(row, 0, [_t("kolom"), _t("verplicht"), _t("wat vult u in?")], bold)
+    sheet.write_row(
+        row, 0, [gettext("kolom"), gettext("verplicht"), gettext("wat vult u in?")], bold
+    )
     for column in COLUMNS:
         row += 1
         sheet.write_string(row, 0, str(column.header), bold)
-        sheet.write_string(row, 1, _t("ja") if column.required else _t("nee"), wrap)
+        sheet.write_string(row, 1, gettext("ja") if column.required else gettext("nee"), wrap)
         sheet.write_string(row, 2, str(column.help), wrap)
 
 
@@ -403,12 +405,13 @@ class PartnerImportReport:
                 lines.append(error.message)
             elif error.field:
                 lines.append(
-                    _t("rij %(row)s, kolom %(column)s: %(message)s")
+                    gettext("rij %(row)s, kolom %(column)s: %(message)s")
                     % {"row": error.row, "column": error.field, "message": error.message}
                 )
             else:
                 lines.append(
-                    _t("rij %(row)s: %(message)s") % {"row": error.row, "message": error.message}
+                    gettext("rij %(row)s: %(message)s")
+                    % {"row": error.row, "message": error.message}
                 )
         return lines + self.warnings
 
@@ -474,7 +477,7 @@ def import_partner_works(
                 RowError(
                     0,
                     "",
-                    _t(
+                    gettext(
                         "Tijdens het opslaan heeft iemand anders een werk met een van deze "
                         "codes opgeslagen. Er is niets opgeslagen; upload het bestand opnieuw."
                     ),
@@ -487,24 +490,21 @@ def import_partner_works(
 
 def _recognise_columns(headers: list[str], report: PartnerImportReport) -> dict[str, str]:
     """Map each field to the file's header for it; a missing required column is an error."""
-    names = {}
-    for column in COLUMNS:
-        with translation.override("nl"):
-            names[str(column.header).casefold()] = column.field
-        names[str(column.header).casefold()] = column.field
+    names = {word: c.field for c in COLUMNS for word in _in_every_language(c.header)}
     found: dict[str, str] = {}
     for header in headers:
         target = names.get(header.strip().casefold())
         if target is None:
             report.warnings.append(
-                _t("kolom '%(column)s' is onbekend en wordt niet gelezen") % {"column": header}
+                gettext("kolom '%(column)s' is onbekend en wordt niet gelezen") % {"column": header}
             )
         elif target in found:
             report.errors.append(
                 RowError(
                     0,
                     "",
-                    _t("kolom '%(column)s' staat twee keer in het bestand") % {"column": header},
+                    gettext("kolom '%(column)s' staat twee keer in het bestand")
+                    % {"column": header},
                 )
             )
         else:
@@ -515,26 +515,34 @@ def _recognise_columns(headers: list[str], report: PartnerImportReport) -> dict[
                 RowError(
                     0,
                     "",
-                    _t("verplichte kolom '%(column)s' ontbreekt") % {"column": column.header},
+                    gettext("verplichte kolom '%(column)s' ontbreekt") % {"column": column.header},
                 )
             )
     return found
 
 
+def _in_every_language(text) -> set[str]:
+    """A (lazy) text as it reads in each language of the interface, case-folded: a
+    template downloaded in English is read back in Dutch and the other way round."""
+    words = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            words.add(str(text).casefold())
+    return words
+
+
 def _choice_words(choices) -> dict[str, str]:
-    """Stored value by the words a cell may hold: the value, the Dutch and the user's label."""
+    """Stored value by the words a cell may hold: the value or its label in any language."""
     words = {}
     for value, label in choices.choices:
         words[value.casefold()] = value
-        words[str(label).casefold()] = value
-        with translation.override("nl"):
-            words[str(label).casefold()] = value
+        words.update(dict.fromkeys(_in_every_language(label), value))
     return words
 
 
 def _yes_no_words() -> dict[str, bool]:
-    words = {str(word).casefold(): True for word in YES}
-    words.update({str(word).casefold(): False for word in NO})
+    words = {w: True for word in YES for w in _in_every_language(word)}
+    words.update({w: False for word in NO for w in _in_every_language(word)})
     return words
 
 
@@ -578,12 +586,12 @@ def _read_rows(frame: pd.DataFrame, first_row: int, report: PartnerImportReport)
         values = {}
         for name in ("code", "name", "kind", "start_year", "end_year"):
             if not text[name]:
-                error(name, _t("verplicht; deze cel is leeg"))
+                error(name, gettext("verplicht; deze cel is leeg"))
         for name in ("code", "name", "description", "street"):
             limit = Project._meta.get_field(name).max_length
             if text.get(name):
                 if limit and len(text[name]) > limit:
-                    error(name, _t("langer dan %(max)s tekens") % {"max": limit})
+                    error(name, gettext("langer dan %(max)s tekens") % {"max": limit})
                 else:
                     values[name] = text[name]
         code = values.get("code")
@@ -591,7 +599,7 @@ def _read_rows(frame: pd.DataFrame, first_row: int, report: PartnerImportReport)
             if code.casefold() in seen_codes:
                 error(
                     "code",
-                    _t("code %(code)s staat ook in rij %(row)s")
+                    gettext("code %(code)s staat ook in rij %(row)s")
                     % {"code": code, "row": seen_codes[code.casefold()]},
                 )
             else:
@@ -602,7 +610,7 @@ def _read_rows(frame: pd.DataFrame, first_row: int, report: PartnerImportReport)
                 if value is None:
                     error(
                         name,
-                        _t("'%(value)s' is onbekend; kies uit: %(choices)s")
+                        gettext("'%(value)s' is onbekend; kies uit: %(choices)s")
                         % {
                             "value": text[name],
                             "choices": ", ".join(str(label) for label in choices.labels),
@@ -618,16 +626,17 @@ def _read_rows(frame: pd.DataFrame, first_row: int, report: PartnerImportReport)
                 amount = _amount(number) if not bad.iat[position] else None
                 if amount is None or amount < 0 or amount > MAX_COST:
                     error(
-                        name, _t("'%(value)s' is geen bedrag van 0 of meer") % {"value": text[name]}
+                        name,
+                        gettext("'%(value)s' is geen bedrag van 0 of meer") % {"value": text[name]},
                     )
                 else:
                     values[name] = amount
             elif bad.iat[position]:
-                error(name, _t("'%(value)s' is geen heel getal") % {"value": text[name]})
+                error(name, gettext("'%(value)s' is geen heel getal") % {"value": text[name]})
             elif name.startswith("shift") and not 0 <= number <= MAX_SHIFT_YEARS:
                 error(
                     name,
-                    _t("%(value)s ligt niet tussen 0 en %(max)s")
+                    gettext("%(value)s ligt niet tussen 0 en %(max)s")
                     % {"value": int(number), "max": MAX_SHIFT_YEARS},
                 )
             else:
@@ -641,13 +650,13 @@ def _read_rows(frame: pd.DataFrame, first_row: int, report: PartnerImportReport)
             else:
                 error(
                     "opens_street",
-                    _t("'%(value)s': kies ja of nee") % {"value": text["opens_street"]},
+                    gettext("'%(value)s': kies ja of nee") % {"value": text["opens_street"]},
                 )
         if text.get("geometry"):
             try:
                 values["geometry"] = geometry.to_storage(geometry.parse(text["geometry"]))
             except geometry.GeometryError as exc:
-                error("geometry", _t("geen geldige geometrie: %(reason)s") % {"reason": exc})
+                error("geometry", gettext("geen geldige geometrie: %(reason)s") % {"reason": exc})
         area_ids = None
         if text.get("areas"):
             area_ids = []
@@ -658,11 +667,11 @@ def _read_rows(frame: pd.DataFrame, first_row: int, report: PartnerImportReport)
                 elif matches:
                     error(
                         "areas",
-                        _t("er zijn meer gebieden met de naam '%(area)s'; gebruik de CBS-code")
+                        gettext("er zijn meer gebieden met de naam '%(area)s'; gebruik de CBS-code")
                         % {"area": token},
                     )
                 else:
-                    error("areas", _t("gebied '%(area)s' is onbekend") % {"area": token})
+                    error("areas", gettext("gebied '%(area)s' is onbekend") % {"area": token})
             area_ids = sorted(set(area_ids))
         works.append(_Work(row=row, values=values, area_ids=area_ids))
     return works
@@ -735,7 +744,7 @@ def _compare_with_stored(
                 RowError(
                     work.row,
                     columns["code"],
-                    _t(
+                    gettext(
                         "code %(code)s hoort bij een werk van een andere organisatie; "
                         "dat werk kunt u niet wijzigen. Kies een andere code."
                     )
@@ -751,7 +760,7 @@ def _compare_with_stored(
                     RowError(
                         work.row,
                         columns[name],
-                        _t("%(year)s ligt niet tussen %(first)s en %(last)s")
+                        gettext("%(year)s ligt niet tussen %(first)s en %(last)s")
                         % {"year": year, "first": first, "last": last},
                     )
                 )
@@ -761,7 +770,7 @@ def _compare_with_stored(
                 RowError(
                     work.row,
                     columns["end_year"],
-                    _t("het eindjaar %(end)s ligt vóór het startjaar %(start)s")
+                    gettext("het eindjaar %(end)s ligt vóór het startjaar %(start)s")
                     % {"end": end, "start": start},
                 )
             )

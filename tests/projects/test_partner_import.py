@@ -217,6 +217,20 @@ def test_the_filled_template_comes_back_unchanged(partner_client, grid_operator,
     assert (report.creates, report.updates, report.unchanged) == (0, 0, 1)
 
 
+def test_a_template_downloaded_in_english_is_read_back_in_dutch(client, partner, grid_operator):
+    ProjectFactory(owner=grid_operator, code="E-7", kind=ProjectKind.TRANSITIE)
+    client.force_login(partner)
+    english = client.get(reverse("projects:partner_template"), HTTP_ACCEPT_LANGUAGE="en")
+    content = b"".join(english.streaming_content)
+    headers = next(openpyxl.load_workbook(io.BytesIO(content))["Werken"].iter_rows())
+    assert [cell.value for cell in headers][:4] == ["code", "name", "description", "project type"]
+
+    report = upload(client, content).context["report"]
+
+    assert report.errors == []
+    assert (report.rows, report.unchanged) == (1, 1)
+
+
 # -- upload -----------------------------------------------------------------------------
 
 
