@@ -1,0 +1,606 @@
+"""The programme endpoints of the REST API (/api/v1/programmas, /api/v1/beoordelingskaders).
+
+Views parse the request, call the same service or read as the pages (`programming.services`,
+`programming.pages`, `programming.selectors`) and render. Who may do what mirrors the
+pages: model permissions for reading and writing, `change_programme` to compute and adopt,
+`add_programme` to copy into a scenario, a coupling-decision permission to decide. A
+partner (a user of an external organisation) reads the programmes, and of their content
+only its own works and the couplings that involve them; anything else answers 404.
+"""
+
+import json
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, ProtectedError, Q, QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from impor.api.exceptions import Conflict
+from impor.api.geo import ACCEPT_CRS, HEADER_OF, response_crs
+from impor.api.permissions import ModelPermissions
+from impor.api.renderers import GeoJSONRenderer
+from impor.geometry import feature_collection, to_geojson_many
+from programming import pages, services, workbook
+from programming.choices import CouplingDecisionStatus, CouplingKind, WorkKind
+from programming.models import (
+    AssessmentFramework,
+    Coupling,
+    KpiValue,
+    Programme,
+    ProgrammeRun,
+    Work,
+)
+from programming.selectors import adopted_baseline, moved_works
+from programming.serializers import (
+    AdoptSerializer,
+    AssessmentFrameworkSerializer,
+    ComparisonSerializer,
+    CouplingSerializer,
+    DecisionSerializer,
+    KpiValueSerializer,
+    ProgrammeSerializer,
+    RunSerializer,
+    ScenarioSerializer,
+    UnfundedItemSerializer,
+    WorkFeatureCollectionSerializer,
+    WorkSerializer,
+)
+
+# --- shared parts ----------------------------------------------------------------------
+
+
+def requires_any(*perms: str) -> type[BasePermission]:
+    """A permission class: a logged-in user holding at least one of `perms`, as the
+    page of the same action demands."""
+
+    class RequiresAny(BasePermission):
+        def has_permission(self, request, view) -> bool:
+            user = request.user
+            return bool(user and user.is_authenticated) and any(user.has_perm(p) for p in perms)
+
+    return RequiresAny
+
+
+class ProgrammePermissions(ModelPermissions):
+    """Model permissions, and partners (who may view works) read the programmes too: they
+    need the list to find the couplings that concern them."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if request.method in SAFE_METHODS and user and user.has_perm("programming.view_work"):
+            return True
+        return super().has_permission(request, view)
+
+
+def partner_of(user):
+    """The external organisation a partner user works for; None for municipal users."""
+    organisation = getattr(user, "organisation", None)
+    if organisation is not None and not organisation.is_internal:
+        return organisation
+    return None
+
+
+def works_visible_to(user, programme: Programme) -> QuerySet[Work]:
+    """A programme's works a user may see: all, or for a partner those of its own
+    organisation (as owner of the work or of its project)."""
+    works = Work.objects.filter(programme=programme)
+    organisation = partner_of(user)
+    if organisation is not None:
+        works = works.filter(Q(owner=organisation) | Q(project__owner=organisation))
+    return works
+
+
+def _conflict(exc: ValueError) -> Conflict:
+    return Conflict(detail=str(exc))
+
+
+def _absolute(request: Request, name: str, *args) -> str:
+    """The absolute URL of one of these routes, whatever namespace includes them."""
+    namespace = request.resolver_match.namespace if request.resolver_match else ""
+    return request.build_absolute_uri(
+        reverse(f"{namespace}:{name}" if namespace else name, args=args)
+    )
+
+
+class ProgrammeChildMixin:
+    """An endpoint below /programmas/{pk}: looks the programme up once (404 if absent)."""
+
+    def get_programme(self) -> Programme:
+        if getattr(self, "swagger_fake_view", False):
+            # drf-spectacular reads the querysets' models without a request URL.
+            return Programme(pk=0)
+        if not hasattr(self, "_programme"):
+            self._programme = get_object_or_404(Programme, pk=self.kwargs["pk"])
+        return self._programme
+
+
+# --- programmes and frameworks ---------------------------------------------------------
+
+
+@extend_schema(tags=["programma's"])
+@extend_schema(
+    methods=["PUT", "PATCH"],
+    responses={200: ProgrammeSerializer, 409: OpenApiResponse(description="Vastgesteld.")},
+)
+class ProgrammeViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Programmes and their settings. An adopted programme is frozen (409 on a change);
+    programmes are not deleted here, as on the pages."""
+
+    queryset = Programme.objects.order_by("-first_year", "name", "pk")
+    serializer_class = ProgrammeSerializer
+    permission_classes = [ProgrammePermissions]
+
+    def perform_create(self, serializer) -> None:
+        serializer.save(created_by=self.request.user)
+
+    def update(self, request, *args, **kwargs):
+        if self.get_object().is_adopted:
+            raise Conflict(_t("Een vastgesteld programma verandert niet meer."))
+        return super().update(request, *args, **kwargs)
+
+
+@extend_schema(tags=["beoordelingskaders"])
+@extend_schema(methods=["DELETE"], responses={204: None, 409: OpenApiResponse(description="")})
+class AssessmentFrameworkViewSet(viewsets.ModelViewSet):
+    """Assessment frameworks with their weighted criteria. Writing replaces the criteria
+    as a whole when `criteria` is given; a framework a programme uses is not deleted."""
+
+    queryset = AssessmentFramework.objects.prefetch_related("criteria").order_by("name", "pk")
+    serializer_class = AssessmentFrameworkSerializer
+    permission_classes = [ModelPermissions]
+
+    def _save(self, serializer, framework: AssessmentFramework | None) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.framework_save(
+            framework,
+            name=data.get("name", framework.name if framework else ""),
+            description=data.get("description", framework.description if framework else ""),
+            criteria=[dict(c) for c in data["criteria"]] if "criteria" in data else None,
+        )
+
+    def perform_create(self, serializer) -> None:
+        self._save(serializer, None)
+
+    def perform_update(self, serializer) -> None:
+        self._save(serializer, serializer.instance)
+
+    def perform_destroy(self, instance: AssessmentFramework) -> None:
+        try:
+            instance.delete()
+        except ProtectedError as exc:
+            raise Conflict(_t("Een programma gebruikt dit afwegingskader.")) from exc
+
+
+# --- computation -----------------------------------------------------------------------
+
+
+@extend_schema(tags=["berekeningen"])
+class RunListView(ProgrammeChildMixin, generics.ListCreateAPIView):
+    """The programme's computations, the newest first; POST queues a new one (202) and
+    says in `Location` where to follow its progress."""
+
+    serializer_class = RunSerializer
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [requires_any("programming.change_programme")()]
+        return [ModelPermissions()]
+
+    def get_queryset(self):
+        return ProgrammeRun.objects.filter(programme=self.get_programme()).order_by(
+            "-created_at", "-pk"
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "pk" in self.kwargs:
+            context["results_url"] = _absolute(self.request, "programme_works", self.kwargs["pk"])
+        return context
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: RunSerializer,
+            409: OpenApiResponse(description=_("Een vastgesteld programma wordt niet berekend.")),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        programme = self.get_programme()
+        try:
+            run = services.programme_enqueue(programme, user=request.user)
+        except ValueError as exc:
+            raise _conflict(exc) from exc
+        return Response(
+            self.get_serializer(run).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": _absolute(request, "programme_run", programme.pk, run.pk)},
+        )
+
+
+@extend_schema(tags=["berekeningen"])
+class RunDetailView(ProgrammeChildMixin, generics.RetrieveAPIView):
+    """One computation: status, progress (0–100), start and end, error and results."""
+
+    serializer_class = RunSerializer
+    permission_classes = [ModelPermissions]
+    lookup_url_kwarg = "run"
+
+    def get_queryset(self):
+        return ProgrammeRun.objects.filter(programme=self.get_programme())
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "pk" in self.kwargs:
+            context["results_url"] = _absolute(self.request, "programme_works", self.kwargs["pk"])
+        return context
+
+
+# --- results ---------------------------------------------------------------------------
+
+
+class WorkFilterSet(django_filters.FilterSet):
+    jaar = django_filters.NumberFilter(field_name="scheduled_year", label=_("gepland jaar"))
+    gebied = django_filters.NumberFilter(field_name="area", label=_("gebied (id)"))
+    soort = django_filters.ChoiceFilter(field_name="kind", choices=WorkKind.choices)
+    koppelkans = django_filters.NumberFilter(field_name="coupling", label=_("koppelkans (id)"))
+
+    class Meta:
+        model = Work
+        fields: list[str] = []
+
+
+class WorkMixin(ProgrammeChildMixin):
+    serializer_class = WorkSerializer
+    permission_classes = [ModelPermissions]
+
+    def get_queryset(self):
+        return works_visible_to(self.request.user, self.get_programme()).order_by(
+            "scheduled_year", "-score", "pk"
+        )
+
+
+@extend_schema(tags=["resultaten"])
+class WorkListView(WorkMixin, generics.ListAPIView):
+    """The programme's works, by year. `Accept: application/geo+json` gives the same page
+    as a GeoJSON FeatureCollection in CRS84 (lon/lat), or in RD New with
+    `Accept-Crs: EPSG:28992`; `Link` points to the next and previous page."""
+
+    filterset_class = WorkFilterSet
+
+    def get_renderers(self):
+        return [*super().get_renderers(), GeoJSONRenderer()]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        response_crs(request)  # an unsupported Accept-Crs is refused before any work
+
+    @extend_schema(
+        parameters=[ACCEPT_CRS],
+        responses={
+            (200, "application/json"): WorkSerializer(many=True),
+            (200, "application/geo+json"): WorkFeatureCollectionSerializer,
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        if request.accepted_renderer.format != "geojson":
+            return self.list(request, *args, **kwargs)
+        crs = response_crs(request)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        rows = self.get_serializer(page, many=True).data
+        wkts = [work.geometry for work in page]
+        # One vectorised reprojection for the page; works without geometry get null.
+        drawn = iter(to_geojson_many([wkt for wkt in wkts if wkt], crs=crs))
+        geometries = [next(drawn) if wkt else "null" for wkt in wkts]
+        links = [
+            {"rel": rel, "href": href, "type": GeoJSONRenderer.media_type}
+            for rel, href in (
+                ("next", self.paginator.get_next_link()),
+                ("prev", self.paginator.get_previous_link()),
+            )
+            if href
+        ]
+        collection = feature_collection(zip(geometries, map(dict, rows), strict=True))
+        response = HttpResponse(
+            f'{collection[:-1]},"links":{json.dumps(links)}}}',
+            content_type=GeoJSONRenderer.media_type,
+        )
+        response["Content-Crs"] = HEADER_OF[crs]
+        return response
+
+
+@extend_schema(tags=["resultaten"])
+class WorkDetailView(WorkMixin, generics.RetrieveAPIView):
+    lookup_url_kwarg = "work"
+
+
+class CouplingFilterSet(django_filters.FilterSet):
+    besluit = django_filters.ChoiceFilter(
+        field_name="decision", choices=CouplingDecisionStatus.choices, label=_("besluit")
+    )
+    soort = django_filters.ChoiceFilter(field_name="kind", choices=CouplingKind.choices)
+    gebied = django_filters.NumberFilter(field_name="area", label=_("gebied (id)"))
+    jaar = django_filters.NumberFilter(field_name="year", label=_("gepland jaar"))
+
+    class Meta:
+        model = Coupling
+        fields: list[str] = []
+
+
+class CouplingMixin(ProgrammeChildMixin):
+    serializer_class = CouplingSerializer
+    permission_classes = [ModelPermissions]
+
+    def get_queryset(self):
+        programme = self.get_programme()
+        works = works_visible_to(self.request.user, programme)
+        couplings = pages.coupling_list(programme)
+        if partner_of(self.request.user) is not None:
+            couplings = couplings.filter(Exists(works.filter(coupling=OuterRef("pk"))))
+        return couplings.prefetch_related(
+            Prefetch("works", works.only("pk", "coupling").order_by("pk"), "visible_works")
+        )
+
+
+@extend_schema(tags=["resultaten"])
+class CouplingListView(CouplingMixin, generics.ListAPIView):
+    """The couplings, the best first, with the decision on each and their works' ids."""
+
+    filterset_class = CouplingFilterSet
+
+
+@extend_schema(tags=["resultaten"])
+class CouplingDetailView(CouplingMixin, generics.RetrieveAPIView):
+    lookup_url_kwarg = "coupling"
+
+
+@extend_schema(tags=["resultaten"])
+class CouplingDecideView(ProgrammeChildMixin, APIView):
+    """Accept or reject a coupling (or put it back to proposed); a rejection needs a
+    reason. The decision counts from the next computation on."""
+
+    permission_classes = [
+        requires_any("programming.add_couplingdecision", "programming.change_couplingdecision")
+    ]
+
+    @extend_schema(
+        request=DecisionSerializer,
+        responses={
+            200: DecisionSerializer,
+            409: OpenApiResponse(description=_("Een vastgesteld programma verandert niet meer.")),
+        },
+    )
+    def post(self, request, pk: int, coupling: int):
+        programme = self.get_programme()
+        found = get_object_or_404(Coupling, pk=coupling, programme=programme)
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            decision = services.coupling_decide(
+                programme, found, user=request.user, **serializer.validated_data
+            )
+        except ValueError as exc:
+            raise _conflict(exc) from exc
+        return Response(DecisionSerializer(decision).data)
+
+
+@extend_schema(tags=["resultaten"])
+class UnfundedListView(ProgrammeChildMixin, generics.ListAPIView):
+    """What does not fit the budgets: the gap per work, budget line and year."""
+
+    serializer_class = UnfundedItemSerializer
+    permission_classes = [ModelPermissions]
+
+    def get_queryset(self):
+        return pages.unfunded_items(self.get_programme())
+
+
+class KpiFilterSet(django_filters.FilterSet):
+    code = django_filters.CharFilter(label=_("kengetal"))
+    jaar = django_filters.NumberFilter(field_name="year", label=_("jaar"))
+    totaal = django_filters.BooleanFilter(
+        method="filter_total", label=_("alleen de totalen van het hele programma")
+    )
+
+    class Meta:
+        model = KpiValue
+        fields: list[str] = []
+
+    def filter_total(self, queryset, name, value):
+        programme_wide = Q(
+            year__isnull=True, area__isnull=True, budget_line__isnull=True, theme__isnull=True
+        )
+        return queryset.filter(programme_wide) if value else queryset.exclude(programme_wide)
+
+
+@extend_schema(tags=["resultaten"])
+class KpiListView(ProgrammeChildMixin, generics.ListAPIView):
+    """The KPI values per code, year, area, budget line and theme; `totaal=true` gives
+    the programme-wide totals only."""
+
+    serializer_class = KpiValueSerializer
+    permission_classes = [ModelPermissions]
+    filterset_class = KpiFilterSet
+
+    def get_queryset(self):
+        return KpiValue.objects.filter(programme=self.get_programme()).order_by(
+            "code", "year", "pk"
+        )
+
+
+# --- scenarios, comparison and adoption ------------------------------------------------
+
+
+@extend_schema(tags=["programma's"])
+class ScenarioCreateView(ProgrammeChildMixin, APIView):
+    """Copy the programme into a scenario with other parameters (201); compute it next."""
+
+    permission_classes = [requires_any("programming.add_programme")]
+
+    @extend_schema(request=ScenarioSerializer, responses={201: ProgrammeSerializer})
+    def post(self, request, pk: int):
+        source = self.get_programme()
+        serializer = ScenarioSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        name = changes.pop("name")
+        copy = services.programme_copy(source, name=name, user=request.user, **changes)
+        return Response(
+            ProgrammeSerializer(copy).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": _absolute(request, "programme_detail", copy.pk)},
+        )
+
+
+class ComparisonMixin(ProgrammeChildMixin):
+    """Compares the programme with another: the KPIs and counts as on the comparison page,
+    and the works that moved, a page at a time (a city has tens of thousands)."""
+
+    permission_classes = [ModelPermissions]
+    queryset = Programme.objects.all()
+
+    def compare(self, request: Request, other: Programme) -> Response:
+        programme = self.get_programme()
+        summary = pages.comparison(programme, other)
+        paginator = self.pagination_class()
+        moved = paginator.paginate_queryset(
+            moved_works(programme, other)
+            .select_related(None)
+            .only("pk", "key", "label", "scheduled_year"),
+            request,
+            view=self,
+        )
+        data = {
+            "other": other.pk,
+            "kpis": summary["kpis"],
+            "added": summary["added"],
+            "dropped": summary["dropped"],
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": [
+                {
+                    "id": work.pk,
+                    "key": work.key,
+                    "label": work.label,
+                    "scheduled_year": work.scheduled_year,
+                    "other_year": work.other_year,
+                }
+                for work in moved
+            ],
+        }
+        return Response(ComparisonSerializer(data).data)
+
+
+@extend_schema(tags=["programma's"])
+class ComparisonView(ComparisonMixin, generics.GenericAPIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "met", OpenApiTypes.INT, required=True, description=_("Het andere programma.")
+            ),
+            OpenApiParameter("page", OpenApiTypes.INT),
+        ],
+        responses={200: ComparisonSerializer},
+    )
+    def get(self, request, pk: int):
+        programme = self.get_programme()
+        other = request.query_params.get("met", "")
+        found = None
+        if other.isdigit():
+            found = Programme.objects.exclude(pk=programme.pk).filter(pk=int(other)).first()
+        if found is None:
+            raise ValidationError(
+                {"met": _t("Kies een ander, bestaand programma om mee te vergelijken.")}
+            )
+        return self.compare(request, found)
+
+
+@extend_schema(tags=["programma's"])
+class BaselineDifferenceView(ComparisonMixin, generics.GenericAPIView):
+    """The difference from the adopted version this programme is measured against."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("page", OpenApiTypes.INT)],
+        responses={200: ComparisonSerializer},
+    )
+    def get(self, request, pk: int):
+        baseline = adopted_baseline(self.get_programme())
+        if baseline is None:
+            raise NotFound(_t("Er is geen vastgesteld programma om mee te vergelijken."))
+        return self.compare(request, baseline)
+
+
+@extend_schema(tags=["programma's"])
+class AdoptView(ProgrammeChildMixin, APIView):
+    """Adopt (vaststellen) a computed programme: it is frozen from then on."""
+
+    permission_classes = [requires_any("programming.change_programme")]
+
+    @extend_schema(
+        request=AdoptSerializer,
+        responses={
+            200: ProgrammeSerializer,
+            409: OpenApiResponse(description=_("Al vastgesteld, of nog niet berekend.")),
+        },
+    )
+    def post(self, request, pk: int):
+        programme = self.get_programme()
+        serializer = AdoptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.programme_adopt(programme, **serializer.validated_data)
+        except ValueError as exc:
+            raise _conflict(exc) from exc
+        return Response(ProgrammeSerializer(programme).data)
+
+
+class XlsxRenderer(BaseRenderer):
+    """Lets a client ask for the workbook by its media type; an error still leaves as
+    JSON (problem+json through the exception handler)."""
+
+    media_type = workbook.XLSX_CONTENT_TYPE
+    format = "xlsx"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        return JSONRenderer().render(data)
+
+
+@extend_schema(tags=["programma's"])
+class WorkbookView(ProgrammeChildMixin, generics.GenericAPIView):
+    """The council workbook (raadswerkboek) of the programme as an Excel file, the same
+    as the programme page offers."""
+
+    permission_classes = [ModelPermissions]
+    queryset = Programme.objects.all()
+
+    def get_renderers(self):
+        return [*super().get_renderers(), XlsxRenderer()]
+
+    @extend_schema(
+        responses={
+            (200, workbook.XLSX_CONTENT_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description=_("Het raadswerkboek (.xlsx).")
+            )
+        }
+    )
+    def get(self, request, pk: int):
+        return workbook.workbook_response(self.get_programme())

@@ -1,0 +1,48 @@
+"""Routes of the programme endpoints under /api/v1/ (no trailing slash: NL API rules)."""
+
+from django.urls import path
+
+from programming import api
+
+programmes = api.ProgrammeViewSet.as_view({"get": "list", "post": "create"})
+programme = api.ProgrammeViewSet.as_view(
+    {"get": "retrieve", "put": "update", "patch": "partial_update"}
+)
+frameworks = api.AssessmentFrameworkViewSet.as_view({"get": "list", "post": "create"})
+framework = api.AssessmentFrameworkViewSet.as_view(
+    {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+)
+ONE = "programmas/<int:pk>"
+
+urlpatterns = [
+    path("programmas", programmes, name="programme_list"),
+    path(ONE, programme, name="programme_detail"),
+    path(f"{ONE}/berekeningen", api.RunListView.as_view(), name="programme_runs"),
+    path(f"{ONE}/berekeningen/<int:run>", api.RunDetailView.as_view(), name="programme_run"),
+    path(f"{ONE}/werken", api.WorkListView.as_view(), name="programme_works"),
+    path(f"{ONE}/werken/<int:work>", api.WorkDetailView.as_view(), name="programme_work"),
+    path(f"{ONE}/koppelkansen", api.CouplingListView.as_view(), name="programme_couplings"),
+    path(
+        f"{ONE}/koppelkansen/<int:coupling>",
+        api.CouplingDetailView.as_view(),
+        name="programme_coupling",
+    ),
+    path(
+        f"{ONE}/koppelkansen/<int:coupling>/besluit",
+        api.CouplingDecideView.as_view(),
+        name="coupling_decide",
+    ),
+    path(f"{ONE}/niet-gedekt", api.UnfundedListView.as_view(), name="programme_unfunded"),
+    path(f"{ONE}/kpis", api.KpiListView.as_view(), name="programme_kpis"),
+    path(f"{ONE}/scenarios", api.ScenarioCreateView.as_view(), name="programme_scenarios"),
+    path(f"{ONE}/vergelijking", api.ComparisonView.as_view(), name="programme_comparison"),
+    path(
+        f"{ONE}/verschil-met-vastgesteld",
+        api.BaselineDifferenceView.as_view(),
+        name="programme_baseline_difference",
+    ),
+    path(f"{ONE}/vaststellen", api.AdoptView.as_view(), name="programme_adopt"),
+    path(f"{ONE}/raadswerkboek", api.WorkbookView.as_view(), name="programme_workbook"),
+    path("beoordelingskaders", frameworks, name="framework_list"),
+    path("beoordelingskaders/<int:pk>", framework, name="framework_detail"),
+]

@@ -1,0 +1,250 @@
+"""The JSON forms of programmes and their computed content in the REST API.
+
+Field names are the model's. Validation stays in the models: the API's `ModelSerializer`
+runs `full_clean()`, so the API answers with the same Dutch messages per field as the
+pages' forms.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from impor.api.serializers import ModelSerializer
+from programming.choices import CouplingDecisionStatus, CouplingKind
+from programming.forms import PROGRAMME_FIELDS
+from programming.models import (
+    AssessmentFramework,
+    CouplingDecision,
+    Criterion,
+    KpiValue,
+    Programme,
+    ProgrammeRun,
+    UnfundedItem,
+    Work,
+)
+from projects.choices import DecisionLevel
+
+
+class ProgrammeSerializer(ModelSerializer):
+    # Empty until adopted, so the schema's enum includes "".
+    adopted_by = serializers.ChoiceField(
+        choices=DecisionLevel.choices, allow_blank=True, read_only=True
+    )
+
+    class Meta:
+        model = Programme
+        fields = (
+            "id",
+            *PROGRAMME_FIELDS,
+            "status",
+            "adopted_on",
+            "adopted_by",
+            "based_on",
+            "computed_at",
+            "version",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = (
+            "status",
+            "adopted_on",
+            "adopted_by",
+            "based_on",
+            "computed_at",
+            "version",
+            "created_at",
+            "updated_at",
+        )
+
+
+class ScenarioSerializer(ModelSerializer):
+    """A scenario's new name and the parameters it changes (as on the scenario page);
+    parameters left out keep the source programme's value."""
+
+    class Meta:
+        model = Programme
+        fields = (
+            "name",
+            "budget_factor",
+            "horizon",
+            "framework",
+            "coupling_distance",
+            "time_tolerance",
+            "carry_over",
+            "time_limit",
+        )
+        extra_kwargs = {name: {"required": False} for name in fields if name != "name"}
+
+    def validate(self, attrs):
+        # The copy service runs full_clean on the whole scenario; here only the fields.
+        return attrs
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = ("code", "weight", "description")
+
+
+class AssessmentFrameworkSerializer(serializers.ModelSerializer):
+    criteria = CriterionSerializer(many=True, required=False)
+
+    class Meta:
+        model = AssessmentFramework
+        fields = ("id", "name", "description", "criteria")
+
+
+class RunSerializer(serializers.ModelSerializer):
+    """A computation: its state and progress (0–100), and where its results are."""
+
+    results = serializers.SerializerMethodField(
+        help_text=_("De werken van het programma, zodra de berekening klaar is.")
+    )
+
+    class Meta:
+        model = ProgrammeRun
+        fields = (
+            "id",
+            "programme",
+            "status",
+            "progress",
+            "step",
+            "message",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "results",
+        )
+
+    def get_results(self, run: ProgrammeRun) -> str | None:
+        url = self.context.get("results_url")
+        return url if url and run.status == "klaar" else None
+
+
+class WorkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Work
+        fields = (
+            "id",
+            "key",
+            "kind",
+            "label",
+            "project",
+            "asset_class",
+            "owner",
+            "area",
+            "street",
+            "window_start",
+            "window_end",
+            "preferred_year",
+            "scheduled_year",
+            "cost",
+            "saving",
+            "opens_street",
+            "certainty",
+            "must_do",
+            "score",
+            "score_breakdown",
+            "coupling",
+            "breaks_graafrust",
+        )
+
+
+class CouplingSerializer(serializers.Serializer):
+    """A coupling with the decision taken on it (by key) and the works it joins that the
+    caller may see (a partner: only its own)."""
+
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    kind = serializers.ChoiceField(choices=CouplingKind.choices)
+    area = serializers.IntegerField(source="area_id", allow_null=True)
+    street = serializers.CharField()
+    window_start = serializers.IntegerField()
+    window_end = serializers.IntegerField()
+    year = serializers.IntegerField(allow_null=True)
+    savings = serializers.DecimalField(max_digits=14, decimal_places=2)
+    openings_avoided = serializers.IntegerField()
+    score = serializers.FloatField()
+    decision = serializers.ChoiceField(choices=CouplingDecisionStatus.choices)
+    decision_reason = serializers.CharField(allow_null=True)
+    work_count = serializers.IntegerField(help_text=_("Het aantal werken in de koppelkans."))
+    works = serializers.SerializerMethodField(help_text=_("De werken die u mag zien."))
+
+    def get_works(self, coupling) -> list[int]:
+        return [work.pk for work in coupling.visible_works]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=CouplingDecisionStatus.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = CouplingDecision
+        fields = ("id", "key", "status", "reason", "decided_by", "decided_at")
+        read_only_fields = ("id", "key", "decided_by", "decided_at")
+
+
+class UnfundedItemSerializer(serializers.ModelSerializer):
+    work_label = serializers.CharField(source="work.label", read_only=True)
+
+    class Meta:
+        model = UnfundedItem
+        fields = ("id", "work", "work_label", "budget_line", "year", "gap", "reason")
+
+
+class KpiValueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KpiValue
+        fields = ("id", "code", "year", "area", "budget_line", "theme", "value")
+
+
+class AdoptSerializer(serializers.Serializer):
+    adopted_on = serializers.DateField()
+    adopted_by = serializers.ChoiceField(choices=DecisionLevel.choices)
+
+
+class KpiComparisonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    current = serializers.FloatField(allow_null=True)
+    other = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField()
+
+
+class MovedWorkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    label = serializers.CharField()
+    scheduled_year = serializers.IntegerField(allow_null=True)
+    other_year = serializers.IntegerField(allow_null=True)
+
+
+class ComparisonSerializer(serializers.Serializer):
+    """Two programmes side by side: the programme-wide KPIs, how many works one has that
+    the other lacks, and one page of the works that moved to another year."""
+
+    other = serializers.IntegerField(help_text=_("Het programma waarmee vergeleken is."))
+    kpis = KpiComparisonSerializer(many=True)
+    added = serializers.IntegerField(help_text=_("Werken die het andere programma niet heeft."))
+    dropped = serializers.IntegerField(
+        help_text=_("Werken van het andere programma die ontbreken.")
+    )
+    count = serializers.IntegerField(help_text=_("Het aantal verschoven werken."))
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MovedWorkSerializer(many=True)
+
+
+class FeatureSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Feature"])
+    geometry = serializers.JSONField(allow_null=True, help_text=_("GeoJSON-geometrie"))
+    properties = WorkSerializer()
+
+
+@extend_schema_serializer(many=False)
+class WorkFeatureCollectionSerializer(serializers.Serializer):
+    """One page of works as a GeoJSON FeatureCollection (RFC 7946), the links to the
+    next and previous page beside it (the schema of the API's GeoJSON answer)."""
+
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    features = FeatureSerializer(many=True)
+    links = serializers.ListField(child=serializers.DictField())
