@@ -176,12 +176,7 @@ class ProjectViewSet(GeoViewSetMixin, viewsets.ModelViewSet):
         )
 
     def filter_bbox(self, queryset: QuerySet[Project], box) -> QuerySet[Project]:
-        rows = (
-            queryset.exclude(geometry="")
-            .order_by()
-            .values_list("pk", "geometry")
-            .iterator(chunk_size=2000)
-        )
+        rows = queryset.order_by().values_list("pk", "geometry").iterator(chunk_size=2000)
         return queryset.filter(pk__in=ids_in_bbox(rows, box))
 
     @extend_schema(request=None, responses=ProjectSerializer)

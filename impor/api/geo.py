@@ -137,6 +137,8 @@ def ids_in_bbox(rows: Iterable[tuple[int, str]], box: tuple[float, ...]) -> list
         chunk.clear()
 
     for row in rows:
+        if not row[1]:
+            continue  # no geometry known: never in a box
         chunk.append(row)
         if len(chunk) >= 2000:
             flush()
@@ -240,3 +242,49 @@ class GeoViewSetMixin:
             with contextlib.suppress(exceptions.NotAcceptable):
                 response["Content-Crs"] = HEADER_OF[response_crs(request)]
         return response
+
+
+FEATURE_SCHEMA = {
+    "type": "object",
+    "description": "GeoJSON Feature (RFC 7946); de velden van de rij staan in properties.",
+    "properties": {
+        "type": {"type": "string", "enum": ["Feature"]},
+        "id": {"type": "integer"},
+        "geometry": GEOMETRY_SCHEMA,
+        "properties": {"type": "object"},
+    },
+    "required": ["type", "geometry", "properties"],
+}
+FEATURE_COLLECTION_SCHEMA = {
+    "type": "object",
+    "description": "GeoJSON FeatureCollection (RFC 7946) van één pagina; links naar de "
+    "volgende en vorige pagina.",
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": FEATURE_SCHEMA},
+        "links": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["type", "features"],
+}
+
+
+def describe_media_types(result, generator, request, public):
+    """drf-spectacular post-processing: a GET of a geo resource answers GeoJSON with the
+    Feature(Collection) schema; the problem+json and GeoJSON renderers say nothing
+    about other successful answers (they carry no other shape)."""
+    for path in result.get("paths", {}).values():
+        for method, operation in path.items():
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if not str(code).startswith("2"):
+                    continue
+                content.pop("application/problem+json", None)
+                if GeoJSONRenderer.media_type not in content:
+                    continue
+                if method != "get":
+                    del content[GeoJSONRenderer.media_type]
+                elif operation["operationId"].endswith("_list"):
+                    content[GeoJSONRenderer.media_type] = {"schema": FEATURE_COLLECTION_SCHEMA}
+                else:
+                    content[GeoJSONRenderer.media_type] = {"schema": FEATURE_SCHEMA}
+    return result

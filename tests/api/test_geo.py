@@ -98,3 +98,10 @@ def test_geometry_is_written_in_crs84_or_in_rd_new(manager):
     assert response.json()["invalidParams"][0]["name"] == "geometry"
     project.refresh_from_db()
     assert project.geometry == "POINT (214520 500810)"
+
+
+def test_rows_without_geometry_are_never_in_a_box(viewer):
+    AreaFactory(geometry="")
+    response = viewer.get(f"/api/v1/gebieden?bbox={DALFSEN}")
+    assert response.status_code == 200
+    assert response.json()["count"] == 0

@@ -1,0 +1,53 @@
+"""The API keeps the promises of its OpenAPI document.
+
+schemathesis generates requests for every operation of /api/v1/openapi.json and sends
+them in-process to the WSGI application, as a programme manager with a token, over a
+small demo-like data set. No answer may be a server error (5xx) and every documented
+answer must match its schema. Ten examples per operation keep the run at a few minutes.
+"""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from impor.wsgi import application
+from stakeholders.choices import Role
+from stakeholders.models import ApiToken
+from tests import factories
+from tests.api.conftest import user_with_role
+
+#: Loaded as a client loads it; making the document reads no rows.
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def token(db):
+    """A programme manager's token, over rows that every operation can find."""
+    project = factories.ProjectFactory()
+    factories.FundingFactory(project=project)
+    factories.ProjectRoleFactory(project=project)
+    factories.RegisterEntryFactory(project=project)
+    factories.ProjectBriefFactory(project=project)
+    factories.InspectionFactory()
+    factories.ReportFactory()
+    factories.IndicatorFactory()
+    factories.AreaTaskFactory()
+    factories.BudgetAmountFactory()
+    factories.ThemeFactory()
+    _token, key = ApiToken.objects.issue(user=user_with_role(Role.PROGRAMME_MANAGER), name="test")
+    return key
+
+
+@schema.parametrize()
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_the_api_keeps_its_openapi_promises(case, token):
+    case.call_and_validate(
+        headers={"Authorization": f"Token {token}"},
+        checks=[not_a_server_error, response_schema_conformance],
+    )
