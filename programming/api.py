@@ -16,7 +16,6 @@ from django.db.models import Exists, OuterRef, Prefetch, ProtectedError, Q, Quer
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -154,7 +153,7 @@ class ProgrammeViewSet(
 
     def update(self, request, *args, **kwargs):
         if self.get_object().is_adopted:
-            raise Conflict(_t("Een vastgesteld programma verandert niet meer."))
+            raise Conflict(_("Een vastgesteld programma verandert niet meer."))
         return super().update(request, *args, **kwargs)
 
 
@@ -187,7 +186,7 @@ class AssessmentFrameworkViewSet(viewsets.ModelViewSet):
         try:
             instance.delete()
         except ProtectedError as exc:
-            raise Conflict(_t("Een programma gebruikt dit afwegingskader.")) from exc
+            raise Conflict(_("Een programma gebruikt dit afwegingskader.")) from exc
 
 
 # --- computation -----------------------------------------------------------------------
@@ -529,7 +528,7 @@ class ComparisonView(ComparisonMixin, generics.GenericAPIView):
             found = Programme.objects.exclude(pk=programme.pk).filter(pk=int(other)).first()
         if found is None:
             raise ValidationError(
-                {"met": _t("Kies een ander, bestaand programma om mee te vergelijken.")}
+                {"met": _("Kies een ander, bestaand programma om mee te vergelijken.")}
             )
         return self.compare(request, found)
 
@@ -545,7 +544,7 @@ class BaselineDifferenceView(ComparisonMixin, generics.GenericAPIView):
     def get(self, request, pk: int):
         baseline = adopted_baseline(self.get_programme())
         if baseline is None:
-            raise NotFound(_t("Er is geen vastgesteld programma om mee te vergelijken."))
+            raise NotFound(_("Er is geen vastgesteld programma om mee te vergelijken."))
         return self.compare(request, baseline)
 
 
