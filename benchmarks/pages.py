@@ -51,6 +51,10 @@ PAGES = [
     ("programme", "koppelkansen", reverse("programming:programme_couplings", args=[programme.pk])),
     ("programme", "niet gedekt", reverse("programming:programme_unfunded", args=[programme.pk])),
     ("programme", "kaart (GeoJSON)", reverse("programming:programme_geojson", args=[programme.pk])),
+    ("api", "API beheerobjecten", "/api/v1/beheerobjecten"),
+    ("api", "API beheerobjecten gefilterd", "/api/v1/beheerobjecten?discipline=riolering"),
+    ("api", "API projecten", "/api/v1/projecten"),
+    ("api", "API gebieden", "/api/v1/gebieden"),
 ]
 
 client = Client(HTTP_HOST="127.0.0.1")
