@@ -309,13 +309,20 @@ class AreaOrderedWorks(Sequence):
         in_areas = Q(area_id__in=ids)
         if None in spanned:
             in_areas |= Q(area__isnull=True)
-        position = Case(
-            *(When(area_id=pk, then=Value(number)) for number, pk in enumerate(ids)),
-            default=Value(len(ids)),
-            output_field=IntegerField(),
-        )
+        # The spanned areas' places in `areas`, the works without an area last. Without
+        # any area id the CASE would be the bare constant 0, which PostgreSQL reads as
+        # "order by the first column"; the works then share one group anyway.
+        by_area = []
+        if ids:
+            by_area.append(
+                Case(
+                    *(When(area_id=pk, then=Value(number)) for number, pk in enumerate(ids)),
+                    default=Value(len(ids)),
+                    output_field=IntegerField(),
+                )
+            )
         works = self.works.filter(in_areas).order_by(
-            position,
+            *by_area,
             F("scheduled_year").asc(nulls_last=True),
             "coupling_id",
             "label",
