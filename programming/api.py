@@ -12,7 +12,7 @@ import json
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, ProtectedError, Q, QuerySet
+from django.db.models import Prefetch, ProtectedError, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -82,24 +82,6 @@ class ProgrammePermissions(ModelPermissions):
         if request.method in SAFE_METHODS and user and user.has_perm("programming.view_work"):
             return True
         return super().has_permission(request, view)
-
-
-def partner_of(user):
-    """The external organisation a partner user works for; None for municipal users."""
-    organisation = getattr(user, "organisation", None)
-    if organisation is not None and not organisation.is_internal:
-        return organisation
-    return None
-
-
-def works_visible_to(user, programme: Programme) -> QuerySet[Work]:
-    """A programme's works a user may see: all, or for a partner those of its own
-    organisation (as owner of the work or of its project)."""
-    works = Work.objects.filter(programme=programme)
-    organisation = partner_of(user)
-    if organisation is not None:
-        works = works.filter(Q(owner=organisation) | Q(project__owner=organisation))
-    return works
 
 
 def _conflict(exc: ValueError) -> Conflict:
@@ -272,7 +254,7 @@ class WorkMixin(ProgrammeChildMixin):
     permission_classes = [ModelPermissions]
 
     def get_queryset(self):
-        return works_visible_to(self.request.user, self.get_programme()).order_by(
+        return pages.works_visible_to(self.request.user, self.get_programme()).order_by(
             "scheduled_year", "-score", "pk"
         )
 
@@ -350,11 +332,8 @@ class CouplingMixin(ProgrammeChildMixin):
 
     def get_queryset(self):
         programme = self.get_programme()
-        works = works_visible_to(self.request.user, programme)
-        couplings = pages.coupling_list(programme)
-        if partner_of(self.request.user) is not None:
-            couplings = couplings.filter(Exists(works.filter(coupling=OuterRef("pk"))))
-        return couplings.prefetch_related(
+        works = pages.works_visible_to(self.request.user, programme)
+        return pages.couplings_visible_to(self.request.user, programme).prefetch_related(
             Prefetch("works", works.only("pk", "coupling").order_by("pk"), "visible_works")
         )
 

@@ -17,7 +17,7 @@ chunk at a time (one vectorised reprojection per chunk) and sent as they are rea
 
 Partners (users of an external organisation) get only their own rows: the works their
 organisation owns or whose project it owns, and the couplings that include such a work;
-a coupling's geometry is then the union of their own works in it (`works_visible_to`).
+a coupling's geometry is then the union of their own works in it (`pages.works_visible_to`).
 """
 
 import json
@@ -27,7 +27,7 @@ from itertools import islice
 from typing import Any
 
 import shapely
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -36,35 +36,10 @@ from impor.exports import EXPORT_CHUNK_SIZE, ExportColumn, csv_response
 from impor.geometry import to_geojson_many
 from programming import pages
 from programming.choices import CouplingDecisionStatus, CouplingKind, WorkKind
-from programming.models import Coupling, Programme, Work
+from programming.models import Programme
 from projects.choices import Certainty
 
 GEOJSON_CONTENT_TYPE = "application/geo+json"
-
-
-def works_visible_to(user, programme: Programme) -> QuerySet[Work]:
-    """The programme's works a user may export: all, or for a partner (a user of an
-    external organisation) those its organisation owns or whose project it owns."""
-    works = programme.works.all()
-    organisation = getattr(user, "organisation", None)
-    if organisation is not None and not organisation.is_internal:
-        works = works.filter(Q(owner=organisation) | Q(project__owner=organisation))
-    return works
-
-
-def _is_partner(user) -> bool:
-    organisation = getattr(user, "organisation", None)
-    return organisation is not None and not organisation.is_internal
-
-
-def couplings_visible_to(user, programme: Programme) -> QuerySet[Coupling]:
-    """The programme's couplings with their decision and size (`pages.coupling_list`);
-    for a partner only those that include one of its works."""
-    couplings = pages.coupling_list(programme).order_by("pk")
-    if _is_partner(user):
-        own = works_visible_to(user, programme).filter(coupling=OuterRef("pk"))
-        couplings = couplings.filter(Exists(own))
-    return couplings
 
 
 def _yes_no() -> dict[bool, str]:
@@ -160,7 +135,7 @@ def _geojson_response(filename: str, body: Iterator[bytes]) -> StreamingHttpResp
 
 
 def _work_rows(user, programme: Programme, fields: Sequence[str]) -> QuerySet:
-    return works_visible_to(user, programme).order_by("pk").values_list(*fields)
+    return pages.works_visible_to(user, programme).order_by("pk").values_list(*fields)
 
 
 def works_csv(user, programme: Programme) -> StreamingHttpResponse:
@@ -183,7 +158,11 @@ def works_geojson(user, programme: Programme) -> StreamingHttpResponse:
 
 
 def _coupling_rows(user, programme: Programme, columns) -> QuerySet:
-    return couplings_visible_to(user, programme).values_list(*(f for f, _c in columns))
+    return (
+        pages.couplings_visible_to(user, programme)
+        .order_by("pk")
+        .values_list(*(f for f, _c in columns))
+    )
 
 
 def couplings_csv(user, programme: Programme) -> StreamingHttpResponse:
@@ -200,7 +179,7 @@ def _coupling_geometries(user, programme: Programme, couplings: Iterable[Sequenc
 
     The couplings come in by id; their works' geometries are read per chunk of couplings
     (one query per chunk), so memory stays at one chunk whatever the programme's size."""
-    works = works_visible_to(user, programme).exclude(geometry="")
+    works = pages.works_visible_to(user, programme).exclude(geometry="")
     for chunk in _chunks(couplings):
         members: dict[int, list[str]] = defaultdict(list)
         for coupling_id, wkt in works.filter(coupling_id__in=[row[0] for row in chunk]).values_list(

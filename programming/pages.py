@@ -355,6 +355,28 @@ def gantt_works(programme: Programme, areas: list[dict]) -> AreaOrderedWorks:
     return AreaOrderedWorks(works, areas)
 
 
+def works_visible_to(user, programme: Programme) -> QuerySet[Work]:
+    """The programme's works a user may see: all, or for a partner those its organisation
+    owns, as owner of the work or of its project (pages, API and exports alike)."""
+    # Not programme.works: its rows would each fetch the programme id that `.only()`
+    # leaves out, to attach the programme.
+    works = Work.objects.filter(programme=programme)
+    organisation = getattr(user, "partner_organisation", None)  # None when anonymous
+    if organisation is not None:
+        works = works.filter(Q(owner=organisation) | Q(project__owner=organisation))
+    return works
+
+
+def couplings_visible_to(user, programme: Programme) -> QuerySet[Coupling]:
+    """The programme's couplings (`coupling_list`) a user may see: all, or for a partner
+    those that include one of its works."""
+    couplings = coupling_list(programme)
+    if getattr(user, "partner_organisation", None) is not None:
+        own = works_visible_to(user, programme).filter(coupling=OuterRef("pk"))
+        couplings = couplings.filter(Exists(own))
+    return couplings
+
+
 def year_colour(programme: Programme, year: int | None) -> str:
     if year is None:
         return UNSCHEDULED_COLOUR

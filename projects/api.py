@@ -37,14 +37,6 @@ class ProjectApiFilterSet(ProjectFilterSet):
     area = AreaIdFilter(method="in_area")
 
 
-def partner_organisation(user):
-    """The external organisation a partner user works for, or None for municipal users."""
-    organisation = getattr(user, "organisation", None)
-    if organisation is not None and not organisation.is_internal:
-        return organisation
-    return None
-
-
 class ProjectSerializer(ModelSerializer):
     geometry = GeometryField()
 
@@ -82,7 +74,7 @@ class ProjectSerializer(ModelSerializer):
 
     def validate(self, attrs: dict) -> dict:
         request = self.context["request"]
-        organisation = partner_organisation(request.user)
+        organisation = request.user.partner_organisation
         if organisation is not None:
             if "owner" in attrs and attrs["owner"] != organisation:
                 raise serializers.ValidationError(

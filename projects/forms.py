@@ -56,8 +56,8 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        organisation = getattr(user, "organisation", None)
-        if organisation is not None and not organisation.is_internal:
+        organisation = getattr(user, "partner_organisation", None)
+        if organisation is not None:
             # A partner owns its own projects and cannot hand them to someone else.
             self.fields["owner"].queryset = Actor.objects.filter(pk=organisation.pk)
             self.fields["owner"].initial = organisation.pk

@@ -147,15 +147,6 @@ YES = (_("ja"), "ja", "j", "yes", "y", "waar", "true", "1")
 NO = (_("nee"), "nee", "n", "no", "onwaar", "false", "0")
 
 
-def partner_of(user) -> Actor | None:
-    """The external organisation a partner user works for; None for municipal users
-    (the same rule as `selectors.projects_visible_to`)."""
-    organisation = getattr(user, "organisation", None)
-    if organisation is not None and not organisation.is_internal:
-        return organisation
-    return None
-
-
 def plan_years(today=None) -> tuple[int, int]:
     """The first and last year a changed start or end year may have."""
     year = (today or timezone.localdate()).year

@@ -30,7 +30,7 @@ from django.views.generic import FormView
 from assets.importing.service import file_sha256
 from assets.models import ImportRun, ImportStatus
 from impor.exports import XLSX_CONTENT_TYPE
-from projects.partner_import import SHEET, import_partner_works, partner_of, write_template
+from projects.partner_import import SHEET, import_partner_works, write_template
 from stakeholders.models import Actor
 
 #: The session key of the dry run waiting for "Verwerken".
@@ -96,7 +96,7 @@ class PartnerTemplateView(PartnerImportPermissionMixin, View):
     municipal editor chose with ``?organisation=<id>``; none: an empty template)."""
 
     def get(self, request):
-        organisation = partner_of(request.user)
+        organisation = request.user.partner_organisation
         if organisation is None:
             form = TemplateForm(request.GET)
             if not form.is_valid():
@@ -118,10 +118,10 @@ class PartnerImportView(PartnerImportPermissionMixin, FormView):
     template_name = "projects/partner_import.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "partner": partner_of(self.request.user)}
+        return {**super().get_form_kwargs(), "partner": self.request.user.partner_organisation}
 
     def get_context_data(self, **kwargs):
-        partner = partner_of(self.request.user)
+        partner = self.request.user.partner_organisation
         return super().get_context_data(
             partner=partner,
             template_form=None if partner else TemplateForm(),
@@ -130,7 +130,7 @@ class PartnerImportView(PartnerImportPermissionMixin, FormView):
         )
 
     def form_valid(self, form):
-        organisation = partner_of(self.request.user) or form.cleaned_data["organisation"]
+        organisation = self.request.user.partner_organisation or form.cleaned_data["organisation"]
         upload = form.cleaned_data["file"]
         directory = _pending_dir()
         directory.mkdir(parents=True, exist_ok=True)
@@ -174,7 +174,9 @@ class PartnerImportApplyView(PartnerImportPermissionMixin, View):
                 request, gettext("Deze controle is verlopen. Upload het bestand opnieuw.")
             )
             return redirect("projects:partner_import")
-        organisation = partner_of(request.user) or Actor.objects.get(pk=pending["organisation"])
+        organisation = request.user.partner_organisation or Actor.objects.get(
+            pk=pending["organisation"]
+        )
         try:
             report = import_partner_works(
                 path=path,

@@ -28,8 +28,8 @@ def projects_visible_to(user) -> QuerySet[Project]:
     """The projects a user may see: all of them, or for a partner (a user of an external
     organisation) only the projects its organisation owns."""
     projects = Project.objects.all()
-    organisation = getattr(user, "organisation", None)
-    if organisation is not None and not organisation.is_internal:
+    organisation = getattr(user, "partner_organisation", None)  # None when anonymous
+    if organisation is not None:
         projects = projects.filter(owner=organisation)
     return projects
 

@@ -79,6 +79,17 @@ class User(AbstractUser):
         related_name="users",
     )
 
+    @property
+    def partner_organisation(self) -> Actor | None:
+        """The external organisation a partner user works for; None for a municipal user.
+
+        The one rule behind every partner restriction in pages, API, imports and exports.
+        """
+        organisation = self.organisation
+        if organisation is not None and not organisation.is_internal:
+            return organisation
+        return None
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
