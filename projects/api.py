@@ -24,6 +24,7 @@ from impor.api.serializers import ModelSerializer
 from impor.filters import AreaFilter
 from projects.choices import ProjectStatus
 from projects.filters import ProjectFilterSet
+from projects.forms import ProjectBriefForm
 from projects.models import Funding, Project, ProjectBrief, ProjectRole, RegisterEntry
 from projects.selectors import projects_visible_to
 
@@ -127,22 +128,11 @@ class ProjectBriefSerializer(ModelSerializer):
 
     class Meta:
         model = ProjectBrief
+        # The fields a project leader fills are the brief form's, in the same order.
         fields = [
             "id",
             "project",
-            "leading_task",
-            "leading_theme",
-            "priority_criteria",
-            "governance",
-            "frames",
-            "budget_frame",
-            "budget_deviation_pct",
-            "time_deviation_months",
-            "social_paragraph",
-            "participation",
-            "scope_in",
-            "scope_out",
-            "competences",
+            *ProjectBriefForm.Meta.fields,
             "completeness",
             "version",
             "updated_at",
