@@ -632,21 +632,29 @@ class _Formats:
             )
 
 
-def _cell_writer(worksheet, column: Column, formats: _Formats) -> Callable[[int, int, Any], Any]:
-    """The call that writes one value of `column` (chosen once per column, not per cell)."""
+def _cell_writer(worksheet, column: Column, formats: _Formats) -> tuple[Callable, Any]:
+    """The call that writes the values of `column`, and the format it passes: chosen once
+    per column, and called as ``write(row, col, value, format)`` with no wrapper per cell
+    (the rows of the long sheets are most of the workbook's time). Text columns hold str."""
     value_format = formats.value.get(column.kind)
     if column.formula:
         template = column.formula
-        return lambda r, c, v: worksheet.write_formula(
-            r, c, template.format(r=r + 1), value_format, v
-        )
+
+        def write_formula(r: int, c: int, v: Any, cell_format: Any) -> None:
+            worksheet.write_formula(r, c, template.format(r=r + 1), cell_format, v)
+
+        return write_formula, value_format
     if column.kind == "mixed":
-        return lambda r, c, v: _write_mixed(worksheet, formats, r, c, v)
+
+        def write_mixed(r: int, c: int, cell: Cell, _format: Any) -> None:
+            _write_mixed(worksheet, formats, r, c, cell)
+
+        return write_mixed, None
     if column.kind == "text":
-        return lambda r, c, v: worksheet.write_string(r, c, str(v))
+        return worksheet.write_string, None
     if column.kind == "date":
-        return lambda r, c, v: worksheet.write_datetime(r, c, v, value_format)
-    return lambda r, c, v: worksheet.write_number(r, c, v, value_format)
+        return worksheet.write_datetime, value_format
+    return worksheet.write_number, value_format
 
 
 def _write_mixed(worksheet, formats: _Formats, r: int, c: int, cell: Cell) -> None:
@@ -706,7 +714,8 @@ def _write_sheet(
         r += 1
         for c, value in enumerate(values):
             if value is not None:
-                writers[c](r, c, value)
+                write, cell_format = writers[c]
+                write(r, c, value, cell_format)
         for c in summed:
             sums[c] += values[c] or 0.0
     if r == HEADER_ROW:
