@@ -207,7 +207,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "impor.api.renderers.ProblemJSONRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "impor.api.negotiation.ContentNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "impor.api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "impor.api.exceptions.problem_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

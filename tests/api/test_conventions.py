@@ -102,3 +102,31 @@ def test_the_documentation_page_is_served_offline(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert b"cdn." not in response.content
+
+
+def test_an_unknown_format_is_406_not_404(viewer):
+    response = viewer.get("/api/v1/actoren?format=xml")
+    assert response.status_code == 406
+    assert response["Content-Type"] == PROBLEM
+    assert "xml" in response.json()["detail"]
+
+
+def _responses(schema: dict, path: str, method: str) -> dict:
+    return schema["paths"][path][method]["responses"]
+
+
+def test_the_openapi_document_describes_every_error_as_a_problem(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    detail = _responses(schema, "/api/v1/projecten/{id}", "get")
+    assert set(detail) == {"200", "401", "403", "404", "406"}
+    problem = {"$ref": "#/components/schemas/Problem"}
+    assert detail["404"]["content"] == {PROBLEM: {"schema": problem}}
+    # A list validates its query (400) and may be asked for a page that does not exist.
+    assert {"400", "404"} <= set(_responses(schema, "/api/v1/projecten", "get"))
+    assert "400" in _responses(schema, "/api/v1/projecten", "post")
+    # A delete that other rows prevent is a 409; an operation's own 409 keeps its text.
+    assert "409" in _responses(schema, "/api/v1/budgetregels/{id}", "delete")
+    adopt = _responses(schema, "/api/v1/programmas/{id}/vaststellen", "post")["409"]
+    assert adopt["description"] != "Dit conflicteert met andere gegevens."
+    assert adopt["content"] == {PROBLEM: {"schema": problem}}
+    assert "invalidParams" in schema["components"]["schemas"]["Problem"]["properties"]

@@ -2,8 +2,9 @@
 
 schemathesis generates requests for every operation of /api/v1/openapi.json and sends
 them in-process to the WSGI application, as a programme manager with a token, over a
-small demo-like data set. No answer may be a server error (5xx) and every documented
-answer must match its schema. Ten examples per operation keep the run at a few minutes.
+small demo-like data set. No answer may be a server error (5xx), every status code must
+be documented for its operation and every answer must match its schema. Ten examples per
+operation keep the run at a few minutes.
 """
 
 import pytest
@@ -12,7 +13,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from impor.wsgi import application
 from stakeholders.choices import Role
@@ -63,5 +64,5 @@ def token(db):
 def test_the_api_keeps_its_openapi_promises(case, token):
     case.call_and_validate(
         headers={"Authorization": f"Token {token}"},
-        checks=[not_a_server_error, response_schema_conformance],
+        checks=[not_a_server_error, status_code_conformance, response_schema_conformance],
     )
