@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -80,7 +80,7 @@ class DashboardView(TemplateView):
                 "kpis": kpi_totals(programme),
                 "years": years,
                 "chart": _spend_chart(
-                    _t("Besteding en budget per jaar"), years, "besteding-per-jaar"
+                    gettext("Besteding en budget per jaar"), years, "besteding-per-jaar"
                 ),
                 "openings": pages.openings_per_year(programme),
                 "awaiting": pages.couplings_awaiting_decision(programme),
@@ -93,7 +93,7 @@ def _spend_chart(title: str, years: list[pages.YearSpend], chart_id: str) -> Bar
     return bar_chart(
         title,
         [y.year for y in years],
-        [(_t("Besteding"), [y.spend for y in years])],
+        [(gettext("Besteding"), [y.spend for y in years])],
         limits=[y.budget for y in years],
         chart_id=chart_id,
     )
@@ -118,7 +118,7 @@ class ProgrammeCreateView(PermissionRequiredMixin, CreateView):
     def form_valid(self, form):
         form.instance.created_by = self.request.user
         self.object = form.save()
-        messages.success(self.request, _t("Het programma is aangemaakt. Bereken het nu."))
+        messages.success(self.request, gettext("Het programma is aangemaakt. Bereken het nu."))
         return redirect("programming:programme_detail", pk=self.object.pk)
 
 
@@ -213,7 +213,7 @@ class MatrixView(ProgrammeMixin, TemplateView):
         totals = pages.year_totals(self.programme)
         rows = [
             {
-                "area": a["area__name"] or _t("zonder gebied"),
+                "area": a["area__name"] or gettext("zonder gebied"),
                 "area_id": a["area_id"],
                 "cells": [cells[a["area_id"]].get(y) for y in years],
             }
@@ -269,7 +269,7 @@ class BudgetView(ProgrammeMixin, TemplateView):
                 "line": line.line,
                 "years": line.years,
                 "chart": _spend_chart(
-                    _t("%(line)s: besteding en budget per jaar") % {"line": line.line},
+                    gettext("%(line)s: besteding en budget per jaar") % {"line": line.line},
                     line.years,
                     f"budgetregel-{number}",
                 ),
@@ -298,7 +298,7 @@ class MapView(ProgrammeMixin, TemplateView):
         return context | {
             "year_legend": legend,
             "map_legend": [
-                (str(row["year"] or _t("niet gepland")), row["colour"]) for row in legend
+                (str(row["year"] or gettext("niet gepland")), row["colour"]) for row in legend
             ],
             "limit": pages.MAP_LIMIT,
         }
@@ -320,7 +320,7 @@ class GeoJsonView(ProgrammeMixin, View):
             ]
         )
         gantt = reverse("programming:programme_gantt", args=[self.programme.pk])
-        unplanned = str(_t("niet gepland"))
+        unplanned = str(gettext("niet gepland"))
         properties = (
             {
                 "label": f"{label} ({year or unplanned})",
@@ -391,7 +391,7 @@ class CouplingDecideView(ProgrammeMixin, View):
             )
         messages.success(
             request,
-            _t("Besluit opgeslagen: %(status)s. Bereken het programma opnieuw om het te zien.")
+            gettext("Besluit opgeslagen: %(status)s. Bereken het programma opnieuw om het te zien.")
             % {"status": decision.get_status_display()},
         )
         return redirect(
@@ -432,7 +432,7 @@ class ScenarioView(ProgrammeMixin, TemplateView):
         copy = services.programme_copy(
             self.programme, name=form.cleaned_data["name"], user=request.user, **form.changes()
         )
-        messages.success(request, _t("Het scenario is aangemaakt. Bereken het nu."))
+        messages.success(request, gettext("Het scenario is aangemaakt. Bereken het nu."))
         return redirect("programming:programme_detail", pk=copy.pk)
 
 
@@ -482,7 +482,7 @@ class AdoptView(ProgrammeMixin, TemplateView):
             except ValueError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _t("Het programma is vastgesteld."))
+                messages.success(request, gettext("Het programma is vastgesteld."))
                 return redirect("programming:programme_detail", pk=self.programme.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
