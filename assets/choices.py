@@ -2,20 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Discipline(models.TextChoices):
-    """Asset management disciplines (beheerdisciplines) of the public space."""
-
-    RIOLERING = "riolering", _("riolering")
-    VERHARDING = "verharding", _("verharding")
-    GROEN = "groen", _("groen en bomen")
-    VERLICHTING = "verlichting", _("openbare verlichting")
-    KUNSTWERKEN = "kunstwerken", _("kunstwerken")
-    WATER = "water", _("water en oevers")
-    SPELEN = "spelen", _("speelvoorzieningen")
-    VRI = "vri", _("verkeersregelinstallaties")
-    MEUBILAIR = "meubilair", _("meubilair")
-
-
 class Unit(models.TextChoices):
     METRE = "m", _("m")
     SQUARE_METRE = "m2", _("m²")

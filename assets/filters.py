@@ -27,9 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assets import lifecycle
-from assets.choices import Condition, Discipline
+from assets.choices import Condition
 from assets.models import Asset, AssetClass
 from assets.selectors import price_index
+from impor.choices import Discipline
 from impor.filters import AreaFilter
 
 URGENCY_CHOICES = [

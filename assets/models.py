@@ -4,9 +4,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from assets.choices import Condition, Discipline, GeometryKind, ReportCategory, ReportStatus, Unit
+from assets.choices import Condition, GeometryKind, ReportCategory, ReportStatus, Unit
 from impor import geometry
+from impor.choices import Discipline
 from impor.fields import GeometryField, year_field, year_in_range
 
 
@@ -219,6 +221,8 @@ class Asset(models.Model):
     extra = models.JSONField(_("overige kenmerken"), default=dict, blank=True)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("beheerobject")

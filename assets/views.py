@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
-from assets.choices import Condition, Discipline
+from assets.choices import Condition
 from assets.filters import URGENCY_CHOICES, AssetFilterSet, with_lifecycle
 from assets.forms import AssetForm
 from assets.models import Asset
 from assets.selectors import asset_lifecycle_explained
 from impor import geometry
+from impor.choices import Discipline
 from impor.lists import Column, FilteredListView
 
 

@@ -34,3 +34,17 @@ class QualityLevel(models.TextChoices):
     B = "B", "B"
     C = "C", "C"
     D = "D", "D"
+
+
+class Discipline(models.TextChoices):
+    """Asset management disciplines (beheerdisciplines) of the public space."""
+
+    RIOLERING = "riolering", _("riolering")
+    VERHARDING = "verharding", _("verharding")
+    GROEN = "groen", _("groen en bomen")
+    VERLICHTING = "verlichting", _("openbare verlichting")
+    KUNSTWERKEN = "kunstwerken", _("kunstwerken")
+    WATER = "water", _("water en oevers")
+    SPELEN = "spelen", _("speelvoorzieningen")
+    VRI = "vri", _("verkeersregelinstallaties")
+    MEUBILAIR = "meubilair", _("meubilair")

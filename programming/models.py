@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from impor.fields import GeometryField, year_field, year_in_range
 from programming.choices import (
@@ -27,6 +28,8 @@ class AssessmentFramework(models.Model):
 
     name = models.CharField(_("naam"), max_length=200, unique=True)
     description = models.TextField(_("omschrijving"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("afwegingskader")
@@ -51,6 +54,8 @@ class Criterion(models.Model):
         _("gewicht"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
     )
     description = models.TextField(_("toelichting"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("criterium")
@@ -212,6 +217,8 @@ class Programme(models.Model):
 
     objects = ProgrammeQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("programma")
         verbose_name_plural = _("programma's")
@@ -323,6 +330,12 @@ class ProgrammeRun(models.Model):
     created_at = models.DateTimeField(_("aangevraagd"), auto_now_add=True)
     started_at = models.DateTimeField(_("gestart"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klaar"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("laatste teken van leven"),
+        null=True,
+        blank=True,
+        help_text=_("De worker zet dit tijdens het rekenen; blijft het uit, dan is hij gestopt."),
+    )
     stats = models.JSONField(_("kengetallen van de berekening"), default=dict, blank=True)
 
     class Meta:
@@ -416,6 +429,8 @@ class CouplingDecision(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("besloten op"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("besluit over koppelkans")

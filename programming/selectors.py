@@ -11,9 +11,9 @@ import pandas as pd
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from assets import lifecycle
-from assets.choices import Discipline
 from assets.models import Asset, AssetClass
 from assets.selectors import asset_records, with_lifecycle
+from impor.choices import Discipline
 from impor.models import Area
 from programming.engine import Clock, Stopwatch
 from programming.engine.instance import BudgetLine, Instance, Parameters, Work

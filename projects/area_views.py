@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from assets.choices import Discipline
 from assets.models import Asset
+from impor.choices import Discipline
 from impor.geometry import to_geojson
 from impor.models import Area
 from projects import selectors

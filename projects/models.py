@@ -1,6 +1,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from impor.fields import GeometryField, year_field, year_in_range
 from projects.choices import (
@@ -112,6 +113,8 @@ class Project(models.Model):
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projecten")
@@ -215,6 +218,8 @@ class Funding(models.Model):
         _("bedrag (€)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
     secured = models.BooleanField(_("gedekt"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("dekking")
@@ -388,6 +393,8 @@ class ProjectBrief(models.Model):
     competences = models.TextField(_("benodigde competenties en rollen"), blank=True)
     version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("projectopdracht")

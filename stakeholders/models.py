@@ -2,11 +2,14 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from impor.choices import Discipline
 from impor.fields import year_field, year_in_range
 from stakeholders.choices import ActorKind, Domain, Involvement, ProcessStep, TaskDomain
 
@@ -78,6 +81,27 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+
+    disciplines = models.JSONField(
+        _("disciplines"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Leeg: de gebruiker bewerkt alle disciplines. Anders alleen beheerobjecten van "
+            "deze disciplines (codes, zoals riolering)."
+        ),
+    )
+
+    def clean(self) -> None:
+        super().clean()
+        unknown = sorted(set(self.disciplines or []) - set(Discipline.values))
+        if unknown:
+            raise ValidationError(
+                {
+                    "disciplines": _("Onbekende discipline: %(codes)s.")
+                    % {"codes": ", ".join(unknown)}
+                }
+            )
 
     @property
     def partner_organisation(self) -> Actor | None:
@@ -330,6 +354,8 @@ class BudgetLine(models.Model):
     )
     description = models.TextField(_("omschrijving"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("budgetregel")
         verbose_name_plural = _("budgetregels")
@@ -349,6 +375,8 @@ class BudgetAmount(models.Model):
     amount = models.DecimalField(
         _("bedrag (€)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("jaarbedrag")

@@ -13,7 +13,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory, Password
 
-from assets.choices import Condition, Discipline, GeometryKind, ReportCategory, Unit
+from assets.choices import Condition, GeometryKind, ReportCategory, Unit
 from assets.models import (
     Asset,
     AssetClass,
@@ -24,7 +24,7 @@ from assets.models import (
     Inspection,
     Report,
 )
-from impor.choices import AreaLevel
+from impor.choices import AreaLevel, Discipline
 from impor.models import Area
 from programming.choices import (
     CouplingDecisionStatus,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assets.choices import Discipline
+from impor.choices import Discipline
 from impor.lists import CappedCountPaginator
 from tests.factories import AssetClassFactory, AssetFactory
 

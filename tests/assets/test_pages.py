@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from assets.choices import Discipline
 from assets.filters import with_lifecycle
 from assets.models import Asset
 from assets.selectors import asset_lifecycle_frame
+from impor.choices import Discipline
 from stakeholders.roles import ensure_role_groups
 from tests.factories import (
     AreaFactory,

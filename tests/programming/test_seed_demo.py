@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from assets.choices import Discipline
 from assets.models import Asset, Inspection, Report
+from impor.choices import Discipline
 from impor.models import Area
 from programming.models import Programme
 from projects.choices import ProjectKind
