@@ -3,6 +3,8 @@
 from django.urls import path
 
 from assets import views
+from assets.models import Asset
+from impor.history_views import ObjectHistoryView
 
 app_name = "assets"
 
@@ -15,5 +17,12 @@ urlpatterns = [
         "beheerobjecten/<int:pk>/geojson/",
         views.AssetGeoJsonView.as_view(),
         name="asset_geojson",
+    ),
+    path(
+        "beheerobjecten/<int:pk>/geschiedenis/",
+        ObjectHistoryView.as_view(
+            model=Asset, permission_required="assets.view_asset", detail_url="assets:asset_detail"
+        ),
+        name="asset_history",
     ),
 ]

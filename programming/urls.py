@@ -2,7 +2,9 @@
 
 from django.urls import path
 
+from impor.history_views import ObjectHistoryView
 from programming import views
+from programming.models import AssessmentFramework, Programme
 
 app_name = "programming"
 
@@ -42,6 +44,23 @@ urlpatterns = [
     path("programmas/<int:pk>/scenario/", views.ScenarioView.as_view(), name="programme_scenario"),
     path("programmas/<int:pk>/vergelijken/", views.CompareView.as_view(), name="programme_compare"),
     path("programmas/<int:pk>/vaststellen/", views.AdoptView.as_view(), name="programme_adopt"),
+    path(
+        "programmas/<int:pk>/geschiedenis/",
+        ObjectHistoryView.as_view(
+            model=Programme,
+            permission_required="programming.view_programme",
+            detail_url="programming:programme_detail",
+        ),
+        name="programme_history",
+    ),
+    path(
+        "afwegingskaders/<int:pk>/geschiedenis/",
+        ObjectHistoryView.as_view(
+            model=AssessmentFramework,
+            permission_required="programming.view_assessmentframework",
+        ),
+        name="framework_history",
+    ),
     path(
         "programmas/<int:pk>/raadswerkboek.xlsx",
         views.WorkbookView.as_view(),

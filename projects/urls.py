@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from projects import partner_views, views
+from impor.history_views import ObjectHistoryView
+from projects import partner_views, selectors, views
 
 app_name = "projects"
 
@@ -26,6 +27,15 @@ urlpatterns = [
     ),
     path("projecten/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
     path("projecten/<int:pk>/bewerken/", views.ProjectUpdateView.as_view(), name="project_update"),
+    path(
+        "projecten/<int:pk>/geschiedenis/",
+        ObjectHistoryView.as_view(
+            visible=selectors.projects_visible_to,
+            permission_required="projects.view_project",
+            detail_url="projects:project_detail",
+        ),
+        name="project_history",
+    ),
     path(
         "projecten/<int:pk>/projectopdracht/",
         views.ProjectBriefDetailView.as_view(),

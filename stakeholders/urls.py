@@ -2,7 +2,9 @@
 
 from django.urls import path
 
+from impor.history_views import ObjectHistoryView
 from stakeholders import token_views, views
+from stakeholders.models import BudgetLine
 
 app_name = "stakeholders"
 
@@ -29,5 +31,14 @@ urlpatterns = [
         "budgetregels/<int:pk>/wijzigen/",
         views.BudgetLineUpdateView.as_view(),
         name="budgetline_update",
+    ),
+    path(
+        "budgetregels/<int:pk>/geschiedenis/",
+        ObjectHistoryView.as_view(
+            model=BudgetLine,
+            permission_required="stakeholders.view_budgetline",
+            detail_url="stakeholders:budgetline_detail",
+        ),
+        name="budgetline_history",
     ),
 ]
