@@ -12,6 +12,7 @@ from rest_framework import serializers, viewsets
 from assets.filters import AssetFilterSet, with_lifecycle
 from assets.models import Asset, AssetClass, Inspection, Report
 from impor.api.geo import BBoxFilter, GeometryField, GeoViewSetMixin, geo_schema
+from impor.api.history import HistoryMixin
 from impor.api.permissions import ModelPermissions
 from impor.api.routers import api_router
 from impor.api.serializers import ModelSerializer
@@ -114,7 +115,7 @@ class AssetClassViewSet(viewsets.ModelViewSet):
 
 
 @geo_schema
-class AssetViewSet(GeoViewSetMixin, viewsets.ModelViewSet):
+class AssetViewSet(HistoryMixin, GeoViewSetMixin, viewsets.ModelViewSet):
     """Beheerobjecten met levenscyclus, gefilterd zoals de lijst van het areaal."""
 
     queryset = Asset.objects.all()

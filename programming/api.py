@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from impor.api.exceptions import Conflict
 from impor.api.geo import ACCEPT_CRS, HEADER_OF, response_crs
+from impor.api.history import HistoryMixin
 from impor.api.permissions import ModelPermissions
 from impor.api.renderers import GeoJSONRenderer
 from impor.geometry import feature_collection, to_geojson_many
@@ -117,6 +118,7 @@ class ProgrammeChildMixin:
     responses={200: ProgrammeSerializer, 409: OpenApiResponse(description="Vastgesteld.")},
 )
 class ProgrammeViewSet(
+    HistoryMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -129,6 +131,8 @@ class ProgrammeViewSet(
     queryset = Programme.objects.order_by("-first_year", "name", "pk")
     serializer_class = ProgrammeSerializer
     permission_classes = [ProgrammePermissions]
+    # Partners read programmes for their couplings; the history shows every decision.
+    history_permission = "programming.view_programme"
 
     def perform_create(self, serializer) -> None:
         serializer.save(created_by=self.request.user)
@@ -141,7 +145,7 @@ class ProgrammeViewSet(
 
 @extend_schema(tags=["beoordelingskaders"])
 @extend_schema(methods=["DELETE"], responses={204: None, 409: OpenApiResponse(description="")})
-class AssessmentFrameworkViewSet(viewsets.ModelViewSet):
+class AssessmentFrameworkViewSet(HistoryMixin, viewsets.ModelViewSet):
     """Assessment frameworks with their weighted criteria. Writing replaces the criteria
     as a whole when `criteria` is given; a framework a programme uses is not deleted."""
 

@@ -42,7 +42,17 @@ urlpatterns = [
         name="programme_baseline_difference",
     ),
     path(f"{ONE}/vaststellen", api.AdoptView.as_view(), name="programme_adopt"),
+    path(
+        f"{ONE}/geschiedenis",
+        api.ProgrammeViewSet.as_view({"get": "history"}),
+        name="programme_history",
+    ),
     path(f"{ONE}/raadswerkboek", api.WorkbookView.as_view(), name="programme_workbook"),
     path("beoordelingskaders", frameworks, name="framework_list"),
     path("beoordelingskaders/<int:pk>", framework, name="framework_detail"),
+    path(
+        "beoordelingskaders/<int:pk>/geschiedenis",
+        api.AssessmentFrameworkViewSet.as_view({"get": "history"}),
+        name="framework_history",
+    ),
 ]

@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from impor.api.geo import BBoxFilter, GeometryField, GeoViewSetMixin, geo_schema, ids_in_bbox
+from impor.api.history import HistoryMixin
 from impor.api.permissions import ModelPermissions
 from impor.api.routers import api_router
 from impor.api.serializers import ModelSerializer
@@ -140,7 +141,7 @@ class ProjectBriefSerializer(ModelSerializer):
 
 
 @geo_schema
-class ProjectViewSet(GeoViewSetMixin, viewsets.ModelViewSet):
+class ProjectViewSet(HistoryMixin, GeoViewSetMixin, viewsets.ModelViewSet):
     """Projecten van de gemeente en werken van partners; een partner ziet alleen de
     projecten van de eigen organisatie."""
 
@@ -183,7 +184,7 @@ class VisibleProjectRowsMixin:
         )
 
 
-class FundingViewSet(VisibleProjectRowsMixin, viewsets.ModelViewSet):
+class FundingViewSet(HistoryMixin, VisibleProjectRowsMixin, viewsets.ModelViewSet):
     """Dekking van projecten: bedrag per budgetregel per jaar, gedekt of niet."""
 
     queryset = Funding.objects.none()
@@ -210,7 +211,7 @@ class RegisterEntryViewSet(VisibleProjectRowsMixin, viewsets.ModelViewSet):
     filterset_fields = ["project", "kind", "status"]
 
 
-class ProjectBriefViewSet(VisibleProjectRowsMixin, viewsets.ModelViewSet):
+class ProjectBriefViewSet(HistoryMixin, VisibleProjectRowsMixin, viewsets.ModelViewSet):
     """Projectopdrachten: de zes vragen, scope en benodigde rollen."""
 
     queryset = ProjectBrief.objects.none()

@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
+from impor.api.history import HistoryMixin
 from impor.api.permissions import ModelPermissions
 from impor.api.routers import api_router
 from impor.api.serializers import ModelSerializer
@@ -179,7 +180,7 @@ class AmbitionViewSet(viewsets.ModelViewSet):
     filterset_class = AmbitionFilterSet
 
 
-class BudgetLineViewSet(viewsets.ModelViewSet):
+class BudgetLineViewSet(HistoryMixin, viewsets.ModelViewSet):
     """Budgetregels met hun jaarbedragen."""
 
     queryset = BudgetLine.objects.prefetch_related(
