@@ -7,8 +7,10 @@ unless DEBUG is switched on for local work. A malformed value stops start-up wit
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "simple_history",
     "axes",
     "impor",
@@ -75,8 +78,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # One log line per request (method, path, status, duration), whatever answered it.
+    "impor.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the web process itself, compressed and cached forever (whitenoise).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "impor.api.middleware.ApiConventionsMiddleware",
+    # Database unreachable: a 503 page or problem+json instead of a stack trace. Before the
+    # session and user lookups, which are the first to touch the database.
+    "impor.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -161,6 +172,19 @@ FORMAT_MODULE_PATH = ["impor.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# Production serves static files through whitenoise from STATIC_ROOT (filled by
+# `manage.py collectstatic` at build time), with hashed names so browsers may cache them
+# forever. DEBUG keeps the plain storage, so tests and `make demo` need no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# With DEBUG on, runserver serves the static files and STATIC_ROOT may not exist yet.
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Security: strict unless DEBUG is on. Behind a TLS-terminating proxy set
 # SECURE_PROXY_SSL_HEADER_ENABLED=true so Django trusts X-Forwarded-Proto.
@@ -173,8 +197,14 @@ if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: htmx gets the token from the page (base.html).
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", not DEBUG)
+LANGUAGE_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# A load balancer may probe the health endpoint over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^gezondheid$"]
 
 # Background work (programme computations) runs in `manage.py db_worker` processes that
 # take tasks from the database; TASKS_BACKEND=immediate runs them in the request instead.
@@ -197,6 +227,34 @@ IMPOR_TILE_URL = env.str(
     default="https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:28992/{z}/{x}/{y}.png",
 )
 IMPOR_TILE_ATTRIBUTION = env.str("IMPOR_TILE_ATTRIBUTION", default="© Kadaster, CC-BY")
+
+
+def _origin(url: str) -> list[str]:
+    """The scheme and host of `url` as a CSP source (empty list for an empty URL)."""
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+# Content-Security-Policy (django-csp): only our own files, no inline script or style
+# except with the per-request nonce (`request.csp_nonce`); images also from the base map's
+# tile server; forms may also go to the municipality's OpenID Connect provider.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *_origin(IMPOR_TILE_URL)],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF, *_origin(env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default=""))],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# The health endpoint reports "no worker" when a task has waited longer than this
+# while no task runs (docs/deploy.md, "Gezondheid").
+IMPOR_HEALTH_QUEUE_SECONDS = env_int("IMPOR_HEALTH_QUEUE_SECONDS", 300)
 
 # Largest file an import accepts; zipped files may unpack to at most five times this.
 IMPOR_IMPORT_MAX_MB = env_int("IMPOR_IMPORT_MAX_MB", 200)
@@ -246,10 +304,35 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Logs go to stdout: JSON lines (time, level, logger, message and, for requests, method,
+# path, status and duration_ms) in production, plain text when DEBUG is on. LOG_FORMAT
+# chooses explicitly.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # RequestLogMiddleware logs every request already; runserver's own lines would
+        # repeat them.
+        "django.server": {"level": "WARNING"},
+    },
 }

@@ -4,11 +4,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from impor.health import health
+
 urlpatterns = [
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switch works before logging in too (the login page offers it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # For load balancers and monitoring: no login, no session (docs/deploy.md).
+    path("gezondheid", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("impor.api.urls")),
     path("", include("programming.urls")),

@@ -5,12 +5,17 @@ The project's rows (funding per year, roles, register entries, ambition contribu
 are inline formsets edited on the project's own page, saved with it (`impor.formsets`).
 A formset only reaches the rows of the project it is bound to, so a partner editing its
 own project cannot touch another project's rows.
+
+The project and brief forms carry the version their editor started from and save only
+while it is still the stored one (`impor.locking`): a change to any of the project's
+rows on its page is saved as a change of the project.
 """
 
 from django import forms
 from django.forms import inlineformset_factory
 
 from impor.formsets import SharedChoicesInlineFormSet
+from impor.locking import VersionedModelForm
 from projects.models import (
     AmbitionContribution,
     Funding,
@@ -22,7 +27,7 @@ from projects.models import (
 from stakeholders.models import Actor
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(VersionedModelForm):
     class Meta:
         model = Project
         fields = [
@@ -105,7 +110,7 @@ AmbitionContributionFormSet = inlineformset_factory(
 )
 
 
-class ProjectBriefForm(forms.ModelForm):
+class ProjectBriefForm(VersionedModelForm):
     class Meta:
         model = ProjectBrief
         fields = [

@@ -9,7 +9,6 @@ from collections import defaultdict
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.generic import CreateView, DetailView, UpdateView
 
 from impor.formsets import FormsetsMixin
 from impor.lists import Column, FilteredListView
+from impor.locking import RefuseEditConflictsMixin
 from projects import selectors
 from projects.choices import ProjectKind, ProjectStatus, RegisterKind
 from projects.filters import ProjectFilterSet
@@ -152,20 +152,31 @@ class ProjectCreateView(ProjectFormMixin, PermissionRequiredMixin, CreateView):
 
 
 class ProjectUpdateView(
-    ProjectFormMixin, VisibleProjectsMixin, PermissionRequiredMixin, UpdateView
+    RefuseEditConflictsMixin,
+    ProjectFormMixin,
+    VisibleProjectsMixin,
+    PermissionRequiredMixin,
+    UpdateView,
 ):
+    """The project with its rows; refused when someone saved it after the editor began."""
+
     permission_required = "projects.change_project"
     success_message = _("Het project is opgeslagen.")
+    conflict_subject = _("dit project")
 
 
-class ProjectBriefUpdateView(PermissionRequiredMixin, SuccessMessageMixin, UpdateView):
-    """The brief's form; a project without a brief gets an empty one on first save."""
+class ProjectBriefUpdateView(
+    RefuseEditConflictsMixin, PermissionRequiredMixin, SuccessMessageMixin, UpdateView
+):
+    """The brief's form; a project without a brief gets an empty one on first save.
+    Refused when someone saved the brief after the editor began."""
 
     permission_required = "projects.change_projectbrief"
     raise_exception = True
     form_class = ProjectBriefForm
     template_name = "projects/brief_form.html"
     success_message = _("De projectopdracht is opgeslagen.")
+    conflict_subject = _("deze projectopdracht")
 
     def get_object(self, queryset=None):
         self.project = get_object_or_404(
@@ -175,10 +186,6 @@ class ProjectBriefUpdateView(PermissionRequiredMixin, SuccessMessageMixin, Updat
             return self.project.brief
         except ProjectBrief.DoesNotExist:
             return ProjectBrief(project=self.project)
-
-    @transaction.atomic
-    def form_valid(self, form):
-        return super().form_valid(form)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "project": self.project}
