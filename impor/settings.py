@@ -259,6 +259,11 @@ IMPOR_HEALTH_QUEUE_SECONDS = env_int("IMPOR_HEALTH_QUEUE_SECONDS", 300)
 # Largest file an import accepts; zipped files may unpack to at most five times this.
 IMPOR_IMPORT_MAX_MB = env_int("IMPOR_IMPORT_MAX_MB", 200)
 
+# A computation writes a sign of life every IMPOR_RUN_HEARTBEAT_SECONDS; one silent for
+# IMPOR_RUN_STALE_SECONDS has lost its worker and is marked failed (docs/load.md).
+IMPOR_RUN_HEARTBEAT_SECONDS = env_int("IMPOR_RUN_HEARTBEAT_SECONDS", 10)
+IMPOR_RUN_STALE_SECONDS = env_int("IMPOR_RUN_STALE_SECONDS", 120)
+
 # The API under /api/v1/ (docs/api.md): NL API Design Rules — errors as problem+json,
 # pages of 50 with a capped count, session login for the browser and tokens for
 # integrations (the token first, so an anonymous call gets 401 with WWW-Authenticate).

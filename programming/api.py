@@ -191,9 +191,9 @@ class RunListView(ProgrammeChildMixin, generics.ListCreateAPIView):
         return [ModelPermissions()]
 
     def get_queryset(self):
-        return ProgrammeRun.objects.filter(programme=self.get_programme()).order_by(
-            "-created_at", "-pk"
-        )
+        runs = ProgrammeRun.objects.filter(programme=self.get_programme())
+        services.runs_fail_stale(runs)
+        return runs.order_by("-created_at", "-pk")
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -230,7 +230,9 @@ class RunDetailView(ProgrammeChildMixin, generics.RetrieveAPIView):
     lookup_url_kwarg = "run"
 
     def get_queryset(self):
-        return ProgrammeRun.objects.filter(programme=self.get_programme())
+        runs = ProgrammeRun.objects.filter(programme=self.get_programme())
+        services.runs_fail_stale(runs)
+        return runs
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -7,13 +7,20 @@ failed or interrupted computation leaves the previous results untouched.
 """
 
 import json
+import logging
+import threading
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from impor.bulk import insert_rows
 from impor.models import Area
@@ -43,6 +50,7 @@ from stakeholders.models import BudgetLine, Theme
 
 Progress = Callable[[int, str], None]
 BATCH = 5_000
+logger = logging.getLogger(__name__)
 
 
 def _money(value: float) -> Decimal:
@@ -50,7 +58,8 @@ def _money(value: float) -> Decimal:
 
 
 class RunProgress:
-    """Progress of a ProgrammeRun as the user sees it (written outside any transaction)."""
+    """Progress of a ProgrammeRun as the user sees it (written outside any transaction);
+    each step is also a sign of life (`heartbeat_at`)."""
 
     def __init__(self, record: ProgrammeRun):
         self.record = record
@@ -58,7 +67,95 @@ class RunProgress:
     def __call__(self, percent: int, step: str) -> None:
         self.record.progress = percent
         self.record.step = step
-        self.record.save(update_fields=["progress", "step"])
+        self.record.heartbeat_at = timezone.now()
+        self.record.save(update_fields=["progress", "step", "heartbeat_at"])
+
+
+class Heartbeat:
+    """Writes the run's `heartbeat_at` every IMPOR_RUN_HEARTBEAT_SECONDS while a
+    computation runs, from a thread of its own, so a long engine stage or a long store
+    still shows the worker is alive. One small UPDATE per interval; a write that fails
+    (a locked SQLite database during the store) is skipped, the next one tries again."""
+
+    def __init__(self, record: ProgrammeRun):
+        self.run_id = record.pk
+        self.every = settings.IMPOR_RUN_HEARTBEAT_SECONDS
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(
+            target=self.beat, name=f"heartbeat-run-{record.pk}", daemon=True
+        )
+
+    def __enter__(self) -> "Heartbeat":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def beat(self) -> None:
+        try:
+            while not self.stopped.wait(self.every):
+                try:
+                    ProgrammeRun.objects.filter(pk=self.run_id).update(heartbeat_at=timezone.now())
+                except DatabaseError as exc:
+                    logger.warning("heartbeat of run %s not written: %s", self.run_id, exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+
+def runs_fail_stale(runs: QuerySet[ProgrammeRun] | None = None) -> int:
+    """Mark failed the computations whose worker stopped (killed, machine gone): a run
+    that is running without a sign of life (heartbeat, else its start) for
+    IMPOR_RUN_STALE_SECONDS, or still queued while its task was taken that long ago.
+    Their task rows that still say running are marked failed too. Returns the count.
+
+    The previous results are untouched (the store is one transaction), so the user can
+    simply start the computation again. Called wherever a run's status is read, before
+    a new run is queued, and by `manage.py reap_runs`.
+    """
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.IMPOR_RUN_STALE_SECONDS)
+    runs = ProgrammeRun.objects.all() if runs is None else runs
+    silent = Q(status=RunStatus.RUNNING) & (
+        Q(heartbeat_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=cutoff)
+    )
+    running = dict(runs.filter(silent).values_list("pk", "task_id"))
+    queued = dict(
+        runs.filter(status=RunStatus.QUEUED, created_at__lt=cutoff)
+        .exclude(task_id="")
+        .values_list("pk", "task_id")
+    )
+    if queued:
+        taken = {
+            str(pk)
+            for pk in DBTaskResult.objects.filter(
+                Q(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
+                | Q(status=TaskResultStatus.FAILED),
+                pk__in=list(queued.values()),
+            ).values_list("pk", flat=True)
+        }
+        queued = {pk: task for pk, task in queued.items() if task in taken}
+    if not running and not queued:
+        return 0
+    message = _("De berekening is afgebroken: de worker stopte. Start de berekening opnieuw.")
+    failed = ProgrammeRun.objects.filter(
+        (Q(pk__in=running) & silent) | Q(pk__in=queued, status=RunStatus.QUEUED)
+    ).update(status=RunStatus.FAILED, message=message, finished_at=now)
+    DBTaskResult.objects.filter(
+        pk__in=[task for task in [*running.values(), *queued.values()] if task],
+        status=TaskResultStatus.RUNNING,
+    ).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        exception_class_path="programming.services.WorkerStopped",
+        traceback=message,
+    )
+    if failed:
+        logger.warning("%d computation(s) marked failed: their worker stopped", failed)
+    return failed
 
 
 def programme_enqueue(programme: Programme, *, user=None) -> ProgrammeRun:
@@ -67,6 +164,7 @@ def programme_enqueue(programme: Programme, *, user=None) -> ProgrammeRun:
 
     if programme.is_adopted:
         raise ValueError("Een vastgesteld programma wordt niet opnieuw berekend.")
+    runs_fail_stale(programme.runs.all())
     record = ProgrammeRun.objects.create(programme=programme, requested_by=user)
     queued = compute_programme.enqueue(record.pk)
     ProgrammeRun.objects.filter(pk=record.pk).update(task_id=str(queued.id))
@@ -88,17 +186,18 @@ def programme_compute(
     record = record or ProgrammeRun.objects.create(programme=programme)
     report = progress or RunProgress(record)
     record.status = RunStatus.RUNNING
-    record.started_at = timezone.now()
-    record.save(update_fields=["status", "started_at"])
+    record.started_at = record.heartbeat_at = timezone.now()
+    record.save(update_fields=["status", "started_at", "heartbeat_at"])
     try:
         clock = Stopwatch()
-        report(10, "werken en budgetten laden")
-        instance = programme_instance(programme, clock=clock)
-        report(30, "koppelkansen zoeken, prioriteren en plannen")
-        result = run(instance)
-        report(80, "resultaten opslaan")
-        with clock("store"):
-            store_result(programme, instance, result)
+        with Heartbeat(record):
+            report(10, "werken en budgetten laden")
+            instance = programme_instance(programme, clock=clock)
+            report(30, "koppelkansen zoeken, prioriteren en plannen")
+            result = run(instance)
+            report(80, "resultaten opslaan")
+            with clock("store"):
+                store_result(programme, instance, result)
     except BaseException as exc:
         record.status = RunStatus.FAILED
         record.message = f"{type(exc).__name__}: {exc}"[:2000]
@@ -133,7 +232,13 @@ WORK_FIELDS = (
 
 @transaction.atomic
 def store_result(programme: Programme, instance: Instance, result: Result) -> None:
-    """Replace the programme's computed content with `result`, all or nothing."""
+    """Replace the programme's computed content with `result`, all or nothing.
+
+    One transaction: a worker killed at any point leaves the previous content whole.
+    The programme's row is locked first, so two computations of one programme (two
+    workers) store one after the other instead of mixing their works.
+    """
+    Programme.objects.select_for_update().only("pk").get(pk=programme.pk)
     Work.objects.filter(programme=programme).delete()
     Coupling.objects.filter(programme=programme).delete()
     KpiValue.objects.filter(programme=programme).delete()

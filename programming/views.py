@@ -52,6 +52,7 @@ def _page(request: HttpRequest, items, size: int = PAGE_SIZE):
 
 
 def _latest_run(programme: Programme) -> ProgrammeRun | None:
+    services.runs_fail_stale(programme.runs.all())
     return programme.runs.select_related("requested_by").first()
 
 
