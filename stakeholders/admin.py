@@ -1,9 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from impor.choices import Discipline
 from stakeholders.models import (
     Actor,
     Ambition,
@@ -18,6 +22,7 @@ from stakeholders.models import (
     Theme,
     User,
 )
+from stakeholders.roles import sync_staff
 
 
 class ContactPersonInline(admin.TabularInline):
@@ -52,17 +57,51 @@ class ActorAdmin(admin.ModelAdmin):
     inlines = (ContactPersonInline, ProcessPositionInline)
 
 
+class UserDisciplinesMixin(forms.ModelForm):
+    """The disciplines an editor is limited to, as checkboxes (none ticked: all)."""
+
+    disciplines = forms.MultipleChoiceField(
+        label=_("disciplines"),
+        choices=Discipline.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=User._meta.get_field("disciplines").help_text,
+    )
+
+
+class UserChangeForm(UserDisciplinesMixin, BaseUserChangeForm):
+    pass
+
+
+class UserCreationForm(UserDisciplinesMixin, AdminUserCreationForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Organisatie"), {"fields": ("organisation",)}))
+    """Users, their organisation and the disciplines they edit. Whether a user reaches
+    this admin (`is_staff`) follows the role, see `stakeholders.roles.sync_staff`."""
+
+    form = UserChangeForm
+    add_form = UserCreationForm
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Organisatie en disciplines"), {"fields": ("organisation", "disciplines")}),
+    )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        (_("Organisatie"), {"fields": ("organisation",)}),
+        (_("Organisatie en disciplines"), {"fields": ("organisation", "disciplines")}),
     )
+    readonly_fields = ("is_staff",)
     list_display = (*BaseUserAdmin.list_display, "organisation")
     list_filter = (*BaseUserAdmin.list_filter, ("organisation", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("organisation",)
     autocomplete_fields = ("organisation",)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The organisation may have changed without the groups changing.
+        sync_staff(form.instance)
 
 
 @admin.register(ContactPerson)

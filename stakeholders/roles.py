@@ -3,14 +3,22 @@
 Each role in :class:`~stakeholders.choices.Role` is a group of the same name. The groups
 are (re)built after every `migrate`, so a new installation has them and a new model's
 permissions reach the right roles without a manual step.
+
+The same permissions guard the pages (`PermissionRequiredMixin`), the API
+(`impor.api.permissions.ModelPermissions`), the exports (the permission of the page or
+rows they export) and the admin. Only administrators and superusers reach the admin:
+`is_staff` follows the role (`sync_staff`), so a partner never does.
 """
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 
 from stakeholders.choices import Role
+from stakeholders.models import User
 
 DOMAIN_APPS = ("impor", "stakeholders", "assets", "projects", "programming")
 
@@ -74,8 +82,52 @@ def ensure_role_groups() -> dict[str, Group]:
     return groups
 
 
+def is_staff_by_role(user) -> bool:
+    """Whether `user` may use the admin: a superuser, or an administrator who is no
+    partner user."""
+    if user.is_superuser:
+        return True
+    return (
+        user.partner_organisation is None
+        and user.groups.filter(name=Role.ADMINISTRATOR.value).exists()
+    )
+
+
+def sync_staff(user) -> None:
+    """Set `is_staff` from the user's role; saves only when it changes."""
+    staff = is_staff_by_role(user)
+    if user.is_staff != staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
+
+
+def sync_all_staff() -> None:
+    """`sync_staff` for every user at once (after a migrate, say)."""
+    administrator = (
+        User.groups.through.objects.filter(
+            user=OuterRef("pk"), group__name=Role.ADMINISTRATOR.value
+        )
+        # A partner user never reaches the admin, whatever its groups.
+        .exclude(user__organisation__is_internal=False)
+    )
+    User.objects.filter(is_superuser=False).update(is_staff=Exists(administrator))
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="staff_follows_role")
+def staff_follows_role(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """Keep `is_staff` in step when a user's groups change, wherever that happens (the
+    admin, single sign-on, a script)."""
+    if not action.startswith("post_"):
+        return
+    users = User.objects.filter(pk__in=pk_set or ()) if reverse else [instance]
+    for user in users:
+        sync_staff(user)
+
+
 def rebuild_roles_after_migrate(sender, using="default", **kwargs) -> None:
-    """post_migrate handler: make sure every model's permissions exist, then the groups."""
+    """post_migrate handler: make sure every model's permissions exist, then the groups,
+    then whom the roles let into the admin."""
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
     ensure_role_groups()
+    sync_all_staff()
