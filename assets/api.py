@@ -7,8 +7,10 @@ of a million-asset city is served from the list's sort index.
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from assets import access
 from assets.filters import AssetFilterSet, with_lifecycle
 from assets.models import Asset, AssetClass, Inspection, Report
 from impor.api.geo import BBoxFilter, GeometryField, GeoViewSetMixin, geo_schema
@@ -105,6 +107,40 @@ class ReportSerializer(ModelSerializer):
         ]
 
 
+class DisciplinePermission(BasePermission):
+    """Changes and deletions only of rows within the user's disciplines (`assets.access`)."""
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in SAFE_METHODS or access.may_write(request.user, obj):
+            return True
+        self.message = access.refusal(request.user, access.discipline_of(obj))
+        return False
+
+
+class DisciplineLimitedMixin:
+    """Writes within the user's disciplines, as on the pages: the row as it is (object
+    permission) and as it will be (`discipline_field`, the asset class or the asset)."""
+
+    permission_classes = [ModelPermissions, DisciplinePermission]
+    discipline_field = ""
+
+    def _check_discipline(self, serializer) -> None:
+        target = serializer.validated_data.get(
+            self.discipline_field, getattr(serializer.instance, self.discipline_field, None)
+        )
+        user = self.request.user
+        if not access.may_write(user, target):
+            raise exceptions.PermissionDenied(access.refusal(user, access.discipline_of(target)))
+
+    def perform_create(self, serializer) -> None:
+        self._check_discipline(serializer)
+        serializer.save()
+
+    def perform_update(self, serializer) -> None:
+        self._check_discipline(serializer)
+        serializer.save()
+
+
 class AssetClassViewSet(viewsets.ModelViewSet):
     """Objecttypen met hun standaardlevensduur, bandbreedte en kosten."""
 
@@ -115,12 +151,12 @@ class AssetClassViewSet(viewsets.ModelViewSet):
 
 
 @geo_schema
-class AssetViewSet(HistoryMixin, GeoViewSetMixin, viewsets.ModelViewSet):
+class AssetViewSet(HistoryMixin, DisciplineLimitedMixin, GeoViewSetMixin, viewsets.ModelViewSet):
     """Beheerobjecten met levenscyclus, gefilterd zoals de lijst van het areaal."""
 
     queryset = Asset.objects.all()
     serializer_class = AssetSerializer
-    permission_classes = [ModelPermissions]
+    discipline_field = "asset_class"
     filter_backends = [DjangoFilterBackend, BBoxFilter]
     filterset_class = AssetFilterSet
 
@@ -139,29 +175,29 @@ class AssetViewSet(HistoryMixin, GeoViewSetMixin, viewsets.ModelViewSet):
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     def perform_create(self, serializer) -> None:
-        serializer.save()
+        super().perform_create(serializer)
         self._with_lifecycle(serializer)
 
     def perform_update(self, serializer) -> None:
-        serializer.save()
+        super().perform_update(serializer)
         self._with_lifecycle(serializer)
 
 
-class InspectionViewSet(viewsets.ModelViewSet):
+class InspectionViewSet(DisciplineLimitedMixin, viewsets.ModelViewSet):
     """Inspecties (NEN 2767-conditie op een datum) van beheerobjecten."""
 
-    queryset = Inspection.objects.order_by("-date", "pk")
+    queryset = Inspection.objects.select_related("asset__asset_class").order_by("-date", "pk")
     serializer_class = InspectionSerializer
-    permission_classes = [ModelPermissions]
+    discipline_field = "asset"
     filterset_fields = ["asset", "condition"]
 
 
-class ReportViewSet(viewsets.ModelViewSet):
+class ReportViewSet(DisciplineLimitedMixin, viewsets.ModelViewSet):
     """Meldingen openbare ruimte."""
 
-    queryset = Report.objects.order_by("-reported_on", "pk")
+    queryset = Report.objects.select_related("asset__asset_class").order_by("-reported_on", "pk")
     serializer_class = ReportSerializer
-    permission_classes = [ModelPermissions]
+    discipline_field = "asset"
     filterset_fields = ["asset", "area", "category", "status"]
 
 

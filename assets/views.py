@@ -3,11 +3,13 @@ data and the edit form. Views parse input, call a selector and render."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
+from assets import access
 from assets.choices import Condition
 from assets.filters import URGENCY_CHOICES, AssetFilterSet, with_lifecycle
 from assets.forms import AssetForm
@@ -81,7 +83,10 @@ class AssetDetailView(PermissionRequiredMixin, DetailView):
         context["reports"] = asset.reports.order_by("-reported_on")
         context["has_map"] = bool(asset.geometry)
         context["geojson_url"] = reverse("assets:asset_geojson", args=[asset.pk])
-        context["can_change"] = self.request.user.has_perm("assets.change_asset")
+        user = self.request.user
+        context["can_change"] = user.has_perm("assets.change_asset") and access.may_write(
+            user, asset
+        )
         return context
 
 
@@ -114,12 +119,19 @@ class AssetGeoJsonView(PermissionRequiredMixin, DetailView):
 
 
 class AssetFormMixin(PermissionRequiredMixin):
+    """Create or edit an asset, within the user's disciplines (`assets.access`)."""
+
     model = Asset
     form_class = AssetForm
     raise_exception = True
     template_name = "assets/asset_form.html"
 
     def form_valid(self, form):
+        user = self.request.user
+        asset_class = form.cleaned_data["asset_class"]
+        if not access.may_write(user, asset_class):
+            form.add_error("asset_class", access.refusal(user, asset_class.discipline))
+            return self.form_invalid(form)
         response = super().form_valid(form)
         messages.success(self.request, _("Het beheerobject is opgeslagen."))
         return response
@@ -134,3 +146,11 @@ class AssetCreateView(AssetFormMixin, CreateView):
 
 class AssetUpdateView(AssetFormMixin, UpdateView):
     permission_required = "assets.change_asset"
+    queryset = Asset.objects.select_related("asset_class")
+
+    def get_object(self, queryset=None):
+        asset = super().get_object(queryset)
+        user = self.request.user
+        if not access.may_write(user, asset):
+            raise PermissionDenied(access.refusal(user, asset.asset_class.discipline))
+        return asset

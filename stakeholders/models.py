@@ -114,6 +114,15 @@ class User(AbstractUser):
             return organisation
         return None
 
+    def may_edit_discipline(self, code: str) -> bool:
+        """Whether the user may write assets (and their inspections and reports) of the
+        discipline `code`, given the model permission. Empty `disciplines`: every one.
+
+        The one rule behind the discipline limit in pages, API and imports; reading is
+        never limited by discipline.
+        """
+        return self.is_superuser or not self.disciplines or code in self.disciplines
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")

@@ -10,8 +10,9 @@
    the field;
 4. place every geometry in RD New (CRS from the file, the user, the saved mapping, or
    recognised from the coordinates) and in an area;
-5. decide per row whether it creates or updates (by source and id);
-6. with ``commit=True`` and no errors (or ``only_valid=True``): write everything in one
+5. refuse the rows of assets outside the user's disciplines (`assets.access`);
+6. decide per row whether it creates or updates (by source and id);
+7. with ``commit=True`` and no errors (or ``only_valid=True``): write everything in one
    transaction and record the import. Otherwise nothing is written; the report is the
    dry run.
 """
@@ -30,6 +31,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from assets import access
 from assets.choices import ReportCategory, ReportStatus
 from assets.importing import mapping as mapping_rules
 from assets.importing.readers import ImportFileError, Table, read_table
@@ -47,6 +49,7 @@ from assets.models import (
 from impor import geometry
 from impor.areas import area_index
 from impor.bulk import insert_rows
+from impor.choices import Discipline
 from impor.fields import YEAR_MIN
 from impor.models import Area
 from stakeholders.models import Actor
@@ -210,6 +213,7 @@ def import_file(
     except geometry.GeometryError as exc:
         report.errors.append(RowError(0, "", str(exc)))
         return _finish(report, path, user, started, commit)
+    _refuse_other_disciplines(rows, prepared, user, report.source)
     report.errors.extend(rows.errors)
     report.errors.sort(key=lambda e: e.row)
     valid = ~rows.bad
@@ -234,6 +238,34 @@ def import_file(
         creates, updates = PLAN[kind](prepared[valid], source)
         report.creates, report.updates = creates, updates
     return _finish(report, path, user, started, commit)
+
+
+def _refuse_other_disciplines(rows: Rows, prepared: pd.DataFrame, user, source: str) -> None:
+    """Flag the rows an editor limited to disciplines may not write: assets whose asset
+    class (new, or current for an update) is of another discipline, and inspections and
+    reports of such assets."""
+    barred = [code for code in Discipline.values if user and not user.may_edit_discipline(code)]
+    if not barred:
+        return
+    if rows.kind == ImportKind.ASSETS:
+        target = "asset_class"
+        class_discipline = dict(AssetClass.objects.values_list("pk", "discipline"))
+        disciplines = prepared["asset_class"].map(class_discipline)
+        current = dict(
+            Asset.objects.filter(source=source, asset_class__discipline__in=barred).values_list(
+                "external_id", "asset_class__discipline"
+            )
+        )
+        current_of = prepared["external_id"].map(current)
+        disciplines = current_of.where(current_of.notna(), disciplines)
+    else:
+        target = "asset"
+        assets = Asset.objects.filter(
+            pk__in=prepared["asset"].dropna().astype(int).unique().tolist()
+        ).values_list("pk", "asset_class__discipline")
+        disciplines = prepared["asset"].map(dict(assets))
+    refused = disciplines.isin(barred).to_numpy()
+    rows.flag(refused, target, lambda i: access.refusal(user, disciplines.iloc[i]))
 
 
 def _make_ids_unique(report: ImportReport, table: Table) -> None:
