@@ -341,3 +341,71 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# Login: OpenID Connect and throttling ------------------------------------------------
+# docs/roles.md. Single sign-on with the municipality's identity provider is an option:
+# with OIDC_RP_CLIENT_ID unset nothing of it is active and only local accounts log in.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+if OIDC_RP_CLIENT_ID:
+    for _name in (
+        "OIDC_RP_CLIENT_SECRET",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT",
+        "OIDC_OP_JWKS_ENDPOINT",
+    ):
+        if not env.str(_name, default=""):
+            raise ImproperlyConfigured(f"{_name} must be set when OIDC_RP_CLIENT_ID is set")
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+    # The claim that carries the user's groups, and which group means which role:
+    # OIDC_ROLE_MAP=impor-lezers=lezer,impor-bewerkers=bewerker,impor-beheer=beheerder.
+    # A user without a mapped group gets OIDC_DEFAULT_ROLE; set it empty to refuse them.
+    OIDC_ROLE_CLAIM = env.str("OIDC_ROLE_CLAIM", default="groups")
+    OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})
+    OIDC_DEFAULT_ROLE = env.str("OIDC_DEFAULT_ROLE", default="lezer")
+    OIDC_USE_PKCE = True
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "stakeholders.oidc.MunicipalOIDCBackend"]
+
+# django-axes throttles the login form of local accounts: five wrong passwords for one
+# username from one address lock that pair for 15 minutes; a good login resets the count.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # in hours, as axes reads it
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# Behind N reverse proxies (IMPOR_PROXY_COUNT=N) the client is the N-th address from the
+# right in X-Forwarded-For, the one the outermost trusted proxy saw; the addresses left
+# of it are the client's own say and could be forged. Without proxies: REMOTE_ADDR.
+IMPOR_PROXY_COUNT = env_int("IMPOR_PROXY_COUNT", 0)
+
+
+def _client_ip(request) -> str | None:
+    from django.conf import settings  # read at call time, so tests can override it
+
+    proxies = settings.IMPOR_PROXY_COUNT
+    forwarded = [
+        address.strip()
+        for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if address.strip()
+    ]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
+AXES_CLIENT_IP_CALLABLE = _client_ip
+
+
+def _not_a_password_login(request, credentials) -> bool:
+    """Only passwords are throttled: a single sign-on callback names no username, and the
+    provider throttles its own logins."""
+    return not (credentials or {}).get("username")
+
+
+AXES_WHITELIST_CALLABLE = _not_a_password_login

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -21,3 +22,8 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("impor.area_urls")),
 ]
+
+if settings.OIDC_RP_CLIENT_ID:
+    # Single sign-on through the municipality's provider, only when configured
+    # (docs/roles.md); the login page then offers it next to the local accounts.
+    urlpatterns.append(path("oidc/", include("stakeholders.oidc")))
