@@ -25,6 +25,7 @@ with the dry-run and atomic rules of the asset import:
 An empty optional cell leaves the stored value as it is; a new work gets the default.
 """
 
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ import pandas as pd
 import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
@@ -472,6 +473,20 @@ def import_partner_works(
                         "Tijdens het opslaan heeft iemand anders een werk met een van deze "
                         "codes opgeslagen. Er is niets opgeslagen; upload het bestand opnieuw."
                     ),
+                )
+            )
+        except DatabaseError as exc:
+            # The database failed mid-way (connection lost, disk full): the transaction
+            # rolled back, nothing of the file is stored, and the import log says so.
+            logging.getLogger(__name__).exception("partner import of %s failed", path.name)
+            report.errors.append(
+                RowError(
+                    0,
+                    "",
+                    gettext(
+                        "Het opslaan is mislukt ({error}). Er is niets opgeslagen; "
+                        "upload het bestand opnieuw."
+                    ).format(error=exc),
                 )
             )
         else:

@@ -19,6 +19,7 @@
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from assets import access
@@ -222,14 +223,31 @@ def import_file(
 
     if commit and (report.ok or only_valid) and report.valid:
         step("schrijven", 0, report.valid)
-        with transaction.atomic():
-            creates, updates = WRITE[kind](prepared[valid], source)
-            report.creates, report.updates = creates, updates
-            report.status = ImportStatus.COMMITTED
-            ImportMapping.objects.update_or_create(
-                source=source, kind=kind, defaults={"mapping": report.mapping, "crs": report.crs}
+        try:
+            with transaction.atomic():
+                creates, updates = WRITE[kind](prepared[valid], source)
+                report.creates, report.updates = creates, updates
+                report.status = ImportStatus.COMMITTED
+                ImportMapping.objects.update_or_create(
+                    source=source,
+                    kind=kind,
+                    defaults={"mapping": report.mapping, "crs": report.crs},
+                )
+                _record(report, path, user, started)
+        except DatabaseError as exc:
+            # The database failed mid-way (connection lost, disk full): the transaction
+            # rolled back, nothing of the file is stored, and the import log says so.
+            logging.getLogger(__name__).exception("import of %s failed", file_name)
+            report.status = ImportStatus.REFUSED
+            report.creates = report.updates = 0
+            report.errors.append(
+                RowError(
+                    0,
+                    "",
+                    f"het opslaan is mislukt ({exc}); er is niets opgeslagen, probeer het opnieuw",
+                )
             )
-            _record(report, path, user, started)
+            return _finish(report, path, user, started, commit)
         step("schrijven", report.valid, report.valid)
         return report
     if commit:
