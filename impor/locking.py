@@ -34,6 +34,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from impor.history import display, user_name
+
 #: Longer values (a geometry, a long text) are cut in the table of changes.
 SHOWN_CHARACTERS = 120
 
@@ -125,7 +127,7 @@ def describe_conflict(instance: models.Model, started_from: int | None) -> Confl
     since = records.filter(version__gt=started_from or 0).first()
     before = records.filter(version__lte=started_from or 0).first()
     author = since.history_user if since is not None else None
-    who = (author.get_full_name() or author.get_username()) if author else gettext("Iemand")
+    who = user_name(author) or gettext("Iemand")
     when = since.history_date if since is not None else getattr(current, "updated_at", None)
     changes = None
     if latest is not None and before is not None:
@@ -146,14 +148,11 @@ def describe_conflict(instance: models.Model, started_from: int | None) -> Confl
 
 
 def _shown(field: models.Field, value) -> str:
-    """A stored value as the pages show it: a choice's label, yes/no, or the text."""
-    if value is None or value == "":
-        return "—"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return gettext("ja") if value else gettext("nee")
-    return Truncator(str(value)).chars(SHOWN_CHARACTERS)
+    """A stored value as the history page shows it, long ones (a geometry) cut short;
+    a foreign key's value is the related object itself (or a deleted one's stand-in)."""
+    if isinstance(field, models.ForeignKey):
+        return "—" if value is None else str(value)
+    return Truncator(display(field, value, names=None)).chars(SHOWN_CHARACTERS)
 
 
 class VersionedModelForm(forms.ModelForm):

@@ -6,23 +6,36 @@ works here. Every query starts from `projects_visible_to`, as the pages do: anot
 partner's project is simply not found (404), in lists, filters, details and writes.
 A partner's project always belongs to its own organisation: naming another owner is a
 400 on the `owner` field.
+
+Projects and briefs are versioned (`impor.api.locking`): their detail carries an ETag, and
+a write that started from an old version (If-Match or `version`) is refused with 412 or
+409. A write to a project's funding, roles or register entries moves the project's
+version on, as the project's edit page does.
 """
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from impor.api.geo import BBoxFilter, GeometryField, GeoViewSetMixin, geo_schema, ids_in_bbox
 from impor.api.history import HistoryMixin
+from impor.api.locking import (
+    VersionedViewSetMixin,
+    version_field,
+    versioned_schema,
+    versioned_write_schema,
+)
 from impor.api.permissions import ModelPermissions
 from impor.api.routers import api_router
 from impor.api.serializers import ModelSerializer
 from impor.filters import AreaFilter
+from impor.locking import bump_version
 from projects.choices import ProjectStatus
 from projects.filters import ProjectFilterSet
 from projects.forms import ProjectBriefForm
@@ -41,6 +54,7 @@ class ProjectApiFilterSet(ProjectFilterSet):
 
 class ProjectSerializer(ModelSerializer):
     geometry = GeometryField()
+    version = version_field()
 
     class Meta:
         model = Project
@@ -126,6 +140,7 @@ class RegisterEntrySerializer(ModelSerializer):
 
 class ProjectBriefSerializer(ModelSerializer):
     completeness = serializers.IntegerField(read_only=True)
+    version = version_field()
 
     class Meta:
         model = ProjectBrief
@@ -141,7 +156,8 @@ class ProjectBriefSerializer(ModelSerializer):
 
 
 @geo_schema
-class ProjectViewSet(HistoryMixin, GeoViewSetMixin, viewsets.ModelViewSet):
+@versioned_schema(ProjectSerializer)
+class ProjectViewSet(HistoryMixin, VersionedViewSetMixin, GeoViewSetMixin, viewsets.ModelViewSet):
     """Projecten van de gemeente en werken van partners; een partner ziet alleen de
     projecten van de eigen organisatie."""
 
@@ -150,6 +166,7 @@ class ProjectViewSet(HistoryMixin, GeoViewSetMixin, viewsets.ModelViewSet):
     filter_backends = [DjangoFilterBackend, BBoxFilter]
     filterset_class = ProjectApiFilterSet
     queryset = Project.objects.none()  # the model for ModelPermissions; rows: get_queryset
+    conflict_subject = _("dit project")
 
     def get_queryset(self) -> QuerySet[Project]:
         return (
@@ -162,15 +179,16 @@ class ProjectViewSet(HistoryMixin, GeoViewSetMixin, viewsets.ModelViewSet):
         rows = queryset.order_by().values_list("pk", "geometry").iterator(chunk_size=2000)
         return queryset.filter(pk__in=ids_in_bbox(rows, box))
 
-    @extend_schema(request=None, responses=ProjectSerializer)
+    @versioned_write_schema(ProjectSerializer, request=None)
     @action(detail=True, methods=["post"], url_path="intrekken")
     def withdraw(self, request, pk=None):
         """Trek een project in: het programma plant het niet meer (status ingetrokken)."""
         if not request.user.has_perm("projects.change_project"):
             raise exceptions.PermissionDenied()
         project = self.get_object()
-        project.status = ProjectStatus.INGETROKKEN
-        project.save(update_fields=["status", "updated_at"])
+        with self.versioned_write(project):
+            project.status = ProjectStatus.INGETROKKEN
+            project.save(update_fields=["status", "updated_at", "version"])
         return Response(self.get_serializer(project).data)
 
 
@@ -184,7 +202,36 @@ class VisibleProjectRowsMixin:
         )
 
 
-class FundingViewSet(HistoryMixin, VisibleProjectRowsMixin, viewsets.ModelViewSet):
+class ProjectRowWritesMixin:
+    """A write to a project's row is a change of the project: its version moves on (both
+    projects' when a row moves to another project)."""
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            bump_version(Project, serializer.validated_data["project"].pk)
+            super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        before = serializer.instance.project_id
+        after = (
+            serializer.validated_data["project"].pk
+            if "project" in serializer.validated_data
+            else before
+        )
+        with transaction.atomic():
+            for pk in sorted({before, after}):
+                bump_version(Project, pk)
+            super().perform_update(serializer)
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            bump_version(Project, instance.project_id)
+            super().perform_destroy(instance)
+
+
+class FundingViewSet(
+    HistoryMixin, ProjectRowWritesMixin, VisibleProjectRowsMixin, viewsets.ModelViewSet
+):
     """Dekking van projecten: bedrag per budgetregel per jaar, gedekt of niet."""
 
     queryset = Funding.objects.none()
@@ -193,7 +240,7 @@ class FundingViewSet(HistoryMixin, VisibleProjectRowsMixin, viewsets.ModelViewSe
     filterset_fields = ["project", "budget_line", "year", "secured"]
 
 
-class ProjectRoleViewSet(VisibleProjectRowsMixin, viewsets.ModelViewSet):
+class ProjectRoleViewSet(ProjectRowWritesMixin, VisibleProjectRowsMixin, viewsets.ModelViewSet):
     """Rollen op projecten: trekker, opdrachtgever, projectleider, …"""
 
     queryset = ProjectRole.objects.none()
@@ -202,7 +249,7 @@ class ProjectRoleViewSet(VisibleProjectRowsMixin, viewsets.ModelViewSet):
     filterset_fields = ["project", "actor", "role"]
 
 
-class RegisterEntryViewSet(VisibleProjectRowsMixin, viewsets.ModelViewSet):
+class RegisterEntryViewSet(ProjectRowWritesMixin, VisibleProjectRowsMixin, viewsets.ModelViewSet):
     """Kansen, risico's, succesfactoren en randvoorwaarden van projecten."""
 
     queryset = RegisterEntry.objects.none()
@@ -211,10 +258,14 @@ class RegisterEntryViewSet(VisibleProjectRowsMixin, viewsets.ModelViewSet):
     filterset_fields = ["project", "kind", "status"]
 
 
-class ProjectBriefViewSet(HistoryMixin, VisibleProjectRowsMixin, viewsets.ModelViewSet):
+@versioned_schema(ProjectBriefSerializer)
+class ProjectBriefViewSet(
+    HistoryMixin, VersionedViewSetMixin, VisibleProjectRowsMixin, viewsets.ModelViewSet
+):
     """Projectopdrachten: de zes vragen, scope en benodigde rollen."""
 
     queryset = ProjectBrief.objects.none()
+    conflict_subject = _("deze projectopdracht")
     serializer_class = ProjectBriefSerializer
     permission_classes = [ModelPermissions]
     filterset_fields = ["project"]

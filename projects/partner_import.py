@@ -37,7 +37,7 @@ import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -827,7 +827,10 @@ def _write(works: list[_Work], organisation: Actor) -> None:
     updates = []
     for work in changed:
         project = _project(work, organisation)
-        project.version = work.existing["version"] + 1
+        # One more than the version stored when the UPDATE runs, not the one the check
+        # read: a save in between has moved it on, and an editor who started before this
+        # import must be refused (impor.locking).
+        project.version = F("version") + 1
         project.updated_at = now
         updates.append(project)
     fields = sorted({name for w in changed for name in w.changed if name != "areas"})

@@ -15,10 +15,18 @@ from django.test import Client
 from django.urls import reverse
 
 from impor.locking import EditConflict, claim_version
+from projects import partner_import
 from projects.models import Funding, Project, ProjectBrief
 from stakeholders.choices import Role
-from tests.factories import BudgetLineFactory, FundingFactory, ProjectBriefFactory, ProjectFactory
+from tests.factories import (
+    ActorFactory,
+    BudgetLineFactory,
+    FundingFactory,
+    ProjectBriefFactory,
+    ProjectFactory,
+)
 from tests.projects.test_pages import user_with_role
+from tests.projects.test_partner_import import row, write, xlsx
 from tests.projects.test_project_formsets import posted_back
 from tests.system import required
 
@@ -245,3 +253,35 @@ def test_of_two_simultaneous_saves_from_the_same_version_exactly_one_wins():
     assert outcomes == {"fase 1": "saved", "fase 2": "refused"}
     project.refresh_from_db()
     assert (project.name, project.version) == ("fase 1", 2)
+
+
+def test_the_partner_import_moves_the_versions_on_and_refuses_older_forms(
+    jan, tmp_path, monkeypatch
+):
+    grid_operator = ActorFactory(partner=True, name="Enexis")
+    project = ProjectFactory(owner=grid_operator, code="E-001", name="Netverzwaring")
+    url = reverse("projects:project_update", args=[project.pk])
+    janes_form = opened(jan, url)
+    check = partner_import._compare_with_stored
+
+    def someone_saves_after_the_check(*args):
+        check(*args)
+        with transaction.atomic():
+            claimed = Project.objects.get(pk=project.pk)
+            claim_version(claimed, 1)
+            claimed.save()
+
+    monkeypatch.setattr(partner_import, "_compare_with_stored", someone_saves_after_the_check)
+    content = xlsx(row(name="Netverzwaring Backxlaan"))
+
+    report = partner_import.import_partner_works(
+        path=write(tmp_path, content), organisation=grid_operator, commit=True
+    )
+
+    assert report.errors == []
+    project.refresh_from_db()
+    assert (project.name, project.version) == ("Netverzwaring Backxlaan", 3)
+    response = jan.post(url, janes_form | {"street": "Kerkstraat"})
+    assert response.status_code == 409
+    project.refresh_from_db()
+    assert (project.name, project.street) == ("Netverzwaring Backxlaan", "Burgemeester Backxlaan")
