@@ -45,7 +45,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assets.importing.readers import ImportFileError, read_table
-from assets.importing.service import KEPT_MESSAGES, RowError, file_sha256
+from assets.importing.service import KEPT_MESSAGES, RowError, file_sha256, import_change_reason
 from assets.importing.values import parse_number, parse_whole
 from assets.models import ImportKind, ImportRun, ImportStatus
 from impor import geometry
@@ -459,9 +459,16 @@ def import_partner_works(
     if commit and report.ok:
         try:
             with transaction.atomic():
-                _write(works, organisation)
+                created, changed = _write(works, organisation)
                 report.status = ImportStatus.COMMITTED
                 _record(report, path, user, started)
+                # After the run is recorded, so that the reason can name it.
+                _write_history(
+                    created,
+                    changed,
+                    user=user,
+                    reason=import_change_reason(report.file_name, report.run_id),
+                )
         except IntegrityError:
             # Someone stored a work with one of these codes after the check above.
             report.status = ImportStatus.DRY_RUN
@@ -816,8 +823,9 @@ def _check_model_rules(work: _Work, organisation: Actor, report: PartnerImportRe
                 report.errors.append(RowError(work.row, column, message))
 
 
-def _write(works: list[_Work], organisation: Actor) -> None:
-    """Create the new works and update the changed ones, with their areas, in bulk."""
+def _write(works: list[_Work], organisation: Actor) -> tuple[list[Project], list[int]]:
+    """Create the new works and update the changed ones, with their areas, in bulk;
+    return the created projects and the ids of the changed ones."""
     now = timezone.now()
     new = [w for w in works if w.existing is None]
     changed = [w for w in works if w.existing is not None and w.changed]
@@ -842,6 +850,21 @@ def _write(works: list[_Work], organisation: Actor) -> None:
         [(p.pk, w.area_ids) for p, w in zip(created, new, strict=True) if w.area_ids],
         [(w.existing["pk"], w.area_ids) for w in changed if "areas" in w.changed],
     )
+    return created, [w.existing["pk"] for w in changed]
+
+
+def _write_history(created: list[Project], changed: list[int], *, user, reason: str) -> None:
+    """One history row per work created or changed, with simple-history's bulk API.
+
+    The changed works are read back first: the objects `_write` updated hold only the
+    file's columns, and a history row must hold the whole work as stored.
+    """
+    options = {"batch_size": WRITE_BATCH, "default_user": user, "default_change_reason": reason}
+    Project.history.bulk_history_create(created, **options)
+    for chunk in _chunks(changed):
+        Project.history.bulk_history_create(
+            list(Project.objects.filter(pk__in=chunk)), update=True, **options
+        )
 
 
 def _write_areas(
