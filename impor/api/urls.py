@@ -4,9 +4,11 @@ Each app's `api` module holds its serializers, viewsets and `urlpatterns`; they 
 included by name so that this lowest layer imports none of the apps above it.
 """
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView
+from rest_framework.permissions import IsAuthenticated
 
 urlpatterns = [
     path("", include("impor.api.areas")),
@@ -21,5 +23,16 @@ urlpatterns = [
         ),
         name="api_schema",
     ),
-    path("docs", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
+    # The OpenAPI document is public (clients generate code from it); the reading page
+    # is part of the application and needs a login like every other page.
+    path(
+        "docs",
+        # Redoc searches in a web worker it starts from a blob: URL (docs/deploy.md, CSP).
+        csp_update({"worker-src": ["blob:"]})(
+            SpectacularRedocView.as_view(
+                url_name="api_schema", permission_classes=[IsAuthenticated]
+            )
+        ),
+        name="api_docs",
+    ),
 ]

@@ -99,9 +99,15 @@ def test_the_openapi_document_is_public(client):
 
 
 def test_the_documentation_page_is_served_offline(client):
+    client.force_login(UserFactory())
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert b"cdn." not in response.content
+
+
+def test_the_documentation_page_needs_a_login_and_the_openapi_document_not(client, db):
+    assert client.get("/api/v1/docs").status_code == 401
+    assert client.get("/api/v1/openapi.json").status_code == 200
 
 
 def test_an_unknown_format_is_406_not_404(viewer):
