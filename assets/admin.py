@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from assets.models import Asset, AssetClass, ImportMapping, ImportRun, Inspection, Report
 
@@ -43,7 +44,7 @@ class ReportInline(admin.TabularInline):
 
 
 @admin.register(Asset)
-class AssetAdmin(admin.ModelAdmin):
+class AssetAdmin(SimpleHistoryAdmin):
     list_display = (
         "external_id",
         "source",

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from programming.models import (
     AssessmentFramework,
@@ -37,14 +38,14 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(AssessmentFramework)
-class AssessmentFrameworkAdmin(admin.ModelAdmin):
+class AssessmentFrameworkAdmin(SimpleHistoryAdmin):
     list_display = ("name", "description")
     search_fields = ("name",)
     inlines = (CriterionInline,)
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(SimpleHistoryAdmin):
     list_display = ("framework", "code", "weight")
     list_filter = ("framework", "code")
     search_fields = ("framework__name", "description")
@@ -63,7 +64,7 @@ class BudgetOverrideInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = (
         "name",
         "status",
@@ -126,7 +127,7 @@ class CouplingAdmin(ComputedResultAdmin):
 
 
 @admin.register(CouplingDecision)
-class CouplingDecisionAdmin(admin.ModelAdmin):
+class CouplingDecisionAdmin(SimpleHistoryAdmin):
     list_display = ("key", "programme", "status", "decided_by", "decided_at")
     list_filter = ("status", "programme")
     search_fields = ("=key", "reason")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import (
     AmbitionContribution,
@@ -64,7 +65,7 @@ class ProjectBriefInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(SimpleHistoryAdmin):
     list_display = (
         "code",
         "name",
@@ -109,7 +110,7 @@ class AmbitionContributionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Funding)
-class FundingAdmin(admin.ModelAdmin):
+class FundingAdmin(SimpleHistoryAdmin):
     list_display = ("project", "budget_line", "year", "amount", "secured")
     list_filter = ("secured", "year", "budget_line")
     search_fields = ("project__code", "project__name", "budget_line__code")
@@ -136,7 +137,7 @@ class RegisterEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectBrief)
-class ProjectBriefAdmin(admin.ModelAdmin):
+class ProjectBriefAdmin(SimpleHistoryAdmin):
     list_display = ("__str__", "project", "leading_theme", "completeness", "updated_at")
     list_filter = ("leading_theme",)
     search_fields = ("project__code", "project__name")

@@ -6,6 +6,7 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from impor.choices import Discipline
 from stakeholders.models import (
@@ -204,7 +205,7 @@ class BudgetAmountInline(admin.TabularInline):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name", "owner")
     list_filter = (("owner", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("code", "name")
@@ -214,7 +215,7 @@ class BudgetLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetAmount)
-class BudgetAmountAdmin(admin.ModelAdmin):
+class BudgetAmountAdmin(SimpleHistoryAdmin):
     list_display = ("budget_line", "year", "amount")
     list_filter = ("year", "budget_line")
     search_fields = ("budget_line__code", "budget_line__name")

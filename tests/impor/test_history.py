@@ -187,3 +187,16 @@ def test_framework_and_programme_histories_show_criteria_and_coupling_decisions(
     assert "reden: Samen met de riolering" in programme_page
     detail = client.get(reverse("programming:programme_detail", args=[programme.pk]))
     assert reverse("programming:programme_history", args=[programme.pk]) in detail.content.decode()
+
+
+def test_the_admin_shows_the_same_history(client):
+    project = ProjectFactory(name="Oud")
+    project.name = "Nieuw"
+    project._change_reason = "rechtzetting"
+    project.save()
+    client.force_login(user_with_role(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
+
+    response = client.get(reverse("admin:projects_project_history", args=[project.pk]))
+
+    assert response.status_code == 200
+    assert "rechtzetting" in response.content.decode()
