@@ -8,8 +8,12 @@ import datetime
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -272,3 +276,57 @@ def test_request_lines_are_logged_in_development_too(client, caplog):
         client.get("/inloggen/")
     record = next(r for r in caplog.records if r.name == "impor.request")
     assert (record.method, record.path, record.status) == ("GET", "/inloggen/", 200)
+
+
+# --- The web process ----------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_gunicorn_serves_with_the_project_config_and_logs_json():
+    """`gunicorn impor.wsgi` as the process list starts it; the database is down, so the
+    health endpoint answers 503, and every line on stdout is JSON."""
+    port = _free_port()
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "LOG_FORMAT")}
+    env = {
+        **clean,
+        **PRODUCTION_ENV,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": DATABASE_DOWN,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "impor.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        answer = None
+        for _ in range(120):
+            try:
+                answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/gezondheid", timeout=5)
+            except urllib.error.HTTPError as error:
+                answer = error
+            except OSError:
+                time.sleep(0.25)
+                continue
+            break
+        assert answer is not None, "gunicorn did not answer"
+        assert answer.status == 503
+        assert json.loads(answer.read())["database"] == "niet bereikbaar"
+    finally:
+        server.terminate()
+        stdout, stderr = server.communicate(timeout=30)
+    lines = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    assert any(line["logger"] == "gunicorn.error" for line in lines), stdout + stderr
+    request = next(line for line in lines if line["logger"] == "impor.request")
+    assert (request["path"], request["status"]) == ("/gezondheid", 503)
