@@ -13,6 +13,7 @@ sets one up). Every measurement runs in a fresh database and a fresh process, so
 memory is that of the measured command alone.
 """
 
+import functools
 import json
 import os
 import re
@@ -44,12 +45,24 @@ class Result:
     stdout: str
 
 
+@functools.cache
+def collected_static() -> str:
+    """The production settings serve hashed static files (whitenoise's manifest), as after
+    the build's `collectstatic`: collect them once per benchmark run."""
+    folder = tempfile.mkdtemp(prefix="impor-bench-static-")
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "benchmark-only", "STATIC_ROOT": folder}
+    command = [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"]
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    return folder
+
+
 def run(args: list[str], database_url: str, *, production: bool = False) -> Result:
     """`manage.py args` on `database_url`, with DEBUG on, or with the production settings
     (DEBUG off: no query log, templates never re-read) when `production`."""
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "true"}
     if production:
         env |= {"DEBUG": "false", "SECRET_KEY": "benchmark-only", "ALLOWED_HOSTS": "127.0.0.1"}
+        env["STATIC_ROOT"] = collected_static()
     started = time.perf_counter()
     proc = subprocess.run(
         [PYTHON, "-c", MEASURE, PYTHON, "manage.py", *args],
