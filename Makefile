@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test lint format bench install clean vendor messages screenshots
+.PHONY: demo test lint format bench load install clean vendor messages screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "IMPOR needs Python 3.11 or newer"'
@@ -43,6 +43,12 @@ format: $(STAMP)
 bench: $(STAMP)
 	DEBUG=true $(BIN)/python benchmarks/run.py
 
+## 50 users for 2 minutes against gunicorn + two db_workers on 127.0.0.1 (docs/load.md);
+## LOAD_USERS and LOAD_DURATION override; fails when any request failed
+load: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[load]'
+	$(BIN)/python benchmarks/load/run.py
+
 ## Refresh static/vendor/ from the pinned npm packages in frontend/ (needs node and npm;
 ## the copied files are committed, so running IMPOR never needs npm). See docs/frontend.md.
 NPM_DIR := frontend/node_modules
@@ -51,7 +57,7 @@ vendor:
 	cd frontend && npm ci --no-audit --no-fund
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet/images $(VENDOR)/proj4 $(VENDOR)/proj4leaflet \
 		$(VENDOR)/htmx $(VENDOR)/utrecht $(VENDOR)/voorbeeld-design-tokens
-	cp $(NPM_DIR)/leaflet/dist/leaflet.js $(NPM_DIR)/leaflet/dist/leaflet.css $(NPM_DIR)/leaflet/LICENSE $(VENDOR)/leaflet/
+	cp $(NPM_DIR)/leaflet/dist/leaflet.js $(NPM_DIR)/leaflet/dist/leaflet.js.map $(NPM_DIR)/leaflet/dist/leaflet.css $(NPM_DIR)/leaflet/LICENSE $(VENDOR)/leaflet/
 	cp $(NPM_DIR)/leaflet/dist/images/*.png $(VENDOR)/leaflet/images/
 	cp $(NPM_DIR)/proj4/dist/proj4.js $(NPM_DIR)/proj4/LICENSE.md $(VENDOR)/proj4/
 	cp $(NPM_DIR)/proj4leaflet/src/proj4leaflet.js $(NPM_DIR)/proj4leaflet/LICENSE $(VENDOR)/proj4leaflet/
