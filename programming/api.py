@@ -192,7 +192,8 @@ class RunListView(ProgrammeChildMixin, generics.ListCreateAPIView):
 
     def get_queryset(self):
         runs = ProgrammeRun.objects.filter(programme=self.get_programme())
-        services.runs_fail_stale(runs)
+        if not getattr(self, "swagger_fake_view", False):  # the schema has no database
+            services.runs_fail_stale(runs)
         return runs.order_by("-created_at", "-pk")
 
     def get_serializer_context(self):
@@ -231,7 +232,8 @@ class RunDetailView(ProgrammeChildMixin, generics.RetrieveAPIView):
 
     def get_queryset(self):
         runs = ProgrammeRun.objects.filter(programme=self.get_programme())
-        services.runs_fail_stale(runs)
+        if not getattr(self, "swagger_fake_view", False):  # the schema has no database
+            services.runs_fail_stale(runs)
         return runs
 
     def get_serializer_context(self):
