@@ -122,12 +122,11 @@ def runs_fail_stale(runs: QuerySet[ProgrammeRun] | None = None) -> int:
         | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
         | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=cutoff)
     )
-    running = dict(runs.filter(silent).values_list("pk", "task_id"))
-    queued = dict(
-        runs.filter(status=RunStatus.QUEUED, created_at__lt=cutoff)
-        .exclude(task_id="")
-        .values_list("pk", "task_id")
-    )
+    waiting = Q(status=RunStatus.QUEUED, created_at__lt=cutoff) & ~Q(task_id="")
+    candidates = runs.filter(silent | waiting).values_list("pk", "task_id", "status")
+    running, queued = {}, {}
+    for pk, task_id, status in candidates:  # one query; usually no rows
+        (running if status == RunStatus.RUNNING else queued)[pk] = task_id
     if queued:
         taken = {
             str(pk)
