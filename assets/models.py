@@ -397,6 +397,8 @@ class ImportStatus(models.TextChoices):
     DRY_RUN = "proef", _("proefimport")
     COMMITTED = "verwerkt", _("verwerkt")
     REFUSED = "geweigerd", _("geweigerd")
+    #: The file was fine but writing it failed (database error); nothing was stored.
+    FAILED = "mislukt", _("mislukt")
 
 
 class ImportMapping(models.Model):

@@ -486,6 +486,7 @@ def import_partner_works(
             # The database failed mid-way (connection lost, disk full): the transaction
             # rolled back, nothing of the file is stored, and the import log says so.
             logging.getLogger(__name__).exception("partner import of %s failed", path.name)
+            report.status = ImportStatus.FAILED
             report.errors.append(
                 RowError(
                     0,
@@ -884,7 +885,7 @@ def _write_areas(
 def _finish(
     report: PartnerImportReport, path: Path, user, started: float, commit: bool
 ) -> PartnerImportReport:
-    if commit:
+    if commit and report.status != ImportStatus.FAILED:
         report.status = ImportStatus.REFUSED
     _record(report, path, user, started)
     return report

@@ -247,7 +247,7 @@ def import_file(
             # The database failed mid-way (connection lost, disk full): the transaction
             # rolled back, nothing of the file is stored, and the import log says so.
             logging.getLogger(__name__).exception("import of %s failed", file_name)
-            report.status = ImportStatus.REFUSED
+            report.status = ImportStatus.FAILED
             report.creates = report.updates = 0
             report.errors.append(
                 RowError(
@@ -313,7 +313,7 @@ def _make_ids_unique(report: ImportReport, table: Table) -> None:
 
 
 def _finish(report: ImportReport, path: Path, user, started: float, commit: bool) -> ImportReport:
-    if commit and report.status != ImportStatus.COMMITTED:
+    if commit and report.status not in (ImportStatus.COMMITTED, ImportStatus.FAILED):
         report.status = ImportStatus.REFUSED
     _record(report, path, user, started)
     return report

@@ -43,10 +43,10 @@ def test_a_write_failing_mid_way_stores_nothing_and_is_logged(
 
     assert disk_full_after_first_row == [1, 1], "a row was written before the failure"
     assert not Asset.objects.filter(source="gbi").exists()
-    assert report.status == ImportStatus.REFUSED
+    assert report.status == ImportStatus.FAILED
     assert (report.creates, report.updates) == (0, 0)
     run = ImportRun.objects.get(pk=report.run_id)
-    assert run.status == ImportStatus.REFUSED
+    assert run.status == ImportStatus.FAILED
     assert run.created == 0
     assert any("het opslaan is mislukt" in message for message in run.messages)
     assert any("er is niets opgeslagen" in message for message in run.messages)
@@ -54,10 +54,10 @@ def test_a_write_failing_mid_way_stores_nothing_and_is_logged(
 
 def test_the_command_says_nothing_was_stored(tmp_path, municipality, disk_full_after_first_row):
     path = write(tmp_path, "riolering.csv", HEADER + GOOD_ROWS)
-    with pytest.raises(CommandError, match="Niets opgeslagen"):
+    with pytest.raises(CommandError, match="Opslaan mislukt, er is niets opgeslagen"):
         call_command("import_assets", str(path), "--source", "gbi", "--commit", verbosity=0)
     assert not Asset.objects.exists()
-    assert ImportRun.objects.get().status == ImportStatus.REFUSED
+    assert ImportRun.objects.get().status == ImportStatus.FAILED
 
 
 def test_the_same_file_imports_once_the_database_is_back(

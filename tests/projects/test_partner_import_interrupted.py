@@ -44,9 +44,9 @@ def test_a_write_failing_after_the_works_stores_nothing_and_is_logged(
 
     assert created == [2], "the works were written before the failure"
     assert not Project.objects.filter(owner=grid_operator).exists()
-    assert report.status == ImportStatus.REFUSED
+    assert report.status == ImportStatus.FAILED
     assert "Er is niets opgeslagen" in report.errors[-1].message
     run = ImportRun.objects.get(pk=report.run_id)
-    assert run.status == ImportStatus.REFUSED
+    assert run.status == ImportStatus.FAILED
     assert (run.created, run.updated) == (0, 0)
     assert any("Het opslaan is mislukt" in message for message in run.messages)

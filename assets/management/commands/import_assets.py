@@ -94,6 +94,10 @@ class Command(BaseCommand):
         )
         if report.status == ImportStatus.COMMITTED:
             self.stdout.write(self.style.SUCCESS(f"Verwerkt: {summary}"))
+        elif report.status == ImportStatus.FAILED:
+            raise CommandError(
+                f"Opslaan mislukt, er is niets opgeslagen; probeer het opnieuw. {summary}"
+            )
         elif report.status == ImportStatus.REFUSED:
             raise CommandError(
                 f"Niets opgeslagen: {summary} Herstel de fouten, of gebruik --only-valid."
