@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from impor.locking import bump_version, claim_version
 from projects.models import (
     AmbitionContribution,
     Funding,
@@ -10,6 +11,36 @@ from projects.models import (
     ProjectRole,
     RegisterEntry,
 )
+
+
+class VersionedAdmin(SimpleHistoryAdmin):
+    """A save in the admin moves the version on, as one in the pages or the API does, so
+    an editor who started from the old version is refused instead of overwriting it."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            claim_version(obj, obj.version)
+        super().save_model(request, obj, form, change)
+
+
+class ProjectRowMixin:
+    """A change to a project's row (funding, role, register item) is a change of the
+    project: its version moves on."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        bump_version(Project, obj.project_id)
+
+    def delete_model(self, request, obj):
+        project_id = obj.project_id
+        super().delete_model(request, obj)
+        bump_version(Project, project_id)
+
+    def delete_queryset(self, request, queryset):
+        project_ids = set(queryset.values_list("project_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for project_id in project_ids:
+            bump_version(Project, project_id)
 
 
 class AmbitionContributionInline(admin.TabularInline):
@@ -65,7 +96,7 @@ class ProjectBriefInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(VersionedAdmin):
     list_display = (
         "code",
         "name",
@@ -110,7 +141,7 @@ class AmbitionContributionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Funding)
-class FundingAdmin(SimpleHistoryAdmin):
+class FundingAdmin(ProjectRowMixin, SimpleHistoryAdmin):
     list_display = ("project", "budget_line", "year", "amount", "secured")
     list_filter = ("secured", "year", "budget_line")
     search_fields = ("project__code", "project__name", "budget_line__code")
@@ -119,7 +150,7 @@ class FundingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProjectRole)
-class ProjectRoleAdmin(admin.ModelAdmin):
+class ProjectRoleAdmin(ProjectRowMixin, admin.ModelAdmin):
     list_display = ("project", "role", "actor", "person", "from_step")
     list_filter = ("role", "from_step")
     search_fields = ("project__code", "project__name", "actor__name", "person")
@@ -128,7 +159,7 @@ class ProjectRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegisterEntry)
-class RegisterEntryAdmin(admin.ModelAdmin):
+class RegisterEntryAdmin(ProjectRowMixin, admin.ModelAdmin):
     list_display = ("__str__", "project", "kind", "status", "owner", "likelihood", "impact")
     list_filter = ("kind", "status", "likelihood", "impact")
     search_fields = ("description", "measure", "project__code", "project__name")
@@ -137,7 +168,7 @@ class RegisterEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectBrief)
-class ProjectBriefAdmin(SimpleHistoryAdmin):
+class ProjectBriefAdmin(VersionedAdmin):
     list_display = ("__str__", "project", "leading_theme", "completeness", "updated_at")
     list_filter = ("leading_theme",)
     search_fields = ("project__code", "project__name")

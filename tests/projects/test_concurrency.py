@@ -285,3 +285,30 @@ def test_the_partner_import_moves_the_versions_on_and_refuses_older_forms(
     assert response.status_code == 409
     project.refresh_from_db()
     assert (project.name, project.street) == ("Netverzwaring Backxlaan", "Burgemeester Backxlaan")
+
+
+def test_an_admin_save_moves_the_version_on_so_an_older_page_form_is_refused(jan, admin_client):
+    brief = ProjectBriefFactory(leading_task="Oud")
+    page = reverse("projects:brief_update", args=[brief.project.pk])
+    started = opened(jan, page)
+    admin_url = reverse("admin:projects_projectbrief_change", args=[brief.pk])
+    form = admin_client.get(admin_url).context["adminform"].form
+    data = {f.html_name: f.value() for f in form if f.value() is not None}
+    data.update(leading_task="Via beheer")
+    response = admin_client.post(admin_url, data)
+    assert response.status_code == 302
+    brief.refresh_from_db()
+    assert (brief.leading_task, brief.version) == ("Via beheer", 2)
+    refused = jan.post(page, {**started, "leading_task": "Van Jan"})
+    assert refused.status_code == 409
+    assert ProjectBrief.objects.get(pk=brief.pk).leading_task == "Via beheer"
+
+
+def test_an_admin_change_to_a_funding_row_moves_its_project_version_on(admin_client):
+    funding = FundingFactory(amount=Decimal("100"))
+    version = funding.project.version
+    response = admin_client.post(
+        reverse("admin:projects_funding_delete", args=[funding.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert Project.objects.get(pk=funding.project_id).version == version + 1
