@@ -206,7 +206,12 @@ class RunListView(ProgrammeChildMixin, generics.ListCreateAPIView):
         request=None,
         responses={
             202: RunSerializer,
-            409: OpenApiResponse(description=_("Een vastgesteld programma wordt niet berekend.")),
+            409: OpenApiResponse(
+                description=_(
+                    "Een vastgesteld programma wordt niet berekend, en een programma dat al "
+                    "berekend wordt niet nog eens tegelijk."
+                )
+            ),
         },
     )
     def post(self, request, *args, **kwargs):

@@ -164,6 +164,8 @@ def programme_enqueue(programme: Programme, *, user=None) -> ProgrammeRun:
     if programme.is_adopted:
         raise ValueError("Een vastgesteld programma wordt niet opnieuw berekend.")
     runs_fail_stale(programme.runs.all())
+    if programme.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+        raise ValueError(_("Dit programma wordt al berekend. Wacht tot die berekening klaar is."))
     record = ProgrammeRun.objects.create(programme=programme, requested_by=user)
     queued = compute_programme.enqueue(record.pk)
     ProgrammeRun.objects.filter(pk=record.pk).update(task_id=str(queued.id))

@@ -180,6 +180,17 @@ def test_a_queued_computation_runs_in_the_task_backend(street, settings):
     assert Work.objects.filter(programme=street).exists()
 
 
+def test_a_programme_is_not_queued_twice_while_it_is_computed(street, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    first = programme_enqueue(street)
+    with pytest.raises(ValueError, match="al berekend"):
+        programme_enqueue(street)
+    assert list(street.runs.all()) == [first]
+    first.status = RunStatus.DONE
+    first.save()
+    assert programme_enqueue(street).status == RunStatus.QUEUED
+
+
 def test_a_scenario_copies_parameters_and_decisions_but_not_the_results(street):
     programme_compute(street)
     coupling = Coupling.objects.get(programme=street)
