@@ -376,6 +376,8 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # in hours, as axe
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# Every login and lockout in the log in production; quiet in development and tests.
+AXES_VERBOSE = env_bool("AXES_VERBOSE", not DEBUG)
 # Behind N reverse proxies (IMPOR_PROXY_COUNT=N) the client is the N-th address from the
 # right in X-Forwarded-For, the one the outermost trusted proxy saw; the addresses left
 # of it are the client's own say and could be forged. Without proxies: REMOTE_ADDR.
