@@ -23,7 +23,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from databases import fresh_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -87,18 +88,11 @@ def postgres_database() -> str | None:
     """A fresh, empty benchmark database, or None when no server answers."""
     import psycopg
 
-    url = os.environ.get("IMPOR_BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
     try:
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+        return fresh_postgres(os.environ.get("IMPOR_BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
     except psycopg.Error as exc:
         print(f"  PostgreSQL skipped: {str(exc).strip().splitlines()[0]}")
         return None
-    return url
 
 
 def bench_seed(size: str, database_url: str) -> str:

@@ -25,9 +25,13 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
+# The benchmarks' helpers (benchmarks/databases.py) sit one folder up.
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from databases import fresh_postgres  # noqa: E402
+
 PYTHON = sys.executable
 LOCUST = str(Path(PYTHON).with_name("locust"))
 DEFAULT_POSTGRES = "postgres://impor:impor@127.0.0.1:5432/impor_load"
@@ -87,18 +91,11 @@ def postgres_database() -> str | None:
     """A fresh, empty database, or None when no PostgreSQL server answers."""
     import psycopg
 
-    url = os.environ.get("IMPOR_LOAD_POSTGRES_URL", DEFAULT_POSTGRES)
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
     try:
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
+        return fresh_postgres(os.environ.get("IMPOR_LOAD_POSTGRES_URL", DEFAULT_POSTGRES))
     except psycopg.Error as exc:
         log(f"PostgreSQL not available ({str(exc).strip().splitlines()[0]})")
         return None
-    return url
 
 
 def free_port() -> int:
