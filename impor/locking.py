@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django import forms
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -195,6 +195,15 @@ class RefuseEditConflictsMixin:
                 return super().form_valid(form)
         except EditConflict:
             return self.refuse(form, started_from)
+        except IntegrityError:
+            # Two editors saved the first version at the same moment: the other one's
+            # row now exists (a brief is one per project), so this is a conflict too.
+            if not self.object._state.adding:
+                raise
+            self.object = self.get_object()
+            if self.object._state.adding:
+                raise
+            return self.refuse(form, None)
 
     def form_invalid(self, form):
         started_from = form.cleaned_data.get("version")

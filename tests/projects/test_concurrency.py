@@ -17,6 +17,7 @@ from django.urls import reverse
 from impor.locking import EditConflict, claim_version
 from projects import partner_import
 from projects.models import Funding, Project, ProjectBrief
+from projects.views import ProjectBriefUpdateView
 from stakeholders.choices import Role
 from tests.factories import (
     ActorFactory,
@@ -181,6 +182,30 @@ def test_a_brief_made_by_someone_else_meanwhile_is_not_overwritten(jan, petra):
     response = petra.post(url, petras_form | {"leading_task": "Het groen."})
 
     assert response.status_code == 409
+    assert ProjectBrief.objects.get(project=project).leading_task == "Het riool."
+
+
+def test_two_first_saves_of_a_brief_at_once_refuse_the_second(jan, petra, monkeypatch):
+    """Petra's request read "no brief yet" just before Jan's first save committed: her
+    insert then meets Jan's row and is refused like any other late save."""
+    project = ProjectFactory()
+    url = reverse("projects:brief_update", args=[project.pk])
+    petras_form = opened(petra, url)
+    assert jan.post(url, opened(jan, url) | {"leading_task": "Het riool."}).status_code == 302
+    real_get_object = ProjectBriefUpdateView.get_object
+    calls = []
+
+    def read_before_jan_committed(view, queryset=None):
+        brief = real_get_object(view, queryset)
+        calls.append(brief)
+        return ProjectBrief(project=brief.project) if len(calls) == 1 else brief
+
+    monkeypatch.setattr(ProjectBriefUpdateView, "get_object", read_before_jan_committed)
+
+    response = petra.post(url, petras_form | {"leading_task": "Het groen."})
+
+    assert response.status_code == 409
+    assert "Jan de Vries" in response.context["edit_conflict"]["message"]
     assert ProjectBrief.objects.get(project=project).leading_task == "Het riool."
 
 
