@@ -12,6 +12,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from assets import access
 from assets.filters import AssetFilterSet, with_lifecycle
+from assets.forms import AssetForm
 from assets.models import Asset, AssetClass, Inspection, Report
 from impor.api.geo import BBoxFilter, GeometryField, GeoViewSetMixin, geo_schema
 from impor.api.history import HistoryMixin
@@ -55,22 +56,10 @@ class AssetSerializer(ModelSerializer):
 
     class Meta:
         model = Asset
+        # The fields the asset form edits, then what the list computes (read-only).
         fields = [
             "id",
-            "source",
-            "external_id",
-            "asset_class",
-            "area",
-            "street",
-            "geometry",
-            "quantity",
-            "material",
-            "construction_year",
-            "lifespan_override",
-            "condition",
-            "condition_date",
-            "unit_cost_override",
-            "owner",
+            *AssetForm.Meta.fields,
             "extra",
             "lifespan_years",
             "end_of_life",

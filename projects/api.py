@@ -38,7 +38,7 @@ from impor.filters import AreaFilter
 from impor.locking import bump_version
 from projects.choices import ProjectStatus
 from projects.filters import ProjectFilterSet
-from projects.forms import ProjectBriefForm
+from projects.forms import ProjectBriefForm, ProjectForm
 from projects.models import Funding, Project, ProjectBrief, ProjectRole, RegisterEntry
 from projects.selectors import projects_visible_to
 
@@ -58,34 +58,8 @@ class ProjectSerializer(ModelSerializer):
 
     class Meta:
         model = Project
-        fields = [
-            "id",
-            "code",
-            "name",
-            "description",
-            "kind",
-            "status",
-            "certainty",
-            "owner",
-            "lead",
-            "areas",
-            "street",
-            "geometry",
-            "start_year",
-            "end_year",
-            "shift_early",
-            "shift_late",
-            "scale",
-            "opens_street",
-            "themes",
-            "cost_estimate",
-            "participation_level",
-            "decision_level",
-            "contract_form",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
+        # The fields the project form edits, in the same order.
+        fields = ["id", *ProjectForm.Meta.fields, "version", "created_at", "updated_at"]
         extra_kwargs = {"owner": {"required": False}}
 
     def validate(self, attrs: dict) -> dict:

@@ -15,6 +15,7 @@ from stakeholders.filters import (
     BudgetLineFilterSet,
     ThemeFilterSet,
 )
+from stakeholders.forms import ActorForm, BudgetLineForm
 from stakeholders.models import (
     Actor,
     Ambition,
@@ -29,20 +30,8 @@ from stakeholders.models import (
 class ActorSerializer(ModelSerializer):
     class Meta:
         model = Actor
-        fields = [
-            "id",
-            "name",
-            "short_name",
-            "is_internal",
-            "kind",
-            "domain",
-            "parent",
-            "description",
-            "email",
-            "phone",
-            "website",
-            "areas_of_interest",
-        ]
+        # The fields the actor form edits.
+        fields = ["id", *ActorForm.Meta.fields]
 
 
 class ThemeSerializer(ModelSerializer):
@@ -95,7 +84,8 @@ class BudgetLineSerializer(ModelSerializer):
 
     class Meta:
         model = BudgetLine
-        fields = ["id", "code", "name", "owner", "description", "amounts"]
+        # The fields the budget line form edits, with the amounts per year.
+        fields = ["id", *BudgetLineForm.Meta.fields, "amounts"]
 
     def validate_amounts(self, rows: list[dict]) -> list[dict]:
         seen = set()
