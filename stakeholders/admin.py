@@ -20,10 +20,12 @@ from stakeholders.models import (
     Indicator,
     IndicatorMeasurement,
     ProcessPosition,
+    SingleSignOnIdentity,
     Theme,
     User,
 )
 from stakeholders.roles import sync_staff
+from stakeholders.services import sso_identity_link
 
 
 class ContactPersonInline(admin.TabularInline):
@@ -103,6 +105,30 @@ class UserAdmin(BaseUserAdmin):
         super().save_related(request, form, formsets, change)
         # The organisation may have changed without the groups changing.
         sync_staff(form.instance)
+
+
+@admin.register(SingleSignOnIdentity)
+class SingleSignOnIdentityAdmin(SimpleHistoryAdmin):
+    """Which account at the identity provider logs in as which user. Adding one links an
+    existing user (single sign-on never does so by e-mail address); a link is not edited
+    but deleted and added again, so that each step stays in the history."""
+
+    list_display = ("user", "issuer", "subject", "created_at")
+    list_filter = ("issuer",)
+    search_fields = ("user__username", "user__email", "subject")
+    list_select_related = ("user",)
+    autocomplete_fields = ("user",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else ("user", "issuer", "subject", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        linked = sso_identity_link(
+            user=obj.user, issuer=obj.issuer, subject=obj.subject, reason="admin"
+        )
+        obj.pk = linked.pk
 
 
 @admin.register(ContactPerson)

@@ -128,6 +128,65 @@ class User(AbstractUser):
         verbose_name_plural = _("gebruikers")
 
 
+class SingleSignOnIdentity(models.Model):
+    """A municipal account at the identity provider that logs in as this user.
+
+    The provider names an account by its issuer and subject (`iss` and `sub`), which never
+    change; an e-mail address can change hands, so a login is never matched by it
+    (stakeholders/oidc.py). A login creates this link for the account it creates; linking
+    an existing user is an administrator's step (`manage.py link_sso_account` or the
+    admin), kept in the history.
+    """
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="sso_identities",
+    )
+    issuer = models.CharField(
+        _("identiteitsprovider"), max_length=255, help_text=_("De `iss` van de provider.")
+    )
+    subject = models.CharField(
+        _("kenmerk bij de provider"),
+        max_length=255,
+        help_text=_("De `sub` van het account: vast, anders dan het e-mailadres."),
+    )
+    created_at = models.DateTimeField(_("gekoppeld op"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("gekoppeld gemeente-account")
+        verbose_name_plural = _("gekoppelde gemeente-accounts")
+        ordering = ["issuer", "subject"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"],
+                name="sso_identity_unique_subject",
+                violation_error_message=_(
+                    "Dit gemeente-account is al aan een gebruiker gekoppeld."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"
+
+    def clean(self) -> None:
+        super().clean()
+        # The provider's roles are municipal roles (stakeholders/oidc.py).
+        if self.user_id is not None and self.user.partner_organisation is not None:
+            raise ValidationError(
+                {
+                    "user": _(
+                        "Een partnergebruiker hoort bij een externe organisatie en krijgt geen "
+                        "gemeente-account."
+                    )
+                }
+            )
+
+
 class ContactPerson(models.Model):
     """A named contact at an actor."""
 

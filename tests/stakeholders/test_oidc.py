@@ -9,12 +9,13 @@ from urllib.parse import parse_qs, urlparse
 import jwt
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 from django.urls import clear_url_caches, reverse
 
 import impor.urls
 from stakeholders.choices import Role
-from stakeholders.models import User
-from tests.factories import UserFactory
+from stakeholders.models import SingleSignOnIdentity, User
+from tests.factories import ActorFactory, UserFactory
 
 SECRET = "geheim-van-de-client-van-impor-bij-de-gemeente"
 PROVIDER = "https://login.dalfsen.example/oidc"
@@ -56,15 +57,19 @@ def _answer(payload):
     return response
 
 
-def sign_in(client, claims: dict):
-    """Go through the code flow: the login button, the provider, the callback."""
+def sign_in(client, claims: dict, *, subject: str = "rik-123", issuer: str = PROVIDER):
+    """Go through the code flow: the login button, the provider, the callback. The
+    provider names the account `subject` in the ID token and in the user info."""
     start = client.get(reverse("oidc_authentication_init"))
     assert start.status_code == 302
     request = parse_qs(urlparse(start["Location"]).query)
     assert start["Location"].startswith(f"{PROVIDER}/authorize?")
     id_token = jwt.encode(
-        {"sub": "123", "nonce": request["nonce"][0], "aud": "impor"}, SECRET, algorithm="HS256"
+        {"iss": issuer, "sub": subject, "nonce": request["nonce"][0], "aud": "impor"},
+        SECRET,
+        algorithm="HS256",
     )
+    claims = {"sub": subject, **claims}
     with (
         mock.patch(
             "mozilla_django_oidc.auth.requests.post",
@@ -121,6 +126,7 @@ def test_a_first_login_creates_the_user_with_the_mapped_role(client, sso):
 
 def test_a_later_login_follows_the_provider_and_keeps_other_groups(client, sso):
     user = UserFactory(email="rik.riool@dalfsen.nl", is_staff=False)
+    SingleSignOnIdentity.objects.create(user=user, issuer=PROVIDER, subject="rik-123")
     other = Group.objects.create(name="klankbordgroep")
     user.groups.add(other, Group.objects.get(name=Role.EDITOR.value))
 
@@ -136,7 +142,7 @@ def test_a_later_login_follows_the_provider_and_keeps_other_groups(client, sso):
 
 
 def test_a_user_without_a_role_claim_becomes_a_viewer(client, sso):
-    sign_in(client, {"email": "lotte@dalfsen.nl"})
+    sign_in(client, {"email": "lotte@dalfsen.nl"}, subject="lotte")
     user = User.objects.get(email="lotte@dalfsen.nl")
     assert list(user.groups.values_list("name", flat=True)) == [Role.VIEWER.value]
 
@@ -155,7 +161,7 @@ def test_refused_single_sign_ons_do_not_lock_out_the_address(client, sso):
     town hall's one address would lock every colleague's sign-on."""
     sso.OIDC_DEFAULT_ROLE = ""
     for _attempt in range(6):
-        sign_in(client, {"email": "gast@dalfsen.nl"})
+        sign_in(client, {"email": "gast@dalfsen.nl"}, subject="gast")
     sso.OIDC_DEFAULT_ROLE = "lezer"
     assert sign_in(client, CLAIMS)["Location"] == reverse("programming:dashboard")
 
@@ -175,3 +181,164 @@ def test_a_local_account_still_logs_in(client, sso):
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def logged_in_user(client) -> User | None:
+    user_id = client.session.get("_auth_user_id")
+    return User.objects.get(pk=user_id) if user_id else None
+
+
+def test_a_first_login_links_the_new_user_to_the_providers_subject(client, sso):
+    sign_in(client, CLAIMS)
+    identity = SingleSignOnIdentity.objects.get()
+    assert (identity.issuer, identity.subject) == (PROVIDER, "rik-123")
+    assert identity.user == logged_in_user(client)
+    assert identity.history.get().history_type == "+"
+
+
+def test_a_user_is_found_again_by_subject_after_the_email_address_changes(client, sso):
+    sign_in(client, CLAIMS)
+    first = logged_in_user(client)
+    client.logout()
+
+    sign_in(client, {**CLAIMS, "email": "rik.rioolbeheer@dalfsen.nl"})
+
+    assert logged_in_user(client) == first
+    first.refresh_from_db()
+    assert first.email == "rik.rioolbeheer@dalfsen.nl"
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize("partner", [True, False], ids=["partner", "local-account"])
+def test_a_login_with_an_existing_accounts_email_neither_logs_in_as_it_nor_changes_it(
+    client, sso, partner
+):
+    """An e-mail address is not an identity: a partner (or anyone) whose account carries
+    the address an SSO login presents must not be logged in as, nor get municipal roles."""
+    existing = UserFactory(
+        username="rik-extern", email="rik.riool@dalfsen.nl", first_name="Extern", partner=partner
+    )
+    organisation = existing.organisation
+
+    response = sign_in(client, CLAIMS)
+
+    assert response["Location"] == reverse("login")
+    assert logged_in_user(client) is None
+    existing.refresh_from_db()
+    assert (existing.email, existing.first_name) == ("rik.riool@dalfsen.nl", "Extern")
+    assert existing.organisation == organisation
+    assert not existing.groups.exists()
+    assert not SingleSignOnIdentity.objects.exists()
+    assert User.objects.count() == 1
+    page = client.get(reverse("login"))
+    assert "link_sso_account" not in page.text
+    assert "Er is al een account met uw e-mailadres" in page.text
+
+
+def test_a_login_with_an_unverified_email_address_is_refused(client, sso):
+    response = sign_in(client, {**CLAIMS, "email_verified": False})
+    assert response["Location"] == reverse("login")
+    assert logged_in_user(client) is None
+    assert not User.objects.exists()
+    assert "Uw e-mailadres is bij de gemeente niet bevestigd" in client.get(reverse("login")).text
+
+
+def test_a_login_with_a_verified_or_unreported_email_address_is_let_in(client, sso):
+    """Entra ID and ADFS send no `email_verified`: the municipality's own directory gave
+    the address, and the address identifies no one, so its absence refuses no one."""
+    sign_in(client, {**CLAIMS, "email_verified": True})
+    assert logged_in_user(client) is not None
+    client.logout()
+    sign_in(client, {"email": "lotte@dalfsen.nl"}, subject="lotte")
+    assert logged_in_user(client).email == "lotte@dalfsen.nl"
+
+
+def test_the_same_subject_of_another_issuer_is_another_account(client, sso):
+    sign_in(client, CLAIMS)
+    first = logged_in_user(client)
+    client.logout()
+
+    response = sign_in(
+        client, {**CLAIMS, "email": "rik@elders.example"}, issuer="https://elders.example"
+    )
+
+    assert response["Location"] == reverse("programming:dashboard")
+    assert logged_in_user(client) != first
+
+
+def test_a_login_never_changes_the_users_organisation(client, sso):
+    team = ActorFactory(name="Team riolering")
+    user = UserFactory(username="rik", organisation=team)
+    SingleSignOnIdentity.objects.create(user=user, issuer=PROVIDER, subject="rik-123")
+
+    sign_in(client, {**CLAIMS, "organisation": "Enexis"})
+
+    assert logged_in_user(client) == user
+    user.refresh_from_db()
+    assert user.organisation == team
+
+
+def test_a_partner_account_linked_to_a_municipal_identity_is_refused(client, sso):
+    """Roles from the claims are municipal roles: they may not land on a partner user."""
+    partner = UserFactory(partner=True)
+    organisation = partner.organisation
+    SingleSignOnIdentity.objects.create(user=partner, issuer=PROVIDER, subject="rik-123")
+
+    response = sign_in(client, CLAIMS)
+
+    assert response["Location"] == reverse("login")
+    assert logged_in_user(client) is None
+    partner.refresh_from_db()
+    assert partner.organisation == organisation
+    assert not partner.groups.exists()
+
+
+def test_an_administrator_links_an_existing_account_which_then_logs_in(client, sso, caplog):
+    user = UserFactory(username="rvdberg", email="rik.riool@dalfsen.nl")
+
+    with caplog.at_level("INFO", logger="stakeholders"):
+        call_command("link_sso_account", "rvdberg", subject="rik-123", issuer=PROVIDER)
+
+    identity = SingleSignOnIdentity.objects.get()
+    assert identity.user == user
+    version = identity.history.get()
+    assert version.history_type == "+"
+    assert version.history_change_reason == "manage.py link_sso_account"
+    assert "rvdberg" in caplog.text
+    assert "rik-123" in caplog.text
+    sign_in(client, CLAIMS)
+    assert logged_in_user(client) == user
+
+
+def test_the_link_command_refuses_partners_and_subjects_linked_elsewhere(sso):
+    UserFactory(username="enexis", partner=True)
+    with pytest.raises(CommandError, match="partner"):
+        call_command("link_sso_account", "enexis", subject="s-1", issuer=PROVIDER)
+    UserFactory(username="een")
+    UserFactory(username="twee")
+    call_command("link_sso_account", "een", subject="s-1", issuer=PROVIDER)
+    with pytest.raises(CommandError, match="al aan een gebruiker gekoppeld"):
+        call_command("link_sso_account", "twee", subject="s-1", issuer=PROVIDER)
+    with pytest.raises(CommandError, match="bestaat niet"):
+        call_command("link_sso_account", "niemand", subject="s-2", issuer=PROVIDER)
+    assert SingleSignOnIdentity.objects.count() == 1
+
+
+def test_an_administrator_links_an_account_in_the_admin_and_the_history_names_them(client, db):
+    administrator = UserFactory(is_superuser=True, is_staff=True)
+    user = UserFactory(username="rvdberg")
+    partner = UserFactory(partner=True)
+    client.force_login(administrator)
+    url = reverse("admin:stakeholders_singlesignonidentity_add")
+
+    refused = client.post(url, {"user": partner.pk, "issuer": PROVIDER, "subject": "p-1"})
+    response = client.post(url, {"user": user.pk, "issuer": PROVIDER, "subject": "rik-123"})
+
+    assert "krijgt geen gemeente-account" in refused.text
+    assert response.status_code == 302
+    version = SingleSignOnIdentity.history.get()
+    assert (version.user, version.history_user, version.history_change_reason) == (
+        user,
+        administrator,
+        "admin",
+    )
