@@ -14,6 +14,9 @@ cursor streams the rows and no list of a million model instances is ever built.
   spooled temporary file (kept in memory while small, on disk beyond that) and sent with a
   `FileResponse`. The sheet has a frozen header row, an autofilter over all rows, column
   widths from the header and the kind of value, and Dutch-readable number formats.
+
+Both write text through `ExportColumn.cell`, which applies `impor.spreadsheet.neutralise`:
+a name typed as ``=HYPERLINK(…)`` arrives as text, never as a formula (#14).
 """
 
 import csv
@@ -29,6 +32,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from impor.spreadsheet import neutralise
 
 #: Rows fetched per database round trip when exporting.
 EXPORT_CHUNK_SIZE = 2000
@@ -72,9 +77,18 @@ class ExportColumn:
             return value
         return str(value)
 
+    def cell(self, value: Any) -> Any:
+        """The value as a spreadsheet cell holds it: `convert`, with text that starts like
+        a formula neutralised. A number stays a number, also when it is negative; other
+        formats (GeoJSON) use `convert`, since no spreadsheet program reads them."""
+        converted = self.convert(value)
+        if isinstance(converted, str) and not isinstance(value, Decimal):
+            return neutralise(converted)
+        return converted
+
 
 def _csv_text(column: ExportColumn, value: Any) -> str:
-    value = column.convert(value)
+    value = column.cell(value)
     if value is None:
         return ""
     if isinstance(value, float):
@@ -135,7 +149,7 @@ def write_xlsx(
     for row in rows:
         values = []
         for column, number_format, value in zip(columns, formats, row, strict=True):
-            value = column.convert(value)
+            value = column.cell(value)
             if number_format and value is not None:
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = number_format

@@ -24,6 +24,11 @@ file as soon as the next starts), the long lists are read with
 ``.iterator(chunk_size=CHUNK_SIZE)`` and everything else is aggregated in the database,
 so no list of the 84k works of a city is ever built. The reading (`workbook_sheets`) is
 kept apart from the writing (`write_sheets`) so the benchmark can time the writer alone.
+
+Text is written with ``write_string`` after `impor.spreadsheet.neutralise`, like every
+other CSV and Excel download: a programme, area or street typed as ``=HYPERLINK(…)``
+stays text (#14). The only formulas are the ones this module declares (`Column.formula`,
+`Cell.formula`, the totals).
 """
 
 import datetime
@@ -44,6 +49,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from impor.choices import AreaLevel
 from impor.models import Area
+from impor.spreadsheet import neutralise
 from programming import pages
 from programming.choices import CouplingDecisionStatus, CouplingKind, MeasureGrouping
 from programming.models import KpiValue, Programme, UnfundedItem
@@ -635,7 +641,8 @@ class _Formats:
 def _cell_writer(worksheet, column: Column, formats: _Formats) -> tuple[Callable, Any]:
     """The call that writes the values of `column`, and the format it passes: chosen once
     per column, and called as ``write(row, col, value, format)`` with no wrapper per cell
-    (the rows of the long sheets are most of the workbook's time). Text columns hold str."""
+    besides the neutralising of text (the rows of the long sheets are most of the
+    workbook's time). Text columns hold str."""
     value_format = formats.value.get(column.kind)
     if column.formula:
         template = column.formula
@@ -651,7 +658,11 @@ def _cell_writer(worksheet, column: Column, formats: _Formats) -> tuple[Callable
 
         return write_mixed, None
     if column.kind == "text":
-        return worksheet.write_string, None
+
+        def write_text(r: int, c: int, v: str, _format: Any) -> None:
+            worksheet.write_string(r, c, neutralise(v))
+
+        return write_text, None
     if column.kind == "date":
         return worksheet.write_datetime, value_format
     return worksheet.write_number, value_format
@@ -662,7 +673,7 @@ def _write_mixed(worksheet, formats: _Formats, r: int, c: int, cell: Cell) -> No
     if cell.formula:
         worksheet.write_formula(r, c, cell.formula, value_format, cell.value)
     elif cell.kind == "text":
-        worksheet.write_string(r, c, str(cell.value))
+        worksheet.write_string(r, c, neutralise(str(cell.value)))
     else:
         worksheet.write_number(r, c, cell.value, value_format)
 
@@ -677,7 +688,7 @@ def _title_block(
         formats.title,
     )
     worksheet.write_string(1, 0, _("Programma"), formats.label)
-    worksheet.write_string(1, 1, programme.name)
+    worksheet.write_string(1, 1, neutralise(programme.name))
     worksheet.write_string(2, 0, _("Versie"), formats.label)
     worksheet.write_number(2, 1, programme.version, formats.value["id"])
     worksheet.write_string(3, 0, _("Status"), formats.label)

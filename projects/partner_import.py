@@ -23,6 +23,10 @@ with the dry-run and atomic rules of the asset import:
 6. record the import (who, file, SHA-256, counts, first messages) as an `ImportRun`.
 
 An empty optional cell leaves the stored value as it is; a new work gets the default.
+
+Text goes into the template through `impor.spreadsheet.neutralise`, as in every download,
+so a work named ``=HYPERLINK(…)`` is text in the partner's Excel (#14); reading a file
+undoes it with `restore`, so a work comes back with the name it went out with.
 """
 
 import logging
@@ -45,11 +49,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assets.importing.readers import ImportFileError, read_table
-from assets.importing.service import KEPT_MESSAGES, RowError, file_sha256, import_change_reason
+from assets.importing.service import (
+    KEPT_MESSAGES,
+    RowError,
+    file_sha256,
+    import_change_reason,
+    read_limits,
+)
 from assets.importing.values import parse_number, parse_whole
 from assets.models import ImportKind, ImportRun, ImportStatus
 from impor import geometry
 from impor.models import Area
+from impor.spreadsheet import neutralise, restore
 from projects.choices import Certainty, ContractForm, ProjectKind, ProjectStatus
 from projects.models import MAX_SHIFT_YEARS, Project
 from stakeholders.models import Actor
@@ -187,8 +198,11 @@ def write_template(target, organisation: Actor | None) -> int:
     count = 0
     for count, row in enumerate(_template_rows(organisation), start=1):
         for index, value in enumerate(row):
-            if value is not None:
-                sheet.write(count, index, value)
+            # write_string, not write: write would read "=…" as a formula and "http…" as a link.
+            if isinstance(value, str):
+                sheet.write_string(count, index, neutralise(value))
+            elif value is not None:
+                sheet.write_number(count, index, value)
     sheet.autofilter(0, 0, max(count, 1), len(COLUMNS) - 1)
     _write_instructions(workbook, first, last)
     workbook.close()
@@ -435,8 +449,7 @@ def import_partner_works(
             path,
             filename=report.file_name,
             sheet=SHEET,
-            max_bytes=settings.IMPOR_IMPORT_MAX_MB * 1024**2,
-            max_uncompressed_bytes=5 * settings.IMPOR_IMPORT_MAX_MB * 1024**2,
+            **read_limits(),
         )
     except ImportFileError as exc:
         report.errors.append(RowError(0, "", str(exc)))
@@ -565,7 +578,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return restore(str(value)).strip()
 
 
 def _read_rows(frame: pd.DataFrame, first_row: int, report: PartnerImportReport) -> list[_Work]:
