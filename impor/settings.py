@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "impor.api.middleware.ApiConventionsMiddleware",
+    # An upload above IMPOR_IMPORT_MAX_MB: 413 before its body is read (impor/uploads.py).
+    "impor.uploads.UploadLimitMiddleware",
     # Database unreachable: a 503 page or problem+json instead of a stack trace. Before the
     # session and user lookups, which are the first to touch the database.
     "impor.middleware.DatabaseUnavailableMiddleware",
@@ -260,6 +262,13 @@ IMPOR_HEALTH_QUEUE_SECONDS = env_int("IMPOR_HEALTH_QUEUE_SECONDS", 300)
 
 # Largest file an import accepts; zipped files may unpack to at most five times this.
 IMPOR_IMPORT_MAX_MB = env_int("IMPOR_IMPORT_MAX_MB", 200)
+# The first upload handler stops the files of a request at IMPOR_IMPORT_MAX_MB, before
+# the next ones keep them in memory or in a temporary file (impor/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "impor.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # A computation writes a sign of life every IMPOR_RUN_HEARTBEAT_SECONDS; one silent for
 # IMPOR_RUN_STALE_SECONDS has lost its worker and is marked failed (docs/load.md).
