@@ -65,7 +65,15 @@ class Command(BaseCommand):
             mapping = json.loads(options["mapping"]) if options["mapping"] else None
         except json.JSONDecodeError as exc:
             raise CommandError(f"--mapping is geen geldige JSON: {exc}") from exc
-        user = User.objects.filter(username=options["user"]).first() if options["user"] else None
+        user = None
+        if options["user"]:
+            user = User.objects.filter(username=options["user"]).first()
+            if user is None:
+                # Importing as nobody would drop the user's discipline limit.
+                raise CommandError(
+                    f"Gebruiker '{options['user']}' bestaat niet. Er is niets ingelezen; "
+                    "controleer de gebruikersnaam bij --user."
+                )
         report = import_file(
             kind=kind,
             path=file,
