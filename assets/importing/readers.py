@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from xml.etree import ElementTree
 
 import numpy as np
@@ -42,6 +43,15 @@ MAX_COMPRESSION_RATIO = 100
 #: Members smaller than this never count as bombs: a few kB of repetitive XML can compress
 #: more than 100 times without harm, and a bomb needs size to do damage.
 RATIO_MIN_SIZE = 1 * MB
+
+#: How far an Excel sheet may reach, counted from A1. The sheet is read as one full grid of
+#: rows × columns (about 50 bytes a cell, empty or not), so a single cell at XFD1048576
+#: would cost 17 billion cells. 500 columns is twice what a shapefile can hold; a million
+#: rows is about Excel's maximum; 20 million cells (about 1 GB) is what a file of the
+#: default size limit holds when it is full of data.
+MAX_SHEET_ROWS = 1_000_000
+MAX_SHEET_COLUMNS = 500
+MAX_SHEET_CELLS = 20_000_000
 
 #: Column separators tried on a CSV file, in order of preference (Dutch exports use `;`).
 CSV_SEPARATORS = (";", ",", "\t", "|")
@@ -116,6 +126,9 @@ def read_table(
     layer: str | None = None,
     max_bytes: int = 200 * MB,
     max_uncompressed_bytes: int = 1024**3,
+    max_sheet_rows: int = MAX_SHEET_ROWS,
+    max_sheet_columns: int = MAX_SHEET_COLUMNS,
+    max_sheet_cells: int = MAX_SHEET_CELLS,
 ) -> Table:
     """Read an uploaded file; raise ImportFileError with a Dutch message if that fails.
 
@@ -123,6 +136,8 @@ def read_table(
     ``path.name`` by default), check the size, then read it with the format's reader.
     ``sheet`` chooses the Excel sheet and ``layer`` the GeoPackage layer (or the shapefile
     in a zip holding several); both are needed only when the file holds more than one.
+    An Excel sheet that reaches beyond ``max_sheet_rows``, ``max_sheet_columns`` or
+    ``max_sheet_cells`` (rows × columns) is refused before its cells are read.
     """
     path = Path(path)
     name = filename or path.name
@@ -140,7 +155,8 @@ def read_table(
     if suffix == ".csv":
         return _read_csv(path, name)
     if suffix == ".xlsx":
-        return _read_xlsx(path, name, sheet, max_uncompressed_bytes)
+        limits = _SheetLimits(max_sheet_rows, max_sheet_columns, max_sheet_cells)
+        return _read_xlsx(path, name, sheet, max_uncompressed_bytes, limits)
     if suffix == ".zip":
         return _read_zipped_shapefile(path, name, layer, max_uncompressed_bytes)
     return _read_geo(str(path), name, suffix, layer)
@@ -380,18 +396,30 @@ class _Sheet:
     visible: bool
 
 
-def _read_xlsx(path: Path, name: str, sheet: str | None, max_uncompressed: int) -> Table:
-    """Steps: check the package, choose the sheet, check its XML, read it with calamine."""
+class _SheetLimits(NamedTuple):
+    rows: int
+    columns: int
+    cells: int
+
+
+def _read_xlsx(
+    path: Path, name: str, sheet: str | None, max_uncompressed: int, limits: _SheetLimits
+) -> Table:
+    """Steps: check the package, choose the sheet (each sheet's XML is checked before
+    calamine reads it), then check the chosen sheet's rows."""
     with _open_xlsx(path, name, max_uncompressed) as package:
         sheets = _workbook_sheets(package, name)
         workbook = _calamine(path, name)
-        chosen, rows, (start_row, start_column) = _choose_sheet(workbook, sheets, sheet, name)
-        where = f'{name}, blad "{chosen.name}"'
-        leading = next((i for i, row in enumerate(rows) if any(v != "" for v in row)), None)
-        if leading is None:
-            raise ImportFileError(f"{where} is leeg: het bevat geen gegevensrijen.")
-        header_row = start_row + leading + 1
-        scan = _scan_sheet_xml(package, chosen.part, where)
+        content = _choose_sheet(
+            sheets, sheet, name, lambda s: _read_sheet(workbook, package, s, name, limits)
+        )
+    chosen, rows, scan = content.sheet, content.rows, content.scan
+    start_row, start_column = content.start
+    where = _where(name, chosen)
+    leading = next((i for i, row in enumerate(rows) if any(v != "" for v in row)), None)
+    if leading is None:
+        raise ImportFileError(f"{where} is leeg: het bevat geen gegevensrijen.")
+    header_row = start_row + leading + 1
     notes = _merge_notes(list(scan.merges), header_row, where)
     if scan.uncached:
         others = f" (en nog {len(scan.uncached) - 1} cellen)" if len(scan.uncached) > 1 else ""
@@ -461,20 +489,78 @@ def _calamine(path: Path, name: str) -> CalamineWorkbook:
         raise ImportFileError(f"{name} is een beschadigd Excel-bestand.") from exc
 
 
-def _sheet_rows(
-    workbook: CalamineWorkbook, sheet: _Sheet, name: str
-) -> tuple[list[list], tuple[int, int]]:
-    """The cells of a sheet from its first filled row and column, and where those are."""
+def _where(name: str, sheet: _Sheet) -> str:
+    return f'{name}, blad "{sheet.name}"'
+
+
+@dataclass
+class _SheetContent:
+    """A sheet's cells from its first filled row and column, where those are, and what its
+    XML says beyond the values."""
+
+    sheet: _Sheet
+    rows: list[list]
+    start: tuple[int, int]
+    scan: "_SheetScan"
+
+
+def _read_sheet(
+    workbook: CalamineWorkbook,
+    package: zipfile.ZipFile,
+    sheet: _Sheet,
+    name: str,
+    limits: _SheetLimits,
+) -> _SheetContent:
+    """Scan the sheet's XML and check how far it reaches; only then read it with calamine,
+    which lays out every cell of that reach in memory."""
+    scan = _scan_sheet_xml(package, sheet.part, _where(name, sheet))
+    _check_reach(scan, _where(name, sheet), limits)
     try:
         data = workbook.get_sheet_by_name(sheet.name)
-        return data.to_python(skip_empty_area=True), data.start or (0, 0)
+        rows = data.to_python(skip_empty_area=True)
+        return _SheetContent(sheet, rows, data.start or (0, 0), scan)
     except (CalamineError, ValueError) as exc:
         raise ImportFileError(f'{name}: blad "{sheet.name}" is beschadigd.') from exc
 
 
+def _check_reach(scan: "_SheetScan", where: str, limits: _SheetLimits) -> None:
+    """Refuse a sheet whose cells or declared dimension reach beyond the limits."""
+    rows = max(scan.last_row, scan.declared_row)
+    columns = max(scan.last_column, scan.declared_column)
+    last_cell = f"{_column_letters(columns)}{rows}"
+    advice = (
+        "Verwijder de lege rijen en kolommen onder en naast de gegevens, of kopieer de "
+        "gegevens naar een nieuw blad."
+    )
+    if rows > limits.rows or columns > limits.columns:
+        beyond = [
+            f"{_whole_number(count)} {unit}"
+            for count, limit, unit in (
+                (rows, limits.rows, "rijen"),
+                (columns, limits.columns, "kolommen"),
+            )
+            if count > limit
+        ]
+        raise ImportFileError(
+            f"{where} is te groot: het loopt tot cel {last_cell}, dat is {' en '.join(beyond)}. "
+            f"IMPOR leest bladen tot {_whole_number(limits.columns)} kolommen en "
+            f"{_whole_number(limits.rows)} rijen. {advice}"
+        )
+    if rows * columns > limits.cells:
+        raise ImportFileError(
+            f"{where} is te groot: het loopt tot cel {last_cell}, dat is "
+            f"{_whole_number(rows)} rijen van {_whole_number(columns)} kolommen, "
+            f"{_whole_number(rows * columns)} cellen. IMPOR leest bladen tot "
+            f"{_whole_number(limits.cells)} cellen. {advice}"
+        )
+
+
 def _choose_sheet(
-    workbook: CalamineWorkbook, sheets: list[_Sheet], wanted: str | None, name: str
-) -> tuple[_Sheet, list[list], tuple[int, int]]:
+    sheets: list[_Sheet],
+    wanted: str | None,
+    name: str,
+    read: Callable[[_Sheet], _SheetContent],
+) -> _SheetContent:
     """The sheet asked for, or else the only visible sheet that holds anything.
 
     Hidden sheets count only when no visible sheet holds anything: templates often hide
@@ -487,19 +573,19 @@ def _choose_sheet(
         ]
         if not matches:
             raise ImportFileError(f'{name} heeft geen blad "{wanted}"; de bladen zijn {names}.')
-        return matches[0], *_sheet_rows(workbook, matches[0], name)
+        return read(matches[0])
     filled = []
     for visible in (True, False):
         for sheet in [sheet for sheet in sheets if sheet.visible == visible]:
-            rows, start = _sheet_rows(workbook, sheet, name)
-            if any(value != "" for row in rows for value in row):
-                filled.append((sheet, rows, start))
+            content = read(sheet)
+            if any(value != "" for row in content.rows for value in row):
+                filled.append(content)
         if filled:
             break
     if not filled:
         raise ImportFileError(f"{name} is leeg: het bevat geen gegevensrijen.")
     if len(filled) > 1:
-        listed = ", ".join(f'"{sheet.name}"' for sheet, _, _ in filled)
+        listed = ", ".join(f'"{content.sheet.name}"' for content in filled)
         raise ImportFileError(
             f"{name} heeft meerdere bladen met gegevens ({listed}); kies het blad dat "
             "IMPOR moet lezen."
@@ -514,20 +600,27 @@ class _SheetScan:
     formulas: int = 0
     uncached: list[str] = field(default_factory=list)  # formula cells without a value
     merges: dict[str, None] = field(default_factory=dict)  # merged ranges, in order
+    # How far the cells reach (1-based) and how far the <dimension> element says they do.
+    last_row: int = 0
+    last_column: int = 0
+    declared_row: int = 0
+    declared_column: int = 0
 
 
 def _scan_sheet_xml(package: zipfile.ZipFile, part: str, where: str) -> _SheetScan:
-    """Find formulas (with or without a cached value) and merged cells in a sheet's XML.
+    """Find formulas (with or without a cached value), merged cells and how far the cells
+    reach in a sheet's XML.
 
     Streamed in chunks cut after the last complete row, and searched with regexes rather
     than an XML parser: a parser fires Python events for every cell (8 s for 100,000 rows
-    of formulas), a regex only stops at formulas and merged ranges.
+    of formulas), a regex only stops at formulas, merged ranges and cell references.
     """
     scan, pending, prefix = _SheetScan(), b"", None
     for chunk in _stream(package, part, where):
         if prefix is None:  # "x:" when the file writes <x:c> instead of <c>
             root = re.search(rb"<(?:([\w.-]+):)?worksheet[\s>]", chunk)
             prefix = root.group(1) + b":" if root and root.group(1) else b""
+            _scan_dimension(chunk, prefix, scan)
         buffer = pending + chunk
         cut = buffer.rfind(b"</" + prefix + b"row>")
         if cut == -1:
@@ -540,8 +633,62 @@ def _scan_sheet_xml(package: zipfile.ZipFile, part: str, where: str) -> _SheetSc
     return scan
 
 
+def _scan_dimension(data: bytes, prefix: bytes, scan: _SheetScan) -> None:
+    """The last cell of the <dimension ref="A1:C3"/> element, which comes before the rows."""
+    p = re.escape(prefix)
+    dimension = re.search(rb"""<%(p)sdimension\b[^>]*?\sref\s*=\s*["']([^"']*)""" % {b"p": p}, data)
+    if dimension:
+        last = dimension.group(1).rpartition(b":")[2].replace(b"$", b"")
+        cell = re.fullmatch(rb"([A-Za-z]{1,4})(\d{1,9})", last)
+        if cell:
+            scan.declared_column = _column_number(cell.group(1).decode())
+            scan.declared_row = int(cell.group(2))
+
+
+def _scan_reach(data: bytes, prefix: bytes, scan: _SheetScan) -> None:
+    """Move the sheet's last row and column on to the cells of this part of its XML.
+
+    Rows and cells carry their position in r="…"; one without it follows its predecessor,
+    so those are counted on top, as calamine places them.
+    """
+    p = re.escape(prefix)
+    cell, row = b"<" + prefix + b"c", b"<" + prefix + b"row"
+    if data.count(cell) == data.count(cell + b' r="'):
+        # Every cell starts with its reference, as Excel, openpyxl and xlsxwriter write
+        # them (and no <cols> or <cfRule> is in this part): collecting the distinct letters
+        # and numbers takes a third of the time of the general way below.
+        columns = set(re.findall(rb'<%sc r="([A-Za-z]+)' % p, data))
+        rows = set(re.findall(rb'<%sc r="[A-Za-z]+(\d+)' % p, data))
+        unnumbered_cells = 0
+    else:
+        references = re.findall(
+            rb"""<%(p)sc\b[^>]*?\sr\s*=\s*["']([A-Za-z]+)(\d+)""" % {b"p": p}, data
+        )
+        columns = {column for column, _ in references}
+        rows = {row for _, row in references}
+        unnumbered_cells = _count_elements(data, cell) - len(references)
+    numbered_rows = re.findall(rb"""<%(p)srow\b[^>]*?\sr\s*=\s*["'](\d+)""" % {b"p": p}, data)
+    row_elements = data.count(row)
+    if row_elements != len(numbered_rows):  # <rowBreaks> or rows without r="…"
+        row_elements = _count_elements(data, row)
+    last_row = max(map(int, rows.union(numbered_rows)), default=0)
+    scan.last_row = max(scan.last_row, last_row) + row_elements - len(numbered_rows)
+    if columns:
+        last_column = max(_column_number(letters.decode()) for letters in columns)
+        scan.last_column = max(scan.last_column, last_column)
+    if unnumbered_cells:
+        longest = max(_count_elements(part, cell) for part in data.split(b"</" + prefix + b"row>"))
+        scan.last_column += longest
+
+
+def _count_elements(data: bytes, tag: bytes) -> int:
+    """How many elements `tag` (b"<c", b"<row") opens, not counting longer names (<cols>)."""
+    return sum(data.count(tag + end) for end in (b" ", b">", b"/>"))
+
+
 def _scan_xml_part(data: bytes, prefix: bytes, scan: _SheetScan) -> None:
     """Scan whole rows (or the part after the last row) of sheet XML."""
+    _scan_reach(data, prefix, scan)
     p = re.escape(prefix)
     formula = re.compile(
         rb"<%(p)sf\b[^>]*?(?:/>|>[^<]*</%(p)sf>)\s*"
@@ -665,6 +812,18 @@ def _header_name(value: object) -> str:
 def _cell_row(ref: str) -> int:
     digits = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
     return int(digits) if digits.isdigit() else 0
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _whole_number(number: int) -> str:
+    """A whole number the Dutch way: 1.048.576."""
+    return f"{number:,}".replace(",", ".")
 
 
 def _column_letters(number: int) -> str:
