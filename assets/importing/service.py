@@ -8,8 +8,10 @@
    recognition of common Dutch and IMBOR names);
 3. validate every row, vectorised, collecting errors and warnings that name the row and
    the field;
-4. place every geometry in RD New (CRS from the file, the user, the saved mapping, or
-   recognised from the coordinates) and in an area;
+4. place every geometry in RD New and in an area. The CRS is the file's own when it
+   names one; a requested or saved CRS that differs from it refuses the file until the
+   user confirms (``crs_confirmed``). Otherwise the CRS is the requested one, the saved
+   mapping's, or recognised from the coordinates;
 5. refuse the rows of assets outside the user's disciplines (`assets.access`);
 6. decide per row whether it creates or updates (by source and id);
 7. with ``commit=True`` and no errors (or ``only_valid=True``): write everything in one
@@ -93,6 +95,8 @@ class ImportReport:
     crs: str = ""
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The file names another CRS than the one requested or saved; refused until confirmed.
+    crs_needs_confirmation: bool = False
     run_id: int | None = None
     seconds: float = 0.0
 
@@ -141,17 +145,6 @@ class Rows:
         return None
 
 
-def read_limits() -> dict[str, int]:
-    """`read_table`'s limits from the settings, for every import that reads uploads."""
-    return {
-        "max_bytes": settings.IMPOR_IMPORT_MAX_MB * 1024**2,
-        "max_uncompressed_bytes": 5 * settings.IMPOR_IMPORT_MAX_MB * 1024**2,
-        "max_sheet_rows": settings.IMPOR_IMPORT_MAX_ROWS,
-        "max_sheet_columns": settings.IMPOR_IMPORT_MAX_COLUMNS,
-        "max_sheet_cells": settings.IMPOR_IMPORT_MAX_CELLS,
-    }
-
-
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -169,6 +162,7 @@ def import_file(
     user=None,
     mapping: dict | None = None,
     crs: str | None = None,
+    crs_confirmed: bool = False,
     sheet: str | None = None,
     layer: str | None = None,
     commit: bool = False,
@@ -187,7 +181,8 @@ def import_file(
             filename=file_name,
             sheet=sheet,
             layer=layer,
-            **read_limits(),
+            max_bytes=settings.IMPOR_IMPORT_MAX_MB * 1024**2,
+            max_uncompressed_bytes=5 * settings.IMPOR_IMPORT_MAX_MB * 1024**2,
         )
     except ImportFileError as exc:
         report.errors.append(RowError(0, "", str(exc)))
@@ -220,7 +215,20 @@ def import_file(
     rows = Rows(table, kind, report.mapping)
     step("controleren", 0, report.rows)
     try:
-        prepared = PREPARE[kind](rows, report, crs or (saved.crs if saved else None))
+        # Inspections find their asset by id and never read a geometry, so their CRS
+        # cannot be wrong.
+        declared_crs = (
+            None
+            if kind == ImportKind.INSPECTIONS
+            else _choose_crs(
+                report,
+                table,
+                requested=crs,
+                saved=saved.crs if saved else None,
+                confirmed=crs_confirmed,
+            )
+        )
+        prepared = PREPARE[kind](rows, report, declared_crs)
     except geometry.GeometryError as exc:
         report.errors.append(RowError(0, "", str(exc)))
         return _finish(report, path, user, started, commit)
@@ -388,6 +396,40 @@ def _record_asset_history(source: str, written_at, *, user, reason: str) -> None
 
 
 # -- geometry -------------------------------------------------------------------------
+
+
+def _choose_crs(
+    report: ImportReport,
+    table: Table,
+    *,
+    requested: str | None,
+    saved: str | None,
+    confirmed: bool,
+) -> str | None:
+    """The CRS to read the file's geometry in: the file's own when it names one, else the
+    requested one, else the one saved with the source's mapping (None: recognise it).
+
+    A requested CRS (else the saved one) that differs from the file's is said in the
+    report. Unconfirmed, it refuses the file: one of the two is wrong, and reading the
+    coordinates in the wrong one puts every object in the wrong place."""
+    if table.geometry is None or table.crs is None:
+        return requested or saved
+    report.crs = table.crs
+    other = geometry.normalise_crs(requested) if requested else saved or None
+    if other is None or other == table.crs:
+        return table.crs
+    origin = "opgegeven" if requested else "opgeslagen bij de kolomtoewijzing van deze bron"
+    difference = (
+        f"het bestand noemt zelf coördinatenstelsel {table.crs}, maar {other} is {origin}; "
+        f"IMPOR leest het bestand als {table.crs}"
+    )
+    if not confirmed:
+        report.crs_needs_confirmation = True
+        raise geometry.GeometryError(
+            f"{difference}. Bevestig dat dit klopt; zonder bevestiging slaat IMPOR niets op"
+        )
+    report.warnings.append(difference)
+    return table.crs
 
 
 def _geometries(rows: Rows, report: ImportReport, declared: str | None) -> np.ndarray:

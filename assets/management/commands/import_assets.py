@@ -48,6 +48,12 @@ class Command(BaseCommand):
             "--crs", help="coördinatenstelsel als het bestand het niet noemt, bijv. EPSG:28992"
         )
         parser.add_argument(
+            "--crs-confirm",
+            action="store_true",
+            help="lees het bestand in zijn eigen coördinatenstelsel, ook als --crs of de "
+            "opgeslagen kolomtoewijzing een ander noemt",
+        )
+        parser.add_argument(
             "--mapping", help='kolomtoewijzing als JSON, bijv. \'{"external_id": "ID"}\''
         )
         parser.add_argument("--commit", action="store_true", help="sla op (anders proefimport)")
@@ -81,6 +87,7 @@ class Command(BaseCommand):
             user=user,
             mapping=mapping,
             crs=options["crs"],
+            crs_confirmed=options["crs_confirm"],
             sheet=options["sheet"],
             layer=options["layer"],
             commit=options["commit"],
@@ -96,6 +103,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.ERROR(f"{report.file_name}, {error}"))
         if len(report.errors) > SHOWN_ERRORS:
             self.stdout.write(f"… en nog {len(report.errors) - SHOWN_ERRORS} fouten.")
+        if report.crs_needs_confirmation:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Klopt het coördinatenstelsel van het bestand? Bevestig het met --crs-confirm."
+                )
+            )
         summary = (
             f"{report.rows} rijen, {report.valid} goed, {len(report.errors)} fouten; "
             f"{report.creates} nieuw, {report.updates} bijgewerkt, in {report.seconds:.1f} s."
