@@ -145,6 +145,17 @@ class Rows:
         return None
 
 
+def read_limits() -> dict[str, int]:
+    """`read_table`'s limits from the settings, for every import that reads uploads."""
+    return {
+        "max_bytes": settings.IMPOR_IMPORT_MAX_MB * 1024**2,
+        "max_uncompressed_bytes": 5 * settings.IMPOR_IMPORT_MAX_MB * 1024**2,
+        "max_sheet_rows": settings.IMPOR_IMPORT_MAX_ROWS,
+        "max_sheet_columns": settings.IMPOR_IMPORT_MAX_COLUMNS,
+        "max_sheet_cells": settings.IMPOR_IMPORT_MAX_CELLS,
+    }
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -181,8 +192,7 @@ def import_file(
             filename=file_name,
             sheet=sheet,
             layer=layer,
-            max_bytes=settings.IMPOR_IMPORT_MAX_MB * 1024**2,
-            max_uncompressed_bytes=5 * settings.IMPOR_IMPORT_MAX_MB * 1024**2,
+            **read_limits(),
         )
     except ImportFileError as exc:
         report.errors.append(RowError(0, "", str(exc)))
