@@ -263,7 +263,7 @@ def import_file(
                     defaults={"mapping": report.mapping, "crs": report.crs},
                 )
                 _record(report, path, user, started)
-                if kind == ImportKind.ASSETS:
+                if kind in (ImportKind.ASSETS, ImportKind.INSPECTIONS):
                     # After the run is recorded, so that the reason can name it.
                     _record_asset_history(
                         source,
@@ -378,8 +378,9 @@ def import_change_reason(file_name: str, run_id: int) -> str:
 
 
 def _record_asset_history(source: str, written_at, *, user, reason: str) -> None:
-    """One history row per asset the import created or updated, copied in one
-    INSERT … SELECT: the import wrote them all with `updated_at` = `written_at`.
+    """One history row per asset the import created or updated (an inspection import:
+    whose condition it moved), copied in one INSERT … SELECT: the import wrote them all
+    with `updated_at` = `written_at`.
 
     simple-history's `bulk_create_with_history` would build two Python objects per row,
     which is what the import's raw bulk writes (`impor.bulk`) avoid at a million rows.
@@ -871,8 +872,11 @@ def _prepare_inspections(rows: Rows, report: ImportReport, _crs: str | None) -> 
     out["asset"] = _asset_ids(rows, report.source)
     dates, bad = parse_date(rows.column("date"))
     rows.flag(bad | dates.isna(), "date", "geen datum (gebruik 31-12-2024 of 2024-12-31)")
+    # Once, not per row: at 50,000 rows asking for the date cost as much as writing
+    # the history rows of the conditions the import moves.
+    today = timezone.localdate()
     rows.flag(
-        dates.map(lambda d: d is not None and d == d and d > timezone.localdate()),
+        dates.map(lambda d: d is not None and d == d and d > today),
         "date",
         "de datum ligt in de toekomst",
     )
@@ -893,8 +897,12 @@ def _plan_inspections(frame: pd.DataFrame, _source: str) -> tuple[int, int]:
     return len(frame), 0
 
 
-def _write_inspections(frame: pd.DataFrame, _source: str, _written_at) -> tuple[int, int]:
-    """Add the inspections; an asset's condition follows its newest inspection."""
+def _write_inspections(frame: pd.DataFrame, _source: str, written_at) -> tuple[int, int]:
+    """Add the inspections; an asset's condition follows its newest inspection.
+
+    The assets it moves get `updated_at` = `written_at`, by which `_record_asset_history`
+    finds them.
+    """
     created = insert_rows(
         Inspection,
         ("asset", "date", "condition", "inspector", "notes"),
@@ -909,12 +917,13 @@ def _write_inspections(frame: pd.DataFrame, _source: str, _written_at) -> tuple[
     )
     newest = frame.sort_values("date").groupby("asset").tail(1)
     table = connection.ops.quote_name(Asset._meta.db_table)
+    marker = written_at.isoformat()
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {table} SET condition = %s, condition_date = %s "
+            f"UPDATE {table} SET condition = %s, condition_date = %s, updated_at = %s "
             "WHERE id = %s AND (condition_date IS NULL OR condition_date <= %s)",
             [
-                (int(c), d.isoformat(), int(a), d.isoformat())
+                (int(c), d.isoformat(), marker, int(a), d.isoformat())
                 for a, d, c in zip(
                     newest["asset"], newest["date"], newest["condition"], strict=True
                 )
