@@ -189,13 +189,12 @@ def parse_decimal(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     if len(uniques) < len(series) // 2:
         # Years, scores, classes: parse each distinct text once.
         numbers, bad = _parse_decimal_values(np.asarray(uniques, dtype=object))
-        missing = codes < 0
-        taken = np.where(missing, 0, codes)
+        # An empty cell has code -1, which takes the NaN and False appended at the end;
+        # a column empty in every row has no distinct values but these.
+        numbers, bad = np.append(numbers, np.nan), np.append(bad, False)
         return (
-            pd.Series(
-                np.where(missing, np.nan, numbers[taken]), index=series.index, name=series.name
-            ),
-            pd.Series(~missing & bad[taken], index=series.index, name=series.name),
+            pd.Series(numbers[codes], index=series.index, name=series.name),
+            pd.Series(bad[codes], index=series.index, name=series.name),
         )
     numbers, bad = _parse_decimal_values(series.to_numpy(dtype=object))
     return (

@@ -27,16 +27,40 @@ def parse_whole(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Dates as ISO (2024-03-31), Dutch (31-03-2024 or 31/03/2024) or Excel date cells."""
+    """Dates as ISO (2024-03-31), Dutch (31-03-2024 or 31/03/2024), Excel date cells or
+    Excel day numbers (45382, a date cell formatted as a number)."""
     empty = blank(series)
     if pd.api.types.is_datetime64_any_dtype(series):
         return series.dt.date.where(~empty), pd.Series(False, index=series.index)
     as_text = series.map(lambda v: v.isoformat()[:10] if isinstance(v, dt.date) else v)
     text = as_text.astype(str).str.strip().str.replace("/", "-", regex=False)
-    iso = pd.to_datetime(text.where(~empty), format="ISO8601", errors="coerce")
+    # ISO only for text that starts with a year: pandas raises on some other text ("-5")
+    # even with errors="coerce".
+    iso = pd.to_datetime(
+        text.where(~empty & text.str.match(r"\d{4}")), format="ISO8601", errors="coerce"
+    )
     dutch = pd.to_datetime(text.where(~empty & iso.isna()), format="%d-%m-%Y", errors="coerce")
     parsed = iso.fillna(dutch)
+    parsed = parsed.fillna(_excel_days(series.where(~empty & parsed.isna())))
     return parsed.dt.date.where(parsed.notna()), parsed.isna() & ~empty
+
+
+#: Excel counts dates in days from 1899-12-30 (from March 1900 on; it takes 1900 for a
+#: leap year).
+EXCEL_EPOCH = pd.Timestamp(1899, 12, 30)
+#: Day numbers read as dates: 1950 to 2100. Outside that, a number in a date column is
+#: more likely a year or a typing mistake than an inspection or report date.
+EXCEL_DAYS = (
+    (pd.Timestamp(1950, 1, 1) - EXCEL_EPOCH).days,
+    (pd.Timestamp(2100, 12, 31) - EXCEL_EPOCH).days,
+)
+
+
+def _excel_days(series: pd.Series) -> pd.Series:
+    """Excel day numbers as timestamps (the time of day dropped); NaT for other cells."""
+    numbers, _ = parse_number(series.astype(object))
+    days = np.floor(numbers.where(numbers.between(*EXCEL_DAYS)))
+    return pd.to_datetime(days, unit="D", origin=EXCEL_EPOCH)
 
 
 def parse_text(series: pd.Series) -> pd.Series:
