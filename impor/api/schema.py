@@ -8,7 +8,9 @@ so a client generated from the schema knows them and schemathesis checks their s
 - 400 for a write, and for a list, whose query parameters (filters, `bbox`, the page)
   are validated;
 - 406 everywhere: a `?format=` (or an `Accept-Crs`) the operation cannot give;
-- 409 for a delete, refused while other rows refer to the object.
+- 409 for a delete, refused while other rows refer to the object;
+- 413 and 415 for a write: a body above DATA_UPLOAD_MAX_MEMORY_SIZE, or of a media type
+  the operation does not read.
 
 An operation that documents a code itself (a 409 with its own description) keeps its
 description and gets the problem body.
@@ -56,6 +58,8 @@ class ProblemAutoSchema(AutoSchema):
         codes.append(406)
         if method == "DELETE":
             codes.append(409)
+        if method in WRITE_METHODS:
+            codes += [413, 415]
         return codes
 
     def _get_response_bodies(self, direction: str = "response") -> dict:

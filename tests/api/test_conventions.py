@@ -1,8 +1,13 @@
 """The conventions every endpoint shares (NL API Design Rules): no trailing slash,
 API-Version, errors as problem+json, a public OpenAPI document."""
 
-import pytest
+import json
 
+import pytest
+from django.http import HttpResponseBadRequest
+from django.test import RequestFactory
+
+from impor.api.middleware import ApiConventionsMiddleware
 from stakeholders.models import BudgetLine
 from tests.api.conftest import client_for
 from tests.factories import ActorFactory, FundingFactory, UserFactory
@@ -129,10 +134,97 @@ def test_the_openapi_document_describes_every_error_as_a_problem(client):
     assert detail["404"]["content"] == {PROBLEM: {"schema": problem}}
     # A list validates its query (400) and may be asked for a page that does not exist.
     assert {"400", "404"} <= set(_responses(schema, "/api/v1/projecten", "get"))
-    assert "400" in _responses(schema, "/api/v1/projecten", "post")
+    assert {"400", "413", "415"} <= set(_responses(schema, "/api/v1/projecten", "post"))
     # A delete that other rows prevent is a 409; an operation's own 409 keeps its text.
     assert "409" in _responses(schema, "/api/v1/budgetregels/{id}", "delete")
     adopt = _responses(schema, "/api/v1/programmas/{id}/vaststellen", "post")["409"]
     assert adopt["description"] != "Dit conflicteert met andere gegevens."
     assert adopt["content"] == {PROBLEM: {"schema": problem}}
     assert "invalidParams" in schema["components"]["schemas"]["Problem"]["properties"]
+
+
+# --- bodies the API cannot read (#14) ---------------------------------------------------
+
+
+def _problem(response, status: int) -> dict:
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"] == PROBLEM
+    body = response.json()
+    assert {"type", "title", "status", "detail", "instance"} <= set(body)
+    assert body["status"] == status
+    return body
+
+
+def test_a_malformed_json_body_is_400_as_problem_json(manager):
+    response = manager.post("/api/v1/ambities", '{"name": ', content_type="application/json")
+    assert "JSON" in _problem(response, 400)["detail"]
+
+
+def test_a_body_that_is_not_utf8_is_400_as_problem_json(manager):
+    body = '{"name": "Gemeente Dalfsen"}'.encode("utf-16")
+    _problem(manager.post("/api/v1/ambities", body, content_type="application/json"), 400)
+
+
+def test_an_unsupported_media_type_is_415_as_problem_json(manager):
+    response = manager.post("/api/v1/ambities", "name=Dalfsen", content_type="text/plain")
+    assert "text/plain" in _problem(response, 415)["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"name": "%s"}' % ("x" * 2048), "application/json"),
+        ("name=" + "x" * 2048, "application/x-www-form-urlencoded"),
+    ],
+    ids=["json", "form"],
+)
+def test_a_body_over_the_memory_limit_is_413_as_problem_json(manager, settings, body, content_type):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = manager.post("/api/v1/ambities", body, content_type=content_type)
+    assert "1024" in _problem(response, 413)["detail"]
+
+
+def test_too_many_fields_is_400_as_problem_json(manager, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    body = "&".join(f"veld{n}=x" for n in range(20))
+    response = manager.post(
+        "/api/v1/ambities", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert "10" in _problem(response, 400)["detail"]
+
+
+def test_too_many_query_parameters_are_400_as_problem_json(viewer, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    query = "&".join(f"veld{n}=x" for n in range(20))
+    _problem(viewer.get(f"/api/v1/actoren?{query}"), 400)
+
+
+def test_a_session_call_with_an_oversize_form_is_413_as_problem_json(client, settings):
+    """With a session, the CSRF check reads the form before the view: that too answers
+    in problem+json."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client.force_login(UserFactory(is_superuser=True))
+    response = client.post(
+        "/api/v1/actoren", "name=" + "x" * 2048, content_type="application/x-www-form-urlencoded"
+    )
+    _problem(response, 413)
+
+
+def test_pages_outside_the_api_keep_their_html_error_pages(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client.force_login(UserFactory(is_superuser=True))
+    response = client.post("/actoren/nieuw/", {"name": "x" * 2048})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_an_html_error_from_outside_drf_becomes_problem_json():
+    """An error raised before a view runs (a middleware reading the body) reaches the
+    client as Django's HTML page unless the API's middleware rewrites it."""
+    middleware = ApiConventionsMiddleware(lambda request: HttpResponseBadRequest("<h1>Fout</h1>"))
+    response = middleware(RequestFactory().post("/api/v1/actoren"))
+    assert (response.status_code, response["Content-Type"]) == (400, PROBLEM)
+    body = json.loads(response.content)
+    assert (body["status"], body["instance"]) == (400, "/api/v1/actoren")
+    page = ApiConventionsMiddleware(lambda request: HttpResponseBadRequest("<h1>Fout</h1>"))
+    assert page(RequestFactory().post("/actoren/nieuw/"))["Content-Type"].startswith("text/html")
