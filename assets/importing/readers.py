@@ -302,17 +302,30 @@ def _read_csv(path: Path, name: str) -> Table:
 
 
 def _decode_csv(data: bytes, name: str, notes: list[str]) -> str:
-    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
+    """Text of a CSV file, or refuse it naming the encodings tried.
+
+    Steps: a byte order mark says UTF-8 or UTF-16; a file with a zero byte in every other
+    place is UTF-16 without one; else strict UTF-8; else Windows-1252 (a superset of
+    Latin-1, what Excel writes for "CSV (gescheiden door lijstscheidingsteken)"), but only
+    when every character beyond ASCII is one that Western European text has. Bytes of
+    another encoding, such as Shift-JIS, read as Windows-1252 give symbols such as ‚ ƒ ‹ ˆ
+    and would be imported as nonsense.
+    """
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise ImportFileError(
             f"{name} is geen tekstbestand (CSV) maar lijkt een Excel-bestand; "
             "kies in Excel 'Opslaan als' → 'CSV UTF-8' of upload het als .xlsx."
         )
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    unreadable = ImportFileError(
+        f"{name} gebruikt een tekenset die IMPOR niet kan lezen. Geprobeerd: UTF-8, UTF-16 "
+        "en Windows-1252 (Latin-1). Sla het bestand op als 'CSV UTF-8' en upload het opnieuw."
+    )
+    encoding = _utf16_encoding(data)
+    if encoding:
         try:
-            return data.decode("utf-16")
+            return data.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise ImportFileError(f"{name} bevat ongeldige UTF-16-tekens.") from exc
+            raise unreadable from exc
     if b"\x00" in data[:8192]:
         raise ImportFileError(f"{name} is geen tekstbestand (CSV).")
     try:
@@ -322,14 +335,38 @@ def _decode_csv(data: bytes, name: str, notes: list[str]) -> str:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            f"{name} gebruikt een onbekende tekenset; sla het op als 'CSV UTF-8'."
-        ) from exc
+        raise unreadable from exc
+    if not set(text).issubset(_WESTERN_CHARACTERS):
+        raise unreadable
     notes.append(
         "tekens gelezen als Windows-1252, want het bestand is geen UTF-8 (zo slaat Excel "
         "'CSV (gescheiden door lijstscheidingsteken)' op); controleer letters als é en ë"
     )
     return text
+
+
+#: The characters Western European text in Windows-1252 holds: ASCII, the accented
+#: letters (no × ÷) and the punctuation and signs that Word and Excel put in.
+_WESTERN_CHARACTERS = frozenset(
+    [chr(code) for code in range(0x80)]
+    + [chr(code) for code in range(0xC0, 0x100) if chr(code) not in "×÷"]
+    + list("ŒœŠšŽžŸ€‘’“”„–—…•°²³¹µ½¼¾±§©®·«»´¨¸ªº£¢¥¿¡\u00a0")
+)
+
+
+def _utf16_encoding(data: bytes) -> str | None:
+    """'utf-16' for a file with a UTF-16 byte order mark, 'utf-16-le' or 'utf-16-be' for
+    one whose first bytes have a zero in every other place (ASCII written as UTF-16)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = data[:8192]
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) >= 4:
+        if sample[1::2].count(0) == len(sample) // 2 and 0 not in sample[::2]:
+            return "utf-16-le"
+        if sample[::2].count(0) == len(sample) // 2 and 0 not in sample[1::2]:
+            return "utf-16-be"
+    return None
 
 
 def _sniff_separator(sample: str) -> str:
