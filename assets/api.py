@@ -6,7 +6,6 @@ of a million-asset city is served from the list's sort index.
 """
 
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
@@ -14,6 +13,7 @@ from assets import access
 from assets.filters import AssetFilterSet, with_lifecycle
 from assets.forms import AssetForm
 from assets.models import Asset, AssetClass, Inspection, Report
+from impor.api.filters import FilterBackend
 from impor.api.geo import BBoxFilter, GeometryField, GeoViewSetMixin, geo_schema
 from impor.api.history import HistoryMixin
 from impor.api.permissions import ModelPermissions
@@ -146,7 +146,7 @@ class AssetViewSet(HistoryMixin, DisciplineLimitedMixin, GeoViewSetMixin, viewse
     queryset = Asset.objects.all()
     serializer_class = AssetSerializer
     discipline_field = "asset_class"
-    filter_backends = [DjangoFilterBackend, BBoxFilter]
+    filter_backends = [FilterBackend, BBoxFilter]
     filterset_class = AssetFilterSet
 
     def get_queryset(self) -> QuerySet[Asset]:

@@ -31,7 +31,7 @@ from assets.choices import Condition
 from assets.models import Asset, AssetClass
 from assets.selectors import price_index
 from impor.choices import Discipline
-from impor.filters import AreaFilter
+from impor.filters import AreaFilter, FilterSet
 
 URGENCY_CHOICES = [
     (lifecycle.URGENCY_OVERDUE, _("achterstallig")),
@@ -110,7 +110,7 @@ def with_lifecycle(
     )
 
 
-class AssetFilterSet(django_filters.FilterSet):
+class AssetFilterSet(FilterSet):
     """The filters of the asset list (and its export). Expects `with_lifecycle` rows."""
 
     discipline = django_filters.ChoiceFilter(

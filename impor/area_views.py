@@ -13,13 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import UpdateView
 
 from impor.choices import AreaLevel, AreaType
-from impor.filters import area_choices
+from impor.filters import FilterSet, area_choices
 from impor.lists import Column, FilteredListView
 from impor.models import Area
 from impor.widgets import LongSelect
 
 
-class AreaFilterSet(django_filters.FilterSet):
+class AreaFilterSet(FilterSet):
     name = django_filters.CharFilter(label=_("Naam bevat"), lookup_expr="icontains")
     level = django_filters.ChoiceFilter(label=_("Niveau"), choices=AreaLevel.choices)
     area_type = django_filters.ChoiceFilter(label=_("Gebiedstype"), choices=AreaType.choices)

@@ -7,7 +7,22 @@ from django_filters.constants import EMPTY_VALUES
 
 from impor.choices import AreaLevel
 from impor.models import Area
+from impor.visibility import limit_choices
 from impor.widgets import LongSelect
+
+
+class VisibleChoicesMixin:
+    """A filter that names a row (an owner, a budget line, a project) offers and accepts
+    only the rows the user may see (`impor.visibility`): for a partner, another
+    organisation's id is no valid choice, exactly like an id that does not exist."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        limit_choices(self.filters, getattr(request, "user", None))
+
+
+class FilterSet(VisibleChoicesMixin, django_filters.FilterSet):
+    """The base of every list's FilterSet, for its page, its export and the API."""
 
 
 def area_choices() -> list[tuple[int, str]]:

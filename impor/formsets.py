@@ -4,10 +4,11 @@ Used by the pages that edit an object with its rows: an actor with its contacts 
 process positions, a budget line with its amounts per year, a project with its funding,
 roles, register entries and ambition contributions.
 
-A view mixes in `FormsetsMixin` before Django's CreateView or UpdateView and names its
-formsets (`formset_classes`, with a Dutch legend each in `formset_legends`). The template
-renders them with ``components/form_with_formsets.html``, or the form with
-``components/form.html`` and each formset with ``components/formset.html``.
+Every formset is a `SharedChoicesInlineFormSet`. A view mixes in `FormsetsMixin` before
+Django's CreateView or UpdateView and names its formsets (`formset_classes`, with a Dutch
+legend each in `formset_legends`). The template renders them with
+``components/form_with_formsets.html``, or the form with ``components/form.html`` and
+each formset with ``components/formset.html``.
 """
 
 from django import forms
@@ -17,6 +18,8 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
 
+from impor.visibility import limit_choices
+
 
 class SharedChoicesInlineFormSet(BaseInlineFormSet):
     """An inline formset that reads the options of each select once for all its rows.
@@ -25,7 +28,14 @@ class SharedChoicesInlineFormSet(BaseInlineFormSet):
     own query, so the page costs one query per row per select. Here the first row's
     options are kept and given to the other rows; validation still looks the chosen value
     up in the field's queryset.
+
+    The options are those `user` may see (`impor.visibility`): a partner is offered and
+    may send only its own organisation's actors and budget lines.
     """
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
 
     @cached_property
     def _shared_choices(self) -> dict:
@@ -33,6 +43,7 @@ class SharedChoicesInlineFormSet(BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
+        limit_choices(form.fields, self.user)
         for name, field in form.fields.items():
             if not isinstance(field, forms.ModelChoiceField) or field.widget.is_hidden:
                 continue
@@ -80,9 +91,14 @@ class FormsetsMixin:
         files = self.request.FILES if self.request.method == "POST" else None
         instance = self.object if self.object is not None else self.model()
         return {
-            name: formset_class(data, files, instance=instance, prefix=name)
+            name: formset_class(data, files, instance=instance, prefix=name, user=self.request.user)
             for name, formset_class in self.get_formset_classes().items()
         }
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        limit_choices(form.fields, self.request.user)
+        return form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

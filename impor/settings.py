@@ -290,7 +290,7 @@ REST_FRAMEWORK = {
     ],
     # Each endpoint adds its model permissions (impor.api.permissions.ModelPermissions).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["impor.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "impor.api.pagination.CappedCountPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [

@@ -32,6 +32,7 @@ from impor.api.geo import ACCEPT_CRS, HEADER_OF, response_crs
 from impor.api.history import HistoryMixin
 from impor.api.permissions import ModelPermissions
 from impor.api.renderers import GeoJSONRenderer
+from impor.filters import FilterSet
 from impor.geometry import feature_collection, to_geojson_many
 from programming import pages, services, workbook
 from programming.choices import CouplingDecisionStatus, CouplingKind, WorkKind
@@ -251,7 +252,7 @@ class RunDetailView(ProgrammeChildMixin, generics.RetrieveAPIView):
 # --- results ---------------------------------------------------------------------------
 
 
-class WorkFilterSet(django_filters.FilterSet):
+class WorkFilterSet(FilterSet):
     jaar = django_filters.NumberFilter(field_name="scheduled_year", label=_("gepland jaar"))
     gebied = django_filters.NumberFilter(field_name="area", label=_("gebied (id)"))
     soort = django_filters.ChoiceFilter(field_name="kind", choices=WorkKind.choices)
@@ -326,7 +327,7 @@ class WorkDetailView(WorkMixin, generics.RetrieveAPIView):
     lookup_url_kwarg = "work"
 
 
-class CouplingFilterSet(django_filters.FilterSet):
+class CouplingFilterSet(FilterSet):
     besluit = django_filters.ChoiceFilter(
         field_name="decision", choices=CouplingDecisionStatus.choices, label=_("besluit")
     )
@@ -404,7 +405,7 @@ class UnfundedListView(ProgrammeChildMixin, generics.ListAPIView):
         return pages.unfunded_items(self.get_programme())
 
 
-class KpiFilterSet(django_filters.FilterSet):
+class KpiFilterSet(FilterSet):
     code = django_filters.CharFilter(label=_("kengetal"))
     jaar = django_filters.NumberFilter(field_name="year", label=_("jaar"))
     totaal = django_filters.BooleanFilter(

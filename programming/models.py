@@ -17,6 +17,7 @@ from programming.choices import (
     RunStatus,
     WorkKind,
 )
+from programming.querysets import CouplingQuerySet, WorkQuerySet, WorkRowQuerySet
 from projects.choices import Certainty, DecisionLevel
 
 HORIZON_MIN = 4
@@ -386,6 +387,8 @@ class Coupling(models.Model):
     openings_avoided = models.PositiveIntegerField(_("vermeden graafmomenten"), default=0)
     score = models.FloatField(_("score"), default=0)
 
+    objects = CouplingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("koppelkans")
         verbose_name_plural = _("koppelkansen")
@@ -535,6 +538,8 @@ class Work(models.Model):
     )
     breaks_graafrust = models.BooleanField(_("doorbreekt graafrust"), default=False)
 
+    objects = WorkQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("werk")
         verbose_name_plural = _("werken")
@@ -593,6 +598,8 @@ class WorkCost(models.Model):
         _("bedrag (€)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
 
+    objects = WorkRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("kostenpost")
         verbose_name_plural = _("kostenposten")
@@ -628,6 +635,8 @@ class UnfundedItem(models.Model):
         _("tekort (€)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
     reason = models.CharField(_("reden"), max_length=300)
+
+    objects = WorkRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("niet gedekt werk")

@@ -360,21 +360,13 @@ def works_visible_to(user, programme: Programme) -> QuerySet[Work]:
     owns, as owner of the work or of its project (pages, API and exports alike)."""
     # Not programme.works: its rows would each fetch the programme id that `.only()`
     # leaves out, to attach the programme.
-    works = Work.objects.filter(programme=programme)
-    organisation = getattr(user, "partner_organisation", None)  # None when anonymous
-    if organisation is not None:
-        works = works.filter(Q(owner=organisation) | Q(project__owner=organisation))
-    return works
+    return Work.objects.visible_to(user).filter(programme=programme)
 
 
 def couplings_visible_to(user, programme: Programme) -> QuerySet[Coupling]:
     """The programme's couplings (`coupling_list`) a user may see: all, or for a partner
     those that include one of its works."""
-    couplings = coupling_list(programme)
-    if getattr(user, "partner_organisation", None) is not None:
-        own = works_visible_to(user, programme).filter(coupling=OuterRef("pk"))
-        couplings = couplings.filter(Exists(own))
-    return couplings
+    return coupling_list(programme).visible_to(user)
 
 
 def year_colour(programme: Programme, year: int | None) -> str:

@@ -16,13 +16,13 @@ version on, as the project's edit page does.
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from impor.api.filters import FilterBackend
 from impor.api.geo import BBoxFilter, GeometryField, GeoViewSetMixin, geo_schema, ids_in_bbox
 from impor.api.history import HistoryMixin
 from impor.api.locking import (
@@ -81,14 +81,6 @@ class FundingSerializer(ModelSerializer):
         model = Funding
         fields = ["id", "project", "budget_line", "year", "amount", "secured"]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None and "project" in fields:
-            # Another partner's project does not exist for this user.
-            fields["project"].queryset = projects_visible_to(request.user)
-        return fields
-
 
 class ProjectRoleSerializer(ModelSerializer):
     class Meta:
@@ -137,7 +129,7 @@ class ProjectViewSet(HistoryMixin, VersionedViewSetMixin, GeoViewSetMixin, views
 
     serializer_class = ProjectSerializer
     permission_classes = [ModelPermissions]
-    filter_backends = [DjangoFilterBackend, BBoxFilter]
+    filter_backends = [FilterBackend, BBoxFilter]
     filterset_class = ProjectApiFilterSet
     queryset = Project.objects.none()  # the model for ModelPermissions; rows: get_queryset
     conflict_subject = _("dit project")

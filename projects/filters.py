@@ -4,13 +4,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from impor.filters import AreaFilter, subtree_ids
+from impor.filters import AreaFilter, FilterSet, subtree_ids
 from projects.choices import ProjectKind, ProjectStatus
 from projects.models import Project
 from stakeholders.models import Actor, Theme
 
 
-class ProjectFilterSet(django_filters.FilterSet):
+class ProjectFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("Zoeken"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Projecttype"), choices=ProjectKind.choices)
     status = django_filters.ChoiceFilter(label=_("Fase"), choices=ProjectStatus.choices)

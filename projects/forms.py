@@ -16,6 +16,7 @@ from django.forms import inlineformset_factory
 
 from impor.formsets import SharedChoicesInlineFormSet
 from impor.locking import VersionedModelForm
+from impor.visibility import limit_choices, partner_of
 from projects.models import (
     AmbitionContribution,
     Funding,
@@ -24,7 +25,6 @@ from projects.models import (
     ProjectRole,
     RegisterEntry,
 )
-from stakeholders.models import Actor
 
 
 class ProjectForm(VersionedModelForm):
@@ -61,10 +61,11 @@ class ProjectForm(VersionedModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        organisation = getattr(user, "partner_organisation", None)
+        # A partner chooses among its own organisation only (`impor.visibility`), so it
+        # owns its own projects and cannot hand them to someone else.
+        limit_choices(self.fields, user)
+        organisation = partner_of(user)
         if organisation is not None:
-            # A partner owns its own projects and cannot hand them to someone else.
-            self.fields["owner"].queryset = Actor.objects.filter(pk=organisation.pk)
             self.fields["owner"].initial = organisation.pk
 
 

@@ -16,6 +16,7 @@ from projects.choices import (
     RegisterStatus,
     Scale,
 )
+from projects.querysets import ProjectQuerySet, ProjectRowQuerySet
 from stakeholders.choices import ProcessStep
 
 MAX_SHIFT_YEARS = 20
@@ -115,6 +116,8 @@ class Project(models.Model):
 
     history = HistoricalRecords()
 
+    objects = ProjectQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projecten")
@@ -185,6 +188,8 @@ class AmbitionContribution(models.Model):
     )
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
 
+    objects = ProjectRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("bijdrage aan ambitie")
         verbose_name_plural = _("bijdragen aan ambities")
@@ -220,6 +225,8 @@ class Funding(models.Model):
     secured = models.BooleanField(_("gedekt"), default=False)
 
     history = HistoricalRecords()
+
+    objects = ProjectRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("dekking")
@@ -262,6 +269,8 @@ class ProjectRole(models.Model):
         choices=ProcessStep.choices,
         default=ProcessStep.PROJECTOPDRACHT,
     )
+
+    objects = ProjectRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("projectrol")
@@ -311,6 +320,8 @@ class RegisterEntry(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 (zeer klein) tot 5 (zeer groot); voor risico's."),
     )
+
+    objects = ProjectRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("registeritem")
@@ -395,6 +406,8 @@ class ProjectBrief(models.Model):
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
 
     history = HistoricalRecords()
+
+    objects = ProjectRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("projectopdracht")

@@ -25,13 +25,8 @@ def _programming(model: str):
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
-    """The projects a user may see: all of them, or for a partner (a user of an external
-    organisation) only the projects its organisation owns."""
-    projects = Project.objects.all()
-    organisation = getattr(user, "partner_organisation", None)  # None when anonymous
-    if organisation is not None:
-        projects = projects.filter(owner=organisation)
-    return projects
+    """The projects a user may see (the rule: `ProjectQuerySet.visible_to`)."""
+    return Project.objects.visible_to(user)
 
 
 def current_programme():
@@ -95,8 +90,9 @@ class BriefCheck:
     own_works: list = field(default_factory=list)
 
 
-def brief_programme_check(project: Project) -> BriefCheck:
-    """Test a project (brief) against the current programme.
+def brief_programme_check(project: Project, user) -> BriefCheck:
+    """Test a project (brief) against the current programme, as far as `user` may see
+    it (a partner: its own organisation's works and their couplings).
 
     Steps:
     1. Take the project's window: its start year minus what it may shift early to its end
@@ -119,6 +115,7 @@ def brief_programme_check(project: Project) -> BriefCheck:
         place |= Q(street__iexact=project.street)
     works = list(
         programme_works(programme)
+        .visible_to(user)
         .select_related("owner", "area", "coupling")
         .filter(place, window_start__lte=window[1], window_end__gte=window[0])
         .order_by("window_start", "label")

@@ -214,5 +214,5 @@ class ProjectBriefDetailView(PermissionRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["brief"] = getattr(self.object, "brief", None)
         if self.request.GET.get("toets"):
-            context["check"] = selectors.brief_programme_check(self.object)
+            context["check"] = selectors.brief_programme_check(self.object, self.request.user)
         return context

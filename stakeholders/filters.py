@@ -3,13 +3,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from impor.filters import FilterSet
 from stakeholders.choices import ActorKind, Domain
 from stakeholders.models import Actor, Ambition, BudgetLine, Theme
 
 YES_NO = [("true", _("ja")), ("false", _("nee"))]
 
 
-class ActorFilterSet(django_filters.FilterSet):
+class ActorFilterSet(FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("Naam bevat"))
     is_internal = django_filters.ChoiceFilter(
         choices=YES_NO, label=_("Gemeentelijk"), empty_label=_("Alle"), method="filter_internal"
@@ -29,7 +30,7 @@ class ActorFilterSet(django_filters.FilterSet):
         return queryset.filter(is_internal=value == "true")
 
 
-class ThemeFilterSet(django_filters.FilterSet):
+class ThemeFilterSet(FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("Naam bevat"))
 
     class Meta:
@@ -37,7 +38,7 @@ class ThemeFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class AmbitionFilterSet(django_filters.FilterSet):
+class AmbitionFilterSet(FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("Naam bevat"))
     owner = django_filters.ModelChoiceFilter(
         queryset=Actor.objects.order_by("name"), label=_("Eigenaar"), empty_label=_("Alle")
@@ -48,7 +49,7 @@ class AmbitionFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class BudgetLineFilterSet(django_filters.FilterSet):
+class BudgetLineFilterSet(FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("Naam bevat"))
     owner = django_filters.ModelChoiceFilter(
         queryset=Actor.objects.order_by("name"), label=_("Eigenaar"), empty_label=_("Alle")

@@ -3,6 +3,7 @@
 from django import forms
 from django.forms import inlineformset_factory
 
+from impor.formsets import SharedChoicesInlineFormSet
 from stakeholders.models import (
     Actor,
     BudgetAmount,
@@ -36,6 +37,7 @@ class ActorForm(forms.ModelForm):
 ContactFormSet = inlineformset_factory(
     Actor,
     ContactPerson,
+    formset=SharedChoicesInlineFormSet,
     fields=["name", "function", "email", "phone"],
     extra=1,
     can_delete=True,
@@ -44,6 +46,7 @@ ContactFormSet = inlineformset_factory(
 ProcessPositionFormSet = inlineformset_factory(
     Actor,
     ProcessPosition,
+    formset=SharedChoicesInlineFormSet,
     fields=["step", "now", "desired", "notes"],
     widgets={"notes": forms.TextInput()},
     extra=1,
@@ -58,5 +61,10 @@ class BudgetLineForm(forms.ModelForm):
 
 
 BudgetAmountFormSet = inlineformset_factory(
-    BudgetLine, BudgetAmount, fields=["year", "amount"], extra=2, can_delete=True
+    BudgetLine,
+    BudgetAmount,
+    formset=SharedChoicesInlineFormSet,
+    fields=["year", "amount"],
+    extra=2,
+    can_delete=True,
 )

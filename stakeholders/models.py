@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from impor.choices import Discipline
 from impor.fields import year_field, year_in_range
 from stakeholders.choices import ActorKind, Domain, Involvement, ProcessStep, TaskDomain
+from stakeholders.querysets import ActorQuerySet, BudgetAmountQuerySet, BudgetLineQuerySet
 
 
 class Actor(models.Model):
@@ -44,6 +45,8 @@ class Actor(models.Model):
     areas_of_interest = models.ManyToManyField(
         "impor.Area", verbose_name=_("interessegebieden"), blank=True, related_name="actors"
     )
+
+    objects = ActorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("actor")
@@ -424,6 +427,8 @@ class BudgetLine(models.Model):
 
     history = HistoricalRecords()
 
+    objects = BudgetLineQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("budgetregel")
         verbose_name_plural = _("budgetregels")
@@ -445,6 +450,8 @@ class BudgetAmount(models.Model):
     )
 
     history = HistoricalRecords()
+
+    objects = BudgetAmountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("jaarbedrag")

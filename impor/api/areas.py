@@ -1,9 +1,9 @@
 """/api/v1/gebieden: the area tree, read-only (areas are kept in the admin and pages)."""
 
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 
+from impor.api.filters import FilterBackend
 from impor.api.geo import BBoxFilter, GeometryField, GeoViewSetMixin, geo_schema, ids_in_bbox
 from impor.api.permissions import ModelPermissions
 from impor.api.routers import api_router
@@ -40,7 +40,7 @@ class AreaViewSet(GeoViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Area.objects.order_by("level", "name", "pk")
     serializer_class = AreaSerializer
     permission_classes = [ModelPermissions]
-    filter_backends = [DjangoFilterBackend, BBoxFilter]
+    filter_backends = [FilterBackend, BBoxFilter]
     filterset_class = AreaFilterSet
 
     def filter_bbox(self, queryset: QuerySet, box) -> QuerySet:

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from impor.visibility import limit_choices
+
 
 def field_errors(exc: DjangoValidationError) -> dict:
     """Django's errors by field, with the row-wide ones (`__all__`) under DRF's
@@ -20,7 +22,17 @@ def field_errors(exc: DjangoValidationError) -> dict:
 class ModelSerializer(serializers.ModelSerializer):
     """Runs `Model.full_clean()` on the would-be row, so the API refuses exactly what the
     forms and imports refuse (field validators, `clean()`, constraints), each error named
-    by its field. Many-to-many values are checked by their own fields."""
+    by its field. Many-to-many values are checked by their own fields.
+
+    A field that names a row accepts only the rows the user may see
+    (`impor.visibility`): another organisation's budget line is refused as an id that
+    does not exist."""
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        limit_choices(fields, getattr(request, "user", None))
+        return fields
 
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)

@@ -11,7 +11,13 @@ from projects.choices import ProjectStatus
 from projects.models import Project
 from stakeholders.choices import Role
 from tests.api.conftest import user_with_role
-from tests.factories import FundingFactory, ProgrammeFactory, ProjectFactory
+from tests.factories import (
+    ActorFactory,
+    BudgetLineFactory,
+    FundingFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,11 +62,53 @@ def test_a_guessed_id_of_another_partner_is_not_found_and_stays_unchanged(
     assert snapshot(other_work) == before
 
 
-def test_filtering_on_another_owner_gives_no_rows(enexis_client, vechthorst, other_work):
-    body = enexis_client.get(f"/api/v1/projecten?owner={vechthorst.pk}").json()
-    assert body["count"] == 0
+def test_filtering_on_another_owner_answers_as_an_owner_that_does_not_exist(
+    enexis_client, vechthorst, other_work
+):
+    foreign = enexis_client.get(f"/api/v1/projecten?owner={vechthorst.pk}")
+    missing = enexis_client.get("/api/v1/projecten?owner=987654")
+    assert foreign.status_code == missing.status_code == 400
+    assert [p["name"] for p in foreign.json()["invalidParams"]] == ["owner"]
     body = enexis_client.get(f"/api/v1/projecten?q={other_work.code}").json()
     assert body["count"] == 0
+
+
+def test_a_partner_cannot_book_funding_on_another_organisations_budget_line(enexis_client, enexis):
+    own_project = ProjectFactory(owner=enexis)
+    own_line = BudgetLineFactory(owner=enexis)
+    for line in (BudgetLineFactory(), BudgetLineFactory(owner=ActorFactory(partner=True))):
+        response = enexis_client.post(
+            "/api/v1/financieringen",
+            {"project": own_project.pk, "budget_line": line.pk, "year": 2027, "amount": "10"},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/problem+json"
+        assert [p["name"] for p in response.json()["invalidParams"]] == ["budget_line"]
+    assert not own_project.fundings.exists()
+    response = enexis_client.post(
+        "/api/v1/financieringen",
+        {"project": own_project.pk, "budget_line": own_line.pk, "year": 2027, "amount": "10"},
+        format="json",
+    )
+    assert response.status_code == 201
+
+
+def test_a_partner_names_only_its_own_organisation_as_lead(enexis_client, enexis):
+    response = enexis_client.post(
+        "/api/v1/projecten",
+        {
+            "code": "E-9",
+            "name": "Kabel",
+            "kind": "transitie",
+            "start_year": 2027,
+            "end_year": 2027,
+            "lead": ActorFactory().pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "lead" in [p["name"] for p in response.json()["invalidParams"]]
 
 
 def test_exports_hold_only_own_rows(enexis_client, enexis, enexis_user, other_work, client):

@@ -25,7 +25,7 @@ def _incomplete_brief_with_works_left_out() -> ProjectBrief:
         if (
             brief.completeness < 100
             and brief.project.owner.is_internal
-            and brief_programme_check(brief.project).missing
+            and brief_programme_check(brief.project, None).missing
         ):
             return brief
     raise AssertionError("the demo has no incomplete brief with programme works left out")

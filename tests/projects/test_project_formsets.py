@@ -197,7 +197,7 @@ def test_a_partner_cannot_edit_another_organisations_project(client):
 def test_a_partner_edits_the_funding_of_its_own_project_and_keeps_it_its_own(client):
     partner = user_with_role(Role.PARTNER, partner=True)
     project = ProjectFactory(owner=partner.organisation)
-    line = BudgetLineFactory()
+    line = BudgetLineFactory(owner=partner.organisation)
     client.force_login(partner)
     url, data = edit_page(client, project)
     # A partner manages its projects and their funding, not roles or registers.
@@ -216,6 +216,40 @@ def test_a_partner_edits_the_funding_of_its_own_project_and_keeps_it_its_own(cli
     data["owner"] = partner.organisation.pk
     assert client.post(url, data).status_code == 302
     assert project.fundings.get().amount == Decimal(1000)
+
+
+def test_a_partner_cannot_book_money_on_another_organisations_budget_line(client):
+    """The selects offer the partner's own budget lines and actors only, and another
+    organisation's line sent anyway is a form error: nothing is stored."""
+    partner = user_with_role(Role.PARTNER, partner=True)
+    project = ProjectFactory(owner=partner.organisation)
+    own = BudgetLineFactory(owner=partner.organisation, name="Eigen uitrol")
+    municipal = BudgetLineFactory(name="Rioleringsplan")
+    other_partner = BudgetLineFactory(owner=ActorFactory(partner=True), name="Andermans geld")
+    client.force_login(partner)
+    url, data = edit_page(client, project)
+
+    page = client.get(url)
+    html = page.content.decode()
+    assert "Eigen uitrol" in html
+    assert "Rioleringsplan" not in html
+    assert "Andermans geld" not in html
+    assert list(page.context["form"].fields["lead"].queryset) == [partner.organisation]
+    for line in (municipal, other_partner):
+        response = client.post(
+            url,
+            data
+            | {
+                "fundings-0-year": "2027",
+                "fundings-0-budget_line": line.pk,
+                "fundings-0-amount": "1000",
+            },
+        )
+        assert response.status_code == 200
+        errors = response.context["formsets"]["fundings"].forms[0].errors
+        assert "budget_line" in errors
+        assert not project.fundings.exists()
+    assert own.pk
 
 
 def test_the_edit_page_needs_the_same_few_queries_however_many_rows(
