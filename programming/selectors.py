@@ -8,7 +8,7 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 
 from assets import lifecycle
 from assets.models import Asset, AssetClass
@@ -89,6 +89,27 @@ def programme_measures(programme: Programme, clock: Clock | None = None) -> Meas
         )
 
 
+def _first_project_with_code() -> dict[str, int]:
+    """The oldest project (lowest id), finished ones included, of each code that more
+    than one organisation uses (codes are unique per organisation only); one query."""
+    shared = (
+        Project.objects.order_by()
+        .values("code")
+        .annotate(first=Min("pk"), count=Count("pk"))
+        .filter(count__gt=1)
+    )
+    return {row["code"]: row["first"] for row in shared}
+
+
+def project_work_key(project: Project, first_with_code: dict[str, int]) -> str:
+    """A project's key as a work, the same in every computation: ``P:<code>``, and for a
+    later project of another organisation with the same code ``P:<owner id>:<code>``.
+    The oldest keeps the plain key, so decisions on its couplings outlive the newcomer."""
+    if first_with_code.get(project.code, project.pk) == project.pk:
+        return f"P:{project.code}"
+    return f"P:{project.owner_id}:{project.code}"
+
+
 def _project_works(programme: Programme) -> list[Work]:
     """Municipal projects and partner works (not finished or withdrawn) as engine works."""
     projects = list(
@@ -105,6 +126,7 @@ def _project_works(programme: Programme) -> list[Work]:
     ambition_weight: dict[int, float] = defaultdict(float)
     for project_id, weight in AmbitionContribution.objects.values_list("project_id", "weight"):
         ambition_weight[project_id] += float(weight)
+    first_with_code = _first_project_with_code()
     works = []
     for project in projects:
         areas = list(project.areas.all())
@@ -117,7 +139,7 @@ def _project_works(programme: Programme) -> list[Work]:
             costs = {NO_FUNDING: (float(project.cost_estimate),)}
         works.append(
             Work(
-                key=f"P:{project.code}",
+                key=project_work_key(project, first_with_code),
                 kind="partner" if not project.owner.is_internal else "project",
                 label=f"{project.code} {project.name}",
                 window_start=project.earliest_start,

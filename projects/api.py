@@ -61,6 +61,9 @@ class ProjectSerializer(ModelSerializer):
         # The fields the project form edits, in the same order.
         fields = ["id", *ProjectForm.Meta.fields, "version", "created_at", "updated_at"]
         extra_kwargs = {"owner": {"required": False}}
+        # A code is unique per owner; `full_clean` checks it once the owner is known (a
+        # partner's is its organisation), so no unique-together validator asks for it.
+        validators: list = []
 
     def validate(self, attrs: dict) -> dict:
         request = self.context["request"]

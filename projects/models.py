@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,10 @@ class Project(models.Model):
     certainty level saying how firm their plan is.
     """
 
-    code = models.CharField(_("projectcode"), max_length=30, unique=True)
+    # Unique per organisation, not across them (the constraint and `clean` below): a
+    # partner's own reference numbers are its own, and a code another organisation
+    # already uses is no reason to refuse it, nor a way to learn that code exists.
+    code = models.CharField(_("projectcode"), max_length=30)
     name = models.CharField(_("naam"), max_length=200)
     description = models.TextField(_("omschrijving"), blank=True)
     kind = models.CharField(_("projecttype"), max_length=20, choices=ProjectKind.choices)
@@ -123,6 +127,11 @@ class Project(models.Model):
         verbose_name_plural = _("projecten")
         ordering = ["start_year", "code"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "code"],
+                name="project_unique_code_per_owner",
+                violation_error_message=_("Deze organisatie heeft al een project met deze code."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(end_year__gte=models.F("start_year")),
                 name="project_end_not_before_start",
@@ -157,6 +166,22 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        """The municipality's departments share one series of project codes: a code one
+        department uses is taken for all of them."""
+        owner = self.owner if self.owner_id else None
+        if owner is None or not owner.is_internal or not self.code:
+            return
+        taken = (
+            Project.objects.filter(code=self.code, owner__is_internal=True)
+            .exclude(pk=self.pk)
+            .exists()
+        )
+        if taken:
+            raise ValidationError(
+                {"code": _("De gemeente heeft al een project met deze code.")}, code="unique"
+            )
 
     @property
     def earliest_start(self) -> int:

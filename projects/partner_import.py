@@ -746,16 +746,19 @@ def _chunks(values: list, size: int = LOOKUP_CHUNK) -> Iterator[list]:
 def _compare_with_stored(
     works: list[_Work], organisation: Actor, report: PartnerImportReport
 ) -> None:
-    """Look up the works' codes in bulk; refuse other organisations' codes, check years
-    that change and what a row changes, and run the model's field rules on the result."""
+    """Look up the works' codes among the organisation's own works in bulk (codes are
+    unique per organisation: another organisation's codes are not looked at), check
+    years that change and what a row changes, and run the model's field rules on the
+    result."""
     codes = [w.values["code"] for w in works if "code" in w.values]
     stored: dict[str, dict] = {}
     for chunk in _chunks(codes):
-        for values in Project.objects.filter(code__in=chunk).values(
+        own = Project.objects.filter(owner=organisation, code__in=chunk)
+        for values in own.values(
             "pk", "owner_id", "version", *PROJECT_FIELDS
         ):
             stored[values["code"]] = values
-    own_ids = [v["pk"] for v in stored.values() if v["owner_id"] == organisation.pk]
+    own_ids = [v["pk"] for v in stored.values()]
     stored_areas: dict[int, list[int]] = {pk: [] for pk in own_ids}
     for chunk in _chunks(own_ids):
         links = Project.areas.through.objects.filter(project_id__in=chunk)
@@ -766,19 +769,6 @@ def _compare_with_stored(
     for work in works:
         existing = stored.get(work.values.get("code"))
         work.existing = existing
-        if existing is not None and existing["owner_id"] != organisation.pk:
-            report.errors.append(
-                RowError(
-                    work.row,
-                    columns["code"],
-                    gettext(
-                        "code %(code)s hoort bij een werk van een andere organisatie; "
-                        "dat werk kunt u niet wijzigen. Kies een andere code."
-                    )
-                    % {"code": work.values["code"]},
-                )
-            )
-            continue
         for name in ("start_year", "end_year"):
             year = work.values.get(name)
             unchanged = existing is not None and existing[name] == year
@@ -814,7 +804,9 @@ def _compare_with_stored(
 def _project(work: _Work, organisation: Actor) -> Project:
     """The project a row makes: the stored values with the row's on top, or a new one."""
     if work.existing is not None:
-        return Project(**{**work.existing, **work.values, "owner_id": organisation.pk})
+        values = {**work.existing, **work.values}
+        values.pop("owner_id")
+        return Project(**values, owner=organisation)
     return Project(
         owner=organisation,
         lead=organisation,

@@ -391,21 +391,26 @@ def test_the_report_page_lists_row_column_and_message(partner_client):
     assert "partner_import" not in partner_client.session
 
 
-def test_partner_cannot_update_another_organisations_work_by_its_code(
+def test_a_code_another_organisation_uses_makes_the_partners_own_work(
     partner_client, grid_operator
 ):
+    """Codes are unique per organisation: the file's W-1 is the partner's own new work,
+    the other organisation's W-1 stays as it was, and nothing says it exists."""
     foreign = ProjectFactory(code="W-1", name="Dijkversterking", owner=ActorFactory(partner=True))
     content = xlsx(row(code="E-1"), row(code="W-1", name="Overgenomen"))
 
     response = upload(partner_client, content)
 
     report = response.context["report"]
-    assert [(e.row, e.field) for e in report.errors] == [(3, "code")]
-    assert "andere organisatie" in report.errors[0].message
-    assert "Dijkversterking" not in response.content.decode()
+    assert report.errors == []
+    page = response.content.decode()
+    assert "Dijkversterking" not in page
+    assert "andere organisatie" not in page
+    apply(partner_client, response)
     foreign.refresh_from_db()
     assert (foreign.name, foreign.owner.is_internal) == ("Dijkversterking", False)
-    assert not Project.objects.filter(owner=grid_operator).exists()
+    own = Project.objects.get(owner=grid_operator, code="W-1")
+    assert own.name == "Overgenomen"
 
 
 def test_a_failure_while_writing_leaves_nothing_half_written(
