@@ -73,6 +73,7 @@ from stakeholders.models import (
     Indicator,
     IndicatorMeasurement,
     ProcessPosition,
+    SingleSignOnIdentity,
     Theme,
     User,
     hash_token_key,
@@ -156,6 +157,17 @@ class UserFactory(DjangoModelFactory):
 
     class Params:
         partner = factory.Trait(organisation=factory.SubFactory(ActorFactory, partner=True))
+
+
+class SingleSignOnIdentityFactory(DjangoModelFactory):
+    """A municipal account at the identity provider, linked to a municipal user."""
+
+    class Meta:
+        model = SingleSignOnIdentity
+
+    user = factory.SubFactory(UserFactory)
+    issuer = "https://login.dalfsen.example"
+    subject = factory.Sequence(lambda n: f"onderwerp-{n}")
 
 
 class ApiTokenFactory(DjangoModelFactory):
