@@ -754,9 +754,7 @@ def _compare_with_stored(
     stored: dict[str, dict] = {}
     for chunk in _chunks(codes):
         own = Project.objects.filter(owner=organisation, code__in=chunk)
-        for values in own.values(
-            "pk", "owner_id", "version", *PROJECT_FIELDS
-        ):
+        for values in own.values("pk", "owner_id", "version", *PROJECT_FIELDS):
             stored[values["code"]] = values
     own_ids = [v["pk"] for v in stored.values()]
     stored_areas: dict[int, list[int]] = {pk: [] for pk in own_ids}

@@ -38,9 +38,7 @@ def test_the_municipalitys_departments_share_one_series_of_codes():
 
     with pytest.raises(ValidationError) as raised:
         other_department.full_clean()
-    assert raised.value.message_dict["code"] == [
-        "De gemeente heeft al een project met deze code."
-    ]
+    assert raised.value.message_dict["code"] == ["De gemeente heeft al een project met deze code."]
 
 
 def test_works_of_projects_with_one_code_keep_apart_and_the_oldest_keeps_its_key():
