@@ -22,17 +22,10 @@ def partner_of(user):
     return getattr(user, "partner_organisation", None)
 
 
-def for_partner(queryset: QuerySet, user, own: str) -> QuerySet:
-    """`queryset` for `user`: whole for a municipal user, for a partner the rows whose
-    lookup `own` is its organisation (``owner``, ``project__owner``, ``pk``, …)."""
-    organisation = partner_of(user)
-    if organisation is None:
-        return queryset
-    return queryset.filter(**{own: organisation.pk})
-
-
-def for_partner_any(queryset: QuerySet, user, *own: str) -> QuerySet:
-    """As `for_partner`, for rows that belong to the organisation by any of `own`."""
+def for_partner(queryset: QuerySet, user, *own: str) -> QuerySet:
+    """`queryset` for `user`: whole for a municipal user, for a partner the rows that
+    belong to its organisation by any of the lookups `own` (``owner``,
+    ``project__owner``, ``pk``, …)."""
     organisation = partner_of(user)
     if organisation is None:
         return queryset

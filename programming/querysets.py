@@ -5,14 +5,14 @@ of those works, nothing of another organisation's."""
 from django.db import models
 from django.db.models import Exists, OuterRef
 
-from impor.visibility import for_partner_any, partner_of
+from impor.visibility import for_partner, partner_of
 
 
 class WorkQuerySet(models.QuerySet):
     def visible_to(self, user) -> "WorkQuerySet":
         """Every work for a municipal user; for a partner those its organisation owns, as
         owner of the work or of its project."""
-        return for_partner_any(self, user, "owner", "project__owner")
+        return for_partner(self, user, "owner", "project__owner")
 
 
 class CouplingQuerySet(models.QuerySet):
@@ -29,4 +29,4 @@ class WorkRowQuerySet(models.QuerySet):
     """Rows that belong to one work (its costs, its unfunded items): visible with it."""
 
     def visible_to(self, user) -> "WorkRowQuerySet":
-        return for_partner_any(self, user, "work__owner", "work__project__owner")
+        return for_partner(self, user, "work__owner", "work__project__owner")
