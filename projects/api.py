@@ -36,6 +36,7 @@ from impor.api.routers import api_router
 from impor.api.serializers import ModelSerializer
 from impor.filters import AreaFilter
 from impor.locking import bump_version
+from impor.visibility import partner_of
 from projects.choices import ProjectStatus
 from projects.filters import ProjectFilterSet
 from projects.forms import ProjectBriefForm, ProjectForm
@@ -66,13 +67,9 @@ class ProjectSerializer(ModelSerializer):
         validators: list = []
 
     def validate(self, attrs: dict) -> dict:
-        request = self.context["request"]
-        organisation = request.user.partner_organisation
+        organisation = partner_of(self.context["request"].user)
         if organisation is not None:
-            if "owner" in attrs and attrs["owner"] != organisation:
-                raise serializers.ValidationError(
-                    {"owner": _("Een partner legt alleen werken van de eigen organisatie vast.")}
-                )
+            # The owner field offers a partner its own organisation only (impor.visibility).
             attrs["owner"] = organisation
         elif self.instance is None and "owner" not in attrs:
             raise serializers.ValidationError({"owner": _("Dit veld is verplicht.")})
