@@ -34,7 +34,7 @@ from impor.api.permissions import ModelPermissions
 from impor.api.renderers import GeoJSONRenderer
 from impor.filters import FilterSet
 from impor.geometry import feature_collection, to_geojson_many
-from programming import pages, services, workbook
+from programming import pages, services, tasks, workbook
 from programming.choices import CouplingDecisionStatus, CouplingKind, WorkKind
 from programming.models import (
     AssessmentFramework,
@@ -218,7 +218,7 @@ class RunListView(ProgrammeChildMixin, generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         programme = self.get_programme()
         try:
-            run = services.programme_enqueue(programme, user=request.user)
+            run = tasks.programme_enqueue(programme, user=request.user)
         except ValueError as exc:
             raise _conflict(exc) from exc
         return Response(

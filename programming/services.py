@@ -157,20 +157,17 @@ def runs_fail_stale(runs: QuerySet[ProgrammeRun] | None = None) -> int:
     return failed
 
 
-def programme_enqueue(programme: Programme, *, user=None) -> ProgrammeRun:
-    """Queue a computation for the background worker; the run shows its progress."""
-    from programming.tasks import compute_programme  # programming.tasks imports this module
-
+def programme_run_queue(programme: Programme, *, user=None) -> ProgrammeRun:
+    """Create the queued run of a new computation, after the checks: an adopted programme
+    is not computed again, nor one that is being computed. `programming.tasks`
+    (`programme_enqueue`) hands the run to the worker; this module never imports the
+    tasks, so the task calls the service and not the other way round."""
     if programme.is_adopted:
         raise ValueError("Een vastgesteld programma wordt niet opnieuw berekend.")
     runs_fail_stale(programme.runs.all())
     if programme.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
         raise ValueError(_("Dit programma wordt al berekend. Wacht tot die berekening klaar is."))
-    record = ProgrammeRun.objects.create(programme=programme, requested_by=user)
-    queued = compute_programme.enqueue(record.pk)
-    ProgrammeRun.objects.filter(pk=record.pk).update(task_id=str(queued.id))
-    record.refresh_from_db()
-    return record
+    return ProgrammeRun.objects.create(programme=programme, requested_by=user)
 
 
 def programme_compute(

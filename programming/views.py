@@ -19,7 +19,7 @@ from django.views.generic import CreateView, ListView, TemplateView
 
 from impor.charts import BarChart, bar_chart
 from impor.geometry import feature_collection, to_geojson_many
-from programming import exports, pages, services, workbook
+from programming import exports, pages, services, tasks, workbook
 from programming.choices import CouplingDecisionStatus
 from programming.forms import (
     AdoptForm,
@@ -181,7 +181,7 @@ def programme_run(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     programme = get_object_or_404(Programme, pk=pk)
     try:
-        services.programme_enqueue(programme, user=request.user)
+        tasks.programme_enqueue(programme, user=request.user)
     except ValueError as exc:
         messages.error(request, str(exc))
     return redirect(reverse("programming:programme_detail", args=[pk]) + "#berekening")

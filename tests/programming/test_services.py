@@ -16,8 +16,8 @@ from programming.services import (
     programme_adopt,
     programme_compute,
     programme_copy,
-    programme_enqueue,
 )
+from programming.tasks import programme_enqueue
 from projects.choices import Certainty, ProjectKind
 from projects.models import Funding, Project
 from stakeholders.models import BudgetAmount

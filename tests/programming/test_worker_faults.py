@@ -30,7 +30,8 @@ from django_tasks_db.models import DBTaskResult
 
 from programming.choices import RunStatus
 from programming.models import ProgrammeRun
-from programming.services import programme_enqueue, runs_fail_stale
+from programming.services import runs_fail_stale
+from programming.tasks import programme_enqueue
 from stakeholders.choices import Role
 from tests.api.conftest import client_for, user_with_role
 from tests.factories import ProgrammeFactory
@@ -237,7 +238,8 @@ PREPARE = """
 import json
 from django.core.management import call_command
 from programming.models import Programme
-from programming.services import programme_compute, programme_enqueue
+from programming.services import programme_compute
+from programming.tasks import programme_enqueue
 call_command("migrate", "--noinput", verbosity=0)
 call_command("seed_demo", verbosity=0)
 programme = Programme.objects.order_by("pk").first()
@@ -253,7 +255,7 @@ REAP_AND_RERUN = """
 import io, json
 from django.core.management import call_command
 from programming.models import Programme
-from programming.services import programme_enqueue
+from programming.tasks import programme_enqueue
 out = io.StringIO()
 call_command("reap_runs", stdout=out)
 run = programme_enqueue(Programme.objects.get(pk={programme}))
