@@ -263,7 +263,7 @@ IMPOR_HEALTH_QUEUE_SECONDS = env_int("IMPOR_HEALTH_QUEUE_SECONDS", 300)
 # Largest file an import accepts; zipped files may unpack to at most five times this.
 IMPOR_IMPORT_MAX_MB = env_int("IMPOR_IMPORT_MAX_MB", 200)
 # How far an Excel sheet may reach: it is read as a full grid of rows × columns, so one
-# stray cell at XFD1048576 would otherwise cost 17 billion cells (assets/importing/readers.py).
+# stray cell at XFD1048576 would otherwise cost 17 billion cells (impor/importing/sheets.py).
 IMPOR_IMPORT_MAX_ROWS = env_int("IMPOR_IMPORT_MAX_ROWS", 1_000_000)
 IMPOR_IMPORT_MAX_COLUMNS = env_int("IMPOR_IMPORT_MAX_COLUMNS", 500)
 IMPOR_IMPORT_MAX_CELLS = env_int("IMPOR_IMPORT_MAX_CELLS", 20_000_000)

@@ -48,7 +48,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assets.importing.readers import ImportFileError, read_table
 from assets.importing.service import (
     KEPT_MESSAGES,
     RowError,
@@ -56,9 +55,10 @@ from assets.importing.service import (
     import_change_reason,
     read_limits,
 )
-from assets.importing.values import parse_number, parse_whole
 from assets.models import ImportKind, ImportRun, ImportStatus
 from impor import geometry
+from impor.importing.readers import ImportFileError, read_table
+from impor.importing.values import parse_number, parse_whole
 from impor.models import Area
 from impor.spreadsheet import neutralise, restore
 from projects.choices import Certainty, ContractForm, ProjectKind, ProjectStatus

@@ -37,8 +37,6 @@ from django.utils import timezone
 from assets import access
 from assets.choices import ReportCategory, ReportStatus
 from assets.importing import mapping as mapping_rules
-from assets.importing.readers import ImportFileError, Table, read_table
-from assets.importing.values import parse_date, parse_number, parse_text, parse_whole
 from assets.models import (
     Asset,
     AssetClass,
@@ -54,6 +52,8 @@ from impor.areas import area_index
 from impor.bulk import insert_rows
 from impor.choices import Discipline
 from impor.fields import YEAR_MIN
+from impor.importing.readers import ImportFileError, Table, read_table
+from impor.importing.values import parse_date, parse_number, parse_text, parse_whole
 from impor.models import Area
 from stakeholders.models import Actor
 

@@ -18,8 +18,8 @@ import openpyxl
 import pytest
 from django.conf import settings as django_settings
 
-from assets.importing.readers import ImportFileError, read_table
 from assets.importing.service import import_file
+from impor.importing.readers import ImportFileError, read_table
 from projects.partner_import import COLUMNS, SHEET, import_partner_works
 from tests.factories import ActorFactory
 
@@ -30,7 +30,7 @@ READ_IN_A_CHILD = """
 import json, resource, sys
 from pathlib import Path
 
-from assets.importing.readers import ImportFileError, read_table
+from impor.importing.readers import ImportFileError, read_table
 
 with open("/proc/self/status") as status:
     size = next(int(line.split()[1]) for line in status if line.startswith("VmSize"))

@@ -16,13 +16,13 @@ import pyogrio.raw
 import pytest
 import shapely
 
-from assets.importing.readers import (
+from impor.importing.readers import (
     SUPPORTED,
     ImportFileError,
     list_sheets,
-    parse_decimal,
     read_table,
 )
+from impor.importing.values import parse_decimal
 from tests.shared_data import shared_data
 
 # Three trees in Dalfsen in WGS84 and the same trees in RD New (pyproj, to the mm).

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assets.importing.readers import ImportFileError, read_table
+from impor.importing.readers import ImportFileError, read_table
 
 TEXT = "id;soort;straat\nB-001;Esdoorn één;Kerkstraat\nB-002;Linde ë;Café-plein\n"
 

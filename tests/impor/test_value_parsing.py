@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assets.importing.values import parse_date, parse_number, parse_whole
+from impor.importing.values import parse_date, parse_number, parse_whole
 
 PARSERS = [parse_number, parse_whole, parse_date]
 
