@@ -1,12 +1,11 @@
-"""Pages of areas (issue #5).
+"""Pages of areas (issue #5): the register (list, edit).
 
-The register (list, edit) lives in this layer. The area page and the villages overview
-read tasks, assets, projects and the programme, so they live in `projects.area_views`
-(routes in `projects.area_urls`); they are included here by dotted path, which keeps the
-`areas` namespace without an import of a higher layer.
+The area page and the villages overview read tasks, assets, projects and the programme, so
+they live in `programming.areas`, whose `urls` module extends these routes into the whole
+`areas` namespace; the root URLconf includes that one.
 """
 
-from django.urls import include, path
+from django.urls import path
 
 from impor.area_views import AreaListView, AreaUpdateView
 
@@ -15,5 +14,4 @@ app_name = "areas"
 urlpatterns = [
     path("gebieden/", AreaListView.as_view(), name="area_list"),
     path("gebieden/<int:pk>/bewerken/", AreaUpdateView.as_view(), name="area_update"),
-    path("", include("projects.area_urls")),
 ]

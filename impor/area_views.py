@@ -1,7 +1,7 @@
 """The area register: the tree of areas (gemeente › kern › wijk › buurt) and its edit page.
 
 The area page itself shows data of higher layers (tasks, assets, projects, the programme)
-and therefore lives in `projects.area_views`.
+and therefore lives in `programming.areas`.
 """
 
 import django_filters

@@ -20,7 +20,8 @@ urlpatterns = [
     path("", include("assets.urls")),
     path("", include("stakeholders.urls")),
     path("", include("projects.urls")),
-    path("", include("impor.area_urls")),
+    # impor's area register with the area pages of the top layer (`areas` namespace).
+    path("", include("programming.areas.urls")),
 ]
 
 if settings.OIDC_RP_CLIENT_ID:

@@ -1,10 +1,7 @@
-"""The area page (anatomy of an area) and the villages overview.
+"""The area page (anatomy of an area), its map and the villages overview.
 
 These pages combine the area (impor), its tasks (stakeholders), its assets (assets), its
-projects (projects) and the computed programme (programming, read through
-`projects.selectors`). They live here, in the projects layer, because the impor layer may
-not read the layers above it; `impor.area_urls` includes `urlpatterns` below by dotted
-path so the URL names stay in the `areas` namespace.
+projects (projects) and the computed programme, so they live in the top layer.
 """
 
 from collections import defaultdict
@@ -23,7 +20,9 @@ from assets.models import Asset
 from impor.choices import Discipline
 from impor.geometry import to_geojson
 from impor.models import Area
-from projects import selectors
+from programming.areas import selectors
+from programming.models import Programme
+from projects.selectors import projects_visible_to
 from stakeholders.choices import TaskDomain
 
 #: The map shows at most this many asset features: one per street and discipline (the
@@ -101,16 +100,16 @@ class AreaDetailView(PermissionRequiredMixin, DetailView):
         context["children"] = area.children.order_by("name")
         context["assets"] = asset_table(ids)
         context["projects"] = (
-            selectors.projects_visible_to(self.request.user)
+            projects_visible_to(self.request.user)
             .filter(areas__in=ids)
             .distinct()
             .select_related("owner")
             .order_by("start_year", "code")
         )
-        programme = selectors.current_programme()
+        programme = Programme.objects.current()
         context["programme"] = programme
         if programme is not None:
-            works = selectors.programme_works(programme, ids).order_by(
+            works = selectors.area_works(programme, ids).order_by(
                 F("scheduled_year").asc(nulls_last=True), "street", "label"
             )
             context["work_count"] = works.count()
@@ -120,7 +119,7 @@ class AreaDetailView(PermissionRequiredMixin, DetailView):
                 (work, [_timeline_cell(work, year) for year in context["years"]])
                 for work in context["works"]
             ]
-            context["couplings"] = selectors.programme_couplings(programme, ids)[:100]
+            context["couplings"] = selectors.area_couplings(programme, ids)[:100]
         context["geojson_url"] = reverse("areas:area_geojson", args=[area.pk])
         context["map_legend"] = [
             (str(_("gebied")), AREA_COLOUR),
@@ -178,7 +177,7 @@ class AreaGeoJSONView(PermissionRequiredMixin, View):
             colour = DISCIPLINE_COLOURS.get(g["asset_class__discipline"], "#878787")
             features.append(_feature(centre, colour, str(label), None))
         projects = (
-            selectors.projects_visible_to(request.user)
+            projects_visible_to(request.user)
             .filter(areas__in=ids)
             .exclude(geometry="")
             .distinct()
@@ -222,7 +221,7 @@ class VillagesView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        programme = selectors.current_programme()
+        programme = Programme.objects.current()
         context["programme"] = programme
         context["kernen"] = selectors.villages_overview(programme)
         return context
