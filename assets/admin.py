@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from assets.models import Asset, AssetClass, ImportMapping, ImportRun, Inspection, Report
+from assets.models import Asset, AssetClass, ImportMapping, Inspection, Report
 
 
 @admin.register(AssetClass)
@@ -110,30 +110,3 @@ class ImportMappingAdmin(admin.ModelAdmin):
     list_display = ("source", "kind", "crs", "updated_at")
     list_filter = ("kind",)
     search_fields = ("source",)
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
-    """The import log: read-only, it is the municipality's record of what came in."""
-
-    list_display = (
-        "file_name",
-        "kind",
-        "source",
-        "status",
-        "rows",
-        "created",
-        "updated",
-        "error_count",
-        "user",
-        "started_at",
-    )
-    list_filter = ("kind", "status", "source")
-    search_fields = ("file_name", "source", "=file_sha256")
-    list_select_related = ("user",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from assets.choices import Condition, GeometryKind, ReportCategory, ReportStatus, Unit
 from impor import geometry
-from impor.choices import Discipline
+from impor.choices import Discipline, ImportKind
 from impor.fields import GeometryField, year_field, year_in_range
 
 
@@ -385,22 +384,6 @@ class Report(models.Model):
         return f"{self.external_id} ({self.get_category_display()})"
 
 
-class ImportKind(models.TextChoices):
-    ASSETS = "assets", _("beheerobjecten")
-    INSPECTIONS = "inspections", _("inspecties")
-    REPORTS = "reports", _("meldingen")
-    #: Planned works a partner organisation delivers in the Excel template (projects app).
-    PARTNER_WORKS = "partner_works", _("werken van partners")
-
-
-class ImportStatus(models.TextChoices):
-    DRY_RUN = "proef", _("proefimport")
-    COMMITTED = "verwerkt", _("verwerkt")
-    REFUSED = "geweigerd", _("geweigerd")
-    #: The file was fine but writing it failed (database error); nothing was stored.
-    FAILED = "mislukt", _("mislukt")
-
-
 class ImportMapping(models.Model):
     """The column mapping a source was last imported with, proposed again next time."""
 
@@ -419,43 +402,3 @@ class ImportMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} ({self.get_kind_display()})"
-
-
-class ImportRun(models.Model):
-    """The record of one import: who, when, which file, with what mapping, and the outcome."""
-
-    kind = models.CharField(_("soort"), max_length=20, choices=ImportKind.choices)
-    source = models.CharField(_("bron"), max_length=60)
-    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices)
-    file_name = models.CharField(_("bestandsnaam"), max_length=255)
-    file_sha256 = models.CharField(_("SHA-256 van het bestand"), max_length=64)
-    mapping = models.JSONField(_("kolomtoewijzing"), default=dict)
-    crs = models.CharField(_("coördinatenstelsel"), max_length=20, blank=True)
-    rows = models.PositiveIntegerField(_("rijen"), default=0)
-    created = models.PositiveIntegerField(_("nieuw"), default=0)
-    updated = models.PositiveIntegerField(_("bijgewerkt"), default=0)
-    skipped = models.PositiveIntegerField(_("overgeslagen"), default=0)
-    error_count = models.PositiveIntegerField(_("fouten"), default=0)
-    warning_count = models.PositiveIntegerField(_("waarschuwingen"), default=0)
-    messages = models.JSONField(
-        _("meldingen"), default=list, blank=True, help_text=_("De eerste fouten en waarschuwingen.")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("door"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    started_at = models.DateTimeField(_("gestart"), auto_now_add=True)
-    seconds = models.FloatField(_("duur (s)"), default=0)
-
-    class Meta:
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
-        ordering = ["-started_at"]
-        indexes = [models.Index(fields=["source", "kind", "started_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"

@@ -48,3 +48,23 @@ class Discipline(models.TextChoices):
     SPELEN = "spelen", _("speelvoorzieningen")
     VRI = "vri", _("verkeersregelinstallaties")
     MEUBILAIR = "meubilair", _("meubilair")
+
+
+class ImportKind(models.TextChoices):
+    """What an import brings in; the apps above declare how (their columns and rows)."""
+
+    ASSETS = "assets", _("beheerobjecten")
+    INSPECTIONS = "inspections", _("inspecties")
+    REPORTS = "reports", _("meldingen")
+    #: Planned works a partner organisation delivers in the Excel template (projects app).
+    PARTNER_WORKS = "partner_works", _("werken van partners")
+
+
+class ImportStatus(models.TextChoices):
+    """How an import ended: a dry run, written, refused for errors, or failed to write."""
+
+    DRY_RUN = "proef", _("proefimport")
+    COMMITTED = "verwerkt", _("verwerkt")
+    REFUSED = "geweigerd", _("geweigerd")
+    #: The file was fine but writing it failed (database error); nothing was stored.
+    FAILED = "mislukt", _("mislukt")

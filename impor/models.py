@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from impor.choices import AreaLevel, AreaType, QualityLevel
+from impor.choices import AreaLevel, AreaType, ImportKind, ImportStatus, QualityLevel
 from impor.fields import GeometryField
 
 
@@ -128,3 +129,53 @@ class Area(models.Model):
                     % {"level": self.get_level_display(), "expected": AreaLevel(expected).label}
                 }
             )
+
+
+class ImportRun(models.Model):
+    """The record of one import: who, when, which file, with what mapping, and the outcome.
+
+    Every import writes one, dry run or not, whatever it imports (assets, inspections,
+    reports, partners' works): it is the municipality's log of what came in. The table
+    keeps the name it had in the assets app, where the log began.
+    """
+
+    kind = models.CharField(_("soort"), max_length=20, choices=ImportKind.choices)
+    source = models.CharField(_("bron"), max_length=60)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices)
+    file_name = models.CharField(_("bestandsnaam"), max_length=255)
+    file_sha256 = models.CharField(_("SHA-256 van het bestand"), max_length=64)
+    mapping = models.JSONField(_("kolomtoewijzing"), default=dict)
+    crs = models.CharField(_("coördinatenstelsel"), max_length=20, blank=True)
+    rows = models.PositiveIntegerField(_("rijen"), default=0)
+    created = models.PositiveIntegerField(_("nieuw"), default=0)
+    updated = models.PositiveIntegerField(_("bijgewerkt"), default=0)
+    skipped = models.PositiveIntegerField(_("overgeslagen"), default=0)
+    error_count = models.PositiveIntegerField(_("fouten"), default=0)
+    warning_count = models.PositiveIntegerField(_("waarschuwingen"), default=0)
+    messages = models.JSONField(
+        _("meldingen"), default=list, blank=True, help_text=_("De eerste fouten en waarschuwingen.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("gestart"), auto_now_add=True)
+    seconds = models.FloatField(_("duur (s)"), default=0)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-started_at"]
+        db_table = "assets_importrun"
+        indexes = [
+            models.Index(
+                fields=["source", "kind", "started_at"], name="assets_impo_source_297f54_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

@@ -55,11 +55,11 @@ from assets.importing.service import (
     import_change_reason,
     read_limits,
 )
-from assets.models import ImportKind, ImportRun, ImportStatus
 from impor import geometry
+from impor.choices import ImportKind, ImportStatus
 from impor.importing.readers import ImportFileError, read_table
 from impor.importing.values import parse_number, parse_whole
-from impor.models import Area
+from impor.models import Area, ImportRun
 from impor.spreadsheet import neutralise, restore
 from projects.choices import Certainty, ContractForm, ProjectKind, ProjectStatus
 from projects.models import MAX_SHIFT_YEARS, Project

@@ -28,8 +28,9 @@ from django.views import View
 from django.views.generic import FormView
 
 from assets.importing.service import file_sha256
-from assets.models import ImportRun, ImportStatus
+from impor.choices import ImportStatus
 from impor.exports import XLSX_CONTENT_TYPE
+from impor.models import ImportRun
 from projects.partner_import import SHEET, import_partner_works, write_template
 from stakeholders.models import Actor
 

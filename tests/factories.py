@@ -14,18 +14,9 @@ import factory
 from factory.django import DjangoModelFactory, Password
 
 from assets.choices import Condition, GeometryKind, ReportCategory, Unit
-from assets.models import (
-    Asset,
-    AssetClass,
-    ImportKind,
-    ImportMapping,
-    ImportRun,
-    ImportStatus,
-    Inspection,
-    Report,
-)
-from impor.choices import AreaLevel, Discipline
-from impor.models import Area
+from assets.models import Asset, AssetClass, ImportMapping, Inspection, Report
+from impor.choices import AreaLevel, Discipline, ImportKind, ImportStatus
+from impor.models import Area, ImportRun
 from programming.choices import (
     CouplingDecisionStatus,
     CouplingKind,

@@ -17,8 +17,8 @@ from django.utils.html import escape
 from factory.django import DjangoModelFactory
 from simple_history.models import HistoricalChanges
 
-from assets.models import Asset, AssetClass, ImportRun
-from impor.models import Area
+from assets.models import Asset, AssetClass
+from impor.models import Area, ImportRun
 from programming.models import (
     Coupling,
     CouplingDecision,

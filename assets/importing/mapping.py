@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from assets.models import ImportKind
+from impor.choices import ImportKind
 
 
 @dataclass(frozen=True)

@@ -37,24 +37,15 @@ from django.utils import timezone
 from assets import access
 from assets.choices import ReportCategory, ReportStatus
 from assets.importing import mapping as mapping_rules
-from assets.models import (
-    Asset,
-    AssetClass,
-    ImportKind,
-    ImportMapping,
-    ImportRun,
-    ImportStatus,
-    Inspection,
-    Report,
-)
+from assets.models import Asset, AssetClass, ImportMapping, Inspection, Report
 from impor import geometry
 from impor.areas import area_index
 from impor.bulk import insert_rows
-from impor.choices import Discipline
+from impor.choices import Discipline, ImportKind, ImportStatus
 from impor.fields import YEAR_MIN
 from impor.importing.readers import ImportFileError, Table, read_table
 from impor.importing.values import parse_date, parse_number, parse_text, parse_whole
-from impor.models import Area
+from impor.models import Area, ImportRun
 from stakeholders.models import Actor
 
 #: Quantities above these are surely a unit or typing mistake (100 km of sewer in one

@@ -14,8 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assets.importing.service import import_file
-from assets.models import Asset, ImportStatus
+from assets.models import Asset
 from assets.services import asset_classes_load_defaults
+from impor.choices import ImportStatus
 from projects.models import Project
 from projects.partner_import import COLUMN_BY_FIELD, COLUMNS, plan_years
 from stakeholders.choices import Role

@@ -10,8 +10,10 @@ from django.core.management import CommandError, call_command
 
 from assets.importing import service
 from assets.importing.service import import_file
-from assets.models import Asset, ImportMapping, ImportRun, ImportStatus, Inspection, Report
+from assets.models import Asset, ImportMapping, Inspection, Report
 from assets.services import asset_classes_load_defaults
+from impor.choices import ImportStatus
+from impor.models import ImportRun
 from tests.factories import AreaFactory
 
 pytestmark = pytest.mark.django_db

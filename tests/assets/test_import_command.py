@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from assets.models import Asset, ImportRun
+from assets.models import Asset
+from impor.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,9 @@ import shapely
 from django.core.management import CommandError, call_command
 
 from assets.importing.service import import_file
-from assets.models import Asset, ImportMapping, ImportRun, ImportStatus
+from assets.models import Asset, ImportMapping
+from impor.choices import ImportStatus
+from impor.models import ImportRun
 from tests.assets.test_import import municipality  # noqa: F401 (a fixture, used by name)
 
 pyogrio = pytest.importorskip("pyogrio")

@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 
 from assets.importing.service import import_file
-from assets.models import Asset, ImportRun, ImportStatus
+from assets.models import Asset
+from impor.choices import ImportStatus
 from impor.history import ObjectHistory
+from impor.models import ImportRun
 from projects.models import Project
 from projects.partner_import import import_partner_works
 from stakeholders.choices import Role

@@ -11,8 +11,10 @@ from django.db import OperationalError
 
 from assets.importing import service
 from assets.importing.service import import_file
-from assets.models import Asset, ImportRun, ImportStatus
+from assets.models import Asset
 from impor.bulk import insert_rows
+from impor.choices import ImportStatus
+from impor.models import ImportRun
 from tests.assets.test_import import GOOD_ROWS, HEADER, write
 from tests.assets.test_import import municipality as municipality  # the fixture
 

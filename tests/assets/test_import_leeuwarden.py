@@ -7,9 +7,10 @@ import pytest
 import shapely
 
 from assets.importing.service import import_file
-from assets.models import Asset, ImportStatus
+from assets.models import Asset
 from assets.selectors import asset_lifecycle_frame
 from assets.services import asset_classes_load_defaults
+from impor.choices import ImportStatus
 from tests.factories import AreaFactory
 from tests.shared_data import shared_data
 

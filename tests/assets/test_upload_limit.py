@@ -13,7 +13,7 @@ from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, FakePayload, encode_multipart
 from django.urls import reverse
 
-from assets.models import ImportRun
+from impor.models import ImportRun
 from stakeholders.choices import Role
 from tests.api.conftest import client_for, user_with_role
 from tests.factories import ActorFactory

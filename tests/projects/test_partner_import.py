@@ -13,7 +13,8 @@ from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
-from assets.models import ImportKind, ImportRun, ImportStatus
+from impor.choices import ImportKind, ImportStatus
+from impor.models import ImportRun
 from projects import partner_import
 from projects.choices import Certainty, ProjectKind, ProjectStatus
 from projects.models import Project

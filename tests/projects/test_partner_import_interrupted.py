@@ -8,7 +8,8 @@ records the attempt as refused with the reason.
 import pytest
 from django.db import OperationalError
 
-from assets.models import ImportRun, ImportStatus
+from impor.choices import ImportStatus
+from impor.models import ImportRun
 from projects import partner_import
 from projects.models import Project
 from projects.partner_import import import_partner_works

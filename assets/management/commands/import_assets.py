@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assets.importing.service import PREPARE, import_file
-from assets.models import ImportKind, ImportStatus
+from impor.choices import ImportKind, ImportStatus
 from stakeholders.models import User
 
 SHOWN_ERRORS = 50
