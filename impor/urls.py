@@ -19,7 +19,8 @@ urlpatterns = [
     path("", include("programming.urls")),
     path("", include("assets.urls")),
     path("", include("stakeholders.urls")),
-    path("", include("projects.urls")),
+    # The project pages, their brief page served with the check against the programme.
+    path("", include("programming.briefs.urls")),
     # impor's area register with the area pages of the top layer (`areas` namespace).
     path("", include("programming.areas.urls")),
 ]

@@ -1,90 +1,14 @@
 """Read-only queries for the project pages.
 
-The programme's computed content (works, couplings) lives in the `programming` app, a
-layer above this one. Its models are looked up by label through `django.apps` so this
-layer keeps no import of the one above; the queries only read rows the programme stored.
+Pages that also read the programme (the brief check, the area pages) live in the
+`programming` app, the layer above this one.
 """
 
-from dataclasses import dataclass, field
-
-from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from projects.models import Project
-
-
-def _programming(model: str):
-    return apps.get_model("programming", model)
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
     """The projects a user may see (the rule: `ProjectQuerySet.visible_to`)."""
     return Project.objects.visible_to(user)
-
-
-def current_programme():
-    """The programme the pages report on (`Programme.objects.current()`)."""
-    return _programming("Programme").objects.current()
-
-
-def programme_works(programme, area_ids: list[int] | None = None) -> QuerySet:
-    """Works of a computed programme, optionally within some areas; callers join what
-    their table shows."""
-    works = _programming("Work").objects.filter(programme=programme)
-    if area_ids is not None:
-        works = works.filter(area_id__in=area_ids)
-    return works
-
-
-@dataclass
-class BriefCheck:
-    """The outcome of testing a project brief against the programme."""
-
-    programme: object | None
-    window: tuple[int, int]
-    missing: list = field(default_factory=list)
-    couplings: list = field(default_factory=list)
-    own_works: list = field(default_factory=list)
-
-
-def brief_programme_check(project: Project, user) -> BriefCheck:
-    """Test a project (brief) against the current programme, as far as `user` may see
-    it (a partner: its own organisation's works and their couplings).
-
-    Steps:
-    1. Take the project's window: its start year minus what it may shift early to its end
-       year plus what it may shift late.
-    2. Find the programme's works in the project's areas (and everything below them) or in
-       its street, whose window overlaps the project's window.
-    3. Leave out the project's own works; what remains are works the brief does not take
-       in. Works sharing a coupling opportunity with the project's own works come first.
-    """
-    window = (project.earliest_start, project.end_year + project.shift_late)
-    programme = current_programme()
-    check = BriefCheck(programme=programme, window=window)
-    if programme is None:
-        return check
-    area_ids: list[int] = []
-    for area in project.areas.all():
-        area_ids.extend(area.subtree_ids())
-    place = Q(area_id__in=area_ids)
-    if project.street:
-        place |= Q(street__iexact=project.street)
-    works = list(
-        programme_works(programme)
-        .visible_to(user)
-        .select_related("owner", "area", "coupling")
-        .filter(place, window_start__lte=window[1], window_end__gte=window[0])
-        .order_by("window_start", "label")
-    )
-    check.own_works = [w for w in works if w.project_id == project.pk]
-    own_couplings = {w.coupling_id for w in check.own_works if w.coupling_id}
-    others = [w for w in works if w.project_id != project.pk]
-    others.sort(key=lambda w: (w.coupling_id not in own_couplings, w.window_start))
-    check.missing = others
-    seen = {}
-    for work in others:
-        if work.coupling_id and work.coupling_id not in seen:
-            seen[work.coupling_id] = work.coupling
-    check.couplings = sorted(seen.values(), key=lambda c: -c.score)
-    return check

@@ -195,8 +195,9 @@ class ProjectBriefUpdateView(
 
 
 class ProjectBriefDetailView(PermissionRequiredMixin, DetailView):
-    """The brief to read and print, with its completeness and the test against the
-    programme (only run when asked: ``?toets=1``)."""
+    """The brief to read and print, with its completeness. The test against the programme
+    (``?toets=1``) is added by `programming.briefs.views.ProjectBriefCheckView`, which
+    serves this page."""
 
     permission_required = "projects.view_project"
     raise_exception = True
@@ -213,6 +214,4 @@ class ProjectBriefDetailView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["brief"] = getattr(self.object, "brief", None)
-        if self.request.GET.get("toets"):
-            context["check"] = selectors.brief_programme_check(self.object, self.request.user)
         return context

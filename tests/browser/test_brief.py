@@ -6,10 +6,10 @@ import re
 from playwright.sync_api import expect
 
 from impor.models import Area
+from programming.briefs.selectors import brief_programme_check
 from programming.models import Programme
 from programming.services import programme_compute
 from projects.models import ProjectBrief
-from projects.selectors import brief_programme_check
 from tests.browser.conftest import log_in, serious_violations
 
 
