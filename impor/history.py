@@ -34,15 +34,6 @@ from impor.fields import GeometryField
 #: Text up to this many characters is shown in full; longer text is summarised.
 SHORT_TEXT = 120
 
-#: The rows a user thinks of as part of an object, by model label: reverse relations
-#: whose history the object's history shows too (their rows deleted since included).
-PARTS = {
-    "projects.project": ("fundings", "brief"),
-    "stakeholders.budgetline": ("amounts",),
-    "programming.assessmentframework": ("criteria",),
-    "programming.programme": ("decisions",),
-}
-
 CHANGE_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 CHANGE_LABELS = {
     "created": _("aangemaakt"),
@@ -104,13 +95,17 @@ def user_name(user) -> str | None:
 
 
 class ObjectHistory:
-    """The versions of one object and its parts (`PARTS`), newest first, readable by
-    slices: `Paginator(ObjectHistory(project), 25)` works on pages and in the API."""
+    """The versions of one object and its parts, newest first, readable by slices:
+    `Paginator(ObjectHistory(project), 25)` works on pages and in the API.
+
+    The parts are the rows a user thinks of as part of the object: the reverse relations
+    its model names in `history_parts` (their rows deleted since included). Each model
+    declares its own, so this module names no model of the layers above."""
 
     def __init__(self, obj: models.Model):
         model = type(obj)
         self.sources = [Source(model, {"id": obj.pk}, main=True)]
-        for name in PARTS.get(model._meta.label_lower, ()):
+        for name in getattr(model, "history_parts", ()):
             relation = model._meta.get_field(name)
             self.sources.append(Source(relation.related_model, {relation.field.attname: obj.pk}))
 

@@ -17,7 +17,7 @@ from impor.history import ObjectHistory
 
 
 class ObjectHistoryView(PermissionRequiredMixin, DetailView):
-    """The history of one object (with its parts, `impor.history.PARTS`), 25 versions a
+    """The history of one object (with its parts, the model's `history_parts`), 25 versions a
     page, newest first.
 
     Configure with `model` or `visible` (a function of the user returning the rows that

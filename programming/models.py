@@ -31,6 +31,8 @@ class AssessmentFramework(models.Model):
     description = models.TextField(_("omschrijving"), blank=True)
 
     history = HistoricalRecords()
+    #: Reverse relations whose history this object's history shows too (impor.history).
+    history_parts = ("criteria",)
 
     class Meta:
         verbose_name = _("afwegingskader")
@@ -219,6 +221,8 @@ class Programme(models.Model):
     objects = ProgrammeQuerySet.as_manager()
 
     history = HistoricalRecords()
+    #: Reverse relations whose history this object's history shows too (impor.history).
+    history_parts = ("decisions",)
 
     class Meta:
         verbose_name = _("programma")

@@ -119,6 +119,8 @@ class Project(models.Model):
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
 
     history = HistoricalRecords()
+    #: Reverse relations whose history this object's history shows too (impor.history).
+    history_parts = ("fundings", "brief")
 
     objects = ProjectQuerySet.as_manager()
 

@@ -426,6 +426,8 @@ class BudgetLine(models.Model):
     description = models.TextField(_("omschrijving"), blank=True)
 
     history = HistoricalRecords()
+    #: Reverse relations whose history this object's history shows too (impor.history).
+    history_parts = ("amounts",)
 
     objects = BudgetLineQuerySet.as_manager()
 
