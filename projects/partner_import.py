@@ -48,18 +48,19 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assets.importing.service import (
-    KEPT_MESSAGES,
-    RowError,
-    file_sha256,
-    import_change_reason,
-    read_limits,
-)
 from impor import geometry
 from impor.choices import ImportKind, ImportStatus
 from impor.importing.readers import ImportFileError, read_table
+from impor.importing.report import (
+    ImportReport,
+    RowError,
+    finish_run,
+    import_change_reason,
+    read_limits,
+    record_run,
+)
 from impor.importing.values import parse_number, parse_whole
-from impor.models import Area, ImportRun
+from impor.models import Area
 from impor.spreadsheet import neutralise, restore
 from projects.choices import Certainty, ContractForm, ProjectKind, ProjectStatus
 from projects.models import MAX_SHIFT_YEARS, Project
@@ -384,45 +385,6 @@ def _write_instructions(workbook, first: int, last: int) -> None:
 
 
 @dataclass
-class PartnerImportReport:
-    """What an import of partners' works found and (when committed) did."""
-
-    file_name: str
-    organisation: Actor
-    status: str = ImportStatus.DRY_RUN
-    rows: int = 0
-    creates: int = 0
-    updates: int = 0
-    unchanged: int = 0
-    columns: dict[str, str] = field(default_factory=dict)
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    run_id: int | None = None
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def messages(self) -> list[str]:
-        lines = []
-        for error in self.errors:
-            if not error.row:
-                lines.append(error.message)
-            elif error.field:
-                lines.append(
-                    gettext("rij %(row)s, kolom %(column)s: %(message)s")
-                    % {"row": error.row, "column": error.field, "message": error.message}
-                )
-            else:
-                lines.append(
-                    gettext("rij %(row)s: %(message)s")
-                    % {"row": error.row, "message": error.message}
-                )
-        return lines + self.warnings
-
-
-@dataclass
 class _Work:
     """One checked row: the values its cells give, by field (only columns in the file)."""
 
@@ -440,10 +402,15 @@ def import_partner_works(
     user=None,
     file_name: str | None = None,
     commit: bool = False,
-) -> PartnerImportReport:
+) -> ImportReport:
     """Read, check and (with ``commit``) import one file; see the module docstring."""
     started = time.perf_counter()
-    report = PartnerImportReport(file_name=file_name or path.name, organisation=organisation)
+    report = ImportReport(
+        kind=ImportKind.PARTNER_WORKS,
+        file_name=file_name or path.name,
+        source=organisation.name[:60],
+        messages_name_the_file=False,
+    )
     try:
         table = read_table(
             path,
@@ -453,11 +420,11 @@ def import_partner_works(
         )
     except ImportFileError as exc:
         report.errors.append(RowError(0, "", str(exc)))
-        return _finish(report, path, user, started, commit)
+        return finish_run(report, path, user=user, started=started, commit=commit)
     report.warnings.extend(table.warnings)
-    report.columns = _recognise_columns(list(table.frame.columns), report)
+    report.mapping = _recognise_columns(list(table.frame.columns), report)
     if report.errors:
-        return _finish(report, path, user, started, commit)
+        return finish_run(report, path, user=user, started=started, commit=commit)
 
     works = _read_rows(table.frame, table.first_row, report)
     report.rows = len(works)
@@ -474,7 +441,15 @@ def import_partner_works(
             with transaction.atomic():
                 created, changed = _write(works, organisation)
                 report.status = ImportStatus.COMMITTED
-                _record(report, path, user, started)
+                record_run(
+                    report,
+                    path,
+                    user=user,
+                    started=started,
+                    created=report.creates,
+                    updated=report.updates,
+                    skipped=report.unchanged,
+                )
                 # After the run is recorded, so that the reason can name it.
                 _write_history(
                     created,
@@ -512,10 +487,10 @@ def import_partner_works(
             )
         else:
             return report
-    return _finish(report, path, user, started, commit)
+    return finish_run(report, path, user=user, started=started, commit=commit)
 
 
-def _recognise_columns(headers: list[str], report: PartnerImportReport) -> dict[str, str]:
+def _recognise_columns(headers: list[str], report: ImportReport) -> dict[str, str]:
     """Map each field to the file's header for it; a missing required column is an error."""
     names = {word: c.field for c in COLUMNS for word in _in_every_language(c.header)}
     found: dict[str, str] = {}
@@ -581,13 +556,13 @@ def _text(value) -> str:
     return restore(str(value)).strip()
 
 
-def _read_rows(frame: pd.DataFrame, first_row: int, report: PartnerImportReport) -> list[_Work]:
+def _read_rows(frame: pd.DataFrame, first_row: int, report: ImportReport) -> list[_Work]:
     """Check every row on its own (steps 3 of the module docstring); empty rows are skipped.
 
     Numbers are parsed per column, vectorised; the rest per cell. Areas are looked up in
     one query for the whole file.
     """
-    columns = report.columns
+    columns = report.mapping
     cells = {name: frame[header] for name, header in columns.items()}
     numbers = {}
     for name in ("start_year", "end_year", "shift_early", "shift_late"):
@@ -743,9 +718,7 @@ def _chunks(values: list, size: int = LOOKUP_CHUNK) -> Iterator[list]:
         yield values[start : start + size]
 
 
-def _compare_with_stored(
-    works: list[_Work], organisation: Actor, report: PartnerImportReport
-) -> None:
+def _compare_with_stored(works: list[_Work], organisation: Actor, report: ImportReport) -> None:
     """Look up the works' codes among the organisation's own works in bulk (codes are
     unique per organisation: another organisation's codes are not looked at), check
     years that change and what a row changes, and run the model's field rules on the
@@ -763,7 +736,7 @@ def _compare_with_stored(
         for project_id, area_id in links.values_list("project_id", "area_id"):
             stored_areas[project_id].append(area_id)
     first, last = plan_years()
-    columns = report.columns
+    columns = report.mapping
     for work in works:
         existing = stored.get(work.values.get("code"))
         work.existing = existing
@@ -813,7 +786,7 @@ def _project(work: _Work, organisation: Actor) -> Project:
     )
 
 
-def _check_model_rules(work: _Work, organisation: Actor, report: PartnerImportReport) -> None:
+def _check_model_rules(work: _Work, organisation: Actor, report: ImportReport) -> None:
     """The model's own field rules as a last check (no queries: relations, uniqueness and
     constraints are checked above, in bulk)."""
     try:
@@ -822,7 +795,7 @@ def _check_model_rules(work: _Work, organisation: Actor, report: PartnerImportRe
         )
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
-            column = report.columns.get(name, "")
+            column = report.mapping.get(name, "")
             for message in messages:
                 report.errors.append(RowError(work.row, column, message))
 
@@ -883,34 +856,3 @@ def _write_areas(
         for area_id in area_ids
     ]
     through.objects.bulk_create(links, batch_size=WRITE_BATCH)
-
-
-def _finish(
-    report: PartnerImportReport, path: Path, user, started: float, commit: bool
-) -> PartnerImportReport:
-    if commit and report.status != ImportStatus.FAILED:
-        report.status = ImportStatus.REFUSED
-    _record(report, path, user, started)
-    return report
-
-
-def _record(report: PartnerImportReport, path: Path, user, started: float) -> None:
-    report.seconds = round(time.perf_counter() - started, 3)
-    run = ImportRun.objects.create(
-        kind=ImportKind.PARTNER_WORKS,
-        source=report.organisation.name[:60],
-        status=report.status,
-        file_name=report.file_name[:255],
-        file_sha256=file_sha256(path) if path.exists() else "",
-        mapping=report.columns,
-        rows=report.rows,
-        created=report.creates if report.status == ImportStatus.COMMITTED else 0,
-        updated=report.updates if report.status == ImportStatus.COMMITTED else 0,
-        skipped=report.unchanged if report.status == ImportStatus.COMMITTED else 0,
-        error_count=len(report.errors),
-        warning_count=len(report.warnings),
-        messages=report.messages()[:KEPT_MESSAGES],
-        user=user,
-        seconds=report.seconds,
-    )
-    report.run_id = run.pk

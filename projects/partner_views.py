@@ -27,9 +27,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView
 
-from assets.importing.service import file_sha256
 from impor.choices import ImportStatus
 from impor.exports import XLSX_CONTENT_TYPE
+from impor.importing.report import file_sha256
 from impor.models import ImportRun
 from projects.partner_import import SHEET, import_partner_works, write_template
 from stakeholders.models import Actor
@@ -151,7 +151,7 @@ class PartnerImportView(PartnerImportPermissionMixin, FormView):
             }
         else:
             path.unlink(missing_ok=True)
-        return _report_page(self.request, report)
+        return _report_page(self.request, report, organisation)
 
 
 class PartnerImportApplyView(PartnerImportPermissionMixin, View):
@@ -190,7 +190,7 @@ class PartnerImportApplyView(PartnerImportPermissionMixin, View):
             path.unlink(missing_ok=True)
             del request.session[SESSION_KEY]
         if report.status != ImportStatus.COMMITTED:
-            return _report_page(request, report)
+            return _report_page(request, report, organisation)
         messages.success(
             request,
             gettext(
@@ -207,12 +207,13 @@ class PartnerImportApplyView(PartnerImportPermissionMixin, View):
         return redirect(reverse("projects:project_list"))
 
 
-def _report_page(request, report):
+def _report_page(request, report, organisation):
     return render(
         request,
         "projects/partner_import_report.html",
         {
             "report": report,
+            "organisation": organisation,
             "errors": report.errors[:SHOWN_ERRORS],
             "hidden_errors": max(len(report.errors) - SHOWN_ERRORS, 0),
             "can_apply": report.ok

@@ -19,18 +19,15 @@
    dry run.
 """
 
-import hashlib
 import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import shapely
-from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -44,61 +41,22 @@ from impor.bulk import insert_rows
 from impor.choices import Discipline, ImportKind, ImportStatus
 from impor.fields import YEAR_MIN
 from impor.importing.readers import ImportFileError, Table, read_table
+from impor.importing.report import (
+    ImportReport,
+    RowError,
+    finish_run,
+    import_change_reason,
+    read_limits,
+    record_run,
+)
 from impor.importing.values import parse_date, parse_number, parse_text, parse_whole
-from impor.models import Area, ImportRun
+from impor.models import Area
 from stakeholders.models import Actor
 
 #: Quantities above these are surely a unit or typing mistake (100 km of sewer in one
 #: object, a square kilometre of paving, ten thousand pieces in one point).
 ABSURD_QUANTITY = {"m": 100_000, "m2": 1_000_000, "st": 10_000}
-#: How many messages an import record keeps (the report shows them all).
-KEPT_MESSAGES = 200
-
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"rij {self.row}" if self.row else "bestand"
-        return (
-            f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
-
-
-@dataclass
-class ImportReport:
-    """What an import found and (when committed) did."""
-
-    kind: str
-    file_name: str
-    source: str
-    status: str = ImportStatus.DRY_RUN
-    rows: int = 0
-    valid: int = 0
-    creates: int = 0
-    updates: int = 0
-    mapping: dict = field(default_factory=dict)
-    crs: str = ""
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    #: The file names another CRS than the one requested or saved; refused until confirmed.
-    crs_needs_confirmation: bool = False
-    run_id: int | None = None
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def messages(self) -> list[str]:
-        return [f"{self.file_name}, {e}" for e in self.errors] + [
-            f"{self.file_name}: {w}" for w in self.warnings
-        ]
 
 
 class Rows:
@@ -134,25 +92,6 @@ class Rows:
         if isinstance(choice, dict) and "value" in choice:
             return pd.Series([choice["value"]] * len(frame), index=frame.index, dtype=object)
         return None
-
-
-def read_limits() -> dict[str, int]:
-    """`read_table`'s limits from the settings, for every import that reads uploads."""
-    return {
-        "max_bytes": settings.IMPOR_IMPORT_MAX_MB * 1024**2,
-        "max_uncompressed_bytes": 5 * settings.IMPOR_IMPORT_MAX_MB * 1024**2,
-        "max_sheet_rows": settings.IMPOR_IMPORT_MAX_ROWS,
-        "max_sheet_columns": settings.IMPOR_IMPORT_MAX_COLUMNS,
-        "max_sheet_cells": settings.IMPOR_IMPORT_MAX_CELLS,
-    }
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def import_file(
@@ -253,7 +192,15 @@ def import_file(
                     kind=kind,
                     defaults={"mapping": report.mapping, "crs": report.crs},
                 )
-                _record(report, path, user, started)
+                record_run(
+                    report,
+                    path,
+                    user=user,
+                    started=started,
+                    created=creates,
+                    updated=updates,
+                    skipped=report.rows - report.valid,
+                )
                 if kind in (ImportKind.ASSETS, ImportKind.INSPECTIONS):
                     # After the run is recorded, so that the reason can name it.
                     _record_asset_history(
@@ -284,6 +231,11 @@ def import_file(
         creates, updates = PLAN[kind](prepared[valid], source)
         report.creates, report.updates = creates, updates
     return _finish(report, path, user, started, commit)
+
+
+def _finish(report: ImportReport, path: Path, user, started: float, commit: bool) -> ImportReport:
+    """Log an import that wrote nothing; a dry run's log keeps what it would write."""
+    return finish_run(report, path, user=user, started=started, commit=commit, log_the_plan=True)
 
 
 def _refuse_other_disciplines(rows: Rows, prepared: pd.DataFrame, user, source: str) -> None:
@@ -329,43 +281,6 @@ def _make_ids_unique(report: ImportReport, table: Table) -> None:
             f"kolom '{column}' is niet uniek ({distinct} verschillende waarden in "
             f"{len(ids)} rijen); het id wordt '{column}' plus de locatie op de meter"
         )
-
-
-def _finish(report: ImportReport, path: Path, user, started: float, commit: bool) -> ImportReport:
-    if commit and report.status not in (ImportStatus.COMMITTED, ImportStatus.FAILED):
-        report.status = ImportStatus.REFUSED
-    _record(report, path, user, started)
-    return report
-
-
-def _record(report: ImportReport, path: Path, user, started: float) -> None:
-    report.seconds = round(time.perf_counter() - started, 3)
-    run = ImportRun.objects.create(
-        kind=report.kind,
-        source=report.source,
-        status=report.status,
-        file_name=report.file_name[:255],
-        file_sha256=file_sha256(path) if path.exists() else "",
-        mapping=report.mapping,
-        crs=report.crs,
-        rows=report.rows,
-        created=report.creates,
-        updated=report.updates,
-        skipped=report.rows - report.valid if report.status == ImportStatus.COMMITTED else 0,
-        error_count=len(report.errors),
-        warning_count=len(report.warnings),
-        messages=report.messages()[:KEPT_MESSAGES],
-        user=user,
-        seconds=report.seconds,
-    )
-    report.run_id = run.pk
-
-
-def import_change_reason(file_name: str, run_id: int) -> str:
-    """The reason an import writes in the history of what it changed (100 characters
-    at most, simple-history's column)."""
-    suffix = f" (#{run_id})"
-    return f"import {file_name[: 100 - len('import ') - len(suffix)]}{suffix}"
 
 
 def _record_asset_history(source: str, written_at, *, user, reason: str) -> None:
