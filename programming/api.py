@@ -10,9 +10,8 @@ only its own works and the couplings that involve them; anything else answers 40
 
 import json
 
-import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, ProtectedError, Q
+from django.db.models import Prefetch, ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -32,17 +31,15 @@ from impor.api.geo import ACCEPT_CRS, HEADER_OF, response_crs
 from impor.api.history import HistoryMixin
 from impor.api.permissions import ModelPermissions
 from impor.api.renderers import GeoJSONRenderer
-from impor.filters import FilterSet
 from impor.geometry import feature_collection, to_geojson_many
 from programming import pages, services, tasks, workbook
-from programming.choices import CouplingDecisionStatus, CouplingKind, WorkKind
+from programming.filtersets import CouplingFilterSet, KpiFilterSet, WorkFilterSet
 from programming.models import (
     AssessmentFramework,
     Coupling,
     KpiValue,
     Programme,
     ProgrammeRun,
-    Work,
 )
 from programming.selectors import adopted_baseline, moved_works
 from programming.serializers import (
@@ -252,17 +249,6 @@ class RunDetailView(ProgrammeChildMixin, generics.RetrieveAPIView):
 # --- results ---------------------------------------------------------------------------
 
 
-class WorkFilterSet(FilterSet):
-    jaar = django_filters.NumberFilter(field_name="scheduled_year", label=_("gepland jaar"))
-    gebied = django_filters.NumberFilter(field_name="area", label=_("gebied (id)"))
-    soort = django_filters.ChoiceFilter(field_name="kind", choices=WorkKind.choices)
-    koppelkans = django_filters.NumberFilter(field_name="coupling", label=_("koppelkans (id)"))
-
-    class Meta:
-        model = Work
-        fields: list[str] = []
-
-
 class WorkMixin(ProgrammeChildMixin):
     serializer_class = WorkSerializer
     permission_classes = [ModelPermissions]
@@ -325,19 +311,6 @@ class WorkListView(WorkMixin, generics.ListAPIView):
 @extend_schema(tags=["resultaten"])
 class WorkDetailView(WorkMixin, generics.RetrieveAPIView):
     lookup_url_kwarg = "work"
-
-
-class CouplingFilterSet(FilterSet):
-    besluit = django_filters.ChoiceFilter(
-        field_name="decision", choices=CouplingDecisionStatus.choices, label=_("besluit")
-    )
-    soort = django_filters.ChoiceFilter(field_name="kind", choices=CouplingKind.choices)
-    gebied = django_filters.NumberFilter(field_name="area", label=_("gebied (id)"))
-    jaar = django_filters.NumberFilter(field_name="year", label=_("gepland jaar"))
-
-    class Meta:
-        model = Coupling
-        fields: list[str] = []
 
 
 class CouplingMixin(ProgrammeChildMixin):
@@ -403,24 +376,6 @@ class UnfundedListView(ProgrammeChildMixin, generics.ListAPIView):
 
     def get_queryset(self):
         return pages.unfunded_items(self.get_programme())
-
-
-class KpiFilterSet(FilterSet):
-    code = django_filters.CharFilter(label=_("kengetal"))
-    jaar = django_filters.NumberFilter(field_name="year", label=_("jaar"))
-    totaal = django_filters.BooleanFilter(
-        method="filter_total", label=_("alleen de totalen van het hele programma")
-    )
-
-    class Meta:
-        model = KpiValue
-        fields: list[str] = []
-
-    def filter_total(self, queryset, name, value):
-        programme_wide = Q(
-            year__isnull=True, area__isnull=True, budget_line__isnull=True, theme__isnull=True
-        )
-        return queryset.filter(programme_wide) if value else queryset.exclude(programme_wide)
 
 
 @extend_schema(tags=["resultaten"])

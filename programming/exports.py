@@ -15,6 +15,10 @@ Both stream: rows are read with ``.iterator(chunk_size=EXPORT_CHUNK_SIZE)``, con
 chunk at a time (one vectorised reprojection per chunk) and sent as they are ready, so the
 84k works of a city never sit in memory at once.
 
+The rows are those of the list's FilterSet (`programming.filtersets`) applied to the
+request's query, as on the page and in the API: an export of a filtered list holds the
+rows the list shows.
+
 Partners (users of an external organisation) get only their own rows: the works their
 organisation owns or whose project it owns, and the couplings that include such a work;
 a coupling's geometry is then the union of their own works in it (`pages.works_visible_to`).
@@ -28,7 +32,7 @@ from typing import Any
 
 import shapely
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -36,6 +40,7 @@ from impor.exports import EXPORT_CHUNK_SIZE, ExportColumn, csv_response
 from impor.geometry import to_geojson_many
 from programming import pages
 from programming.choices import CouplingDecisionStatus, CouplingKind, WorkKind
+from programming.filtersets import CouplingFilterSet, WorkFilterSet
 from programming.models import Programme
 from projects.choices import Certainty
 
@@ -134,13 +139,15 @@ def _geojson_response(filename: str, body: Iterator[bytes]) -> StreamingHttpResp
     return response
 
 
-def _work_rows(user, programme: Programme, fields: Sequence[str]) -> QuerySet:
-    return pages.works_visible_to(user, programme).order_by("pk").values_list(*fields)
+def _works(request: HttpRequest, programme: Programme) -> QuerySet:
+    """The programme's works the user may see, filtered as the works list is."""
+    visible = pages.works_visible_to(request.user, programme)
+    return WorkFilterSet(request.GET, queryset=visible, request=request).qs.order_by("pk")
 
 
-def works_csv(user, programme: Programme) -> StreamingHttpResponse:
+def works_csv(request: HttpRequest, programme: Programme) -> StreamingHttpResponse:
     columns = work_columns()
-    rows = _work_rows(user, programme, [f for f, _c in columns])
+    rows = _works(request, programme).values_list(*(f for f, _c in columns))
     return csv_response(
         _filename(programme, "werken"),
         [c for _f, c in columns],
@@ -148,29 +155,28 @@ def works_csv(user, programme: Programme) -> StreamingHttpResponse:
     )
 
 
-def works_geojson(user, programme: Programme) -> StreamingHttpResponse:
+def works_geojson(request: HttpRequest, programme: Programme) -> StreamingHttpResponse:
     columns = work_columns()
-    rows = _work_rows(user, programme, ["geometry", *(f for f, _c in columns)])
+    rows = _works(request, programme).values_list("geometry", *(f for f, _c in columns))
     pairs = ((row[0], row[1:]) for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE))
     return _geojson_response(
         _filename(programme, "werken"), _feature_collection(_features(columns, pairs))
     )
 
 
-def _coupling_rows(user, programme: Programme, columns) -> QuerySet:
-    return (
-        pages.couplings_visible_to(user, programme)
-        .order_by("pk")
-        .values_list(*(f for f, _c in columns))
-    )
+def _coupling_rows(request: HttpRequest, programme: Programme, columns) -> QuerySet:
+    """The programme's couplings the user may see, filtered as the couplings list is."""
+    visible = pages.couplings_visible_to(request.user, programme)
+    filtered = CouplingFilterSet(request.GET, queryset=visible, request=request).qs
+    return filtered.order_by("pk").values_list(*(f for f, _c in columns))
 
 
-def couplings_csv(user, programme: Programme) -> StreamingHttpResponse:
+def couplings_csv(request: HttpRequest, programme: Programme) -> StreamingHttpResponse:
     columns = coupling_columns()
     return csv_response(
         _filename(programme, "koppelkansen"),
         [c for _f, c in columns],
-        _coupling_rows(user, programme, columns).iterator(chunk_size=EXPORT_CHUNK_SIZE),
+        _coupling_rows(request, programme, columns).iterator(chunk_size=EXPORT_CHUNK_SIZE),
     )
 
 
@@ -192,10 +198,12 @@ def _coupling_geometries(user, programme: Programme, couplings: Iterable[Sequenc
             yield (shapely.to_wkt(union, rounding_precision=3) if union is not None else "", row)
 
 
-def couplings_geojson(user, programme: Programme) -> StreamingHttpResponse:
+def couplings_geojson(request: HttpRequest, programme: Programme) -> StreamingHttpResponse:
     columns = coupling_columns()
-    rows = _coupling_rows(user, programme, columns).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    rows = _coupling_rows(request, programme, columns).iterator(chunk_size=EXPORT_CHUNK_SIZE)
     return _geojson_response(
         _filename(programme, "koppelkansen"),
-        _feature_collection(_features(columns, _coupling_geometries(user, programme, rows))),
+        _feature_collection(
+            _features(columns, _coupling_geometries(request.user, programme, rows))
+        ),
     )

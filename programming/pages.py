@@ -171,12 +171,12 @@ def _work_count():
     )
 
 
-def coupling_list(programme: Programme, *, status: str = "") -> QuerySet[Coupling]:
+def coupling_list(programme: Programme) -> QuerySet[Coupling]:
     """The programme's couplings with the decision taken on each (by key) and their size.
 
-    `decision` is empty while nobody decided; `status` filters on the decision
-    (voorgesteld = no decision yet or explicitly proposed)."""
-    couplings = (
+    `decision` is voorgesteld while nobody decided (or when explicitly proposed again);
+    `filtersets.CouplingFilterSet` filters on it."""
+    return (
         programme.couplings.select_related("area")
         .annotate(
             decision=Coalesce(_decision("status"), Value(CouplingDecisionStatus.PROPOSED)),
@@ -185,9 +185,6 @@ def coupling_list(programme: Programme, *, status: str = "") -> QuerySet[Couplin
         )
         .order_by("-score", "-savings", "pk")
     )
-    if status:
-        couplings = couplings.filter(decision=status)
-    return couplings
 
 
 def couplings_awaiting_decision(programme: Programme, limit: int = 5) -> QuerySet[Coupling]:

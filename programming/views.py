@@ -20,7 +20,7 @@ from django.views.generic import CreateView, ListView, TemplateView
 from impor.charts import BarChart, bar_chart
 from impor.geometry import feature_collection, to_geojson_many
 from programming import exports, pages, services, tasks, workbook
-from programming.choices import CouplingDecisionStatus
+from programming.filtersets import CouplingFilterSet, WorkFilterSet
 from programming.forms import (
     AdoptForm,
     CompareForm,
@@ -308,13 +308,12 @@ class MapView(ProgrammeMixin, TemplateView):
 class GeoJsonView(ProgrammeMixin, View):
     """The works as a GeoJSON FeatureCollection in WGS84, coloured by scheduled year.
 
-    At most MAP_LIMIT works, the highest scored first; `?jaar=` narrows to one year."""
+    At most MAP_LIMIT works, the highest scored first; the works list's filters narrow
+    them (`?jaar=` to one year)."""
 
     def get(self, request, *args, **kwargs):
-        works = self.programme.works.exclude(geometry="").exclude(geometry__isnull=True)
-        year = request.GET.get("jaar", "")
-        if year.isdigit():
-            works = works.filter(scheduled_year=int(year))
+        located = self.programme.works.exclude(geometry="").exclude(geometry__isnull=True)
+        works = WorkFilterSet(request.GET, queryset=located, request=request).qs
         rows = list(
             works.order_by("-score", "pk").values_list("pk", "label", "scheduled_year", "geometry")[
                 : pages.MAP_LIMIT
@@ -345,14 +344,15 @@ class CouplingListView(ProgrammeMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        status = self.request.GET.get("besluit", "")
-        if status not in CouplingDecisionStatus.values:
-            status = ""
-        page = _page(self.request, pages.coupling_list(self.programme, status=status))
+        couplings = CouplingFilterSet(
+            self.request.GET, queryset=pages.coupling_list(self.programme), request=self.request
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
         return context | {
-            "page_obj": page,
-            "status": status,
-            "statuses": CouplingDecisionStatus.choices,
+            "page_obj": _page(self.request, couplings.qs),
+            "filter": couplings,
+            "export_query": query.urlencode(),
         }
 
 
@@ -498,8 +498,10 @@ class WorkbookView(ProgrammeMixin, View):
 class ProgrammeExportView(ProgrammeMixin, View):
     """A CSV or GeoJSON export of the programme's works or couplings for the GIS team.
 
-    It needs the view permission of the rows it exports (partners have it and get only
-    their own rows, see `programming.exports`), not that of the whole programme."""
+    The rows are those the list shows under the same query (`?besluit=…`, `?jaar=…`: the
+    list's FilterSet). It needs the view permission of the rows it exports (partners have
+    it and get only their own rows, see `programming.exports`), not that of the whole
+    programme."""
 
     exports = {
         "werken.csv": ("programming.view_work", exports.works_csv),
@@ -513,4 +515,4 @@ class ProgrammeExportView(ProgrammeMixin, View):
         return [self.exports[self.export][0]]
 
     def get(self, request, *args, **kwargs):
-        return self.exports[self.export][1](request.user, self.programme)
+        return self.exports[self.export][1](request, self.programme)
