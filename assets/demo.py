@@ -20,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from assets.choices import ReportCategory, ReportStatus
-from assets.importing.service import REPORT_FIELDS
+from assets.importing.report_rows import REPORT_FIELDS
 from assets.models import Asset, AssetClass, Inspection, Report
 from impor.bulk import insert_rows
 from impor.demo import WAVES

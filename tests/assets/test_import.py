@@ -8,7 +8,7 @@ import pytest
 import shapely
 from django.core.management import CommandError, call_command
 
-from assets.importing import service
+from assets.importing import asset_rows
 from assets.importing.service import import_file
 from assets.models import Asset, ImportMapping, Inspection, Report
 from assets.services import asset_classes_load_defaults
@@ -425,13 +425,13 @@ def test_an_import_that_fails_halfway_leaves_nothing_behind(tmp_path, municipali
         HEADER + GOOD_ROWS.replace("1965", "1970") + "N1;boom;2000;1;;;A;214100;502500\n",
     )
 
-    real_insert = service.insert_rows
+    real_insert = asset_rows.insert_rows
 
     def halfway(model, fields, rows):
         real_insert(model, fields, list(rows)[:1])
         raise RuntimeError("verbinding met de database verbroken")
 
-    monkeypatch.setattr(service, "insert_rows", halfway)
+    monkeypatch.setattr(asset_rows, "insert_rows", halfway)
     with pytest.raises(RuntimeError):
         import_file(kind="assets", path=changed, source="gbi", commit=True)
     assert stored() == before

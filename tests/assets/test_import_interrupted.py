@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 
-from assets.importing import service
+from assets.importing import asset_rows
 from assets.importing.service import import_file
 from assets.models import Asset
 from impor.bulk import insert_rows
@@ -32,7 +32,7 @@ def disk_full_after_first_row(monkeypatch):
         written.append(Asset.objects.count())
         raise OperationalError("database or disk is full")
 
-    monkeypatch.setattr(service, "insert_rows", first_row_then_fail)
+    monkeypatch.setattr(asset_rows, "insert_rows", first_row_then_fail)
     return written
 
 
@@ -67,7 +67,7 @@ def test_the_same_file_imports_once_the_database_is_back(
 ):
     path = write(tmp_path, "riolering.csv", HEADER + GOOD_ROWS)
     import_file(kind="assets", path=path, source="gbi", commit=True)
-    monkeypatch.setattr(service, "insert_rows", insert_rows)
+    monkeypatch.setattr(asset_rows, "insert_rows", insert_rows)
 
     report = import_file(kind="assets", path=path, source="gbi", commit=True)
 
