@@ -31,7 +31,9 @@ from impor.choices import ImportStatus
 from impor.exports import XLSX_CONTENT_TYPE
 from impor.importing.report import file_sha256
 from impor.models import ImportRun
-from projects.partner_import import SHEET, import_partner_works, write_template
+from projects.partner_columns import SHEET
+from projects.partner_import import import_partner_works
+from projects.partner_template import write_template
 from stakeholders.models import Actor
 
 #: The session key of the dry run waiting for "Verwerken".

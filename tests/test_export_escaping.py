@@ -23,7 +23,8 @@ from impor.models import Area
 from impor.spreadsheet import neutralise
 from programming.models import Coupling, Programme, Work
 from projects.models import Project
-from projects.partner_import import import_partner_works, write_template
+from projects.partner_import import import_partner_works
+from projects.partner_template import write_template
 from stakeholders.models import Actor, BudgetLine, Theme
 from tests.factories import ActorFactory, AmbitionFactory, ProjectFactory, UserFactory
 from tests.programming.test_services import street  # noqa: F401 (a fixture)

@@ -18,7 +18,7 @@ from assets.models import Asset
 from assets.services import asset_classes_load_defaults
 from impor.choices import ImportStatus
 from projects.models import Project
-from projects.partner_import import COLUMN_BY_FIELD, COLUMNS, plan_years
+from projects.partner_columns import COLUMN_BY_FIELD, COLUMNS, plan_years
 from stakeholders.choices import Role
 from tests.factories import DALFSEN_LINE, ActorFactory, AreaFactory, UserFactory
 

@@ -20,7 +20,8 @@ from django.conf import settings as django_settings
 
 from assets.importing.service import import_file
 from impor.importing.readers import ImportFileError, read_table
-from projects.partner_import import COLUMNS, SHEET, import_partner_works
+from projects.partner_columns import COLUMNS, SHEET
+from projects.partner_import import import_partner_works
 from tests.factories import ActorFactory
 
 #: The child may grow this much while it refuses the file (the brief of #14: ~100 MB).

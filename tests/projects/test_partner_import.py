@@ -18,7 +18,8 @@ from impor.models import ImportRun
 from projects import partner_import
 from projects.choices import Certainty, ProjectKind, ProjectStatus
 from projects.models import Project
-from projects.partner_import import COLUMNS, import_partner_works, plan_years
+from projects.partner_columns import COLUMN_BY_FIELD, COLUMNS, plan_years
+from projects.partner_import import import_partner_works
 from stakeholders.choices import Role
 from tests.factories import DALFSEN_LINE, ActorFactory, AreaFactory, ProjectFactory, UserFactory
 
@@ -84,7 +85,7 @@ def row(**values) -> dict:
         "geometry": DALFSEN_LINE,
         **values,
     }
-    return {str(partner_import.COLUMN_BY_FIELD[k].header): v for k, v in fields.items()}
+    return {str(COLUMN_BY_FIELD[k].header): v for k, v in fields.items()}
 
 
 def xlsx(*rows: dict, sheet: str = "Werken") -> bytes:
