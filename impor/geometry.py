@@ -116,7 +116,7 @@ def check_extent(rd: BaseGeometry) -> None:
 
 
 def bounds(wkt: str) -> tuple[float, float, float, float]:
-    return tuple(shapely.from_wkt(wkt).bounds)  # type: ignore[return-value]
+    return tuple(shapely.from_wkt(wkt).bounds)
 
 
 def bounds_array(wkts: Sequence[str | None]) -> np.ndarray:

@@ -63,7 +63,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponseBase, StreamingHttpResponse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -181,7 +181,7 @@ class FilteredListView(PermissionRequiredMixin, FilterView):
 
     # --- export ----------------------------------------------------------------------
 
-    def get(self, request, *args, **kwargs) -> HttpResponse:
+    def get(self, request, *args, **kwargs) -> HttpResponseBase:
         export = request.GET.get("export")
         if not export:
             return super().get(request, *args, **kwargs)
@@ -194,7 +194,9 @@ class FilteredListView(PermissionRequiredMixin, FilterView):
             queryset = self.filterset.qs
         return self.export(queryset, export)
 
-    def export(self, queryset: QuerySet, export_format: str) -> HttpResponse:
+    def export(
+        self, queryset: QuerySet, export_format: str
+    ) -> StreamingHttpResponse | FileResponse:
         """The filtered, sorted list as a download, read in chunks from the database."""
         columns = [column.export_column() for column in self.columns]
         rows = queryset.values_list(*(c.key for c in self.columns)).iterator(

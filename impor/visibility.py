@@ -13,7 +13,12 @@ budget line is then no valid choice, exactly like one that does not exist, so a 
 can neither use it nor learn that it is there.
 """
 
+from typing import TypeVar
+
 from django.db.models import Manager, Q, QuerySet
+
+# A model's own QuerySet subclass goes in and comes out, so `visible_to` keeps its type.
+_QuerySet = TypeVar("_QuerySet", bound=QuerySet)
 
 
 def partner_of(user):
@@ -22,7 +27,7 @@ def partner_of(user):
     return getattr(user, "partner_organisation", None)
 
 
-def for_partner(queryset: QuerySet, user, *own: str) -> QuerySet:
+def for_partner(queryset: _QuerySet, user, *own: str) -> _QuerySet:
     """`queryset` for `user`: whole for a municipal user, for a partner the rows that
     belong to its organisation by any of the lookups `own` (``owner``,
     ``project__owner``, ``pk``, …)."""

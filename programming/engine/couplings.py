@@ -105,7 +105,8 @@ def find_couplings(
     along = find_along(works, params.coupling_distance, params.coupling_overlap)
     links = link_in_time(works, along, params.time_tolerance)
     links = drop_decided(links, accepted, rejected)
-    in_horizon = feasible.any(axis=1)
+    # asarray: numpy's stubs type a reduction along an axis as "scalar or array".
+    in_horizon = np.asarray(feasible.any(axis=1))
     links = links[in_horizon[links[:, 0]] & in_horizon[links[:, 1]]]
 
     groups = [list(members) for members in accepted if len(members) >= 2]
@@ -214,7 +215,8 @@ def link_in_time(works: pd.DataFrame, pairs: np.ndarray, tolerance: int) -> np.n
     latest = works[col.LATEST].to_numpy()
     i, j = pairs[:, 0], pairs[:, 1]
     apart = np.maximum(earliest[i], earliest[j]) - np.minimum(latest[i], latest[j])
-    return pairs[apart <= tolerance]
+    kept: np.ndarray = pairs[apart <= tolerance]
+    return kept
 
 
 def drop_decided(

@@ -55,7 +55,7 @@ def solve_heuristically(
     density = value_density(units, budget)
     order = sorted(
         range(len(units)),
-        key=lambda u: (not units[u].must_do, -round(share[u], 6), -density[u], u),
+        key=lambda u: (not units[u].must_do, -share[u].round(6), -density[u], u),
     )
 
     def by_lp_weight(unit: Unit, weight: dict[int, float]) -> list[int]:
@@ -73,7 +73,11 @@ def solve_greedily(units: Sequence[Unit], budget: np.ndarray, carry_over: bool) 
     """The plain greedy rule: densest first, each in the fitting year nearest its target."""
     density = value_density(units, budget)
     order = sorted(range(len(units)), key=lambda u: (not units[u].must_do, -density[u], u))
-    years = [sorted(unit.years, key=lambda y, t=unit.target: (abs(y - t), y)) for unit in units]
+
+    def nearest_target_first(unit: Unit) -> list[int]:
+        return sorted(unit.years, key=lambda y: (abs(y - unit.target), y))
+
+    years = [nearest_target_first(unit) for unit in units]
     return place_in_order(units, budget, carry_over, order, years)
 
 

@@ -30,8 +30,8 @@ done sectorally and integrally; integrated ≤ sectoral always.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -114,15 +114,15 @@ def budget_rows(budget: np.ndarray, lines: tuple[str, ...], params: Parameters) 
 
 
 def spend_rows(spend: pd.DataFrame) -> pd.DataFrame:
-    by_line = spend.groupby([col.YEAR, col.BUDGET_LINE], as_index=False)[col.AMOUNT].sum()
+    by_line = spend.groupby([col.YEAR, col.BUDGET_LINE], as_index=False)[[col.AMOUNT]].sum()
     by_area = (
         spend.dropna(subset=[col.AREA])
-        .groupby([col.YEAR, col.AREA], as_index=False)[col.AMOUNT]
+        .groupby([col.YEAR, col.AREA], as_index=False)[[col.AMOUNT]]
         .sum()
     )
     themed = spend.explode(col.THEMES).dropna(subset=[col.THEMES])
     by_theme = (
-        themed.groupby([col.YEAR, col.THEMES], as_index=False)[col.AMOUNT]
+        themed.groupby([col.YEAR, col.THEMES], as_index=False)[[col.AMOUNT]]
         .sum()
         .rename(columns={col.THEMES: col.THEME})
     )
@@ -164,11 +164,13 @@ def opening_rows(works: pd.DataFrame, years: np.ndarray, couplings: Couplings) -
 def _count_openings(openings: pd.DataFrame, code: str) -> pd.DataFrame:
     by_area = openings.dropna(subset=[col.AREA]).groupby([col.YEAR, col.AREA]).size()
     by_year = openings.groupby(col.YEAR).size()
+    # pandas-stubs types a MultiIndex label as Hashable; here it is a (year, area) pair.
+    area_counts = cast("Iterable[tuple[tuple[int, str], int]]", by_area.items())
     return _rows(
         [
             *(
                 {col.CODE: code, col.YEAR: y, col.AREA: a, col.VALUE: n}
-                for (y, a), n in by_area.items()
+                for (y, a), n in area_counts
             ),
             *({col.CODE: code, col.YEAR: y, col.VALUE: n} for y, n in by_year.items()),
             {col.CODE: code, col.VALUE: len(openings)},

@@ -21,8 +21,10 @@ Needs that only start after the horizon are left out.
 """
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -145,7 +147,8 @@ def group_measures(
     summary["preferred"] = np.clip(np.round(summary["preferred"]), summary["start"], summary["end"])
     costs = frame.groupby([MEASURE, BUDGET_LINE])[COST].sum()
     cost_by_measure: dict[int, dict[str, tuple[float, ...]]] = {}
-    for (measure, line), amount in costs.items():
+    # pandas-stubs types a MultiIndex label as Hashable; here it is a (measure, line) pair.
+    for (measure, line), amount in cast("Iterable[tuple[tuple[int, str], float]]", costs.items()):
         cost_by_measure.setdefault(measure, {})[line] = (round(float(amount), 2),)
     # Where the measure is: the centres of its assets. A bounding box of a whole street or
     # buurt would make every work in it a neighbour of every other.
@@ -165,9 +168,13 @@ def group_measures(
     keys = {}
     works = []
     # Plain dicts: pandas' per-row access (iterrows) costs more than building the works.
-    rows = summary.astype(object).where(summary.notna(), None).to_dict("records")
-    for measure, row, box in zip(summary.index, rows, boxes, strict=True):
-        row = SimpleNamespace(**row)
+    # pandas-stubs types record keys as Hashable; summary's columns are str names.
+    records = cast(
+        "list[dict[str, Any]]",
+        summary.astype(object).where(summary.notna(), None).to_dict("records"),
+    )
+    for measure, record, box in zip(summary.index, records, boxes, strict=True):
+        row = SimpleNamespace(**record)
         key = _key(row.discipline, row.area, row.street, row.place, row.ordinal)
         keys[measure] = key
         where = row.street or names.get(row.area, row.area)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 import pandas as pd
 
@@ -31,12 +33,16 @@ def work_results(
     cluster = couplings.cluster_of(len(works))
     saving = discount * works[col.TOTAL_COST].to_numpy(dtype=float)
     reasons = {row.work: row.reason for row in unfunded}
-    breakdown = scores[list(col.CRITERIA)].round(4).to_dict("records")
+    # pandas-stubs types record keys as Hashable; the criteria columns are str names.
+    breakdown = cast(
+        "list[dict[str, float]]", scores[list(col.CRITERIA)].round(4).to_dict("records")
+    )
+    score = scores[col.SCORE].to_numpy(dtype=float)
     return tuple(
         WorkResult(
             key=key,
             scheduled_year=None if np.isnan(years[i]) else int(years[i]),
-            score=round(float(scores[col.SCORE].iat[i]), 4),
+            score=round(float(score[i]), 4),
             breakdown=breakdown[i],
             cluster=couplings.clusters[cluster[i]].key if cluster[i] >= 0 else None,
             saving=round(float(saving[i]), 2),
@@ -78,17 +84,18 @@ def cluster_results(
 def kpi_results(kpis: pd.DataFrame) -> tuple[Kpi, ...]:
     """The KPI frame as Kpi objects, empty dimensions as None."""
 
-    def optional(value: object) -> object:
-        return None if pd.isna(value) else value
+    def optional(value: Any) -> str | None:
+        # The area, budget line and theme columns hold str codes or NaN.
+        return None if pd.isna(value) else cast(str, value)
 
     return tuple(
         Kpi(
             code=row[col.CODE],
             value=round(float(row[col.VALUE]), 6),
             year=None if pd.isna(row[col.YEAR]) else int(row[col.YEAR]),
-            area=optional(row[col.AREA]),  # type: ignore[arg-type]
-            budget_line=optional(row[col.BUDGET_LINE]),  # type: ignore[arg-type]
-            theme=optional(row[col.THEME]),  # type: ignore[arg-type]
+            area=optional(row[col.AREA]),
+            budget_line=optional(row[col.BUDGET_LINE]),
+            theme=optional(row[col.THEME]),
         )
         for row in kpis.to_dict("records")
     )

@@ -166,7 +166,8 @@ def gap_matrix(unit: Unit, spend: np.ndarray, budget: np.ndarray, carry_over: bo
     extra = spend_of(unit.cost, unit.target, budget.shape[1])
     excess = spend + extra - budget
     if not carry_over:
-        return np.clip(excess, 0.0, None) * (extra > 0)
+        gaps_now: np.ndarray = np.clip(excess, 0.0, None) * (extra > 0)
+        return gaps_now
     gaps = np.zeros_like(budget)
     shortfall = np.clip(-np.cumsum(-excess, axis=1).min(axis=1, initial=0.0), 0.0, None)
     for line in np.flatnonzero((shortfall > HALF_A_CENT) & (extra > 0).any(axis=1)):

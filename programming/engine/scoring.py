@@ -107,4 +107,5 @@ def cost_efficiency(cost: pd.Series) -> pd.Series:
         return pd.Series(1.0, index=cost.index)
     low, high = np.log(positive.min()), np.log(positive.max())
     logs = np.log(cost.where(cost > 0, positive.min()))
-    return ((high - logs) / (high - low)).clip(0.0, 1.0)
+    efficiency: pd.Series = ((high - logs) / (high - low)).clip(0.0, 1.0)
+    return efficiency

@@ -104,7 +104,8 @@ def build_units(
             continue
         members = list(cluster.members)
         target[members] = cluster.target_year - first_year
-        common = feasible[members].all(axis=0)
+        # asarray: numpy's stubs type a reduction along an axis as "scalar or array".
+        common = np.asarray(feasible[members].all(axis=0))
         discount = coupling_discount(opening_cost[members], share)
         unit = _unit(members, common, target[members[0]], values, must_do, tensor, discount)
         if cluster.accepted:
