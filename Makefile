@@ -34,6 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=true $(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -79,4 +80,4 @@ screenshots: $(STAMP)
 	$(BIN)/python tools/screenshots.py
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3* .pytest_cache .ruff_cache
+	rm -rf $(VENV) var/*.sqlite3* .pytest_cache .ruff_cache .mypy_cache
