@@ -29,16 +29,16 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from impor import geometry
 from impor.choices import ImportKind, ImportStatus
+from impor.importing.columns import in_every_language, recognise_headers
 from impor.importing.readers import ImportFileError, read_table
 from impor.importing.report import (
     ImportReport,
@@ -110,7 +110,7 @@ def import_partner_works(
         report.errors.append(RowError(0, "", str(exc)))
         return finish_run(report, path, user=user, started=started, commit=commit)
     report.warnings.extend(table.warnings)
-    report.mapping = _recognise_columns(list(table.frame.columns), report)
+    report.mapping = recognise_headers(list(table.frame.columns), COLUMNS, report)
     if report.errors:
         return finish_run(report, path, user=user, started=started, commit=commit)
 
@@ -178,61 +178,18 @@ def import_partner_works(
     return finish_run(report, path, user=user, started=started, commit=commit)
 
 
-def _recognise_columns(headers: list[str], report: ImportReport) -> dict[str, str]:
-    """Map each field to the file's header for it; a missing required column is an error."""
-    names = {word: c.field for c in COLUMNS for word in _in_every_language(c.header)}
-    found: dict[str, str] = {}
-    for header in headers:
-        target = names.get(header.strip().casefold())
-        if target is None:
-            report.warnings.append(
-                gettext("kolom '%(column)s' is onbekend en wordt niet gelezen") % {"column": header}
-            )
-        elif target in found:
-            report.errors.append(
-                RowError(
-                    0,
-                    "",
-                    gettext("kolom '%(column)s' staat twee keer in het bestand")
-                    % {"column": header},
-                )
-            )
-        else:
-            found[target] = header
-    for column in COLUMNS:
-        if column.required and column.field not in found:
-            report.errors.append(
-                RowError(
-                    0,
-                    "",
-                    gettext("verplichte kolom '%(column)s' ontbreekt") % {"column": column.header},
-                )
-            )
-    return found
-
-
-def _in_every_language(text) -> set[str]:
-    """A (lazy) text as it reads in each language of the interface, case-folded: a
-    template downloaded in English is read back in Dutch and the other way round."""
-    words = set()
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            words.add(str(text).casefold())
-    return words
-
-
 def _choice_words(choices) -> dict[str, str]:
     """Stored value by the words a cell may hold: the value or its label in any language."""
     words = {}
     for value, label in choices.choices:
         words[value.casefold()] = value
-        words.update(dict.fromkeys(_in_every_language(label), value))
+        words.update(dict.fromkeys(in_every_language(label), value))
     return words
 
 
 def _yes_no_words() -> dict[str, bool]:
-    words = {w: True for word in YES for w in _in_every_language(word)}
-    words.update({w: False for word in NO for w in _in_every_language(word)})
+    words = {w: True for word in YES for w in in_every_language(word)}
+    words.update({w: False for word in NO for w in in_every_language(word)})
     return words
 
 

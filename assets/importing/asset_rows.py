@@ -9,13 +9,13 @@ import shapely
 from django.db import connection
 from django.utils import timezone
 
-from assets.importing import mapping as mapping_rules
 from assets.importing.places import geometries, place
 from assets.importing.rows import Rows
 from assets.models import Asset, AssetClass
 from impor import geometry
 from impor.bulk import insert_rows
 from impor.fields import YEAR_MIN
+from impor.importing.columns import column_of, normalise
 from impor.importing.report import ImportReport
 from impor.importing.values import parse_date, parse_number, parse_text, parse_whole
 from stakeholders.models import Actor
@@ -59,13 +59,13 @@ def prepare_assets(rows: Rows, report: ImportReport, declared_crs: str | None) -
     classes = {c.code: c for c in AssetClass.objects.all()}
     names = {}
     for asset_class in classes.values():
-        names[mapping_rules.normalise(asset_class.code)] = asset_class
-        names[mapping_rules.normalise(asset_class.name)] = asset_class
+        names[normalise(asset_class.code)] = asset_class
+        names[normalise(asset_class.name)] = asset_class
     if "asset_class" in rows.mapping:
         given = parse_text(rows.column("asset_class"))
         code_of = {}
         for value in given.unique():
-            found = names.get(mapping_rules.normalise(value))
+            found = names.get(normalise(value))
             code_of[value] = found.code if found else None
         codes = given.map(code_of)
         rows.flag(
@@ -156,7 +156,7 @@ def prepare_assets(rows: Rows, report: ImportReport, declared_crs: str | None) -
 
     out["area"] = place(rows, rd, rows.column("area") if "area" in rows.mapping else None)
 
-    mapped = {mapping_rules.column_of(c) for c in rows.mapping.values()}
+    mapped = {column_of(c) for c in rows.mapping.values()}
     extra_columns = [c for c in frame.columns if c not in mapped]
     out["extra"] = _extra(frame[extra_columns]) if extra_columns else "{}"
 

@@ -1,4 +1,5 @@
-"""Which column of an import file feeds which field: recognition of Dutch and IMBOR names.
+"""The asset import's columns: which fields each kind fills, and the Dutch and IMBOR names
+their columns go by (the recognition itself is `impor.importing.columns`).
 
 A mapping is a dict from a target field to a column name of the file, or to
 ``{"value": ...}`` for a value that holds for every row (for example the object type of a
@@ -10,20 +11,9 @@ Recognition compares normalised header names (lower case, no accents, separators
 systems (IMBOR/GWSW attribute names), GIS layers and spreadsheets.
 """
 
-import re
-import unicodedata
-from dataclasses import dataclass
-
 from impor.choices import ImportKind
-
-
-@dataclass(frozen=True)
-class Target:
-    name: str
-    label: str
-    aliases: tuple[str, ...] = ()
-    required: bool = False
-
+from impor.importing import columns as columns_kit
+from impor.importing.columns import Target, normalise
 
 ID_ALIASES = (
     "id", "external_id", "objectid", "object_id", "guid", "gid", "fid", "elementnr",
@@ -196,11 +186,6 @@ CLASS_HINTS = (
 )
 
 
-def normalise(header: str) -> str:
-    text = unicodedata.normalize("NFKD", str(header)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-
-
 def propose_mapping(
     columns: list[str],
     kind: str,
@@ -208,29 +193,17 @@ def propose_mapping(
     saved: dict | None = None,
     has_geometry: bool = False,
 ) -> dict:
-    """The mapping recognition proposes: a saved mapping where its columns still exist,
-    then the first column whose normalised name is an alias of a target."""
-    by_name = {normalise(column): column for column in columns}
-    mapping: dict = {}
-    taken: set[str] = set()
-    for target, choice in (saved or {}).items():
-        column = column_of(choice)
-        if column is None or column in columns:
-            mapping[target] = choice
-            if column:
-                taken.add(column)
-    for target in TARGETS[kind]:
-        if target.name in mapping:
-            continue
-        if has_geometry and target.name in ("wkt", "x", "y", "lon", "lat"):
-            continue
-        for alias in target.aliases:
-            column = by_name.get(alias)
-            if column and column not in taken:
-                mapping[target.name] = column
-                taken.add(column)
-                break
+    """The mapping recognition proposes (`impor.importing.columns.propose_mapping`); a
+    file with its own geometry reads no coordinate columns, and a file of assets without
+    an object-type column gets one from the columns that reveal it."""
+    mapping = columns_kit.propose_mapping(
+        columns,
+        TARGETS[kind],
+        saved=saved,
+        skip=("wkt", "x", "y", "lon", "lat") if has_geometry else (),
+    )
     if kind == ImportKind.ASSETS and "asset_class" not in mapping:
+        by_name = {normalise(column) for column in columns}
         for hints, code in CLASS_HINTS:
             if any(hint in by_name for hint in hints):
                 mapping["asset_class"] = {"value": code}
@@ -238,18 +211,9 @@ def propose_mapping(
     return mapping
 
 
-def column_of(choice) -> str | None:
-    """The file column a mapping entry reads, if any."""
-    if isinstance(choice, str):
-        return choice
-    if isinstance(choice, dict):
-        return choice.get("column")
-    return None
-
-
 def missing_required(mapping: dict, kind: str) -> list[Target]:
-    return [t for t in TARGETS[kind] if t.required and t.name not in mapping]
+    return columns_kit.missing_required(mapping, TARGETS[kind])
 
 
 def label_of(kind: str, name: str) -> str:
-    return next((t.label for t in TARGETS[kind] if t.name == name), name)
+    return columns_kit.label_of(TARGETS[kind], name)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from assets.importing import mapping as mapping_rules
 from assets.models import Asset
+from impor.importing.columns import column_of
 from impor.importing.readers import Table
 from impor.importing.report import RowError
 from impor.importing.values import parse_text
@@ -24,7 +25,7 @@ class Rows:
         self.bad = np.zeros(len(table.frame), dtype=bool)
 
     def label(self, target: str) -> str:
-        column = mapping_rules.column_of(self.mapping.get(target))
+        column = column_of(self.mapping.get(target))
         label = mapping_rules.label_of(self.kind, target)
         return f"kolom '{column}' ({label})" if column else label
 
@@ -40,7 +41,7 @@ class Rows:
     def column(self, target: str) -> pd.Series | None:
         choice = self.mapping.get(target)
         frame = self.table.frame
-        column = mapping_rules.column_of(choice)
+        column = column_of(choice)
         if column:
             return frame[column] if column in frame.columns else None
         if isinstance(choice, dict) and "value" in choice:
