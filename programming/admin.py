@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from programming.choices import ProgrammeStatus
 from programming.models import (
     AssessmentFramework,
     BudgetOverride,
@@ -14,6 +15,39 @@ from programming.models import (
     Work,
     WorkCost,
 )
+
+
+def _adopted(programme: Programme | None) -> bool:
+    return programme is not None and programme.is_adopted
+
+
+class FrozenProgrammeMixin:
+    """The admin of a programme or of its rows (decisions, budget overrides): an adopted
+    programme is frozen, so its rows are shown read-only and cannot be added to it.
+
+    The rule itself is enforced in the models' `save()` (`ensure_changeable`); this only
+    keeps the admin from offering a change the models would refuse."""
+
+    #: The path from a row to its programme; "" for the programme itself.
+    programme_path = "programme"
+
+    def _programme_of(self, obj) -> Programme | None:
+        return getattr(obj, self.programme_path) if self.programme_path else obj
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and _adopted(self._programme_of(obj)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self.programme_path and obj is not None and _adopted(self._programme_of(obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "programme":
+            kwargs["queryset"] = Programme.objects.exclude(status=ProgrammeStatus.VASTGESTELD)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ComputedResultAdmin(admin.ModelAdmin):
@@ -53,6 +87,8 @@ class CriterionAdmin(SimpleHistoryAdmin):
 
 
 class BudgetOverrideInline(admin.TabularInline):
+    """Read-only on an adopted programme (`obj` is the programme here)."""
+
     model = BudgetOverride
     extra = 0
     fields = ("budget_line", "year", "amount")
@@ -62,9 +98,19 @@ class BudgetOverrideInline(admin.TabularInline):
         # Each row's title names its programme and budget line.
         return super().get_queryset(request).select_related("programme", "budget_line")
 
+    def has_add_permission(self, request, obj=None):
+        return not _adopted(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _adopted(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _adopted(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(FrozenProgrammeMixin, SimpleHistoryAdmin):
+    programme_path = ""
     list_display = (
         "name",
         "status",
@@ -84,7 +130,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BudgetOverride)
-class BudgetOverrideAdmin(admin.ModelAdmin):
+class BudgetOverrideAdmin(FrozenProgrammeMixin, admin.ModelAdmin):
     list_display = ("programme", "budget_line", "year", "amount")
     list_filter = ("programme", "year")
     search_fields = ("programme__name", "budget_line__code", "budget_line__name")
@@ -127,7 +173,7 @@ class CouplingAdmin(ComputedResultAdmin):
 
 
 @admin.register(CouplingDecision)
-class CouplingDecisionAdmin(SimpleHistoryAdmin):
+class CouplingDecisionAdmin(FrozenProgrammeMixin, SimpleHistoryAdmin):
     list_display = ("key", "programme", "status", "decided_by", "decided_at")
     list_filter = ("status", "programme")
     search_fields = ("=key", "reason")

@@ -39,6 +39,7 @@ from programming.models import (
     Coupling,
     KpiValue,
     Programme,
+    ProgrammeFrozen,
     ProgrammeRun,
 )
 from programming.selectors import adopted_baseline, moved_works
@@ -135,10 +136,11 @@ class ProgrammeViewSet(
     def perform_create(self, serializer) -> None:
         serializer.save(created_by=self.request.user)
 
-    def update(self, request, *args, **kwargs):
-        if self.get_object().is_adopted:
-            raise Conflict(_("Een vastgesteld programma verandert niet meer."))
-        return super().update(request, *args, **kwargs)
+    def perform_update(self, serializer) -> None:
+        try:
+            serializer.save()
+        except ProgrammeFrozen as exc:  # the guard in Programme.save
+            raise _conflict(exc) from exc
 
 
 @extend_schema(tags=["beoordelingskaders"])

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -80,7 +81,29 @@ class Criterion(models.Model):
         return f"{self.get_code_display()} ({self.weight})"
 
 
+class ProgrammeFrozen(ValueError):
+    """An adopted (vastgesteld) programme is frozen: its settings, coupling decisions,
+    budget overrides and computed content no longer change. A ValueError, as the other
+    conflicts of the services: the pages show it as a message, the API as 409, the
+    commands as their error."""
+
+    def __init__(self) -> None:
+        super().__init__(gettext("Een vastgesteld programma verandert niet meer."))
+
+
 class ProgrammeQuerySet(models.QuerySet):
+    def ensure_changeable(self, pk: int | None) -> None:
+        """The one guard of "an adopted programme is frozen": raise ProgrammeFrozen when
+        the stored programme `pk` is adopted.
+
+        Every write passes it: the saves of a programme, a coupling decision, a budget
+        override and a new run (so the admin, the pages, the API, the commands and the
+        worker alike), and `services.store_result`, whose bulk writes skip `save()`. It
+        reads the stored status, so neither a stale instance nor an edited one slips by.
+        """
+        if pk is not None and self.filter(pk=pk, status=ProgrammeStatus.VASTGESTELD).exists():
+            raise ProgrammeFrozen
+
     def current(self) -> "Programme | None":
         """The programme the pages report on: the most recently adopted one, because that
         is the plan the organisation works to; without any, the most recently computed
@@ -259,6 +282,10 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        Programme.objects.ensure_changeable(self.pk)
+        super().save(*args, **kwargs)
+
     @property
     def last_year(self) -> int:
         return self.first_year + self.horizon - 1
@@ -308,6 +335,14 @@ class BudgetOverride(models.Model):
     def __str__(self) -> str:
         return f"{self.programme} {self.budget_line} {self.year}"
 
+    def save(self, *args, **kwargs) -> None:
+        Programme.objects.ensure_changeable(self.programme_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        Programme.objects.ensure_changeable(self.programme_id)
+        return super().delete(*args, **kwargs)
+
 
 class ProgrammeRun(models.Model):
     """One computation of a programme, with the progress a user can follow."""
@@ -356,6 +391,11 @@ class ProgrammeRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} {self.created_at:%d-%m-%Y %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding:  # a new computation; an old run's progress still lands
+            Programme.objects.ensure_changeable(self.programme_id)
+        super().save(*args, **kwargs)
 
 
 class Coupling(models.Model):
@@ -453,6 +493,14 @@ class CouplingDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} {self.key[:8]}"
+
+    def save(self, *args, **kwargs) -> None:
+        Programme.objects.ensure_changeable(self.programme_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        Programme.objects.ensure_changeable(self.programme_id)
+        return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()

@@ -158,12 +158,11 @@ def runs_fail_stale(runs: QuerySet[ProgrammeRun] | None = None) -> int:
 
 
 def programme_run_queue(programme: Programme, *, user=None) -> ProgrammeRun:
-    """Create the queued run of a new computation, after the checks: an adopted programme
-    is not computed again, nor one that is being computed. `programming.tasks`
+    """Create the queued run of a new computation, after the checks: a programme that is
+    being computed is not queued again, nor an adopted one (ProgrammeFrozen, from the run's
+    `save`). `programming.tasks`
     (`programme_enqueue`) hands the run to the worker; this module never imports the
     tasks, so the task calls the service and not the other way round."""
-    if programme.is_adopted:
-        raise ValueError("Een vastgesteld programma wordt niet opnieuw berekend.")
     runs_fail_stale(programme.runs.all())
     if programme.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
         raise ValueError(_("Dit programma wordt al berekend. Wacht tot die berekening klaar is."))
@@ -177,16 +176,16 @@ def programme_compute(
 
     Steps: load measures and works (10%), run the engine (30%), store the results (80%),
     done (100%). On any error the run is marked failed and the error re-raised; the
-    previous results stay as they were.
+    previous results stay as they were. An adopted programme is not computed
+    (ProgrammeFrozen): a new run is refused, a queued one fails before the engine starts.
     """
-    if programme.is_adopted:
-        raise ValueError("Een vastgesteld programma wordt niet opnieuw berekend.")
     record = record or ProgrammeRun.objects.create(programme=programme)
     report = progress or RunProgress(record)
     record.status = RunStatus.RUNNING
     record.started_at = record.heartbeat_at = timezone.now()
     record.save(update_fields=["status", "started_at", "heartbeat_at"])
     try:
+        Programme.objects.ensure_changeable(programme.pk)  # adopted since it was queued
         clock = Stopwatch()
         with Heartbeat(record):
             report(10, "werken en budgetten laden")
@@ -237,6 +236,9 @@ def store_result(programme: Programme, instance: Instance, result: Result) -> No
     workers) store one after the other instead of mixing their works.
     """
     Programme.objects.select_for_update().only("pk").get(pk=programme.pk)
+    # The bulk writes below skip the models' save(), so the guard is called here, under
+    # the lock: an adoption that committed during the computation is seen.
+    Programme.objects.ensure_changeable(programme.pk)
     Work.objects.filter(programme=programme).delete()
     Coupling.objects.filter(programme=programme).delete()
     KpiValue.objects.filter(programme=programme).delete()
@@ -396,9 +398,8 @@ def programme_copy(programme: Programme, *, name: str, user=None, **changes) -> 
 
 @transaction.atomic
 def programme_adopt(programme: Programme, *, adopted_on, adopted_by: str) -> Programme:
-    """Adopt (vaststellen) a computed programme: it is frozen from now on."""
-    if programme.is_adopted:
-        raise ValueError("Dit programma is al vastgesteld.")
+    """Adopt (vaststellen) a computed programme: it is frozen from now on (adopting it
+    again is a change, refused by the guard in `Programme.save`)."""
     if programme.computed_at is None:
         raise ValueError("Bereken het programma voordat het wordt vastgesteld.")
     programme.status = ProgrammeStatus.VASTGESTELD
@@ -421,13 +422,14 @@ def coupling_decide(
     """Accept, reject or re-propose a coupling: the one rule for the page and the API.
 
     The decision is stored by the coupling's key, so it outlives the next computation.
-    An adopted programme is frozen (ValueError); a rejection without a reason is refused
-    by `CouplingDecision.clean` (ValidationError on `reason`).
+    An adopted programme is frozen (ProgrammeFrozen, a ValueError, from the decision's
+    `save`); a rejection without a reason is refused by `CouplingDecision.clean`
+    (ValidationError on `reason`).
     """
     if coupling.programme_id != programme.pk:
         raise ValueError(_("Deze koppelkans hoort niet bij dit programma."))
-    if programme.is_adopted:
-        raise ValueError(_("Een vastgesteld programma verandert niet meer."))
+    # Frozen answers before any field error, and before the row lock below.
+    Programme.objects.ensure_changeable(programme.pk)
     decision = CouplingDecision.objects.select_for_update().filter(
         programme=programme, key=coupling.key
     ).first() or CouplingDecision(programme=programme, key=coupling.key)
