@@ -125,7 +125,7 @@ def _segments(streets: pd.DataFrame, pitch: float, offset: float = 0.0) -> tuple
         ],
         axis=1,
     )
-    return index, shapely.linestrings(coords)
+    return index, np.asarray(shapely.linestrings(coords))
 
 
 def street_assets(streets: pd.DataFrame, rng: np.random.Generator) -> Iterator[Batch]:

@@ -116,7 +116,8 @@ def check_extent(rd: BaseGeometry) -> None:
 
 
 def bounds(wkt: str) -> tuple[float, float, float, float]:
-    return tuple(shapely.from_wkt(wkt).bounds)
+    xmin, ymin, xmax, ymax = shapely.from_wkt(wkt).bounds
+    return xmin, ymin, xmax, ymax
 
 
 def bounds_array(wkts: Sequence[str | None]) -> np.ndarray:

@@ -171,7 +171,7 @@ def _lines_wkt(segments: pd.DataFrame) -> str:
         [segments[["x0", "y0"]].to_numpy(), segments[["x1", "y1"]].to_numpy()], axis=1
     )
     geom = shapely.multilinestrings(shapely.linestrings(coords))
-    return shapely.to_wkt(geom, rounding_precision=STORAGE_PRECISION, trim=True)
+    return str(shapely.to_wkt(geom, rounding_precision=STORAGE_PRECISION, trim=True))
 
 
 def generate_projects(

@@ -164,7 +164,8 @@ def along_pairs(
     cells = np.column_stack([owner, np.floor(coords / (step / 2))]).astype(np.int64)
     _, first = np.unique(cells, axis=0, return_index=True)
     coords, owner = coords[first], owner[first]
-    points = shapely.points(coords)
+    # asarray: shapely's stubs type points() of an array as "one point or an array".
+    points = np.asarray(shapely.points(coords))
     size = np.bincount(owner, minlength=len(present))
     n = np.int64(len(present))
     tree = shapely.STRtree(points)

@@ -115,7 +115,7 @@ def solve_relaxation(
     for must_do in (True, False):
         result = milp(
             -model.reward,
-            integrality=np.zeros(len(model.reward)),
+            integrality=np.zeros(len(model.reward), dtype=int),
             bounds=Bounds(0, 1),
             constraints=LinearConstraint(
                 model.matrix, model.assignment_lower(must_do), model.upper

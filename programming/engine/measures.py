@@ -156,7 +156,8 @@ def group_measures(
         x=(frame[BBOX[0]] + frame[BBOX[2]]) / 2, y=(frame[BBOX[1]] + frame[BBOX[3]]) / 2
     ).dropna(subset=["x", "y"])
     points = shapely.multipoints(
-        shapely.points(centres["x"].to_numpy(), centres["y"].to_numpy()),
+        # asarray: shapely's stubs type points() of arrays as "one point or an array".
+        np.asarray(shapely.points(centres["x"].to_numpy(), centres["y"].to_numpy())),
         indices=centres[MEASURE].to_numpy(),
     )
     shapes = pd.Series(

@@ -174,7 +174,7 @@ def _solve(
     """One HiGHS run: (status, start year index per unit, best bound, gap)."""
     result = milp(
         -reward,
-        integrality=np.ones(len(reward)),
+        integrality=np.ones(len(reward), dtype=int),
         bounds=Bounds(0, 1),
         constraints=LinearConstraint(model.matrix, model.assignment_lower(must_do), model.upper),
         options={"time_limit": time_limit, "mip_rel_gap": MIP_REL_GAP, "disp": False},
