@@ -5,34 +5,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programming.choices import CouplingDecisionStatus
-from programming.models import Coupling, CouplingDecision, Programme
-from projects.choices import DecisionLevel
-
-#: The settings a user chooses when creating a programme (status and results are computed).
-PROGRAMME_FIELDS = (
-    "name",
-    "description",
-    "first_year",
-    "horizon",
-    "framework",
-    "price_year",
-    "coupling_distance",
-    "coupling_overlap",
-    "measure_grouping",
-    "backlog_years",
-    "time_tolerance",
-    "graafrust_years",
-    "opening_cost_share",
-    "budget_factor",
-    "carry_over",
-    "time_limit",
+from programming.models import (
+    PROGRAMME_SETTINGS,
+    SCENARIO_SETTINGS,
+    Coupling,
+    CouplingDecision,
+    Programme,
 )
+from projects.choices import DecisionLevel
 
 
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
-        fields = PROGRAMME_FIELDS
+        fields = PROGRAMME_SETTINGS
         # Dutch users type decimal commas; years and counts stay without separators.
         localized_fields = ("coupling_overlap", "opening_cost_share", "budget_factor")
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
@@ -45,16 +31,7 @@ class ScenarioForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = (
-            "name",
-            "budget_factor",
-            "horizon",
-            "framework",
-            "coupling_distance",
-            "time_tolerance",
-            "carry_over",
-            "time_limit",
-        )
+        fields = ("name", *SCENARIO_SETTINGS)
         localized_fields = ("budget_factor",)
 
     def __init__(self, *args, source: Programme, **kwargs):

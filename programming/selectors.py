@@ -5,6 +5,7 @@ million assets loads in seconds. The engine itself knows nothing of Django.
 """
 
 from collections import defaultdict
+from dataclasses import fields as dataclass_fields
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ from impor.models import Area
 from programming.engine import Clock, Stopwatch
 from programming.engine.instance import BudgetLine, Instance, Parameters, Work
 from programming.engine.measures import NEED_COLUMNS, Measures, group_measures
-from programming.models import CouplingDecision, Programme
+from programming.models import PROGRAMME_SETTINGS, CouplingDecision, Programme
 from programming.models import Work as WorkRow
 from projects.choices import ProjectStatus
 from projects.models import AmbitionContribution, Funding, Project
@@ -193,6 +194,24 @@ def _decided_clusters(programme: Programme) -> tuple[list[list[str]], list[list[
     return accepted, [r for r in rejected if r]
 
 
+#: The engine's parameters a programme sets, each with the type the engine reads it as
+#: (its settings are Decimals and ints): every field of `Parameters` that is also a
+#: programme setting; the others (weights, the exact solver's bound) are not settings.
+ENGINE_SETTINGS = {
+    parameter.name: {"int": int, "float": float, "bool": bool}[str(parameter.type)]
+    for parameter in dataclass_fields(Parameters)
+    if parameter.name in PROGRAMME_SETTINGS
+}
+
+
+def engine_parameters(programme: Programme, weights: dict[str, float]) -> Parameters:
+    """The engine's parameters from the programme's settings and its framework's weights."""
+    return Parameters(
+        **{name: cast(getattr(programme, name)) for name, cast in ENGINE_SETTINGS.items()},
+        weights=weights,
+    )
+
+
 def programme_instance(
     programme: Programme, measures: Measures | None = None, clock: Clock | None = None
 ) -> Instance:
@@ -211,18 +230,7 @@ def programme_instance(
     return Instance(
         works=(*measures.works, *project_works),
         budget_lines=budget_lines,
-        parameters=Parameters(
-            first_year=programme.first_year,
-            horizon=programme.horizon,
-            coupling_distance=float(programme.coupling_distance),
-            coupling_overlap=float(programme.coupling_overlap),
-            time_tolerance=programme.time_tolerance,
-            graafrust_years=programme.graafrust_years,
-            opening_cost_share=float(programme.opening_cost_share),
-            carry_over=programme.carry_over,
-            time_limit=float(programme.time_limit),
-            weights=weights,
-        ),
+        parameters=engine_parameters(programme, weights),
         accepted_clusters=tuple(tuple(m) for m in accepted),
         rejected_clusters=tuple(tuple(m) for m in rejected),
     )

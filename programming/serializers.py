@@ -11,8 +11,9 @@ from rest_framework import serializers
 
 from impor.api.serializers import ModelSerializer
 from programming.choices import CouplingDecisionStatus, CouplingKind
-from programming.forms import PROGRAMME_FIELDS
 from programming.models import (
+    PROGRAMME_SETTINGS,
+    SCENARIO_SETTINGS,
     AssessmentFramework,
     CouplingDecision,
     Criterion,
@@ -35,7 +36,7 @@ class ProgrammeSerializer(ModelSerializer):
         model = Programme
         fields = (
             "id",
-            *PROGRAMME_FIELDS,
+            *PROGRAMME_SETTINGS,
             "status",
             "adopted_on",
             "adopted_by",
@@ -63,16 +64,7 @@ class ScenarioSerializer(ModelSerializer):
 
     class Meta:
         model = Programme
-        fields = (
-            "name",
-            "budget_factor",
-            "horizon",
-            "framework",
-            "coupling_distance",
-            "time_tolerance",
-            "carry_over",
-            "time_limit",
-        )
+        fields = ("name", *SCENARIO_SETTINGS)
         extra_kwargs = {name: {"required": False} for name in fields if name != "name"}
 
     def validate(self, attrs):

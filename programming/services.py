@@ -28,6 +28,7 @@ from programming.choices import CouplingDecisionStatus, ProgrammeStatus, RunStat
 from programming.engine import Stopwatch, run
 from programming.engine.instance import Instance, Result
 from programming.models import (
+    PROGRAMME_SETTINGS,
     AssessmentFramework,
     Coupling,
     CouplingDecision,
@@ -360,22 +361,8 @@ def programme_copy(programme: Programme, *, name: str, user=None, **changes) -> 
     under a new name, with `changes` applied (e.g. budget_factor, horizon, framework).
     Its content is computed afresh; the copy remembers what it was based on."""
     copy = Programme(
+        **{s: getattr(programme, s) for s in PROGRAMME_SETTINGS if s != "name"},
         name=name,
-        description=programme.description,
-        first_year=programme.first_year,
-        horizon=programme.horizon,
-        framework=programme.framework,
-        price_year=programme.price_year,
-        coupling_distance=programme.coupling_distance,
-        coupling_overlap=programme.coupling_overlap,
-        measure_grouping=programme.measure_grouping,
-        backlog_years=programme.backlog_years,
-        time_tolerance=programme.time_tolerance,
-        graafrust_years=programme.graafrust_years,
-        opening_cost_share=programme.opening_cost_share,
-        budget_factor=programme.budget_factor,
-        carry_over=programme.carry_over,
-        time_limit=programme.time_limit,
         based_on=programme,
         created_by=user,
     )

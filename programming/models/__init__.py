@@ -7,6 +7,8 @@ from programming.models.framework import AssessmentFramework, Criterion
 from programming.models.programme import (
     HORIZON_MAX,
     HORIZON_MIN,
+    PROGRAMME_SETTINGS,
+    SCENARIO_SETTINGS,
     BudgetOverride,
     CouplingDecision,
     Programme,
@@ -18,6 +20,8 @@ from programming.models.programme import (
 __all__ = [
     "HORIZON_MAX",
     "HORIZON_MIN",
+    "PROGRAMME_SETTINGS",
+    "SCENARIO_SETTINGS",
     "AssessmentFramework",
     "BudgetOverride",
     "Coupling",

@@ -19,6 +19,40 @@ from projects.choices import DecisionLevel
 HORIZON_MIN = 4
 HORIZON_MAX = 10
 
+#: The settings a user chooses for a programme, in the order the form and the API show
+#: them: the one list the programme form, its serializer and the scenario copy derive
+#: from (status, adoption and results are computed, not chosen). The engine's parameters
+#: are those of them that `engine.instance.Parameters` names (`selectors`).
+PROGRAMME_SETTINGS = (
+    "name",
+    "description",
+    "first_year",
+    "horizon",
+    "framework",
+    "price_year",
+    "coupling_distance",
+    "coupling_overlap",
+    "measure_grouping",
+    "backlog_years",
+    "time_tolerance",
+    "graafrust_years",
+    "opening_cost_share",
+    "budget_factor",
+    "carry_over",
+    "time_limit",
+)
+#: The settings a scenario changes (on the scenario page and in the API); a scenario
+#: copies all the others from its source.
+SCENARIO_SETTINGS = (
+    "budget_factor",
+    "horizon",
+    "framework",
+    "coupling_distance",
+    "time_tolerance",
+    "carry_over",
+    "time_limit",
+)
+
 
 class ProgrammeFrozen(ValueError):
     """An adopted (vastgesteld) programme is frozen: its settings, coupling decisions,
