@@ -16,6 +16,7 @@ from assets.models import Asset, AssetClass
 from assets.selectors import asset_records, with_lifecycle
 from impor.choices import Discipline
 from impor.models import Area
+from programming.choices import WorkKind
 from programming.engine import Clock, Stopwatch
 from programming.engine.instance import BudgetLine, Instance, Parameters, Work
 from programming.engine.measures import NEED_COLUMNS, Measures, group_measures
@@ -141,7 +142,7 @@ def _project_works(programme: Programme) -> list[Work]:
         works.append(
             Work(
                 key=project_work_key(project, first_with_code),
-                kind="partner" if not project.owner.is_internal else "project",
+                kind=WorkKind.PARTNER if not project.owner.is_internal else WorkKind.PROJECT,
                 label=f"{project.code} {project.name}",
                 window_start=project.earliest_start,
                 window_end=project.latest_start,

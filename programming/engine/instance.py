@@ -20,8 +20,10 @@ from typing import Any
 
 from programming.engine import columns as col
 
-WORK_KINDS = ("maatregel", "project", "partner")
-CERTAINTIES = ("idee", "voorgenomen", "vastgesteld")
+KIND_MEASURE, KIND_PROJECT, KIND_PARTNER = "maatregel", "project", "partner"
+WORK_KINDS = (KIND_MEASURE, KIND_PROJECT, KIND_PARTNER)
+IDEA, INTENDED, FIRM = "idee", "voorgenomen", "vastgesteld"
+CERTAINTIES = (IDEA, INTENDED, FIRM)
 CLUSTER_KINDS = ("kans", "conflict")
 PROPOSED = "voorgesteld"
 ACCEPTED = "geaccepteerd"
@@ -95,7 +97,7 @@ class Work:
     must_do: bool = False
     opens_street: bool = False
     reconstructs_street: bool = False
-    certainty: str = "vastgesteld"
+    certainty: str = FIRM
     value: float | None = None
     condition: int | None = None
     remaining_life: float | None = None
@@ -169,7 +171,7 @@ class Work:
             must_do=bool(data.get("must_do", False)),
             opens_street=bool(data.get("opens_street", False)),
             reconstructs_street=bool(data.get("reconstructs_street", False)),
-            certainty=data.get("certainty", "vastgesteld"),
+            certainty=data.get("certainty", FIRM),
             value=_optional_float(data.get("value")),
             condition=_optional_int(data.get("condition")),
             remaining_life=_optional_float(data.get("remaining_life")),

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from programming.engine.instance import Work
+from programming.engine.instance import FIRM, KIND_MEASURE, Work
 
 # Columns of the needs frame (one row per asset).
 ASSET = "asset"
@@ -182,7 +182,7 @@ def group_measures(
         works.append(
             Work(
                 key=key,
-                kind="maatregel",
+                kind=KIND_MEASURE,
                 label=f"{row.discipline}: {where} ({row.count} objecten)",
                 window_start=int(row.start),
                 window_end=int(row.end),
@@ -193,7 +193,7 @@ def group_measures(
                 geometry=box if isinstance(box, str) else None,
                 opens_street=bool(row.opens),
                 reconstructs_street=bool(row.reconstructs),
-                certainty="vastgesteld",
+                certainty=FIRM,
                 condition=None if row.condition is None else int(row.condition),
                 remaining_life=None if row.remaining_life is None else float(row.remaining_life),
                 owner=row.owner,

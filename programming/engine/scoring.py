@@ -33,9 +33,9 @@ import pandas as pd
 
 from programming.engine import columns as col
 from programming.engine.couplings import Couplings
-from programming.engine.instance import Parameters
+from programming.engine.instance import FIRM, IDEA, INTENDED, Parameters
 
-CERTAINTY_VALUE = {"idee": 0.3, "voorgenomen": 0.7, "vastgesteld": 1.0}
+CERTAINTY_VALUE = {IDEA: 0.3, INTENDED: 0.7, FIRM: 1.0}
 
 
 def score_works(works: pd.DataFrame, couplings: Couplings, params: Parameters) -> pd.DataFrame:

@@ -15,6 +15,11 @@ from projects.choices import Certainty
 
 def test_the_engines_work_kinds_are_the_models():
     assert set(instance.WORK_KINDS) == set(WorkKind.values)
+    assert (instance.KIND_MEASURE, instance.KIND_PROJECT, instance.KIND_PARTNER) == (
+        WorkKind.MEASURE,
+        WorkKind.PROJECT,
+        WorkKind.PARTNER,
+    )
 
 
 def test_the_engines_coupling_kinds_are_the_models():
@@ -30,6 +35,11 @@ def test_the_engines_decisions_are_the_models():
 
 def test_the_engines_certainties_are_the_projects():
     assert set(instance.CERTAINTIES) == set(Certainty.values)
+    assert (instance.IDEA, instance.INTENDED, instance.FIRM) == (
+        Certainty.IDEE,
+        Certainty.VOORGENOMEN,
+        Certainty.VASTGESTELD,
+    )
     assert set(scoring.CERTAINTY_VALUE) == set(Certainty.values)
 
 
