@@ -45,14 +45,14 @@ django-filter's `filter`:
 - `page_query`: the query string without `page`, for pagination links
   (``?{{ page_query }}&page=2``).
 
-Reusable template parts (plain semantic HTML): ``assets/_filter_form.html`` (the filter
-form, GET, keeps the sort), ``assets/_list_head.html`` (``<thead>`` with sort links and
-aria-sort), ``assets/_list_tools.html`` (result count and export links) and
+Reusable template parts (plain semantic HTML): ``components/list_filters.html`` (the filter
+form, GET, keeps the sort), ``components/list_head.html`` (``<thead>`` with sort links and
+aria-sort), ``components/list_tools.html`` (result count and export links) and
 ``components/pagination.html``::
 
-    {% include "assets/_filter_form.html" with form=filter.form %}
-    {% include "assets/_list_tools.html" %}
-    <table><caption>…</caption>{% include "assets/_list_head.html" %}<tbody>…</tbody></table>
+    {% include "components/list_filters.html" with form=filter.form %}
+    {% include "components/list_tools.html" %}
+    <table><caption>…</caption>{% include "components/list_head.html" %}<tbody>…</tbody></table>
     {% include "components/pagination.html" %}
 """
 
