@@ -1,19 +1,23 @@
 """Filters of the asset list, and the lifecycle as database annotations so the list can
 filter and sort on urgency and remaining life at a million rows.
 
-`with_lifecycle` repeats the rule of `assets.lifecycle` (steps 1–8 and 10) in SQL. The
-class-dependent parts — the condition caps and the price factor — are computed in Python
-with `lifecycle.condition_caps` and `lifecycle.price_index_at` from the (few) asset
-classes, and enter the query as constants per class, so the two implementations cannot
-drift on those; `tests/assets/test_pages.py` checks that both give the same years, urgency
-and value.
+`lifecycle_expressions` runs the one definition of the rule, `lifecycle.derive`, on
+Django expressions instead of arrays (`SqlBackend`). The class-dependent parameters — the
+condition caps and the price factor — are computed in Python with
+`lifecycle.condition_caps` and `lifecycle.price_factors` from the (few) asset classes and
+enter the query as constants per class. `tests/assets/test_lifecycle_paths.py` checks that
+the database, the numpy path and the asset page give the same numbers for every asset.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
 import django_filters
+import numpy as np
 from django.db.models import (
     Case,
+    Expression,
     F,
     FloatField,
     IntegerField,
@@ -23,6 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractYear, Least
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +47,97 @@ URGENCY_CHOICES = [
 ]
 
 
+def _expression(value: Any) -> Any:
+    return value if hasattr(value, "resolve_expression") else Value(value)
+
+
+class SqlBackend:
+    """The lifecycle rule's operations as Django expressions, NULL for a missing value."""
+
+    def first_set(self, value: Any, fallback: Any) -> Coalesce:
+        return Coalesce(value, _expression(fallback))
+
+    def at_most(self, value: Any, limit: Any) -> Coalesce:
+        # Least() is NULL on SQLite when an argument is NULL; Coalesce makes "no limit"
+        # mean `value` on every database.
+        return Coalesce(Least(value, limit), value)
+
+    def classify(self, value: Any, bounds: Sequence[int], labels: Sequence[str]) -> Case:
+        whens = [
+            When(LessThan(value, bound), then=Value(label))
+            for bound, label in zip(bounds, labels, strict=False)
+        ]
+        return Case(*whens, default=Value(labels[-1]))
+
+
+def _class_parameters(price_year: int) -> tuple[Expression, Expression]:
+    """The condition cap and the price factor of each asset's class, as CASE expressions.
+
+    One query reads the asset classes. One WHEN per (score, cap) and per price factor, not
+    per class: a few conditions keep the query quick to compile and to evaluate over a
+    million rows.
+    """
+    index = price_index()
+    classes_by_cap: dict[tuple[int, int], list[int]] = defaultdict(list)
+    classes_by_factor: dict[float, list[int]] = defaultdict(list)
+    rows = list(AssetClass.objects.values_list("pk", "condition_rule", "price_year"))
+    factors = lifecycle.price_factors(
+        index, np.array([row[2] for row in rows], dtype="float64"), price_year
+    )
+    for (class_id, rule, _price_year), factor in zip(rows, factors, strict=True):
+        for score, cap in enumerate(lifecycle.condition_caps(rule)):
+            if score and cap == cap:  # NaN: no cap for this score
+                classes_by_cap[score, int(cap)].append(class_id)
+        classes_by_factor[float(factor)].append(class_id)
+    caps = [
+        When(Q(asset_class_id__in=class_ids, condition=score), then=Value(cap))
+        for (score, cap), class_ids in classes_by_cap.items()
+    ]
+    price_factors = [
+        When(asset_class_id__in=class_ids, then=Value(factor))
+        for factor, class_ids in classes_by_factor.items()
+    ]
+    no_cap = Value(None, output_field=IntegerField())
+    cap = Case(*caps, default=no_cap, output_field=IntegerField()) if caps else no_cap
+    factor = Case(*price_factors, default=Value(1.0), output_field=FloatField())
+    return cap, factor
+
+
+def lifecycle_expressions(
+    *, reference_year: int | None = None, price_year: int | None = None
+) -> dict[str, Any]:
+    """The lifecycle rule's `lifecycle.OUTPUT_COLUMNS` as expressions on `Asset` rows.
+
+    One query reads the asset classes. Defaults as in `assets.selectors`: this year as
+    reference year, the reference year as price year. Years are cast to integers, the
+    replacement value is a float (euros at `price_year`).
+    """
+    reference_year = timezone.localdate().year if reference_year is None else reference_year
+    price_year = reference_year if price_year is None else price_year
+    cap, factor = _class_parameters(price_year)
+    columns = lifecycle.derive(
+        lifecycle.RuleInputs(
+            construction_year=F("construction_year"),
+            lifespan_override=F("lifespan_override"),
+            class_lifespan=F("asset_class__lifespan"),
+            condition_year=ExtractYear("condition_date"),
+            condition_cap=cap,
+            window_early=F("asset_class__window_early"),
+            window_late=F("asset_class__window_late"),
+            quantity=Cast("quantity", FloatField()),
+            unit_cost_override=Cast("unit_cost_override", FloatField()),
+            class_unit_cost=Cast("asset_class__unit_cost", FloatField()),
+            price_factor=factor,
+        ),
+        SqlBackend(),
+        reference_year=reference_year,
+    )
+    return {
+        name: Cast(column, IntegerField()) if name in lifecycle.YEAR_COLUMNS else column
+        for name, column in columns.items()
+    }
+
+
 def with_lifecycle(
     queryset: QuerySet[Asset],
     *,
@@ -49,64 +145,16 @@ def with_lifecycle(
     price_year: int | None = None,
 ) -> QuerySet[Asset]:
     """`queryset` annotated with `lifespan_years`, `end_of_life`, `preferred_year`,
-    `remaining_life`, `urgency` and `replacement_value` (euros at `price_year`).
-
-    One extra query reads the asset classes. Defaults as in `assets.selectors`: this year
-    as reference year, the reference year as price year.
-    """
-    reference_year = timezone.localdate().year if reference_year is None else reference_year
-    price_year = reference_year if price_year is None else price_year
-    index = price_index()
-    classes_by_cap: dict[tuple[int, int], list[int]] = defaultdict(list)
-    classes_by_factor: dict[float, list[int]] = defaultdict(list)
-    for class_id, rule, class_price_year in AssetClass.objects.values_list(
-        "pk", "condition_rule", "price_year"
-    ):
-        for score, cap in enumerate(lifecycle.condition_caps(rule)):
-            if score and cap == cap:  # NaN: no cap for this score
-                classes_by_cap[score, int(cap)].append(class_id)
-        factor = float(
-            lifecycle.price_index_at(index, price_year)
-            / lifecycle.price_index_at(index, class_price_year)
-        )
-        classes_by_factor[factor].append(class_id)
-    # One WHEN per (score, cap) and per price factor, not per class: a few conditions
-    # keep the query quick to compile and to evaluate over a million rows.
-    caps = [
-        When(Q(asset_class_id__in=class_ids, condition=score), then=Value(cap))
-        for (score, cap), class_ids in classes_by_cap.items()
-    ]
-    factors = [
-        When(asset_class_id__in=class_ids, then=Value(factor))
-        for factor, class_ids in classes_by_factor.items()
-    ]
-
-    lifespan = Coalesce("lifespan_override", "asset_class__lifespan")
-    end_of_life = F("construction_year") + lifespan
-    cap = Case(*caps, default=None, output_field=IntegerField()) if caps else Value(None)
-    condition_year = Coalesce(ExtractYear("condition_date"), Value(reference_year))
-    # Least() is NULL on SQLite when an argument is NULL; Coalesce makes "no cap" mean
-    # "end of life" on every database.
-    preferred = Coalesce(Least(end_of_life, condition_year + cap), end_of_life)
-    price_factor = Case(*factors, default=Value(1.0), output_field=FloatField())
-    unit_cost = Coalesce("unit_cost_override", "asset_class__unit_cost")
-    remaining = F("preferred_year") - Value(reference_year)
-    bounds = lifecycle.URGENCY_BOUNDS
+    `remaining_life`, `urgency` and `replacement_value` (euros at `price_year`), from
+    `lifecycle_expressions` (one query for the asset classes, same defaults)."""
+    columns = lifecycle_expressions(reference_year=reference_year, price_year=price_year)
     return queryset.annotate(
-        lifespan_years=lifespan,
-        end_of_life=end_of_life,
-        preferred_year=Cast(preferred, IntegerField()),
-        remaining_life=Cast(remaining, IntegerField()),
-        urgency=Case(
-            When(remaining_life__lt=bounds[0], then=Value(lifecycle.URGENCY_OVERDUE)),
-            When(remaining_life__lt=bounds[1], then=Value(lifecycle.URGENCY_URGENT)),
-            When(remaining_life__lt=bounds[2], then=Value(lifecycle.URGENCY_WITHIN_5)),
-            When(remaining_life__lt=bounds[3], then=Value(lifecycle.URGENCY_WITHIN_10)),
-            default=Value(lifecycle.URGENCY_LATER),
-        ),
-        replacement_value=Cast("quantity", FloatField())
-        * Cast(unit_cost, FloatField())
-        * price_factor,
+        lifespan_years=columns[lifecycle.LIFESPAN],
+        end_of_life=columns[lifecycle.END_OF_LIFE],
+        preferred_year=columns[lifecycle.PREFERRED_YEAR],
+        remaining_life=columns[lifecycle.REMAINING_LIFE],
+        urgency=columns[lifecycle.URGENCY],
+        replacement_value=columns[lifecycle.REPLACEMENT_VALUE],
     )
 
 

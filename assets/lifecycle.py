@@ -34,14 +34,20 @@ year (prijspeil):
     outside the index table take the index of the nearest year in it (flat extrapolation);
     a year missing inside the table is interpolated linearly between its neighbours.
 
-`compute_lifecycle` applies the rule to a whole frame at once; `explain` runs it on one
-asset and narrates each step in Dutch for the asset page and the API.
+The steps are written once, in `derive`, over a small `Backend` of operations (take the
+first value that is set, the lesser of two values where a missing limit is no limit, sort a
+number into the urgency classes). Two backends run them: `compute_lifecycle` applies the
+rule to a whole frame at once with numpy, `assets.filters.lifecycle_expressions` turns it
+into Django expressions so list pages can filter and sort on it in the database. `explain`
+runs `compute_lifecycle` on one asset and narrates each step in Dutch for the asset page
+and the API. The parameters the steps read — the condition caps per class and score, the
+price factor per class, the urgency bounds — are computed here, in Python, for both.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -106,6 +112,17 @@ OUTPUT_COLUMNS = (
     UNIT_COST,
     REPLACEMENT_VALUE,
     URGENCY,
+)
+
+#: The outputs that are whole years (or whole numbers of years).
+YEAR_COLUMNS = (
+    LIFESPAN,
+    END_OF_LIFE,
+    CONDITION_YEAR,
+    PREFERRED_YEAR,
+    EARLIEST,
+    LATEST,
+    REMAINING_LIFE,
 )
 
 # --- urgency classes, most urgent first --------------------------------------------------
@@ -181,6 +198,100 @@ def price_index_at(price_index: pd.Series, years: np.ndarray | int) -> np.ndarra
     return np.interp(np.asarray(years, dtype="float64"), table.index.to_numpy("float64"), values)
 
 
+@dataclass(frozen=True)
+class RuleInputs:
+    """What the rule reads of each asset, as columns of one backend.
+
+    A column is a float64 array (NaN where a value is missing) for `compute_lifecycle`, or
+    a Django expression (NULL where missing) for `assets.filters.lifecycle_expressions`.
+    The class values are already joined to each asset; `condition_cap` is the class's cap
+    for the asset's score (`condition_caps`), `price_factor` the class's index ratio
+    (`price_factors`).
+    """
+
+    construction_year: Any
+    lifespan_override: Any
+    class_lifespan: Any
+    condition_year: Any
+    condition_cap: Any
+    window_early: Any
+    window_late: Any
+    quantity: Any
+    unit_cost_override: Any
+    class_unit_cost: Any
+    price_factor: Any
+
+
+class Backend(Protocol):
+    """The operations the rule needs beyond `+`, `-` and `*`, for one kind of column."""
+
+    def first_set(self, value: Any, fallback: Any) -> Any:
+        """`value` where it is set, else `fallback` (a column or a number)."""
+
+    def at_most(self, value: Any, limit: Any) -> Any:
+        """The lesser of `value` and `limit`; where `limit` is missing, `value`."""
+
+    def classify(self, value: Any, bounds: Sequence[int], labels: Sequence[str]) -> Any:
+        """`labels[i]` where `bounds[i - 1] <= value < bounds[i]` (no bound on either end)."""
+
+
+def derive(inputs: RuleInputs, backend: Backend, *, reference_year: int) -> dict[str, Any]:
+    """Steps 1–10 of the module docstring, the one definition every backend runs.
+
+    Returns a column per `OUTPUT_COLUMNS`, in the backend's kind of column; years may
+    still be floats (numpy) or of a database's integer type (SQL) for the backend to cast.
+    """
+    lifespan = backend.first_set(inputs.lifespan_override, inputs.class_lifespan)  # 1
+    end_of_life = inputs.construction_year + lifespan  # 2
+    cap = inputs.condition_cap  # 3
+    condition_year = backend.first_set(inputs.condition_year, reference_year)  # 4
+    condition_limit = condition_year + cap  # missing where there is no cap
+    preferred = backend.at_most(end_of_life, condition_limit)  # 5
+    earliest = preferred - inputs.window_early  # 6
+    # Never before the preferred year: that holds without a max(), as preferred ≤ the limit.
+    latest = backend.at_most(preferred + inputs.window_late, condition_limit)
+    remaining = preferred - reference_year  # 7
+    urgency = backend.classify(remaining, URGENCY_BOUNDS, URGENCY_LABELS)  # 8
+    unit_cost = backend.first_set(inputs.unit_cost_override, inputs.class_unit_cost)  # 9
+    replacement_value = inputs.quantity * unit_cost * inputs.price_factor  # 10
+    return {
+        LIFESPAN: lifespan,
+        END_OF_LIFE: end_of_life,
+        CONDITION_CAP: cap,
+        CONDITION_YEAR: condition_year,
+        PREFERRED_YEAR: preferred,
+        EARLIEST: earliest,
+        LATEST: latest,
+        REMAINING_LIFE: remaining,
+        UNIT_COST: unit_cost,
+        REPLACEMENT_VALUE: replacement_value,
+        URGENCY: urgency,
+    }
+
+
+class NumpyBackend:
+    """The rule's operations on float64 arrays, NaN for a missing value."""
+
+    def first_set(self, value: np.ndarray, fallback: np.ndarray | int) -> np.ndarray:
+        return np.where(np.isnan(value), fallback, value)
+
+    def at_most(self, value: np.ndarray, limit: np.ndarray) -> np.ndarray:
+        return np.fmin(value, limit)
+
+    def classify(
+        self, value: np.ndarray, bounds: Sequence[int], labels: Sequence[str]
+    ) -> pd.Categorical:
+        dtype = pd.CategoricalDtype(labels, ordered=True)
+        return pd.Categorical.from_codes(np.searchsorted(bounds, value, side="right"), dtype=dtype)
+
+
+def price_factors(
+    price_index: pd.Series, class_price_years: np.ndarray, price_year: int
+) -> np.ndarray:
+    """Per class, the factor that brings its unit costs from its price year to `price_year`."""
+    return price_index_at(price_index, price_year) / price_index_at(price_index, class_price_years)
+
+
 def _floats(column: pd.Series) -> np.ndarray:
     """Any numeric column — int, nullable Int64, Decimal objects, None — as float64 with NaN."""
     return pd.to_numeric(column).to_numpy(dtype="float64", na_value=np.nan)
@@ -224,9 +335,9 @@ def compute_lifecycle(
     for row. Years are int64, the condition cap float64 (NaN: no cap), money float64 euros,
     urgency an ordered categorical (`URGENCY_DTYPE`).
 
-    Steps: join each asset to its class by position; take overrides over class values;
-    look up the condition cap in a class × score table; derive the years with element-wise
-    minima; index the unit cost per class; classify the remaining life.
+    Steps: join each asset to its class by position; look up the condition cap in a
+    class × score table and the price factor per class; run `derive` on the columns with
+    `NumpyBackend`; cast the years to integers.
     """
     positions = _class_positions(assets, classes)
 
@@ -238,9 +349,7 @@ def compute_lifecycle(
     if (class_lifespan < 1).any() or (window_early < 0).any() or (window_late < 0).any():
         raise ValueError("Lifespans must be at least 1 year and windows at least 0 years.")
     cap_table = np.array([condition_caps(rule) for rule in classes[CONDITION_RULE]]).reshape(-1, 7)
-    price_factor = price_index_at(price_index, price_year) / price_index_at(
-        price_index, class_price_year
-    )
+    price_factor = price_factors(price_index, class_price_year, price_year)
 
     construction_year = _required(_floats(assets[CONSTRUCTION_YEAR]), CONSTRUCTION_YEAR)
     quantity = _required(_floats(assets[QUANTITY]), QUANTITY)
@@ -248,46 +357,30 @@ def compute_lifecycle(
     scored = ~np.isnan(condition)
     if ((condition[scored] < 1) | (condition[scored] > 6)).any():
         raise ValueError("A condition is a NEN 2767 score from 1 to 6.")
-
-    lifespan_override = _floats(assets[LIFESPAN_OVERRIDE])
-    lifespan = np.where(np.isnan(lifespan_override), class_lifespan[positions], lifespan_override)
-    end_of_life = construction_year + lifespan
-
     score = np.where(scored, condition, 0).astype(np.intp)
-    cap = cap_table[positions, score]
-    condition_year = _years(assets[CONDITION_DATE])
-    condition_year = np.where(np.isnan(condition_year), reference_year, condition_year)
-    condition_limit = condition_year + cap  # NaN where there is no cap
 
-    preferred = np.fmin(end_of_life, condition_limit)
-    earliest = preferred - window_early[positions]
-    # Never before the preferred year: that holds without a max(), as preferred ≤ the limit.
-    latest = np.fmin(preferred + window_late[positions], condition_limit)
-    remaining = preferred - reference_year
-
-    unit_cost_override = _floats(assets[UNIT_COST_OVERRIDE])
-    unit_cost = np.where(
-        np.isnan(unit_cost_override), class_unit_cost[positions], unit_cost_override
-    )
-    replacement_value = quantity * unit_cost * price_factor[positions]
-
-    urgency = pd.Categorical.from_codes(
-        np.searchsorted(URGENCY_BOUNDS, remaining, side="right"), dtype=URGENCY_DTYPE
+    columns = derive(
+        RuleInputs(
+            construction_year=construction_year,
+            lifespan_override=_floats(assets[LIFESPAN_OVERRIDE]),
+            class_lifespan=class_lifespan[positions],
+            condition_year=_years(assets[CONDITION_DATE]),
+            condition_cap=cap_table[positions, score],
+            window_early=window_early[positions],
+            window_late=window_late[positions],
+            quantity=quantity,
+            unit_cost_override=_floats(assets[UNIT_COST_OVERRIDE]),
+            class_unit_cost=class_unit_cost[positions],
+            price_factor=price_factor[positions],
+        ),
+        NumpyBackend(),
+        reference_year=reference_year,
     )
     as_year = np.int64
     return pd.DataFrame(
         {
-            LIFESPAN: lifespan.astype(as_year),
-            END_OF_LIFE: end_of_life.astype(as_year),
-            CONDITION_CAP: cap,
-            CONDITION_YEAR: condition_year.astype(as_year),
-            PREFERRED_YEAR: preferred.astype(as_year),
-            EARLIEST: earliest.astype(as_year),
-            LATEST: latest.astype(as_year),
-            REMAINING_LIFE: remaining.astype(as_year),
-            UNIT_COST: unit_cost,
-            REPLACEMENT_VALUE: replacement_value,
-            URGENCY: urgency,
+            name: columns[name].astype(as_year) if name in YEAR_COLUMNS else columns[name]
+            for name in OUTPUT_COLUMNS
         },
         index=assets.index,
     )
