@@ -8,7 +8,6 @@ from collections import defaultdict
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count, F, Max, Min
-from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from assets import lifecycle
+from assets.filters import lifecycle_expressions
 from assets.models import Asset
 from impor.choices import Discipline
 from impor.geometry import to_geojson
@@ -46,11 +47,15 @@ DISCIPLINE_COLOURS = {
 
 
 def _replacement_year():
-    return F("construction_year") + Coalesce("lifespan_override", "asset_class__lifespan")
+    """The year each asset is due for replacement: its preferred year by the lifecycle rule
+    (`assets.lifecycle`, end of life brought forward by a poor condition), this year as
+    reference year. One query reads the asset classes."""
+    return lifecycle_expressions()[lifecycle.PREFERRED_YEAR]
 
 
 def asset_table(area_ids: list[int]) -> dict:
-    """Assets per discipline and period of their replacement year (one query).
+    """Assets per discipline and period of their replacement year (two queries: the asset
+    classes for the lifecycle rule, then the counts).
 
     Returns ``{"periods": [start, ...], "rows": [(label, [count per period], total)]}``.
     """
@@ -150,6 +155,7 @@ class AreaGeoJSONView(PermissionRequiredMixin, View):
                     area.geometry, AREA_COLOUR, str(area), reverse("areas:area_detail", args=[pk])
                 )
             )
+        replacement = _replacement_year()
         groups = (
             Asset.objects.filter(area_id__in=ids, bbox_xmin__isnull=False)
             .values("street", "asset_class__discipline")
@@ -159,8 +165,8 @@ class AreaGeoJSONView(PermissionRequiredMixin, View):
                 ymin=Min("bbox_ymin"),
                 xmax=Max("bbox_xmax"),
                 ymax=Max("bbox_ymax"),
-                first=Min(_replacement_year()),
-                last=Max(_replacement_year()),
+                first=Min(replacement),
+                last=Max(replacement),
             )
             .order_by("-n")[:MAP_ASSET_FEATURES]
         )

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from programming.areas.views import PERIOD_YEARS, asset_table
 from stakeholders.choices import Role, TaskDomain
 from tests.factories import (
     AreaFactory,
@@ -115,6 +116,22 @@ def test_the_area_page_shows_the_anatomy_in_bounded_queries(
     assert "Riool vervangen Prinsenstraat" in body  # timeline from the programme
     assert "Koppelkansen" in body
     assert 'data-geojson="' in body
+
+
+def test_the_area_asset_table_counts_assets_in_their_preferred_year():
+    """A sewer built in 2000 (60 years) ends its life in 2060; rated 6 (zeer slecht) this
+    year, the lifecycle rule wants it replaced this year, so the table counts it now."""
+    this_year = datetime.date.today().year
+    wijk = AreaFactory(wijk=True)
+    AssetFactory(
+        area=wijk,
+        construction_year=2000,
+        condition=6,
+        condition_date=datetime.date(this_year, 1, 15),
+    )
+    table = asset_table([wijk.pk])
+    assert table["periods"] == [this_year // PERIOD_YEARS * PERIOD_YEARS]
+    assert table["rows"][0][2] == 1
 
 
 def test_the_area_map_aggregates_assets_per_street_and_discipline(
