@@ -5,7 +5,7 @@ process positions, a budget line with its amounts per year, a project with its f
 roles, register entries and ambition contributions.
 
 Every formset is a `SharedChoicesInlineFormSet`. A view mixes in `FormsetsMixin` before
-Django's CreateView or UpdateView and names its formsets (`formset_classes`, with a Dutch
+`impor.object_views.ObjectEditView` and names its formsets (`formset_classes`, with a Dutch
 legend each in `formset_legends`). The template renders them with
 ``components/form_with_formsets.html``, or the form with ``components/form.html`` and
 each formset with ``components/formset.html``.
@@ -56,12 +56,12 @@ class SharedChoicesInlineFormSet(BaseInlineFormSet):
 class FormsetsMixin:
     """A model form with inline formsets, saved together in one transaction or not at all.
 
-    Steps of a POST (CreateView or UpdateView has set `self.object` before):
+    Steps of a POST (`ObjectEditView` has set `self.object` before, None when creating):
 
     1. bind the form and every formset the user may edit to the posted data;
     2. when the form or any formset is invalid, show the page again with every error;
     3. else save the object, then each formset's rows against it, in one transaction, and
-       go to the success URL with `success_message`.
+       go to the success URL with the view's success message (`get_success_message`).
 
     A formset is shown only to a user who may add, change and delete its rows (the model
     permissions of its model); the others leave those rows as they are.
@@ -69,7 +69,6 @@ class FormsetsMixin:
 
     formset_classes: dict = {}
     formset_legends: dict = {}
-    success_message = ""
 
     def get_formset_classes(self) -> dict:
         user = self.request.user
@@ -118,6 +117,7 @@ class FormsetsMixin:
             for formset in self.formsets.values():
                 formset.instance = self.object
                 formset.save()
-        if self.success_message:
-            messages.success(self.request, self.success_message)
+        message = self.get_success_message()
+        if message:
+            messages.success(self.request, message)
         return HttpResponseRedirect(self.get_success_url())

@@ -10,10 +10,10 @@ app_name = "stakeholders"
 
 urlpatterns = [
     path("actoren/", views.ActorListView.as_view(), name="actor_list"),
-    path("actoren/nieuw/", views.ActorCreateView.as_view(), name="actor_create"),
+    path("actoren/nieuw/", views.ActorEditView.as_view(), name="actor_create"),
     path("actoren/procesmatrix/", views.ProcessMatrixView.as_view(), name="process_matrix"),
     path("actoren/<int:pk>/", views.ActorDetailView.as_view(), name="actor_detail"),
-    path("actoren/<int:pk>/wijzigen/", views.ActorUpdateView.as_view(), name="actor_update"),
+    path("actoren/<int:pk>/wijzigen/", views.ActorEditView.as_view(), name="actor_update"),
     path("api-sleutels/", token_views.ApiTokenListView.as_view(), name="token_list"),
     path(
         "api-sleutels/<int:pk>/intrekken/",
@@ -25,11 +25,11 @@ urlpatterns = [
     path("ambities/", views.AmbitionListView.as_view(), name="ambition_list"),
     path("ambities/<int:pk>/", views.AmbitionDetailView.as_view(), name="ambition_detail"),
     path("budgetregels/", views.BudgetLineListView.as_view(), name="budgetline_list"),
-    path("budgetregels/nieuw/", views.BudgetLineCreateView.as_view(), name="budgetline_create"),
+    path("budgetregels/nieuw/", views.BudgetLineEditView.as_view(), name="budgetline_create"),
     path("budgetregels/<int:pk>/", views.BudgetLineDetailView.as_view(), name="budgetline_detail"),
     path(
         "budgetregels/<int:pk>/wijzigen/",
-        views.BudgetLineUpdateView.as_view(),
+        views.BudgetLineEditView.as_view(),
         name="budgetline_update",
     ),
     path(

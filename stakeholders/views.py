@@ -3,12 +3,12 @@ indicators, and budget lines with their annual amounts."""
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count, Prefetch, Sum
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+from django.views.generic import TemplateView
 
 from impor.formsets import FormsetsMixin
-from impor.lists import Column, FilteredListView
+from impor.lists import Column
+from impor.object_views import ObjectDetailView, ObjectEditView, ObjectListView
 from stakeholders.choices import ActorKind, Domain, Involvement, ProcessStep
 from stakeholders.filters import (
     ActorFilterSet,
@@ -30,18 +30,12 @@ YES_NO = {True: _("ja"), False: _("nee")}
 INVOLVEMENT_RANK = {value: rank for rank, value in enumerate(Involvement.values)}
 
 
-class ViewPermissionMixin(PermissionRequiredMixin):
-    raise_exception = True
-
-
 # --- actors ----------------------------------------------------------------------------
 
 
-class ActorListView(FilteredListView):
-    model = Actor
+class ActorListView(ObjectListView):
+    queryset = Actor.objects.annotate(contact_count=Count("contacts"))
     filterset_class = ActorFilterSet
-    permission_required = "stakeholders.view_actor"
-    template_name = "stakeholders/actor_list.html"
     default_sort = "name"
     export_name = "actoren"
     columns = (
@@ -54,19 +48,8 @@ class ActorListView(FilteredListView):
         Column("contact_count", _("contactpersonen"), kind="int"),
     )
 
-    def get_queryset(self):
-        queryset = Actor.objects.annotate(contact_count=Count("contacts"))
-        return queryset.order_by(*self.get_ordering())
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_add"] = self.request.user.has_perm("stakeholders.add_actor")
-        return context
-
-
-class ActorDetailView(ViewPermissionMixin, DetailView):
-    permission_required = "stakeholders.view_actor"
-    template_name = "stakeholders/actor_detail.html"
+class ActorDetailView(ObjectDetailView):
     queryset = Actor.objects.select_related("parent").prefetch_related(
         "contacts",
         "areas_of_interest",
@@ -80,31 +63,21 @@ class ActorDetailView(ViewPermissionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         positions = {p.step: p for p in self.object.process_positions.all()}
         context["positions"] = [(label, positions.get(step)) for step, label in ProcessStep.choices]
-        context["can_change"] = self.request.user.has_perm("stakeholders.change_actor")
         return context
 
 
-class ActorFormMixin(FormsetsMixin, ViewPermissionMixin):
+class ActorEditView(FormsetsMixin, ObjectEditView):
+    """A new actor or an actor's changes, with its contacts and process positions."""
+
     model = Actor
     form_class = ActorForm
-    template_name = "stakeholders/actor_form.html"
+    detail_url = "stakeholders:actor_detail"
     formset_classes = {"contacts": ContactFormSet, "positions": ProcessPositionFormSet}
     formset_legends = {"contacts": _("Contactpersonen"), "positions": _("Positie in het proces")}
     success_message = _("De wijzigingen zijn opgeslagen.")
 
-    def get_success_url(self) -> str:
-        return reverse("stakeholders:actor_detail", args=[self.object.pk])
 
-
-class ActorCreateView(ActorFormMixin, CreateView):
-    permission_required = "stakeholders.add_actor"
-
-
-class ActorUpdateView(ActorFormMixin, UpdateView):
-    permission_required = "stakeholders.change_actor"
-
-
-class ProcessMatrixView(ViewPermissionMixin, TemplateView):
+class ProcessMatrixView(PermissionRequiredMixin, TemplateView):
     """Actors × process steps: where each actor stands now and where it wants to be.
 
     The matrix of the Dalfsen beeldvormingssessie: one row per actor, one column per step,
@@ -113,6 +86,7 @@ class ProcessMatrixView(ViewPermissionMixin, TemplateView):
     """
 
     permission_required = "stakeholders.view_processposition"
+    raise_exception = True
     template_name = "stakeholders/process_matrix.html"
 
     def get_context_data(self, **kwargs):
@@ -152,11 +126,12 @@ class ProcessMatrixView(ViewPermissionMixin, TemplateView):
 # --- themes and ambitions --------------------------------------------------------------
 
 
-class ThemeListView(FilteredListView):
-    model = Theme
+class ThemeListView(ObjectListView):
+    queryset = Theme.objects.annotate(
+        ambition_count=Count("ambitions", distinct=True),
+        task_count=Count("area_tasks", distinct=True),
+    )
     filterset_class = ThemeFilterSet
-    permission_required = "stakeholders.view_theme"
-    template_name = "stakeholders/theme_list.html"
     default_sort = "name"
     export_name = "themas"
     columns = (
@@ -166,17 +141,8 @@ class ThemeListView(FilteredListView):
         Column("task_count", _("gebiedsopgaven"), kind="int"),
     )
 
-    def get_queryset(self):
-        queryset = Theme.objects.annotate(
-            ambition_count=Count("ambitions", distinct=True),
-            task_count=Count("area_tasks", distinct=True),
-        )
-        return queryset.order_by(*self.get_ordering())
 
-
-class ThemeDetailView(ViewPermissionMixin, DetailView):
-    permission_required = "stakeholders.view_theme"
-    template_name = "stakeholders/theme_detail.html"
+class ThemeDetailView(ObjectDetailView):
     queryset = Theme.objects.prefetch_related("ambitions__owner")
 
     def get_context_data(self, **kwargs):
@@ -187,11 +153,11 @@ class ThemeDetailView(ViewPermissionMixin, DetailView):
         return context
 
 
-class AmbitionListView(FilteredListView):
-    model = Ambition
+class AmbitionListView(ObjectListView):
+    queryset = Ambition.objects.select_related("owner").annotate(
+        indicator_count=Count("indicators")
+    )
     filterset_class = AmbitionFilterSet
-    permission_required = "stakeholders.view_ambition"
-    template_name = "stakeholders/ambition_list.html"
     default_sort = "code"
     export_name = "ambities"
     columns = (
@@ -202,18 +168,10 @@ class AmbitionListView(FilteredListView):
         Column("indicator_count", _("indicatoren"), kind="int"),
     )
 
-    def get_queryset(self):
-        queryset = Ambition.objects.select_related("owner").annotate(
-            indicator_count=Count("indicators")
-        )
-        return queryset.order_by(*self.get_ordering())
 
-
-class AmbitionDetailView(ViewPermissionMixin, DetailView):
+class AmbitionDetailView(ObjectDetailView):
     """An ambition with its indicators: baseline, target and every measurement."""
 
-    permission_required = "stakeholders.view_ambition"
-    template_name = "stakeholders/ambition_detail.html"
     queryset = Ambition.objects.select_related("owner").prefetch_related(
         "themes",
         Prefetch(
@@ -226,11 +184,11 @@ class AmbitionDetailView(ViewPermissionMixin, DetailView):
 # --- budget lines ----------------------------------------------------------------------
 
 
-class BudgetLineListView(FilteredListView):
-    model = BudgetLine
+class BudgetLineListView(ObjectListView):
+    queryset = BudgetLine.objects.select_related("owner").annotate(
+        year_count=Count("amounts"), total=Sum("amounts__amount")
+    )
     filterset_class = BudgetLineFilterSet
-    permission_required = "stakeholders.view_budgetline"
-    template_name = "stakeholders/budgetline_list.html"
     default_sort = "code"
     export_name = "budgetregels"
     columns = (
@@ -241,21 +199,8 @@ class BudgetLineListView(FilteredListView):
         Column("total", _("totaal (€)"), kind="money"),
     )
 
-    def get_queryset(self):
-        queryset = BudgetLine.objects.select_related("owner").annotate(
-            year_count=Count("amounts"), total=Sum("amounts__amount")
-        )
-        return queryset.order_by(*self.get_ordering())
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_add"] = self.request.user.has_perm("stakeholders.add_budgetline")
-        return context
-
-
-class BudgetLineDetailView(ViewPermissionMixin, DetailView):
-    permission_required = "stakeholders.view_budgetline"
-    template_name = "stakeholders/budgetline_detail.html"
+class BudgetLineDetailView(ObjectDetailView):
     queryset = BudgetLine.objects.select_related("owner").prefetch_related(
         "amounts", "asset_classes"
     )
@@ -265,25 +210,15 @@ class BudgetLineDetailView(ViewPermissionMixin, DetailView):
         amounts = list(self.object.amounts.all())
         context["amounts"] = amounts
         context["total"] = sum(a.amount for a in amounts)
-        context["can_change"] = self.request.user.has_perm("stakeholders.change_budgetline")
         return context
 
 
-class BudgetLineFormMixin(FormsetsMixin, ViewPermissionMixin):
+class BudgetLineEditView(FormsetsMixin, ObjectEditView):
+    """A new budget line or a budget line's changes, with its amounts per year."""
+
     model = BudgetLine
     form_class = BudgetLineForm
-    template_name = "stakeholders/budgetline_form.html"
+    detail_url = "stakeholders:budgetline_detail"
     formset_classes = {"amounts": BudgetAmountFormSet}
     formset_legends = {"amounts": _("Bedragen per jaar")}
     success_message = _("De wijzigingen zijn opgeslagen.")
-
-    def get_success_url(self) -> str:
-        return reverse("stakeholders:budgetline_detail", args=[self.object.pk])
-
-
-class BudgetLineCreateView(BudgetLineFormMixin, CreateView):
-    permission_required = "stakeholders.add_budgetline"
-
-
-class BudgetLineUpdateView(BudgetLineFormMixin, UpdateView):
-    permission_required = "stakeholders.change_budgetline"
