@@ -10,9 +10,9 @@ app_name = "assets"
 
 urlpatterns = [
     path("beheerobjecten/", views.AssetListView.as_view(), name="asset_list"),
-    path("beheerobjecten/nieuw/", views.AssetCreateView.as_view(), name="asset_create"),
+    path("beheerobjecten/nieuw/", views.AssetEditView.as_view(), name="asset_create"),
     path("beheerobjecten/<int:pk>/", views.AssetDetailView.as_view(), name="asset_detail"),
-    path("beheerobjecten/<int:pk>/wijzigen/", views.AssetUpdateView.as_view(), name="asset_update"),
+    path("beheerobjecten/<int:pk>/wijzigen/", views.AssetEditView.as_view(), name="asset_update"),
     path(
         "beheerobjecten/<int:pk>/geojson/",
         views.AssetGeoJsonView.as_view(),

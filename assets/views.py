@@ -1,13 +1,12 @@
 """Pages of the asset base: the list with filters and export, an asset's page, its map
 data and the edit form. Views parse input, call a selector and render."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, UpdateView
+from django.views.generic import DetailView
 
 from assets import access
 from assets.choices import Condition
@@ -17,16 +16,15 @@ from assets.models import Asset
 from assets.selectors import asset_lifecycle_explained
 from impor import geometry
 from impor.choices import Discipline
-from impor.lists import Column, FilteredListView
+from impor.lists import Column
+from impor.object_views import ObjectDetailView, ObjectEditView, ObjectListView
 
 
-class AssetListView(FilteredListView):
+class AssetListView(ObjectListView):
     """Beheerobjecten: filter on discipline, type, area, street, urgency, condition, year."""
 
     model = Asset
     filterset_class = AssetFilterSet
-    permission_required = "assets.view_asset"
-    template_name = "assets/asset_list.html"
     # Type in catalogue order first: a discipline's or a type's first page then comes
     # straight from an index, also among a million assets.
     default_sort = "asset_class__name"
@@ -53,22 +51,14 @@ class AssetListView(FilteredListView):
         Column("replacement_value", _("vervangingswaarde (€)"), kind="money", computed=True),
     )
 
-    def get_queryset(self):
-        queryset = with_lifecycle(Asset.objects.select_related("asset_class", "area"))
-        return queryset.order_by(*self.get_ordering())
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_add"] = self.request.user.has_perm("assets.add_asset")
-        return context
+    def get_base_queryset(self):
+        # The lifecycle counts from this year: annotated per request.
+        return with_lifecycle(Asset.objects.select_related("asset_class", "area"))
 
 
-class AssetDetailView(PermissionRequiredMixin, DetailView):
+class AssetDetailView(ObjectDetailView):
     """One asset: its data, the lifecycle derivation, value, inspections, reports, map."""
 
-    permission_required = "assets.view_asset"
-    raise_exception = True
-    template_name = "assets/asset_detail.html"
     queryset = Asset.objects.select_related("asset_class", "area__parent", "owner")
 
     def get_context_data(self, **kwargs):
@@ -83,10 +73,7 @@ class AssetDetailView(PermissionRequiredMixin, DetailView):
         context["reports"] = asset.reports.order_by("-reported_on")
         context["has_map"] = bool(asset.geometry)
         context["geojson_url"] = reverse("assets:asset_geojson", args=[asset.pk])
-        user = self.request.user
-        context["can_change"] = user.has_perm("assets.change_asset") and access.may_write(
-            user, asset
-        )
+        context["can_change"] = context["can_change"] and access.may_write(self.request.user, asset)
         return context
 
 
@@ -118,13 +105,21 @@ class AssetGeoJsonView(PermissionRequiredMixin, DetailView):
         )
 
 
-class AssetFormMixin(PermissionRequiredMixin):
+class AssetEditView(ObjectEditView):
     """Create or edit an asset, within the user's disciplines (`assets.access`)."""
 
     model = Asset
+    queryset = Asset.objects.select_related("asset_class")
     form_class = AssetForm
-    raise_exception = True
-    template_name = "assets/asset_form.html"
+    detail_url = "assets:asset_detail"
+    success_message = _("Het beheerobject is opgeslagen.")
+
+    def get_object(self, queryset=None):
+        asset = super().get_object(queryset)
+        user = self.request.user
+        if asset is not None and not access.may_write(user, asset):
+            raise PermissionDenied(access.refusal(user, asset.asset_class.discipline))
+        return asset
 
     def form_valid(self, form):
         user = self.request.user
@@ -132,25 +127,4 @@ class AssetFormMixin(PermissionRequiredMixin):
         if not access.may_write(user, asset_class):
             form.add_error("asset_class", access.refusal(user, asset_class.discipline))
             return self.form_invalid(form)
-        response = super().form_valid(form)
-        messages.success(self.request, _("Het beheerobject is opgeslagen."))
-        return response
-
-    def get_success_url(self) -> str:
-        return reverse("assets:asset_detail", args=[self.object.pk])
-
-
-class AssetCreateView(AssetFormMixin, CreateView):
-    permission_required = "assets.add_asset"
-
-
-class AssetUpdateView(AssetFormMixin, UpdateView):
-    permission_required = "assets.change_asset"
-    queryset = Asset.objects.select_related("asset_class")
-
-    def get_object(self, queryset=None):
-        asset = super().get_object(queryset)
-        user = self.request.user
-        if not access.may_write(user, asset):
-            raise PermissionDenied(access.refusal(user, asset.asset_class.discipline))
-        return asset
+        return super().form_valid(form)

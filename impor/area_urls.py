@@ -7,11 +7,11 @@ they live in `programming.areas`, whose `urls` module extends these routes into 
 
 from django.urls import path
 
-from impor.area_views import AreaListView, AreaUpdateView
+from impor.area_views import AreaEditView, AreaListView
 
 app_name = "areas"
 
 urlpatterns = [
     path("gebieden/", AreaListView.as_view(), name="area_list"),
-    path("gebieden/<int:pk>/bewerken/", AreaUpdateView.as_view(), name="area_update"),
+    path("gebieden/<int:pk>/bewerken/", AreaEditView.as_view(), name="area_update"),
 ]

@@ -6,16 +6,13 @@ and therefore lives in `programming.areas`.
 
 import django_filters
 from django import forms
-from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.contrib.messages.views import SuccessMessageMixin
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import UpdateView
 
 from impor.choices import AreaLevel, AreaType
 from impor.filters import FilterSet, area_choices
-from impor.lists import Column, FilteredListView
+from impor.lists import Column
 from impor.models import Area
+from impor.object_views import ObjectEditView, ObjectListView
 from impor.widgets import LongSelect
 
 
@@ -53,14 +50,13 @@ def tree_order(areas: list[tuple[int, int | None, str]]) -> list[int]:
     return ordered
 
 
-class AreaListView(FilteredListView):
+class AreaListView(ObjectListView):
     """All areas as a tree (the default), or flat when sorted on a column; 50 a page.
 
     The tree is ordered in Python from the ids, parents and names of the filtered areas
     (a city has under two thousand), and only the page's areas are then read in full.
     """
 
-    permission_required = "impor.view_area"
     model = Area
     filterset_class = AreaFilterSet
     template_name = "areas/area_list.html"
@@ -117,16 +113,12 @@ class AreaForm(forms.ModelForm):
         widgets = {"geometry": forms.Textarea(attrs={"rows": 3})}
 
 
-class AreaUpdateView(PermissionRequiredMixin, SuccessMessageMixin, UpdateView):
+class AreaEditView(ObjectEditView):
     """Edit an area's facts. Its place in the tree (level, parent) is set by the import."""
 
-    permission_required = "impor.change_area"
-    raise_exception = True
     model = Area
     form_class = AreaForm
     template_name = "areas/area_form.html"
     context_object_name = "area"
+    detail_url = "areas:area_detail"
     success_message = _("Het gebied is opgeslagen.")
-
-    def get_success_url(self) -> str:
-        return reverse("areas:area_detail", args=[self.object.pk])

@@ -174,13 +174,15 @@ class VersionedModelForm(forms.ModelForm):
 
 
 class RefuseEditConflictsMixin:
-    """For an UpdateView of a `VersionedModelForm`: when someone else saved the object
-    after the editor opened the page, nothing is written and the page shows the form again
-    with the editor's input, above it who changed what (``components/edit_conflict.html``,
-    context variable ``edit_conflict``) and a link to start again from the new version.
+    """For an edit view (`ObjectEditView`, UpdateView) of a `VersionedModelForm`: when
+    someone else saved the object after the editor opened the page, nothing is written and
+    the page shows the form again with the editor's input, above it who changed what
+    (``components/edit_conflict.html``, context variable ``edit_conflict``) and a link to
+    start again from the new version.
 
     Mix in before the view's other classes: the whole save, rows included, runs in one
-    transaction that the refusal rolls back.
+    transaction that the refusal rolls back. A new object (``self.object`` None) has no
+    one to conflict with and is saved as usual.
     """
 
     #: How the message names the object: "dit project".
@@ -198,7 +200,7 @@ class RefuseEditConflictsMixin:
         except IntegrityError:
             # Two editors saved the first version at the same moment: the other one's
             # row now exists (a brief is one per project), so this is a conflict too.
-            if not self.object._state.adding:
+            if self.object is None or not self.object._state.adding:
                 raise
             self.object = self.get_object()
             if self.object._state.adding:
@@ -213,7 +215,7 @@ class RefuseEditConflictsMixin:
 
     def _moved_on(self, started_from: int | None) -> bool:
         # self.object was read at the start of this request: its version is the stored one.
-        stored = not self.object._state.adding
+        stored = self.object is not None and not self.object._state.adding
         return stored and started_from is not None and started_from != self.object.version
 
     def refuse(self, form, started_from: int | None):

@@ -9,7 +9,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("projecten/", views.ProjectListView.as_view(), name="project_list"),
-    path("projecten/nieuw/", views.ProjectCreateView.as_view(), name="project_create"),
+    path("projecten/nieuw/", views.ProjectEditView.as_view(), name="project_create"),
     path(
         "projecten/sjabloon/",
         partner_views.PartnerTemplateView.as_view(),
@@ -26,7 +26,7 @@ urlpatterns = [
         name="partner_import_apply",
     ),
     path("projecten/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
-    path("projecten/<int:pk>/bewerken/", views.ProjectUpdateView.as_view(), name="project_update"),
+    path("projecten/<int:pk>/bewerken/", views.ProjectEditView.as_view(), name="project_update"),
     path(
         "projecten/<int:pk>/geschiedenis/",
         ObjectHistoryView.as_view(

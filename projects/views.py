@@ -1,8 +1,9 @@
 """Project pages: the register (list, detail, create, edit) and the project brief.
 
 Partner users (of an external organisation) see and edit only their own organisation's
-projects: every page starts from `selectors.projects_visible_to`, so another partner's
-project is simply not found (404).
+projects: every page starts from `Project.objects.visible_to` (the object views of
+`impor.object_views` apply it, the brief pages through `selectors.projects_visible_to`),
+so another partner's project is simply not found (404).
 """
 
 from collections import defaultdict
@@ -13,11 +14,12 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, UpdateView
+from django.views.generic import DetailView, UpdateView
 
 from impor.formsets import FormsetsMixin
-from impor.lists import Column, FilteredListView
+from impor.lists import Column
 from impor.locking import RefuseEditConflictsMixin
+from impor.object_views import ObjectDetailView, ObjectEditView, ObjectListView
 from projects import selectors
 from projects.choices import ProjectKind, ProjectStatus, RegisterKind
 from projects.filters import ProjectFilterSet
@@ -32,18 +34,9 @@ from projects.forms import (
 from projects.models import Funding, Project, ProjectBrief
 
 
-class VisibleProjectsMixin:
-    raise_exception = True  # logged in without the permission: 403
-
-    def get_queryset(self):
-        return selectors.projects_visible_to(self.request.user)
-
-
-class ProjectListView(VisibleProjectsMixin, FilteredListView):
-    permission_required = "projects.view_project"
+class ProjectListView(ObjectListView):
     model = Project
     filterset_class = ProjectFilterSet
-    template_name = "projects/project_list.html"
     export_name = "projecten"
     default_sort = "start_year"
     columns = (
@@ -58,13 +51,11 @@ class ProjectListView(VisibleProjectsMixin, FilteredListView):
     )
 
     def get_queryset(self):
-        projects = super().get_queryset().order_by(*self.get_ordering())
-        return projects.select_related("owner")
+        return super().get_queryset().select_related("owner")
 
 
-class ProjectDetailView(VisibleProjectsMixin, PermissionRequiredMixin, DetailView):
-    permission_required = "projects.view_project"
-    template_name = "projects/project_detail.html"
+class ProjectDetailView(ObjectDetailView):
+    model = Project
     context_object_name = "project"
 
     def get_queryset(self):
@@ -119,13 +110,16 @@ def funding_table(fundings: list[Funding]) -> dict:
     }
 
 
-class ProjectFormMixin(FormsetsMixin):
-    """The project with its funding, roles, register and ambitions, saved in one go."""
+class ProjectEditView(RefuseEditConflictsMixin, FormsetsMixin, ObjectEditView):
+    """The project with its funding, roles, register and ambitions, saved in one go; an
+    edit is refused when someone saved the project after the editor began."""
 
     model = Project
     form_class = ProjectForm
-    template_name = "projects/project_form.html"
-    raise_exception = True
+    detail_url = "projects:project_detail"
+    success_message = _("Het project is opgeslagen.")
+    created_message = _("Het project is aangemaakt.")
+    conflict_subject = _("dit project")
     formset_classes = {
         "fundings": FundingFormSet,
         "roles": ProjectRoleFormSet,
@@ -141,28 +135,6 @@ class ProjectFormMixin(FormsetsMixin):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def get_success_url(self) -> str:
-        return reverse("projects:project_detail", args=[self.object.pk])
-
-
-class ProjectCreateView(ProjectFormMixin, PermissionRequiredMixin, CreateView):
-    permission_required = "projects.add_project"
-    success_message = _("Het project is aangemaakt.")
-
-
-class ProjectUpdateView(
-    RefuseEditConflictsMixin,
-    ProjectFormMixin,
-    VisibleProjectsMixin,
-    PermissionRequiredMixin,
-    UpdateView,
-):
-    """The project with its rows; refused when someone saved it after the editor began."""
-
-    permission_required = "projects.change_project"
-    success_message = _("Het project is opgeslagen.")
-    conflict_subject = _("dit project")
 
 
 class ProjectBriefUpdateView(
