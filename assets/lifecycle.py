@@ -47,6 +47,7 @@ price factor per class, the urgency bounds — are computed here, in Python, for
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from types import MappingProxyType
 from typing import Any, Protocol
 
 import numpy as np
@@ -152,6 +153,12 @@ CONDITION_NAMES = {
     5: "slecht",
     6: "zeer slecht",
 }
+#: The condition rule a new asset class starts with (step 3): the maximum remaining life
+#: in years per NEN 2767 score; 1–3 leave the age-based year as is. A 4 (matig: function
+#: incidentally at risk) allows at most 10 years, a 5 (slecht: ageing irreversible) at most
+#: 5, a 6 (zeer slecht: ripe for demolition) means replace now. Derived from the NEN 2767-1
+#: score definitions; each class may set its own rule (`AssetClass.condition_rule`).
+DEFAULT_CONDITION_RULE: Mapping[str, int] = MappingProxyType({"4": 10, "5": 5, "6": 0})
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assets import lifecycle
 from assets.choices import Condition, GeometryKind, ReportCategory, ReportStatus, Unit
 from impor import geometry
 from impor.choices import Discipline, ImportKind
@@ -12,13 +13,8 @@ from impor.fields import GeometryField, year_field, year_in_range
 
 
 def default_condition_rule() -> dict[str, int]:
-    """Maximum remaining life in years per NEN 2767 score; 1–3 leave the age-based year as is.
-
-    A 4 (matig: function incidentally at risk) allows at most 10 years, a 5 (slecht: ageing
-    irreversible) at most 5, a 6 (zeer slecht: ripe for demolition) means replace now.
-    Derived from the NEN 2767-1 score definitions; each class may set its own rule.
-    """
-    return {"4": 10, "5": 5, "6": 0}
+    """A fresh copy of `lifecycle.DEFAULT_CONDITION_RULE`, where the rule is explained."""
+    return dict(lifecycle.DEFAULT_CONDITION_RULE)
 
 
 def validate_condition_rule(value) -> None:
