@@ -28,8 +28,10 @@ What every view does the same way:
 - **Templates**: Django's names, ``<app>/<model>_list.html``, ``_detail.html`` and
   ``_form.html``; each extends ``impor/object_list.html``, ``impor/object_detail.html``
   or ``impor/object_form.html`` and fills its blocks.
-- **Context**: ``can_add`` on a list, ``can_change`` on a detail page, the model's
-  ``verbose_name`` and ``verbose_name_plural`` on all three.
+- **Context**: ``can_add`` on a list; ``can_change``, ``update_url`` and
+  ``history_url`` on a detail page; on all three the model's ``verbose_name`` and
+  ``verbose_name_plural`` and ``list_url``. The URLs follow the URL names
+  ``<namespace>:<model>_list``, ``_update`` and ``_history``; "" when the app has none.
 
 Opt-ins on the edit page: `impor.formsets.FormsetsMixin` (mixed in before
 `ObjectEditView`) saves inline formsets with the object; `impor.locking.
@@ -42,7 +44,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Model, QuerySet
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.generic import DetailView
 from django.views.generic.edit import BaseUpdateView, SingleObjectTemplateResponseMixin
 
@@ -80,11 +82,24 @@ class ObjectViewMixin(PermissionRequiredMixin):
     def get_queryset(self) -> QuerySet:
         return visible(self.get_base_queryset(), self.request.user)
 
+    def page_url(self, page: str, *args) -> str:
+        """The URL of this model's `page` ("list", "update", "history": the URL names
+        ``<model>_list`` …) in the namespace of the current page; "" when it has none."""
+        name = f"{self.get_model()._meta.model_name}_{page}"
+        match = getattr(self.request, "resolver_match", None)
+        if match is not None and match.namespace:
+            name = f"{match.namespace}:{name}"
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            return ""
+
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         opts = self.get_model()._meta
         context["verbose_name"] = opts.verbose_name
         context["verbose_name_plural"] = opts.verbose_name_plural
+        context["list_url"] = self.page_url("list")
         return context
 
 
@@ -105,11 +120,14 @@ class ObjectListView(ObjectViewMixin, FilteredListView):
 
 
 class ObjectDetailView(ObjectViewMixin, DetailView):
-    """One object the user may see, with ``can_change`` for the link to its edit page."""
+    """One object the user may see, with ``can_change`` and the links to its edit and
+    history pages."""
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_change"] = self.request.user.has_perm(_permission(self.get_model(), "change"))
+        context["update_url"] = self.page_url("update", self.object.pk)
+        context["history_url"] = self.page_url("history", self.object.pk)
         return context
 
 
