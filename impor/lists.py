@@ -1,12 +1,12 @@
 """List pages with filters, sorting, pagination and export: one base view for every register.
 
-How to use it (assets, actors, areas, projects, …)::
+A register's list is an `impor.object_views.ObjectListView`, which adds the permission,
+the rows the user may see and the template names to the view below. How to use it
+(assets, actors, areas, projects, …)::
 
-    class AssetListView(FilteredListView):
+    class AssetListView(ObjectListView):
         model = Asset
         filterset_class = AssetFilterSet          # django-filter; the same one the API uses
-        permission_required = "assets.view_asset"  # 403 for a logged-in user without it
-        template_name = "assets/asset_list.html"
         columns = (
             Column("external_id", _("id"), ),
             Column("asset_class__name", _("objecttype")),
@@ -45,9 +45,10 @@ django-filter's `filter`:
 - `page_query`: the query string without `page`, for pagination links
   (``?{{ page_query }}&page=2``).
 
-Reusable template parts (plain semantic HTML): ``components/list_filters.html`` (the filter
-form, GET, keeps the sort), ``components/list_head.html`` (``<thead>`` with sort links and
-aria-sort), ``components/list_tools.html`` (result count and export links) and
+``impor/object_list.html`` puts the page together from reusable parts (plain semantic
+HTML): ``components/list_filters.html`` (the filter form, GET, keeps the sort),
+``components/list_head.html`` (``<thead>`` with sort links and aria-sort),
+``components/list_tools.html`` (result count and export links) and
 ``components/pagination.html``::
 
     {% include "components/list_filters.html" with form=filter.form %}
