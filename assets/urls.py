@@ -20,9 +20,7 @@ urlpatterns = [
     ),
     path(
         "beheerobjecten/<int:pk>/geschiedenis/",
-        ObjectHistoryView.as_view(
-            model=Asset, permission_required="assets.view_asset", detail_url="assets:asset_detail"
-        ),
+        ObjectHistoryView.as_view(model=Asset),
         name="asset_history",
     ),
 ]

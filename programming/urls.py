@@ -46,19 +46,12 @@ urlpatterns = [
     path("programmas/<int:pk>/vaststellen/", views.AdoptView.as_view(), name="programme_adopt"),
     path(
         "programmas/<int:pk>/geschiedenis/",
-        ObjectHistoryView.as_view(
-            model=Programme,
-            permission_required="programming.view_programme",
-            detail_url="programming:programme_detail",
-        ),
+        ObjectHistoryView.as_view(model=Programme),
         name="programme_history",
     ),
     path(
         "afwegingskaders/<int:pk>/geschiedenis/",
-        ObjectHistoryView.as_view(
-            model=AssessmentFramework,
-            permission_required="programming.view_assessmentframework",
-        ),
+        ObjectHistoryView.as_view(model=AssessmentFramework),
         name="framework_history",
     ),
     path(

@@ -3,7 +3,8 @@
 from django.urls import path
 
 from impor.history_views import ObjectHistoryView
-from projects import partner_views, selectors, views
+from projects import partner_views, views
+from projects.models import Project
 
 app_name = "projects"
 
@@ -29,11 +30,7 @@ urlpatterns = [
     path("projecten/<int:pk>/bewerken/", views.ProjectEditView.as_view(), name="project_update"),
     path(
         "projecten/<int:pk>/geschiedenis/",
-        ObjectHistoryView.as_view(
-            visible=selectors.projects_visible_to,
-            permission_required="projects.view_project",
-            detail_url="projects:project_detail",
-        ),
+        ObjectHistoryView.as_view(model=Project),
         name="project_history",
     ),
     path(

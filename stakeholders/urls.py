@@ -34,11 +34,7 @@ urlpatterns = [
     ),
     path(
         "budgetregels/<int:pk>/geschiedenis/",
-        ObjectHistoryView.as_view(
-            model=BudgetLine,
-            permission_required="stakeholders.view_budgetline",
-            detail_url="stakeholders:budgetline_detail",
-        ),
+        ObjectHistoryView.as_view(model=BudgetLine),
         name="budgetline_history",
     ),
 ]
