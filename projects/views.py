@@ -2,19 +2,16 @@
 
 Partner users (of an external organisation) see and edit only their own organisation's
 projects: every page starts from `Project.objects.visible_to` (the object views of
-`impor.object_views` apply it, the brief pages through `selectors.projects_visible_to`),
+`impor.object_views` apply it; the brief form through `selectors.projects_visible_to`),
 so another partner's project is simply not found (404).
 """
 
 from collections import defaultdict
 
-from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.contrib.messages.views import SuccessMessageMixin
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, UpdateView
 
 from impor.formsets import FormsetsMixin
 from impor.lists import Column
@@ -137,14 +134,11 @@ class ProjectEditView(RefuseEditConflictsMixin, FormsetsMixin, ObjectEditView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
 
-class ProjectBriefUpdateView(
-    RefuseEditConflictsMixin, PermissionRequiredMixin, SuccessMessageMixin, UpdateView
-):
+class ProjectBriefUpdateView(RefuseEditConflictsMixin, ObjectEditView):
     """The brief's form; a project without a brief gets an empty one on first save.
     Refused when someone saved the brief after the editor began."""
 
-    permission_required = "projects.change_projectbrief"
-    raise_exception = True
+    model = ProjectBrief
     form_class = ProjectBriefForm
     template_name = "projects/brief_form.html"
     success_message = _("De projectopdracht is opgeslagen.")
@@ -166,19 +160,19 @@ class ProjectBriefUpdateView(
         return reverse("projects:brief_detail", args=[self.project.pk])
 
 
-class ProjectBriefDetailView(PermissionRequiredMixin, DetailView):
+class ProjectBriefDetailView(ObjectDetailView):
     """The brief to read and print, with its completeness. The test against the programme
     (``?toets=1``) is added by `programming.briefs.views.ProjectBriefCheckView`, which
     serves this page."""
 
-    permission_required = "projects.view_project"
-    raise_exception = True
+    model = Project
     template_name = "projects/brief_detail.html"
     context_object_name = "project"
 
     def get_queryset(self):
         return (
-            selectors.projects_visible_to(self.request.user)
+            super()
+            .get_queryset()
             .select_related("owner", "lead", "brief", "brief__leading_theme")
             .prefetch_related("areas", "roles__actor")
         )
