@@ -13,21 +13,23 @@ budget line is then no valid choice, exactly like one that does not exist, so a 
 can neither use it nor learn that it is there.
 """
 
-from typing import TypeVar
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
-from django.db.models import Manager, Q, QuerySet
+from django.db.models import Manager, Model, Q, QuerySet
 
 # A model's own QuerySet subclass goes in and comes out, so `visible_to` keeps its type.
-_QuerySet = TypeVar("_QuerySet", bound=QuerySet)
+_QuerySet = TypeVar("_QuerySet", bound=QuerySet[Any])
 
 
-def partner_of(user):
+def partner_of(user: Any) -> Model | None:
     """The external organisation `user` works for; None for a municipal or anonymous
     user."""
-    return getattr(user, "partner_organisation", None)
+    organisation: Model | None = getattr(user, "partner_organisation", None)
+    return organisation
 
 
-def for_partner(queryset: _QuerySet, user, *own: str) -> _QuerySet:
+def for_partner(queryset: _QuerySet, user: Any, *own: str) -> _QuerySet:
     """`queryset` for `user`: whole for a municipal user, for a partner the rows that
     belong to its organisation by any of the lookups `own` (``owner``,
     ``project__owner``, ``pk``, …)."""
@@ -40,14 +42,17 @@ def for_partner(queryset: _QuerySet, user, *own: str) -> _QuerySet:
     return queryset.filter(condition)
 
 
-def visible(queryset: QuerySet, user) -> QuerySet:
+def visible(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
     """The rows of `queryset` that `user` may see, for a model with a visibility rule;
     the queryset as it is for a model every user may see whole (areas, themes, …)."""
     rule = getattr(queryset, "visible_to", None)
-    return rule(user) if rule is not None else queryset
+    if rule is None:
+        return queryset
+    rows: QuerySet[Any] = rule(user)
+    return rows
 
 
-def limit_choices(fields, user) -> None:
+def limit_choices(fields: Mapping[str, Any], user: Any) -> None:
     """Offer and accept only the rows `user` may see in each field that names a row:
     Django form fields (select, multiple select), django-filter filters and DRF related
     fields alike. `fields` is a mapping of name to field, changed in place."""

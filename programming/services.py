@@ -10,8 +10,9 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -47,7 +48,7 @@ from programming.selectors import (
     programme_instance,
 )
 from projects.models import Project
-from stakeholders.models import BudgetLine, Theme
+from stakeholders.models import BudgetLine, Theme, User
 
 Progress = Callable[[int, str], None]
 BATCH = 5_000
@@ -90,7 +91,7 @@ class Heartbeat:
         self.thread.start()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stopped.set()
         self.thread.join()
 
@@ -125,7 +126,8 @@ def runs_fail_stale(runs: QuerySet[ProgrammeRun] | None = None) -> int:
     )
     waiting = Q(status=RunStatus.QUEUED, created_at__lt=cutoff) & ~Q(task_id="")
     candidates = runs.filter(silent | waiting).values_list("pk", "task_id", "status")
-    running, queued = {}, {}
+    running: dict[int, str] = {}
+    queued: dict[int, str] = {}
     for pk, task_id, status in candidates:  # one query; usually no rows
         (running if status == RunStatus.RUNNING else queued)[pk] = task_id
     if queued:
@@ -158,7 +160,7 @@ def runs_fail_stale(runs: QuerySet[ProgrammeRun] | None = None) -> int:
     return failed
 
 
-def programme_run_queue(programme: Programme, *, user=None) -> ProgrammeRun:
+def programme_run_queue(programme: Programme, *, user: User | None = None) -> ProgrammeRun:
     """Create the queued run of a new computation, after the checks: a programme that is
     being computed is not queued again, nor an adopted one (ProgrammeFrozen, from the run's
     `save`). `programming.tasks`
@@ -298,7 +300,7 @@ def store_result(programme: Programme, instance: Instance, result: Result) -> No
                 0,
                 done.score,
                 json.dumps(done.breakdown),
-                coupling_ids.get(done.cluster),
+                coupling_ids.get(done.cluster or ""),
                 done.breaks_graafrust,
             )
             for work in instance.works
@@ -356,7 +358,9 @@ def store_result(programme: Programme, instance: Instance, result: Result) -> No
 
 
 @transaction.atomic
-def programme_copy(programme: Programme, *, name: str, user=None, **changes) -> Programme:
+def programme_copy(
+    programme: Programme, *, name: str, user: User | None = None, **changes: Any
+) -> Programme:
     """A scenario: the programme's parameters, budget overrides and coupling decisions
     under a new name, with `changes` applied (e.g. budget_factor, horizon, framework).
     Its content is computed afresh; the copy remembers what it was based on."""
@@ -384,7 +388,7 @@ def programme_copy(programme: Programme, *, name: str, user=None, **changes) -> 
 
 
 @transaction.atomic
-def programme_adopt(programme: Programme, *, adopted_on, adopted_by: str) -> Programme:
+def programme_adopt(programme: Programme, *, adopted_on: date, adopted_by: str) -> Programme:
     """Adopt (vaststellen) a computed programme: it is frozen from now on (adopting it
     again is a change, refused by the guard in `Programme.save`)."""
     if programme.computed_at is None:
@@ -404,7 +408,7 @@ def coupling_decide(
     *,
     status: CouplingDecisionStatus | str,
     reason: str = "",
-    user=None,
+    user: User | None = None,
 ) -> CouplingDecision:
     """Accept, reject or re-propose a coupling: the one rule for the page and the API.
 
@@ -434,7 +438,7 @@ def framework_save(
     *,
     name: str,
     description: str = "",
-    criteria: list[dict] | None = None,
+    criteria: list[dict[str, Any]] | None = None,
 ) -> AssessmentFramework:
     """Create or change an assessment framework; `criteria` ({code, weight, description}),
     when given, replace its criteria as a whole. All or nothing: a bad criterion leaves the

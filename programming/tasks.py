@@ -7,6 +7,7 @@ from django_tasks import task
 
 from programming.models import Programme, ProgrammeRun
 from programming.services import programme_compute, programme_run_queue
+from stakeholders.models import User
 
 
 @task()
@@ -16,7 +17,7 @@ def compute_programme(run_id: int) -> None:
     programme_compute(record.programme, record=record)
 
 
-def programme_enqueue(programme: Programme, *, user=None) -> ProgrammeRun:
+def programme_enqueue(programme: Programme, *, user: User | None = None) -> ProgrammeRun:
     """Queue a computation for the background worker; the run shows its progress."""
     record = programme_run_queue(programme, user=user)
     queued = compute_programme.enqueue(record.pk)

@@ -18,7 +18,8 @@ def sso_identity_link(
     """
     identity = SingleSignOnIdentity(user=user, issuer=issuer, subject=subject)
     identity.full_clean()
-    identity._change_reason = reason
+    # simple-history reads the reason of the history row from this attribute.
+    identity._change_reason = reason  # type: ignore[attr-defined]
     identity.save()
     logger.info("linked subject %s of %s to user %s (%s)", subject, issuer, user.username, reason)
     return identity

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils import translation
@@ -47,20 +47,20 @@ def propose_mapping(
     columns: list[str],
     targets: Iterable[Target],
     *,
-    saved: dict | None = None,
+    saved: dict[str, Any] | None = None,
     skip: Iterable[str] = (),
-) -> dict:
+) -> dict[str, Any]:
     """The mapping recognition proposes: a saved mapping where its columns still exist,
     then the first column whose normalised name is an alias of a target (the targets in
     `skip` excepted)."""
     by_name = {normalise(column): column for column in columns}
     skipped = set(skip)
-    mapping: dict = {}
+    mapping: dict[str, Any] = {}
     taken: set[str] = set()
-    for target, choice in (saved or {}).items():
+    for name, choice in (saved or {}).items():
         column = column_of(choice)
         if column is None or column in columns:
-            mapping[target] = choice
+            mapping[name] = choice
             if column:
                 taken.add(column)
     for target in targets:
@@ -75,7 +75,7 @@ def propose_mapping(
     return mapping
 
 
-def column_of(choice) -> str | None:
+def column_of(choice: object) -> str | None:
     """The file column a mapping entry reads, if any."""
     if isinstance(choice, str):
         return choice
@@ -84,7 +84,7 @@ def column_of(choice) -> str | None:
     return None
 
 
-def missing_required(mapping: dict, targets: Iterable[Target]) -> list[Target]:
+def missing_required(mapping: dict[str, Any], targets: Iterable[Target]) -> list[Target]:
     return [t for t in targets if t.required and t.name not in mapping]
 
 
@@ -138,7 +138,7 @@ def recognise_headers(
     return found
 
 
-def in_every_language(text) -> set[str]:
+def in_every_language(text: object) -> set[str]:
     """A (lazy) text as it reads in each language of the interface, case-folded: a
     template downloaded in English is read back in Dutch and the other way round."""
     words = set()

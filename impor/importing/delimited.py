@@ -73,7 +73,7 @@ def read_csv(path: Path, name: str) -> Table:
         names, ~data_empty.all(axis=0), name, lambda i: f"kolom {i + 1}", f"regel {header_line}"
     )
     frame = pd.DataFrame(
-        np.where(data_empty, None, data)[:, keep],
+        np.where(data_empty, np.array(None, dtype=object), data)[:, keep],
         columns=[names[i] for i in keep],
         dtype=object,
     )

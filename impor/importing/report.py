@@ -16,6 +16,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext
@@ -69,7 +70,7 @@ class ImportReport:
     #: Valid rows that change nothing that is stored.
     unchanged: int = 0
     #: Which column of the file feeds which field.
-    mapping: dict = field(default_factory=dict)
+    mapping: dict[str, Any] = field(default_factory=dict)
     crs: str = ""
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -123,7 +124,7 @@ def record_run(
     report: ImportReport,
     path: Path,
     *,
-    user,
+    user: Any,
     started: float,
     created: int,
     updated: int,
@@ -157,7 +158,7 @@ def finish_run(
     report: ImportReport,
     path: Path,
     *,
-    user,
+    user: Any,
     started: float,
     commit: bool,
     log_the_plan: bool = False,

@@ -7,7 +7,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from xml.etree import ElementTree
 
 import numpy as np
@@ -137,7 +137,7 @@ class _SheetContent:
     XML says beyond the values."""
 
     sheet: _Sheet
-    rows: list[list]
+    rows: list[list[Any]]
     start: tuple[int, int]
     scan: "_SheetScan"
 
@@ -384,7 +384,7 @@ def _merge_notes(merges: list[str], header_row: int, where: str) -> list[str]:
 
 
 def _xlsx_table(
-    rows: list[list],
+    rows: list[list[Any]],
     header_row: int,
     start_column: int,
     sheet: str,

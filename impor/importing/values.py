@@ -66,7 +66,8 @@ def _parse_decimal_values(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     matches = [_NUMBER.fullmatch(value) if type(value) is str else None for value in values]
     kinds = [match.lastgroup if match else None for match in matches]
     dutch_column = "comma" in kinds or any(
-        kind == "dutch" and "," in match.group() for kind, match in zip(kinds, matches, strict=True)
+        kind == "dutch" and match is not None and "," in match.group()
+        for kind, match in zip(kinds, matches, strict=True)
     )
     numbers = [np.nan] * len(values)
     bad = [False] * len(values)
@@ -141,13 +142,14 @@ def _excel_days(series: pd.Series) -> pd.Series:
     """Excel day numbers as timestamps (the time of day dropped); NaT for other cells."""
     numbers, _ = parse_number(series.astype(object))
     days = np.floor(numbers.where(numbers.between(*EXCEL_DAYS)))
-    return pd.to_datetime(days, unit="D", origin=EXCEL_EPOCH)
+    timestamps: pd.Series = pd.to_datetime(days, unit="D", origin=EXCEL_EPOCH)
+    return timestamps
 
 
 def parse_text(series: pd.Series) -> pd.Series:
     """Text, stripped; empty cells become ''. Numbers like 1234.0 lose their '.0'."""
 
-    def text(value) -> str:
+    def text(value: object) -> str:
         if value is None or (isinstance(value, float) and np.isnan(value)):
             return ""
         if isinstance(value, float) and value.is_integer():
