@@ -71,18 +71,21 @@ def _parse_decimal_values(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     )
     numbers = [np.nan] * len(values)
     bad = [False] * len(values)
-    for i, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+    for i, (value, match, kind) in enumerate(zip(values, matches, kinds, strict=True)):
+        # The number as matched, without the white space around it: float() accepts
+        # fewer kinds of white space than the pattern's \s (a unit separator, say).
+        text = match.group(kind) if match and kind else ""
         if kind == "comma":
-            numbers[i] = float(value.replace(",", "."))
+            numbers[i] = float(text.replace(",", "."))
         elif kind == "plain" or (kind == "dot" and not dutch_column):
-            numbers[i] = float(value)
+            numbers[i] = float(text)
         elif kind == "dot":  # among decimal commas, 1.234 is a thousand (2.5 stays 2.5)
-            thousands = _ONE_THOUSANDS_DOT.fullmatch(value)
-            numbers[i] = float(value.replace(".", "") if thousands else value)
+            thousands = _ONE_THOUSANDS_DOT.fullmatch(text)
+            numbers[i] = float(text.replace(".", "") if thousands else text)
         elif kind == "dutch":
-            numbers[i] = float(value.replace(".", "").replace(",", "."))
+            numbers[i] = float(text.replace(".", "").replace(",", "."))
         elif kind == "english":
-            numbers[i] = float(value.replace(",", ""))
+            numbers[i] = float(text.replace(",", ""))
         elif isinstance(value, int | float) and not isinstance(value, bool):
             numbers[i] = value
         elif type(value) is str:

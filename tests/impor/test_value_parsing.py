@@ -127,6 +127,18 @@ def test_a_whole_number_comes_back_as_its_value_as_text_or_number(years):
 
 
 @pytest.mark.parametrize(
+    ("cell", "value"), [("0\x1f", 0.0), ("\x1c12,5", 12.5), ("1.234,5\u3000", 1234.5)]
+)
+def test_a_number_beside_unusual_white_space_is_read(cell, value):
+    """White space that the pattern allows but float() does not (a unit separator, an
+    ideographic space) made the parser raise; hypothesis found "0\\x1f"."""
+    values, bad = parse_number(pd.Series([cell, "7"], dtype=object))
+
+    assert not bad.any()
+    assert values.tolist() == [value, 7.0]
+
+
+@pytest.mark.parametrize(
     "text", ["€ 1.000", "12 m", "twaalf", "NaN", "1e5", "12,5 m2", "1.2.3,4,5"]
 )
 @pytest.mark.parametrize("parse", [parse_number, parse_whole])
