@@ -344,6 +344,8 @@ class WorkResult:
     saving: float = 0.0
     breaks_graafrust: bool = False
     unfunded_reason: str | None = None
+    #: Why a graafrust break could not be avoided (None when it does not break graafrust).
+    graafrust_cause: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -387,14 +389,22 @@ class Cluster:
 
 @dataclass(frozen=True)
 class UnfundedRow:
-    """Why a work is not in the programme and, for budget reasons, the gap: how much the
-    line's budget in that year would have to grow for the work to fit."""
+    """Why a work is not in the programme and, for budget reasons, the gap: the least
+    extra money on this line in this year that lets the work be funded, with the rest of
+    the plan fixed (unfunded.py). A work's rows add up to its whole gap.
+
+    `code` is one of the fixed reasons of unfunded.py and `facts` the numbers and keys
+    the Dutch `reason` is written from (JSON values only); files written before they
+    existed read as None and {}.
+    """
 
     work: str
     budget_line: str | None
     year: int | None
     gap: float
     reason: str
+    code: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -402,7 +412,7 @@ class UnfundedRow:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> UnfundedRow:
         _check_keys(data, cls, "niet gedekt werk")
-        return cls(**data)
+        return cls(**{**data, "facts": dict(data.get("facts") or {})})
 
 
 @dataclass(frozen=True)

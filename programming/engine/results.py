@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, cast
 
 import numpy as np
@@ -27,9 +29,12 @@ def work_results(
     couplings: Couplings,
     breaks: np.ndarray,
     unfunded: list[UnfundedRow],
+    graafrust_causes: Mapping[int, str] | None = None,
 ) -> tuple[WorkResult, ...]:
     """One result per work: year, score and breakdown, cluster, what coupling saves on
-    it, graafrust, reason."""
+    it, graafrust and, when it breaks graafrust, why (`graafrust_causes`: work index →
+    cause), reason."""
+    causes = graafrust_causes or {}
     cluster = couplings.cluster_of(len(works))
     saving = discount * works[col.TOTAL_COST].to_numpy(dtype=float)
     reasons = {row.work: row.reason for row in unfunded}
@@ -48,6 +53,7 @@ def work_results(
             saving=round(float(saving[i]), 2),
             breaks_graafrust=bool(breaks[i]),
             unfunded_reason=reasons.get(key),
+            graafrust_cause=causes.get(i),
         )
         for i, key in enumerate(works[col.KEY])
     )
@@ -102,4 +108,4 @@ def kpi_results(kpis: pd.DataFrame) -> tuple[Kpi, ...]:
 
 
 def round_gap(row: UnfundedRow) -> UnfundedRow:
-    return UnfundedRow(row.work, row.budget_line, row.year, round(row.gap, 2), row.reason)
+    return replace(row, gap=round(row.gap, 2))
