@@ -217,8 +217,8 @@ class WorkCostAdmin(ComputedResultAdmin):
 
 @admin.register(UnfundedItem)
 class UnfundedItemAdmin(ComputedResultAdmin):
-    list_display = ("work", "budget_line", "year", "gap", "reason")
-    list_filter = ("work__programme", "budget_line", "year")
+    list_display = ("work", "budget_line", "year", "gap", "code", "reason")
+    list_filter = ("work__programme", "code", "budget_line", "year")
     search_fields = ("work__label", "reason")
     list_select_related = ("work", "budget_line")
 

@@ -139,6 +139,7 @@ class WorkSerializer(serializers.ModelSerializer):
             "score_breakdown",
             "coupling",
             "breaks_graafrust",
+            "graafrust_cause",
         )
 
 
@@ -181,7 +182,17 @@ class UnfundedItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = UnfundedItem
-        fields = ("id", "work", "work_label", "budget_line", "year", "gap", "reason")
+        fields = (
+            "id",
+            "work",
+            "work_label",
+            "budget_line",
+            "year",
+            "gap",
+            "code",
+            "reason",
+            "facts",
+        )
 
 
 class KpiValueSerializer(serializers.ModelSerializer):

@@ -226,7 +226,7 @@ WORK_FIELDS = (
     "programme", "key", "kind", "label", "project", "area", "street", "geometry",
     "window_start", "window_end", "preferred_year", "scheduled_year", "cost", "saving",
     "opens_street", "certainty", "must_do", "asset_count", "score", "score_breakdown",
-    "coupling", "breaks_graafrust",
+    "coupling", "breaks_graafrust", "graafrust_cause",
 )  # fmt: skip
 
 
@@ -302,6 +302,7 @@ def store_result(programme: Programme, instance: Instance, result: Result) -> No
                 json.dumps(done.breakdown),
                 coupling_ids.get(done.cluster or ""),
                 done.breaks_graafrust,
+                (getattr(done, "graafrust_cause", None) or "")[:300],
             )
             for work in instance.works
             for done in (outcome[work.key],)
@@ -321,7 +322,7 @@ def store_result(programme: Programme, instance: Instance, result: Result) -> No
     )
     insert_rows(
         UnfundedItem,
-        ("work", "budget_line", "year", "gap", "reason"),
+        ("work", "budget_line", "year", "gap", "reason", "code", "facts"),
         (
             (
                 stored[row.work],
@@ -329,6 +330,8 @@ def store_result(programme: Programme, instance: Instance, result: Result) -> No
                 row.year,
                 _money(row.gap),
                 row.reason[:300],
+                getattr(row, "code", None) or "",
+                json.dumps(getattr(row, "facts", None) or {}),
             )
             for row in result.unfunded
         ),

@@ -34,6 +34,7 @@ from programming.models import (
     Programme,
     ProgrammeRun,
     UnfundedItem,
+    UnfundedReason,
     Work,
     WorkCost,
 )
@@ -546,6 +547,10 @@ class UnfundedItemFactory(DjangoModelFactory):
     year = 2029
     gap = Decimal("24000.00")
     reason = "Het budget riolering voor 2029 is op."
+    code = UnfundedReason.BUDGET_FULL
+    facts = factory.LazyAttribute(
+        lambda item: {"line": item.budget_line.code, "years": [item.year], "by": []}
+    )
 
 
 class KpiValueFactory(DjangoModelFactory):

@@ -2,7 +2,14 @@
 programme with its runs and decisions (`programme`) and its computed content
 (`content`)."""
 
-from programming.models.content import Coupling, KpiValue, UnfundedItem, Work, WorkCost
+from programming.models.content import (
+    Coupling,
+    KpiValue,
+    UnfundedItem,
+    UnfundedReason,
+    Work,
+    WorkCost,
+)
 from programming.models.framework import AssessmentFramework, Criterion
 from programming.models.programme import (
     HORIZON_MAX,
@@ -33,6 +40,7 @@ __all__ = [
     "ProgrammeQuerySet",
     "ProgrammeRun",
     "UnfundedItem",
+    "UnfundedReason",
     "Work",
     "WorkCost",
 ]

@@ -15,6 +15,17 @@ from programming.querysets import CouplingQuerySet, WorkQuerySet, WorkRowQuerySe
 from projects.choices import Certainty
 
 
+class UnfundedReason(models.TextChoices):
+    """Why the engine left a work out of the programme (`UnfundedRow.code`)."""
+
+    OUTSIDE_HORIZON = "buiten_looptijd", _("venster ligt buiten de looptijd")
+    NO_BUDGET = "geen_budget", _("geen budget op de budgetregel")
+    LARGER_THAN_BUDGET = "groter_dan_jaarbudget", _("groter dan het jaarbudget")
+    BUDGET_FULL = "budget_vol", _("budget vol door werken met meer prioriteit")
+    COUPLING = "koppeling", _("koppelkans past niet samen")
+    GRAAFRUST = "graafrust", _("graafrust sluit het venster af")
+
+
 class Coupling(models.Model):
     """A coupling opportunity or conflict: works that meet in place and time.
 
@@ -154,6 +165,12 @@ class Work(models.Model):
         related_name="works",
     )
     breaks_graafrust = models.BooleanField(_("doorbreekt graafrust"), default=False)
+    graafrust_cause = models.CharField(
+        _("reden doorbreken graafrust"),
+        max_length=300,
+        blank=True,
+        help_text=_("Waarom het werk de graafrust niet kon ontzien."),
+    )
 
     objects = WorkQuerySet.as_manager()
 
@@ -252,6 +269,15 @@ class UnfundedItem(models.Model):
         _("tekort (€)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
     reason = models.CharField(_("reden"), max_length=300)
+    code = models.CharField(
+        _("soort reden"), max_length=30, choices=UnfundedReason.choices, blank=True
+    )
+    facts = models.JSONField(
+        _("feiten"),
+        default=dict,
+        blank=True,
+        help_text=_("Waarop de reden rust: budgetregel, jaren, werken die voorgaan."),
+    )
 
     objects = WorkRowQuerySet.as_manager()
 

@@ -1,7 +1,9 @@
 """Computing a programme from the database and storing its content."""
 
+from dataclasses import asdict, replace
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,7 +12,14 @@ from assets.models import Asset, AssetClass
 from assets.services import asset_classes_load_defaults
 from programming import services
 from programming.choices import CouplingDecisionStatus, RunStatus
-from programming.models import Coupling, CouplingDecision, KpiValue, ProgrammeRun, Work
+from programming.models import (
+    Coupling,
+    CouplingDecision,
+    KpiValue,
+    ProgrammeRun,
+    UnfundedItem,
+    Work,
+)
 from programming.selectors import adopted_baseline, programme_differences, programme_instance
 from programming.services import (
     programme_adopt,
@@ -247,3 +256,34 @@ def test_the_command_computes_a_programme_from_the_database(street, capsys):
 def test_the_command_names_a_programme_that_does_not_exist(db):
     with pytest.raises(CommandError, match="geen programma met id 999"):
         call_command("compute_programme", "--programme", "999")
+
+
+def test_the_reason_code_its_facts_and_the_graafrust_cause_are_stored(street, monkeypatch):
+    """The engine's reason code, facts and graafrust cause reach the stored rows. The
+    engine's rows are stand-ins with its attribute names (SimpleNamespace), so the test
+    holds whichever engine version computed the rest."""
+    real_run = services.run
+
+    def explained(instance):
+        result = real_run(instance)
+        sewer = next(w.key for w in result.works if "riolering" in w.key)
+        unfunded = SimpleNamespace(
+            work=sewer, budget_line="wegen", year=2029, gap=1234.5, reason="Wegen 2029 is vol.",
+            code="budget_vol", facts={"line": "wegen", "years": [2029], "by": ["P:E-1"]},
+        )  # fmt: skip
+        works = tuple(
+            SimpleNamespace(**{**asdict(w), "graafrust_cause": "moet in 2029"})
+            if w.key == sewer
+            else w
+            for w in result.works
+        )
+        return replace(result, works=works, unfunded=(unfunded,))
+
+    monkeypatch.setattr(services, "run", explained)
+    programme_compute(street)
+
+    item = UnfundedItem.objects.get(work__programme=street)
+    assert (item.code, item.facts["by"], item.gap) == ("budget_vol", ["P:E-1"], Decimal("1234.50"))
+    assert item.work.graafrust_cause == "moet in 2029"
+    others = Work.objects.filter(programme=street).exclude(pk=item.work_id)
+    assert set(others.values_list("graafrust_cause", flat=True)) == {""}
