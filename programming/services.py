@@ -10,7 +10,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from django_tasks_db.models import DBTaskResult
 
 from impor.bulk import insert_rows
 from impor.models import Area
+from programming import freshness
 from programming.choices import CouplingDecisionStatus, ProgrammeStatus, RunStatus
 from programming.engine import Stopwatch, run
 from programming.engine.instance import Instance, Result
@@ -192,12 +193,13 @@ def programme_compute(
         clock = Stopwatch()
         with Heartbeat(record):
             report(10, "werken en budgetten laden")
+            inputs_at = timezone.now()
             instance = programme_instance(programme, clock=clock)
             report(30, "koppelkansen zoeken, prioriteren en plannen")
             result = run(instance)
             report(80, "resultaten opslaan")
             with clock("store"):
-                store_result(programme, instance, result)
+                store_result(programme, instance, result, inputs_at=inputs_at)
     except BaseException as exc:
         record.status = RunStatus.FAILED
         record.message = f"{type(exc).__name__}: {exc}"[:2000]
@@ -231,8 +233,17 @@ WORK_FIELDS = (
 
 
 @transaction.atomic
-def store_result(programme: Programme, instance: Instance, result: Result) -> None:
+def store_result(
+    programme: Programme,
+    instance: Instance,
+    result: Result,
+    *,
+    inputs_at: datetime | None = None,
+) -> None:
     """Replace the programme's computed content with `result`, all or nothing.
+
+    `computed_at` becomes `inputs_at`, when the inputs were read (else now): a change to
+    an input after that moment makes the results stale (`programming.freshness`).
 
     One transaction: a worker killed at any point leaves the previous content whole.
     The programme's row is locked first, so two computations of one programme (two
@@ -356,7 +367,7 @@ def store_result(programme: Programme, instance: Instance, result: Result) -> No
     if baseline is not None:
         moved = moved_works(programme, baseline).count()
         KpiValue.objects.create(programme=programme, code="verschoven_werken", value=moved)
-    programme.computed_at = timezone.now()
+    programme.computed_at = inputs_at or timezone.now()
     programme.save(update_fields=["computed_at"])
 
 
@@ -393,9 +404,21 @@ def programme_copy(
 @transaction.atomic
 def programme_adopt(programme: Programme, *, adopted_on: date, adopted_by: str) -> Programme:
     """Adopt (vaststellen) a computed programme: it is frozen from now on (adopting it
-    again is a change, refused by the guard in `Programme.save`)."""
+    again is a change, refused by the guard in `Programme.save`).
+
+    Only results that follow from today's inputs are adopted: a programme never
+    computed, or whose inputs changed since (`freshness.stale_reasons`), is refused with
+    a ValueError that names what changed."""
     if programme.computed_at is None:
-        raise ValueError("Bereken het programma voordat het wordt vastgesteld.")
+        raise ValueError(_("Bereken het programma voordat het wordt vastgesteld."))
+    Programme.objects.ensure_changeable(programme.pk)
+    reasons = freshness.stale_reasons(programme)
+    if reasons:
+        raise ValueError(
+            freshness.stale_message(reasons)
+            + " "
+            + _("Bereken het programma opnieuw voordat het wordt vastgesteld.")
+        )
     programme.status = ProgrammeStatus.VASTGESTELD
     programme.adopted_on = adopted_on
     programme.adopted_by = adopted_by

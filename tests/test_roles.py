@@ -5,6 +5,7 @@ what is refused (docs/roles.md). Partner isolation in depth: tests/api/test_part
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assets.importing.service import import_file
@@ -37,7 +38,7 @@ def world():
     own = ProjectFactory(owner=enexis, name="Netverzwaring")
     other = ProjectFactory(owner=vechthorst, name="Renovatie Vechthorst")
     tree_class = AssetClassFactory(discipline=Discipline.GROEN, code="boom", name="Boom")
-    return {
+    rows = {
         "enexis": enexis,
         "programme": programme,
         "coupling": CouplingFactory(programme=programme),
@@ -49,6 +50,9 @@ def world():
         "tree": AssetFactory(asset_class=tree_class),
         "tree_class": tree_class,
     }
+    # Computed after its inputs, so its results are fresh and may be adopted.
+    Programme.objects.filter(pk=programme.pk).update(computed_at=timezone.now())
+    return rows
 
 
 def make_user(role: str, world):

@@ -218,7 +218,7 @@ class Programme(models.Model):
 
     history = HistoricalRecords()
     #: Reverse relations whose history this object's history shows too (impor.history).
-    history_parts = ("decisions",)
+    history_parts = ("decisions", "budget_overrides")
 
     class Meta:
         verbose_name = _("programma")
@@ -287,6 +287,10 @@ class BudgetOverride(models.Model):
     amount = models.DecimalField(
         _("bedrag (€)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
+
+    #: Also tells when the scenario's budgets changed after it was computed (a deletion
+    #: too), see `programming.freshness`.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("afwijkend budget")

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from programming.choices import CouplingDecisionStatus, ProgrammeStatus, RunStatus
 from programming.models import CouplingDecision, Programme, ProgrammeRun
@@ -149,7 +150,9 @@ def test_the_dashboard_prefers_the_adopted_programme_and_shows_its_kpis(
     Programme.objects.filter(pk=filled.based_on_id).update(status=ProgrammeStatus.CONCEPT)
     body = client.get(reverse("programming:dashboard")).content.decode()
     assert filled.name in body
-    assert "€ 123.456" in body, "Dutch money format"
+    # 10 years × 2 lines × € 24.000 budget, from the money selector.
+    assert "€ 480.000" in body, "Dutch money format"
+    assert "Gepland (netto)" in body and "Gepland (bruto)" in body, "gross and net labelled"
     assert "Koppelkansen die wachten op een besluit" in body
     assert "<svg" in body, "a chart"
     assert "<table" in body, "with its table"
@@ -290,6 +293,8 @@ def test_the_comparison_lists_works_moved_from_the_adopted_version(client, manag
 
 def test_adopting_needs_a_date_and_freezes_the_programme(client, manager, filled):
     url = reverse("programming:programme_adopt", args=[filled.pk])
+    # Computed after its inputs: stale results are not adopted (test_stale).
+    Programme.objects.filter(pk=filled.pk).update(computed_at=timezone.now())
     response = client.post(url, {"adopted_by": "raad"})
     assert response.status_code == 400
     assert response.context["form"].errors["adopted_on"] == ["Dit veld is vereist."]

@@ -1,0 +1,107 @@
+"""Whether a programme's computed results still follow from its inputs.
+
+The rule: results are stale when the programme was never computed, or when any input
+the engine reads (`selectors.programme_instance`) changed after the computation began.
+"After" means later than `Programme.computed_at`, which `services.programme_compute`
+sets to the moment it started loading, so a change made while the engine ran counts too.
+
+Which changes count, and how they are seen:
+
+- assets (their condition and lifecycle), projects and partner works with their windows,
+  their funding, budget lines and their amounts, the framework's weights and the
+  programme's decisions and budget overrides: each of these models keeps a
+  django-simple-history table (also written by the imports, see docs/history.md), so a
+  newer `history_date` than `computed_at` is a change, a deletion included;
+- the programme's own parameters: its `updated_at` (storing results saves only
+  `computed_at`, which leaves `updated_at` alone).
+
+The check runs on every programme page, so it is one query of EXISTS lookups, each an
+index range scan on `history_date` (simple-history indexes it) that stops at the first
+row. An adopted programme is never stale: it is frozen as it was adopted, and a new
+version is computed from the inputs of that day.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from assets.models import Asset
+from programming.models import (
+    AssessmentFramework,
+    BudgetOverride,
+    CouplingDecision,
+    Criterion,
+    Programme,
+)
+from projects.models import Funding, Project
+from stakeholders.models import BudgetAmount, BudgetLine
+
+NEVER_COMPUTED = _("het programma is nog niet berekend")
+
+#: Each input, how a page names it, and the rows of its history that concern a
+#: programme (OuterRef: the programme's row).
+INPUTS = (
+    ("objecten", _("het areaal (objecten)"), Asset, Q()),
+    ("projecten", _("een project of werk van een partner"), Project, Q()),
+    ("financiering", _("de financiering van een project"), Funding, Q()),
+    ("budgetregels", _("een budgetregel"), BudgetLine, Q()),
+    ("budgetten", _("een budget"), BudgetAmount, Q()),
+    (
+        "afwijkende_budgetten",
+        _("een afwijkend budget van dit programma"),
+        BudgetOverride,
+        Q(programme_id=OuterRef("pk")),
+    ),
+    (
+        "besluiten",
+        _("een besluit over een koppelkans"),
+        CouplingDecision,
+        Q(programme_id=OuterRef("pk")),
+    ),
+    ("kader", _("het afwegingskader"), AssessmentFramework, Q(id=OuterRef("framework_id"))),
+    (
+        "wegingen",
+        _("een weging in het afwegingskader"),
+        Criterion,
+        Q(framework_id=OuterRef("framework_id")),
+    ),
+)
+
+
+def stale_reasons(programme: Programme) -> list[Promise]:
+    """What changed since the programme was computed, as the banner names it; empty
+    when its results are up to date (or it is adopted). One query."""
+    if programme.is_adopted:
+        return []
+    if programme.computed_at is None:
+        return [NEVER_COMPUTED]
+    reasons: list[Promise] = []
+    if programme.updated_at > programme.computed_at:
+        reasons.append(_("de instellingen van het programma"))
+    later = Q(history_date__gt=OuterRef("computed_at"))
+    flags = (
+        Programme.objects.filter(pk=programme.pk)
+        .annotate(
+            **{
+                code: Exists(model.history.filter(later & rows).order_by())
+                for code, _label, model, rows in INPUTS
+            }
+        )
+        .values(*(code for code, *_rest in INPUTS))
+        .first()
+    ) or {}
+    return reasons + [label for code, label, *_rest in INPUTS if flags.get(code)]
+
+
+def stale_message(reasons: list[Promise]) -> str:
+    """The banner's sentence (and the refusal's): what changed after the computation."""
+    if reasons == [NEVER_COMPUTED]:
+        return gettext("Het programma is nog niet berekend.")
+    return gettext("De uitkomsten zijn verouderd: %(what)s is gewijzigd na de berekening.") % {
+        "what": ", ".join(str(reason) for reason in reasons)
+    }
+
+
+def is_stale(programme: Programme) -> bool:
+    return bool(stale_reasons(programme))
