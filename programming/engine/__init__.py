@@ -11,7 +11,8 @@ The stages, each timed in ``result.stats.seconds``:
 1. prepare    — the instance as frames and arrays (frames.py)
 2. couplings  — neighbours in space and time, clusters with a common year (couplings.py)
 3. scoring    — the 0–100 score per work with its breakdown (scoring.py)
-4. schedule   — a start year per work or accepted cluster within budget (schedule.py)
+4. schedule   — a start year per work or accepted cluster within budget (schedule.py),
+                and what does not fit with the money that would fund it (unfunded.py)
 5. graafrust  — openings in a reconstructed street's closed period (graafrust.py)
 6. kpis       — spend, openings, savings, ambition served, gaps (kpis.py)
 """
@@ -36,13 +37,9 @@ from programming.engine.instance import (
 )
 from programming.engine.kpis import compute_kpis
 from programming.engine.results import cluster_results, kpi_results, round_gap, work_results
-from programming.engine.schedule import (
-    coupling_discounts,
-    find_unfunded,
-    schedule,
-    scheduled_years,
-)
+from programming.engine.schedule import coupling_discounts, schedule, scheduled_years
 from programming.engine.scoring import score_works
+from programming.engine.unfunded import find_unfunded
 from programming.engine.units import build_units
 
 __all__ = [
@@ -106,7 +103,17 @@ def run(instance: Instance, method: str | None = None) -> Result:
             params.opening_cost_share,
         )
         plan = schedule(units, data.budget, params, method)
-        unfunded = find_unfunded(works, units, plan, data.budget, data.tensor, data.lines, params)
+        unfunded = find_unfunded(
+            works,
+            units,
+            plan,
+            data.budget,
+            data.tensor,
+            data.lines,
+            params,
+            scores[col.SCHEDULING_VALUE].to_numpy(dtype=float),
+            neighbours=couplings.neighbours,
+        )
         years = scheduled_years(units, plan, len(works), params.first_year)
         discount = coupling_discounts(units, plan, len(works))
     with clock("graafrust"):

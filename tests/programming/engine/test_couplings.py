@@ -307,7 +307,7 @@ def test_works_outside_the_horizon_couple_with_nothing():
         work("b", window=(2040, 2041), geometry=point(5)),
     ]
     assert couplings_of(instance(works, RICH)) == []
-    assert by_key(run(instance(works, RICH)))["a"].unfunded_reason == "buiten de looptijd"
+    assert "buiten de looptijd" in by_key(run(instance(works, RICH)))["a"].unfunded_reason
 
 
 def test_a_side_street_does_not_couple_through_the_junction():

@@ -8,8 +8,6 @@ from programming.engine import run
 from programming.engine.couplings import Couplings
 from programming.engine.frames import prepare
 from programming.engine.heuristic import solve_greedily
-from programming.engine.instance import UnfundedRow
-from programming.engine.schedule import MUST_DO_OVER_BUDGET, OUTSIDE_HORIZON, OVER_BUDGET
 from programming.engine.units import build_units
 from tests.programming.engine.builders import budget, by_key, instance, line, work
 
@@ -51,8 +49,6 @@ def test_tight_budget_reaches_the_proven_optimum_and_reports_the_gap():
 
     assert (works["A"].scheduled_year, works["B"].scheduled_year) == (2026, 2026)
     assert works["C"].scheduled_year is None
-    assert works["C"].unfunded_reason == OVER_BUDGET
-    assert result.unfunded == (UnfundedRow("C", "wegen", 2026, 10.0, OVER_BUDGET),)
     assert result.stats.solver == "milp"
     assert result.stats.status == "optimal"
     assert result.stats.value == pytest.approx(100)
@@ -121,8 +117,8 @@ def test_must_do_work_is_scheduled_before_a_more_valuable_one():
 
 
 def test_must_do_works_that_cannot_all_fit_are_reported():
-    """Two must-do works of €100 each, €150 budget: one fits, one is reported with the
-    must-do reason and its gap (100 + 100 − 150 = €50); the budget is never exceeded."""
+    """Two must-do works of €100 each, €150 budget: one fits, the other is left out (its
+    gap: test_unfunded.py); the budget is never exceeded."""
     inst = instance(
         [
             work("m1", value=20, must_do=True, cost=("wegen", 100)),
@@ -134,7 +130,7 @@ def test_must_do_works_that_cannot_all_fit_are_reported():
     works = by_key(result)
     assert result.stats.status == "must_do_infeasible"
     assert works["m1"].scheduled_year == 2026
-    assert result.unfunded == (UnfundedRow("m2", "wegen", 2026, 50.0, MUST_DO_OVER_BUDGET),)
+    assert works["m2"].scheduled_year is None
     assert spend(result, inst, "wegen", 2026) <= 150
 
 
@@ -147,33 +143,11 @@ def carry_over_case(carry_over):
     )
 
 
-def test_without_carry_over_a_work_above_the_annual_budget_is_unfunded():
-    """€150 against €100 in 2027: the gap is €50 in 2027."""
-    result = run(carry_over_case(False))
-    assert result.unfunded == (UnfundedRow("brug", "kunstwerken", 2027, 50.0, OVER_BUDGET),)
-
-
 def test_with_carry_over_unspent_budget_moves_to_the_next_year():
     """2026's unspent €100 carries to 2027: €200 available, the €150 work fits."""
     result = run(carry_over_case(True))
     assert by_key(result)["brug"].scheduled_year == 2027
     assert result.unfunded == ()
-
-
-def test_carry_over_gap_is_the_shortfall_of_the_cumulative_budget():
-    """With carry-over, two works of €150 that both start in 2027 need €300 by 2027;
-    €200 has accumulated, so the one left out (lower value) misses €300 − €200 = €100."""
-    result = run(
-        instance(
-            [
-                work("a", value=50, window=(2027, 2027), cost=("wegen", 150)),
-                work("b", value=40, window=(2027, 2027), cost=("wegen", 150)),
-            ],
-            [budget("wegen", 100)],
-            carry_over=True,
-        )
-    )
-    assert result.unfunded == (UnfundedRow("b", "wegen", 2027, 100.0, OVER_BUDGET),)
 
 
 def test_cost_profile_spreads_spend_over_consecutive_years():
@@ -193,8 +167,6 @@ def test_cost_profile_spreads_spend_over_consecutive_years():
     assert works["w1"].scheduled_year == 2026
     assert works["w2"].scheduled_year is None
     assert [spend(result, inst, "groen", y) for y in range(2026, 2030)] == [50, 50, 50, 0]
-    # Adding w2 in 2026 would need 100 − 70 = €30 more in each of its three years.
-    assert [(r.year, r.gap) for r in result.unfunded] == [(2026, 30), (2027, 30), (2028, 30)]
 
 
 def test_cost_profiles_interleave_when_the_budget_allows():
@@ -234,7 +206,6 @@ def test_window_outside_the_horizon_is_not_scheduled():
         )
     )
     assert [w.scheduled_year for w in result.works] == [None, None]
-    assert {r.reason for r in result.unfunded} == {OUTSIDE_HORIZON}
 
 
 def test_allowed_years_replace_the_window():
@@ -245,11 +216,6 @@ def test_allowed_years_replace_the_window():
         )
     )
     assert result.works[0].scheduled_year == 2028
-
-
-def test_a_cost_on_a_line_without_budget_is_unfunded():
-    result = run(instance([work("a", value=1, cost=("onbekend", 10))], [budget("wegen", 100)]))
-    assert result.unfunded == (UnfundedRow("a", "onbekend", 2026, 10.0, OVER_BUDGET),)
 
 
 def test_milp_stopped_by_the_time_limit_still_returns_a_plan_within_budget():

@@ -1,0 +1,404 @@
+"""What does not fit, why, and the least money that would fund it (the gap).
+
+A work is unfunded when no unit holding it is placed: its own unit (the work alone, or
+its accepted cluster) is the one that would have to be added. Its gap answers the
+question users ask: *how much extra money, on which budget line, in which year, lets
+this work be funded, with everything else in the plan fixed?* Each gap stands alone: it
+answers "what would it take to add this work", not "to add all unfunded works".
+
+The analysis is exact and marginal. For every feasible start year s of the unit:
+
+- without carry-over, each (line, year) cell the unit spends in needs
+  max(0, unit spend − unused budget), where unused budget = max(0, budget − plan spend);
+- with carry-over, budget added in a year carries forward, so a line needs its largest
+  cumulative shortfall (plan + unit against budget, less what the plan alone already
+  misses), and that money is put in the first year the unit spends on the line: every
+  deficit lies at or after that year, so one amount there covers them all, and no
+  smaller total can (the cumulative deficit at its worst year is a lower bound).
+
+The start year with the least total is the answer; ties go to the year nearest the
+unit's target year, then the earliest. Adding exactly those amounts makes the plan plus
+the unit fit; a euro less in any cell leaves every start year short (each year needs at
+least the least total, and the money given falls a euro short of it).
+
+Years closed by graafrust (`closed`: works × years, True where the work may not start
+given the plan) are not offered.
+
+Each row gets a reason code from a fixed set and the facts behind it; the Dutch
+sentence in `reason` is written from those facts:
+
+=======================  ==================================================================
+code                     when
+=======================  ==================================================================
+buiten_looptijd          no permitted start year lies in the horizon
+geen_budget              the work costs money on a line with no budget in the horizon
+groter_dan_jaarbudget    its cost on a line in one year exceeds the line's largest yearly
+                         budget (`spread_fits`: the line's budget over the whole horizon
+                         would cover it, so spread over more years it could fit)
+koppeling                it is in an accepted coupling that does not fit as a whole
+budget_vol               the line is full in those years, taken by works of higher value
+graafrust                the money would fit in a permitted year, but every such year
+                         is closed by graafrust (or every permitted year is closed)
+=======================  ==================================================================
+
+A must-do work carries ``must_do: true`` in its facts rather than a code of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from programming.engine import columns as col
+from programming.engine.instance import Parameters, UnfundedRow
+from programming.engine.units import Plan, Unit, placed_works, spend_of, total_spend
+
+OUTSIDE_HORIZON = "buiten_looptijd"
+NO_BUDGET = "geen_budget"
+ABOVE_YEAR_BUDGET = "groter_dan_jaarbudget"
+LINE_FULL = "budget_vol"
+COUPLING = "koppeling"
+GRAAFRUST = "graafrust"
+CODES = (OUTSIDE_HORIZON, NO_BUDGET, ABOVE_YEAR_BUDGET, LINE_FULL, COUPLING, GRAAFRUST)
+
+#: Gaps below this (in euros) are rounding noise of the solver's tolerances.
+HALF_A_CENT = 0.005
+#: How many higher-valued works a full line names.
+MAX_NAMED = 5
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every unit's analysis reads: the plan's spend and the works' facts."""
+
+    keys: np.ndarray
+    value: np.ndarray
+    tensor: np.ndarray
+    budget: np.ndarray
+    spend: np.ndarray
+    lines: tuple[str, ...]
+    years: np.ndarray  # scheduled start-year index per work, −1 when not scheduled
+    params: Parameters
+    closed: np.ndarray | None
+    neighbours: np.ndarray | None
+    reconstructs: np.ndarray
+    opens: np.ndarray
+
+
+def find_unfunded(
+    works: pd.DataFrame,
+    units: Sequence[Unit],
+    plan: Plan,
+    budget: np.ndarray,
+    tensor: np.ndarray,
+    lines: tuple[str, ...],
+    params: Parameters,
+    value: np.ndarray,
+    closed: np.ndarray | None = None,
+    neighbours: np.ndarray | None = None,
+) -> list[UnfundedRow]:
+    """Rows for every work that is not scheduled, with its reason, facts and gap.
+
+    `value` is each work's scheduling value (to name the works of higher value that fill
+    a line); `closed` the graafrust-closed start years per work; `neighbours` the
+    neighbour pairs (couplings.py), to name the reconstructions that close a year.
+
+    Steps:
+    1. Works in no unit have no feasible year in the horizon: buiten_looptijd.
+    2. For each unscheduled unit (a work's own unit, or its accepted cluster's; never a
+       proposed cluster's alternative), the gap per line and year at every open start
+       year; the least total wins (module docstring).
+    3. The reason per line, and one row per member × (line, year) cell with a gap, the
+       cell's gap split over the members in proportion to their cost on the line.
+    """
+    start = np.full(len(works), -1)
+    for unit, year in zip(units, plan.start, strict=True):
+        if year >= 0:
+            start[list(unit.members)] = year
+    context = Context(
+        keys=works[col.KEY].to_numpy(),
+        value=np.asarray(value, dtype=float),
+        tensor=tensor,
+        budget=budget,
+        spend=total_spend(units, plan.start, budget.shape),
+        lines=lines,
+        years=start,
+        params=params,
+        closed=closed,
+        neighbours=neighbours,
+        reconstructs=works[col.RECONSTRUCTS_STREET].to_numpy(dtype=bool),
+        opens=works[col.OPENS_STREET].to_numpy(dtype=bool),
+    )
+    in_unit = np.zeros(len(works), dtype=bool)
+    for unit in units:
+        in_unit[list(unit.members)] = True
+    rows = [outside_horizon_row(works, int(i), params) for i in np.flatnonzero(~in_unit)]
+    placed = placed_works(units, plan.start)
+    for unit, year in zip(units, plan.start, strict=True):
+        if year >= 0 or unit.alternative or placed[list(unit.members)].any():
+            continue
+        rows.extend(unit_rows(unit, context))
+    return rows
+
+
+def outside_horizon_row(works: pd.DataFrame, i: int, params: Parameters) -> UnfundedRow:
+    work = works.iloc[i]
+    facts: dict[str, Any] = {
+        "window_start": int(work[col.EARLIEST]),
+        "window_end": int(work[col.LATEST]),
+        "first_year": params.first_year,
+        "last_year": params.last_year,
+    }
+    if bool(work[col.MUST_DO]):
+        facts["must_do"] = True
+    reason = (
+        f"Dit werk mag starten in {facts['window_start']}–{facts['window_end']}. "
+        f"Dat valt buiten de looptijd van het programma ({params.first_year}–"
+        f"{params.last_year})."
+    )
+    return UnfundedRow(
+        str(work[col.KEY]), None, None, 0.0, _must(facts) + reason, OUTSIDE_HORIZON, facts
+    )
+
+
+def gap_matrix(
+    cost: np.ndarray, start: int, spend: np.ndarray, budget: np.ndarray, carry_over: bool
+) -> np.ndarray:
+    """The least extra budget per line and programme year (lines × horizon) that lets a
+    unit with cost profile `cost`, started in year index `start`, join the plan's
+    `spend` (module docstring)."""
+    extra = spend_of(cost, start, budget.shape[1])
+    if not carry_over:
+        unused = np.clip(budget - spend, 0.0, None)
+        gaps_now: np.ndarray = np.clip(extra - unused, 0.0, None) * (extra > 0)
+        return gaps_now
+    before = _deficit(budget - spend)
+    after = _deficit(budget - spend - extra)
+    shortfall = np.clip(after - before, 0.0, None)
+    gaps = np.zeros_like(budget)
+    for line in np.flatnonzero((shortfall > HALF_A_CENT) & (extra > 0).any(axis=1)):
+        gaps[line, np.flatnonzero(extra[line] > 0)[0]] = shortfall[line]
+    return gaps
+
+
+def _deficit(slack: np.ndarray) -> np.ndarray:
+    """Per line, the largest amount by which cumulative spend exceeds cumulative budget."""
+    deficit: np.ndarray = np.clip(-np.cumsum(slack, axis=1).min(axis=1, initial=0.0), 0.0, None)
+    return deficit
+
+
+def best_start(unit: Unit, years: Sequence[int], context: Context) -> tuple[int, np.ndarray]:
+    """The start year (among `years`) needing the least extra money, and its gaps: ties go
+    to the year nearest the unit's target, then the earliest."""
+    options = [
+        (y, gap_matrix(unit.cost, y, context.spend, context.budget, context.params.carry_over))
+        for y in years
+    ]
+    return min(options, key=lambda o: (round(float(o[1].sum()), 2), abs(o[0] - unit.target), o[0]))
+
+
+def unit_rows(unit: Unit, context: Context) -> list[UnfundedRow]:
+    """The rows of one unscheduled unit (see find_unfunded, steps 2 and 3)."""
+    members = list(unit.members)
+    if context.closed is None:
+        shut: set[int] = set()
+    else:
+        shut = {y for y in unit.years if context.closed[members, y].any()}
+    open_years = [y for y in unit.years if y not in shut]
+    fits_shut = sorted(
+        y
+        for y in shut
+        if gap_matrix(unit.cost, y, context.spend, context.budget, context.params.carry_over).sum()
+        <= HALF_A_CENT
+    )
+    base: dict[str, Any] = {"must_do": True} if unit.must_do else {}
+    if shut and (fits_shut or not open_years):
+        base |= graafrust_facts(unit, fits_shut or sorted(shut), context)
+        base["money_fits"] = bool(fits_shut)
+    if not open_years:
+        return [_plain_row(unit, m, GRAAFRUST, base, context) for m in members]
+    year, gaps = best_start(unit, open_years, context)
+    rows = [
+        row
+        for line in np.flatnonzero((gaps > HALF_A_CENT).any(axis=1))
+        for row in line_rows(unit, int(line), year, gaps, base, context)
+    ]
+    if rows:
+        return rows
+    code = GRAAFRUST if "closed_years" in base else LINE_FULL
+    return [_plain_row(unit, m, code, base, context) for m in members]
+
+
+def line_rows(
+    unit: Unit, line: int, year: int, gaps: np.ndarray, base: dict[str, Any], context: Context
+) -> list[UnfundedRow]:
+    """One row per member × year with a gap on `line`, with the line's reason."""
+    first = context.params.first_year
+    members = list(unit.members)
+    cells = [int(t) for t in np.flatnonzero(gaps[line] > HALF_A_CENT)]
+    keep = 1.0 - (np.asarray(unit.discount) if unit.discount else np.zeros(len(members)))
+    member_cost = keep * context.tensor[members, line].sum(axis=1)
+    share = member_cost / member_cost.sum()
+    code, facts = line_reason(unit, line, year, cells, base, context)
+    rows: list[UnfundedRow] = []
+    for m, part in zip(members, share, strict=True):
+        if part <= 0:
+            continue
+        own = float(gaps[line, cells].sum() * part)
+        reason = _must(facts) + describe(code, facts, own, context.lines[line])
+        rows.extend(
+            UnfundedRow(
+                str(context.keys[m]),
+                context.lines[line],
+                first + t,
+                float(gaps[line, t] * part),
+                reason,
+                code,
+                dict(facts),
+            )
+            for t in cells
+        )
+    return rows
+
+
+def line_reason(
+    unit: Unit, line: int, year: int, cells: list[int], base: dict[str, Any], context: Context
+) -> tuple[str, dict[str, Any]]:
+    """The reason code and facts for the gap of `unit` on `line` (module docstring)."""
+    first = context.params.first_year
+    code = context.lines[line]
+    facts: dict[str, Any] = {**base, "line": code, "years": [first + t for t in cells]}
+    line_budget = context.budget[line]
+    if line_budget.sum() <= 0:
+        return NO_BUDGET, facts
+    cost = float(unit.cost[line].max())
+    largest = float(line_budget.max())
+    if cost > largest + HALF_A_CENT:
+        facts |= {
+            "cost": round(cost, 2),
+            "largest_year_budget": round(largest, 2),
+            "spread_fits": bool(line_budget.sum() >= unit.cost[line].sum()),
+        }
+        return ABOVE_YEAR_BUDGET, facts
+    if "closed_years" in base:
+        return GRAAFRUST, facts
+    if len(unit.members) > 1:
+        facts["members"] = [str(context.keys[m]) for m in unit.members]
+        return COUPLING, facts
+    facts["by"] = filled_by(unit, line, cells, context)
+    if not context.params.carry_over:
+        extra = spend_of(unit.cost, year, context.budget.shape[1])[line, cells]
+        unused = np.clip(line_budget[cells] - context.spend[line, cells], 0.0, None)
+        facts |= {"unused": round(float(unused.sum()), 2), "needed": round(float(extra.sum()), 2)}
+    return LINE_FULL, facts
+
+
+def filled_by(unit: Unit, line: int, cells: list[int], context: Context) -> list[str]:
+    """Keys of the scheduled works of higher value than the unit's best member that spend
+    on `line` in the years `cells`: the highest value first, at most MAX_NAMED."""
+    own = float(context.value[list(unit.members)].max())
+    depth = context.tensor.shape[2]
+    found = []
+    for w in np.flatnonzero((context.years >= 0) & (context.value > own)):
+        offsets = [t - int(context.years[w]) for t in cells]
+        if any(0 <= o < depth and context.tensor[w, line, o] > 0 for o in offsets):
+            found.append(int(w))
+    found.sort(key=lambda w: (-context.value[w], str(context.keys[w])))
+    return [str(context.keys[w]) for w in found[:MAX_NAMED]]
+
+
+def graafrust_facts(unit: Unit, shut: list[int], context: Context) -> dict[str, Any]:
+    """The closed start years and, when the neighbour pairs are known, the scheduled
+    works that close them (graafrust.py): a reconstruction up to graafrust_years before
+    a member that opens the street, or an opening up to graafrust_years after a member
+    that reconstructs it."""
+    first = context.params.first_year
+    window = context.params.graafrust_years
+    closing: set[int] = set()
+    members = set(unit.members)
+    pairs = context.neighbours if context.neighbours is not None else np.empty((0, 2), int)
+    for other, member in np.concatenate([pairs, pairs[:, ::-1]]):
+        year = int(context.years[other])
+        if member not in members or other in members or year < 0:
+            continue
+        paves = context.reconstructs[other] and context.opens[member]
+        digs = context.opens[other] and context.reconstructs[member]
+        if any(
+            (paves and 0 < y - year <= window) or (digs and 0 < year - y <= window) for y in shut
+        ):
+            closing.add(int(other))
+    return {
+        "closed_years": [first + y for y in shut],
+        "closed_by": [
+            {"work": str(context.keys[w]), "year": first + int(context.years[w])}
+            for w in sorted(closing, key=lambda w: (int(context.years[w]), str(context.keys[w])))
+        ],
+    }
+
+
+def _plain_row(
+    unit: Unit, member: int, code: str, facts: dict[str, Any], context: Context
+) -> UnfundedRow:
+    """A row without a line or year: no money on one line would fund the work."""
+    reason = _must(facts) + describe(code, facts, 0.0, None)
+    return UnfundedRow(str(context.keys[member]), None, None, 0.0, reason, code, dict(facts))
+
+
+def describe(code: str, facts: dict[str, Any], gap: float, line: str | None) -> str:
+    """The Dutch sentence (B1) for a reason code, written from its facts."""
+    years = _years(facts.get("years", []))
+    missing = f" Er ontbreekt {euro(gap)} op {line} in {years}." if line else ""
+    if code == NO_BUDGET:
+        return f"Budgetregel {line} heeft geen budget in de looptijd.{missing}"
+    if code == ABOVE_YEAR_BUDGET:
+        spread = (
+            " Over de hele looptijd is er wel genoeg: verdeeld over meer jaren zou het passen."
+            if facts["spread_fits"]
+            else " Ook over de hele looptijd is er niet genoeg budget."
+        )
+        return (
+            f"Dit werk kost {euro(facts['cost'])} in één jaar op {line}. Dat is meer dan het "
+            f"grootste jaarbudget van die regel ({euro(facts['largest_year_budget'])})."
+            f"{spread}{missing}"
+        )
+    if code == COUPLING:
+        others = ", ".join(facts["members"])
+        return (
+            f"Dit werk zit in een geaccepteerde koppeling ({others}). De koppeling past niet "
+            f"als geheel binnen het budget.{missing}"
+        )
+    if code == GRAAFRUST:
+        closed = _years(facts["closed_years"])
+        by = ", ".join(f"{c['work']} ({c['year']})" for c in facts.get("closed_by", []))
+        after = f" na {by}" if by else ""
+        fits = " past het werk binnen het budget, maar" if facts["money_fits"] else ""
+        return f"In {closed}{fits} ligt de straat in graafrust{after}.{missing}"
+    by = ", ".join(facts.get("by", []))
+    full = (
+        f"Budgetregel {line} is vol in {years}, door werken met een hogere prioriteit: {by}."
+        if by
+        else f"Budgetregel {line} heeft te weinig budget in {years}."
+    )
+    room = (
+        f" Er is nog {euro(facts['unused'])} vrij; dit werk heeft {euro(facts['needed'])} nodig."
+        if "unused" in facts
+        else ""
+    )
+    return f"{full}{room}{missing}"
+
+
+def euro(amount: float) -> str:
+    """An amount in whole euros, Dutch style: € 40.000."""
+    return "€ " + f"{amount:,.0f}".replace(",", ".")
+
+
+def _years(years: Sequence[int]) -> str:
+    return ", ".join(str(y) for y in years)
+
+
+def _must(facts: dict[str, Any]) -> str:
+    return "Moet-werk. " if facts.get("must_do") else ""
