@@ -9,9 +9,11 @@ Rule:
    where weight = Σ over lines of (its cost on the line / the line's total budget over
    the horizon), so a euro on a scarce line weighs more than a euro on a rich one.
 3. Place each unit in the first of its feasible years that still fits every line's
-   budget (with carry-over, every line's cumulative budget), trying years in order of
-   the LP's weight for them, then nearest the target year. A unit that fits nowhere
-   stays unscheduled.
+   budget (with carry-over, every line's cumulative budget) and breaks no graafrust next
+   to the units already placed, trying years in order of the LP's weight for them, then
+   nearest the target year. If every fitting year breaks graafrust, the unit takes the
+   one with the fewest breaks when its value outweighs what they cost
+   (`graafrust_weight` each), as in the MILP. A unit that fits nowhere stays unscheduled.
 
 If the LP fails (time limit), step 2 orders by density alone and step 3 tries years
 nearest the target first: the plain greedy rule, which gives no bound.
@@ -28,12 +30,14 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from programming.engine.graafrust import ClosedPairs, breaches_at
 from programming.engine.milp import build_model
 from programming.engine.units import (
     Plan,
     Unit,
     must_do_missed,
     objective_of,
+    placed_works,
     spend_of,
     within_budget,
 )
@@ -43,14 +47,19 @@ MUST_DO_INFEASIBLE = "must_do_infeasible"
 
 
 def solve_heuristically(
-    units: Sequence[Unit], budget: np.ndarray, carry_over: bool, time_limit: float
+    units: Sequence[Unit],
+    budget: np.ndarray,
+    carry_over: bool,
+    time_limit: float,
+    pairs: ClosedPairs | None = None,
 ) -> Plan:
-    """The LP-guided greedy plan, with the LP bound (see the module docstring)."""
+    """The LP-guided greedy plan, with the LP bound (see the module docstring). The LP
+    leaves the graafrust rows out: fewer constraints can only raise the bound."""
     if not units:
         return Plan(np.full(0, -1), "heuristic", FEASIBLE, 0.0, 0.0, 0.0)
     relaxed = solve_relaxation(units, budget, carry_over, time_limit)
     if relaxed is None:
-        return solve_greedily(units, budget, carry_over)
+        return solve_greedily(units, budget, carry_over, pairs)
     share, year_weight, bound = relaxed
     density = value_density(units, budget)
     order = sorted(
@@ -64,12 +73,17 @@ def solve_heuristically(
         )
 
     years = [by_lp_weight(unit, weight) for unit, weight in zip(units, year_weight, strict=True)]
-    plan = place_in_order(units, budget, carry_over, order, years)
+    plan = place_in_order(units, budget, carry_over, order, years, pairs)
     gap = (bound - plan.objective) / max(abs(plan.objective), 1e-9)
     return Plan(plan.start, plan.solver, plan.status, plan.objective, bound, max(gap, 0.0))
 
 
-def solve_greedily(units: Sequence[Unit], budget: np.ndarray, carry_over: bool) -> Plan:
+def solve_greedily(
+    units: Sequence[Unit],
+    budget: np.ndarray,
+    carry_over: bool,
+    pairs: ClosedPairs | None = None,
+) -> Plan:
     """The plain greedy rule: densest first, each in the fitting year nearest its target."""
     density = value_density(units, budget)
     order = sorted(range(len(units)), key=lambda u: (not units[u].must_do, -density[u], u))
@@ -78,7 +92,7 @@ def solve_greedily(units: Sequence[Unit], budget: np.ndarray, carry_over: bool) 
         return sorted(unit.years, key=lambda y: (abs(y - unit.target), y))
 
     years = [nearest_target_first(unit) for unit in units]
-    return place_in_order(units, budget, carry_over, order, years)
+    return place_in_order(units, budget, carry_over, order, years, pairs)
 
 
 def place_in_order(
@@ -87,23 +101,40 @@ def place_in_order(
     carry_over: bool,
     order: Sequence[int],
     years: Sequence[Sequence[int]],
+    pairs: ClosedPairs | None = None,
 ) -> Plan:
-    """Place the units in `order`, each in the first of its `years` that fits."""
+    """Place the units in `order`, each in the first of its `years` that fits and breaks
+    no graafrust, else in the fitting year with the fewest breaks if its value outweighs
+    their cost (module docstring)."""
     horizon = budget.shape[1]
+    pairs = pairs or ClosedPairs.none(len(placed_works(units, np.full(len(units), -1))))
+    closers, openers = pairs.closers_of(pairs.n_works), pairs.openers_of(pairs.n_works)
+    year_of = np.full(pairs.n_works, np.nan)
     spend = np.zeros_like(budget)
     start = np.full(len(units), -1)
     taken: set[int] = set()
     for u in order:
-        if taken.intersection(units[u].members):
+        unit = units[u]
+        if taken.intersection(unit.members):
             continue
+        best: tuple[int, int, np.ndarray] | None = None  # (breaks, year, spend)
         for year in years[u]:
-            candidate = spend + spend_of(units[u].cost, year, horizon)
-            if within_budget(candidate, budget, carry_over):
-                spend, start[u] = candidate, year
-                taken.update(units[u].members)
+            candidate = spend + spend_of(unit.cost, year, horizon)
+            if not within_budget(candidate, budget, carry_over):
+                continue
+            breaks = breaches_at(unit.members, year, year_of, closers, openers, pairs.years)
+            if best is None or breaks < best[0]:
+                best = (breaks, year, candidate)
+            if breaks == 0:
                 break
+        if best is not None and (
+            best[0] == 0 or unit.must_do or unit.value > pairs.weight * best[0]
+        ):
+            spend, start[u] = best[2], best[1]
+            taken.update(unit.members)
+            year_of[list(unit.members)] = best[1]
     status = MUST_DO_INFEASIBLE if must_do_missed(units, start) else FEASIBLE
-    return Plan(start, "heuristic", status, objective_of(units, start, horizon))
+    return Plan(start, "heuristic", status, objective_of(units, start, horizon, pairs))
 
 
 def solve_relaxation(

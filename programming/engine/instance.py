@@ -213,7 +213,11 @@ class Parameters:
     `opening_cost_share` is the part of a street-opening work's cost that coupling shares
     (opening, traffic plan, reinstatement).
     `max_exact_works` is the largest number of works solved by the exact MILP; above it the
-    greedy heuristic is used.
+    greedy heuristic is used. `mip_gap` is how close to the best possible value the MILP
+    must prove its plan before it stops (relative: 0.005 is 0.5%; small instances are
+    always solved to the last tie-break, milp.py). `graafrust_weight` is what one
+    graafrust break costs in the schedule, in points of value (a work's score is 0–100):
+    a break is only chosen where avoiding it would cost more than that (graafrust.py).
     """
 
     first_year: int
@@ -226,6 +230,8 @@ class Parameters:
     carry_over: bool = False
     time_limit: float = 30.0
     max_exact_works: int = 2000
+    mip_gap: float = 0.005
+    graafrust_weight: float = 10.0
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
     def __post_init__(self) -> None:
@@ -241,6 +247,10 @@ class Parameters:
             raise InstanceError("het aandeel openen en herstraten ligt tussen 0 en 1")
         if self.time_limit <= 0:
             raise InstanceError("de tijdslimiet is positief")
+        if not 0 <= self.mip_gap < 1:
+            raise InstanceError("de toegestane afstand tot het optimum ligt tussen 0 en 1")
+        if self.graafrust_weight < 0:
+            raise InstanceError("het gewicht van een graafrustdoorbreking is niet negatief")
         unknown = sorted(set(self.weights) - set(col.CRITERIA))
         if unknown:
             raise InstanceError(f"onbekende criteria: {', '.join(unknown)}")

@@ -10,12 +10,23 @@ Constraints:
   stays within the budget: Σ_{u,y} cost[u, l, t − y] · x[u, y] ≤ budget[l, t]
   (with carry-over the sums run over all years up to t on both sides).
 
+- graafrust (graafrust.py): for every pair (reconstruction r, opening o) of neighbours
+  and every start year t of r, r in t and o in (t, t + graafrust_years] not both:
+  Σ_{u ∋ r} x[u, t] + Σ_{v ∋ o, v ∌ r, t < s ≤ t + g} x[v, s] ≤ 1 + b[r, o, t], where the
+  slack b costs `graafrust_weight` points; and the same with s > t + g and a slack that
+  costs the dig-before-pave tie-break.
+
 Objective: maximise Σ coefficient(u, y) · x[u, y] (see units: the value, a tiny reward
-for any placed unit and a tiny preference for the target year).
+for any placed unit and a tiny preference for the target year) less the slacks' costs.
 
 When the must-do works cannot all fit, the model is solved again with "exactly once"
 relaxed to "at most once" and a bonus per must-do work larger than all other rewards
 together: as many must-do works as possible are placed, then the most value.
+
+HiGHS stops when it has proven the plan within `mip_gap` of the best possible objective.
+Models up to `EXACT_COLUMNS` columns are solved to 10⁻⁶, so every tie-break holds; on
+larger ones a multi-year knapsack's last fractions of a percent cost minutes of
+branching for no visible difference, and the plan reports its proven gap instead.
 """
 
 from __future__ import annotations
@@ -27,6 +38,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix, vstack
 
+from programming.engine.graafrust import DIG_BEFORE_PAVE, ClosedPairs
 from programming.engine.units import (
     Plan,
     Unit,
@@ -39,6 +51,8 @@ from programming.engine.units import (
 #: Relative optimality gap at which HiGHS stops: small enough to prove the optimum of
 #: every instance whose values differ visibly.
 MIP_REL_GAP = 1e-6
+#: Models with at most this many columns are solved to MIP_REL_GAP whatever `mip_gap` says.
+EXACT_COLUMNS = 2000
 
 OPTIMAL = "optimal"
 TIME_LIMIT = "time_limit"
@@ -49,16 +63,24 @@ NO_SOLUTION = "no_solution"
 
 @dataclass(frozen=True)
 class Model:
-    """The MILP: one column per (unit, feasible year); one assignment row per work that
-    is in a unit, then the budget rows."""
+    """The MILP: one column per (unit, feasible year), then the graafrust slacks; one
+    assignment row per work that is in a unit, then the budget rows, then the graafrust
+    rows."""
 
-    var_unit: np.ndarray
+    var_unit: np.ndarray  # per unit column
     var_year: np.ndarray
-    reward: np.ndarray
+    reward: np.ndarray  # per column, slacks included (negative: their cost)
     matrix: csr_matrix
     upper: np.ndarray
     n_units: int
     must_do: np.ndarray  # per assignment row: the work must be done
+
+    @property
+    def integrality(self) -> np.ndarray:
+        """1 for the unit columns (binary), 0 for the slacks."""
+        flags = np.zeros(len(self.reward), dtype=int)
+        flags[: len(self.var_unit)] = 1
+        return flags
 
     def assignment_lower(self, must_do: bool) -> np.ndarray:
         """Lower bounds of all rows: 1 for must-do works when `must_do`, else none."""
@@ -71,6 +93,8 @@ def solve_exactly(
     budget: np.ndarray,
     carry_over: bool,
     time_limit: float,
+    pairs: ClosedPairs | None = None,
+    mip_gap: float = MIP_REL_GAP,
 ) -> Plan:
     """Solve the schedule MILP; the plan's status tells whether it is proven optimal.
 
@@ -82,22 +106,34 @@ def solve_exactly(
     """
     if not units:
         return Plan(np.full(0, -1), "milp", OPTIMAL, 0.0, 0.0, 0.0)
-    model = build_model(units, budget, carry_over)
-    status, start, bound, gap = _solve(model, model.reward, True, time_limit)
+    model = build_model(units, budget, carry_over, pairs)
+    tolerance = MIP_REL_GAP if len(model.reward) <= EXACT_COLUMNS else max(mip_gap, MIP_REL_GAP)
+    status, start, bound, gap = _solve(model, model.reward, True, time_limit, tolerance)
     if status == INFEASIBLE and model.must_do.any():
-        bonus = 1.0 + float(model.reward.sum())
+        rewards = model.reward[: len(model.var_unit)]
+        # Larger than all rewards and all graafrust costs together: a must-do work is
+        # placed even where it breaks graafrust.
+        bonus = 1.0 + float(np.abs(model.reward).sum())
         must_do = np.array([unit.must_do for unit in units], dtype=float)
-        boosted = model.reward + bonus * must_do[model.var_unit]
-        status, start, _, _ = _solve(model, boosted, False, time_limit)
+        boosted = model.reward.copy()
+        boosted[: len(rewards)] += bonus * must_do[model.var_unit]
+        status, start, _, _ = _solve(model, boosted, False, time_limit, tolerance)
         status, bound, gap = (MUST_DO_INFEASIBLE if start is not None else status), None, None
     if start is None:
         return Plan(np.full(len(units), -1), "milp", status, 0.0)
-    objective = objective_of(units, start, budget.shape[1])
+    objective = objective_of(units, start, budget.shape[1], pairs)
     return Plan(start, "milp", status, objective, bound, gap)
 
 
-def build_model(units: Sequence[Unit], budget: np.ndarray, carry_over: bool) -> Model:
-    """Variables (unit, feasible year), their rewards, and the constraint rows."""
+def build_model(
+    units: Sequence[Unit],
+    budget: np.ndarray,
+    carry_over: bool,
+    pairs: ClosedPairs | None = None,
+) -> Model:
+    """Variables (unit, feasible year) and slacks, their rewards, and the constraint
+    rows. Without `pairs` there are no graafrust rows: the relaxation the heuristic
+    solves for its bound (leaving rows out can only raise the bound, so it stays one)."""
     horizon = budget.shape[1]
     var_unit = np.array([u for u, unit in enumerate(units) for _ in unit.years], dtype=int)
     var_year = np.array([y for unit in units for y in unit.years], dtype=int)
@@ -110,15 +146,73 @@ def build_model(units: Sequence[Unit], budget: np.ndarray, carry_over: bool) -> 
     )
     assignment, must_do = assignment_rows(units, var_unit)
     spend, limit = budget_rows(units, var_unit, var_year, budget, carry_over)
+    closed, cost = graafrust_rows(units, var_unit, var_year, pairs, epsilon)
+    n_slacks = len(cost)
+    blocks = [assignment, spend]
+    if n_slacks:
+        blocks = [
+            csr_matrix(
+                (assignment.data, assignment.indices, assignment.indptr),
+                shape=(assignment.shape[0], len(var_unit) + n_slacks),
+            ),
+            csr_matrix(
+                (spend.data, spend.indices, spend.indptr),
+                shape=(spend.shape[0], len(var_unit) + n_slacks),
+            ),
+            closed,
+        ]
     return Model(
         var_unit=var_unit,
         var_year=var_year,
-        reward=reward,
-        matrix=vstack([assignment, spend]).tocsr(),
-        upper=np.concatenate([np.ones(assignment.shape[0]), limit]),
+        reward=np.concatenate([reward, -cost]),
+        matrix=vstack(blocks).tocsr(),
+        upper=np.concatenate([np.ones(assignment.shape[0]), limit, np.ones(n_slacks)]),
         n_units=len(units),
         must_do=must_do,
     )
+
+
+def graafrust_rows(
+    units: Sequence[Unit],
+    var_unit: np.ndarray,
+    var_year: np.ndarray,
+    pairs: ClosedPairs | None,
+    epsilon: float,
+) -> tuple[csr_matrix, np.ndarray]:
+    """The graafrust rows (module docstring), one slack column each, and the slacks'
+    costs. A row is only written where both sides have a column."""
+    n_columns = len(var_unit)
+    if pairs is None or not len(pairs):
+        return csr_matrix((0, n_columns)), np.zeros(0)
+    columns: dict[int, dict[int, list[int]]] = {}  # work → year → columns of its units
+    for k, (u, y) in enumerate(zip(var_unit, var_year, strict=True)):
+        for w in units[u].members:
+            columns.setdefault(w, {}).setdefault(int(y), []).append(k)
+    rows: list[list[int]] = []
+    cost: list[float] = []
+    late_cost = DIG_BEFORE_PAVE * epsilon
+    for r, o in zip(pairs.closing, pairs.opening, strict=True):
+        at, along = columns.get(int(r), {}), columns.get(int(o), {})
+        if not at or not along:
+            continue
+        apart = {
+            s: [k for k in ks if r not in units[var_unit[k]].members] for s, ks in along.items()
+        }
+        for t, closing in at.items():
+            within = [k for s, ks in apart.items() if t < s <= t + pairs.years for k in ks]
+            late = [k for s, ks in apart.items() if s > t + pairs.years for k in ks]
+            for opening, price in ((within, pairs.weight), (late, late_cost)):
+                if opening and price > 0:
+                    rows.append(closing + opening)
+                    cost.append(price)
+    if not rows:
+        return csr_matrix((0, n_columns)), np.zeros(0)
+    slack = n_columns + np.arange(len(rows))
+    row_index = np.repeat(np.arange(len(rows)), [len(cols) + 1 for cols in rows])
+    col_index = np.concatenate([np.append(cols, s) for cols, s in zip(rows, slack, strict=True)])
+    values = np.concatenate([np.append(np.ones(len(cols)), -1.0) for cols in rows])
+    matrix = csr_matrix((values, (row_index, col_index)), shape=(len(rows), n_columns + len(rows)))
+    return matrix, np.array(cost)
 
 
 def assignment_rows(units: Sequence[Unit], var_unit: np.ndarray) -> tuple[csr_matrix, np.ndarray]:
@@ -169,21 +263,21 @@ def budget_rows(
 
 
 def _solve(
-    model: Model, reward: np.ndarray, must_do: bool, time_limit: float
+    model: Model, reward: np.ndarray, must_do: bool, time_limit: float, tolerance: float
 ) -> tuple[str, np.ndarray | None, float | None, float | None]:
     """One HiGHS run: (status, start year index per unit, best bound, gap)."""
     result = milp(
         -reward,
-        integrality=np.ones(len(reward), dtype=int),
+        integrality=model.integrality,
         bounds=Bounds(0, 1),
         constraints=LinearConstraint(model.matrix, model.assignment_lower(must_do), model.upper),
-        options={"time_limit": time_limit, "mip_rel_gap": MIP_REL_GAP, "disp": False},
+        options={"time_limit": time_limit, "mip_rel_gap": tolerance, "disp": False},
     )
     status = {0: OPTIMAL, 1: TIME_LIMIT, 2: INFEASIBLE}.get(result.status, NO_SOLUTION)
     if result.x is None:
         return (NO_SOLUTION if status == TIME_LIMIT else status), None, None, None
     start = np.full(model.n_units, -1)
-    chosen = result.x > 0.5
+    chosen = result.x[: len(model.var_unit)] > 0.5
     start[model.var_unit[chosen]] = model.var_year[chosen]
     bound = None if result.mip_dual_bound is None else -float(result.mip_dual_bound)
     gap = None if result.mip_gap is None else float(result.mip_gap)

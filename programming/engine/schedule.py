@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from programming.engine.graafrust import ClosedPairs
 from programming.engine.heuristic import solve_heuristically
 from programming.engine.instance import Parameters
 from programming.engine.milp import NO_SOLUTION, TIME_LIMIT, solve_exactly
@@ -29,31 +30,35 @@ def schedule(
     budget: np.ndarray,
     params: Parameters,
     method: str | None = None,
+    pairs: ClosedPairs | None = None,
 ) -> Plan:
-    """A start year per unit (−1: not scheduled).
+    """A start year per unit (−1: not scheduled), keeping graafrust between `pairs`
+    (graafrust.py) wherever windows and budgets allow.
 
     Steps:
     1. Choose the method: `method` when given, else exact up to `max_exact_works` works.
     2. Exact: solve the MILP; if it stops at the time limit, run the heuristic too and
        keep the better plan (more must-do works, then the higher objective).
        Heuristic: the LP-guided greedy rule.
-    3. Polish the plan: units to their target years where budgets allow (polish.py),
-       and report the gap between its objective and the best bound.
+    3. Polish the plan: repair avoidable graafrust breaks, units to their target years
+       where budgets allow (polish.py), and report the gap between its objective and the
+       best bound.
     """
     n_works = len({work for unit in units for work in unit.members})
     if method is None:
         method = EXACT if n_works <= params.max_exact_works else HEURISTIC
     limit = params.time_limit
+    carry_over = params.carry_over
     if method == HEURISTIC:
-        plan = solve_heuristically(units, budget, params.carry_over, limit)
+        plan = solve_heuristically(units, budget, carry_over, limit, pairs)
     else:
-        plan = solve_exactly(units, budget, params.carry_over, limit)
+        plan = solve_exactly(units, budget, carry_over, limit, pairs, params.mip_gap)
         if plan.status in (TIME_LIMIT, NO_SOLUTION):
-            other = solve_heuristically(units, budget, params.carry_over, limit)
+            other = solve_heuristically(units, budget, carry_over, limit, pairs)
             if merit(units, other) > merit(units, plan):
                 status = f"{plan.status}, heuristiek beter"
                 plan = replace(other, status=status, best_bound=plan.best_bound)
-    plan = polish_plan(units, plan, budget, params.carry_over)
+    plan = polish_plan(units, plan, budget, carry_over, pairs)
     if plan.best_bound is None:
         return plan
     gap = max(plan.best_bound - plan.objective, 0.0) / max(abs(plan.objective), 1e-9)

@@ -26,13 +26,14 @@ too small to trade away a visible difference in value.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from programming.engine import columns as col
 from programming.engine.couplings import Couplings
+from programming.engine.graafrust import ClosedPairs, penalty
 
 VALUE_EPSILON = 1e-4
 YEAR_DELTA = 1e-3
@@ -66,6 +67,10 @@ class Plan:
     objective: float
     best_bound: float | None = None
     gap: float | None = None
+    #: Per work of a unit that still breaks graafrust after the repair (polish.py): the
+    #: (line index, year index) that was full in the years that would avoid it, or None
+    #: when every other year breaks graafrust too.
+    blocked: dict[int, tuple[int, int] | None] = field(default_factory=dict)
 
 
 def build_units(
@@ -198,16 +203,29 @@ def coefficient(unit: Unit, year: int, horizon: int, epsilon: float) -> float:
     return reward * (1.0 - YEAR_DELTA * abs(year - unit.target) / horizon)
 
 
-def objective_of(units: Sequence[Unit], start: np.ndarray, horizon: int) -> float:
-    """The objective value of a plan, the same for the MILP and the heuristic."""
+def objective_of(
+    units: Sequence[Unit], start: np.ndarray, horizon: int, pairs: ClosedPairs | None = None
+) -> float:
+    """The objective value of a plan, the same for the MILP and the heuristic: the
+    rewards of the placed units less what its graafrust breaks cost (graafrust.py)."""
     epsilon = value_epsilon(units)
-    return float(
-        sum(
-            coefficient(unit, int(year), horizon, epsilon)
-            for unit, year in zip(units, start, strict=True)
-            if year >= 0
-        )
+    reward = sum(
+        coefficient(unit, int(year), horizon, epsilon)
+        for unit, year in zip(units, start, strict=True)
+        if year >= 0
     )
+    if pairs is None or not len(pairs):
+        return float(reward)
+    return float(reward - penalty(pairs, work_years(units, start, pairs.n_works), epsilon))
+
+
+def work_years(units: Sequence[Unit], start: np.ndarray, n_works: int) -> np.ndarray:
+    """Start-year index per work (float, NaN when no placed unit holds it)."""
+    years = np.full(n_works, np.nan)
+    for unit, year in zip(units, start, strict=True):
+        if year >= 0:
+            years[list(unit.members)] = year
+    return years
 
 
 def total_spend(units: Sequence[Unit], start: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
