@@ -120,7 +120,18 @@ def run(instance: Instance, method: str | None = None) -> Result:
         breaks = find_graafrust_breaks(works, couplings.neighbours, years, params.graafrust_years)
     with clock("kpis"):
         kpis = compute_kpis(
-            works, data.costs, years, discount, couplings, data.budget, data.lines, params, unfunded
+            works,
+            data.costs,
+            years,
+            discount,
+            couplings,
+            data.budget,
+            data.lines,
+            params,
+            unfunded,
+            data.feasible,
+            breaks,
+            plan.gap,
         )
     seconds = {**clock.seconds, "total": round(sum(clock.seconds.values()), 4)}
 

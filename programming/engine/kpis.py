@@ -6,26 +6,41 @@ An empty dimension means "all": a row with a year and no area is the year's tota
 code                       figure
 =========================  =======================================================
 budget                     budget per year × line (programme years)
-besteding                  spend of the scheduled works per year × line, after the
-                           savings of the cluster units they are done in
-besteding_thema            spend per year × theme (a work counts in each of its themes)
-besteding_gebied           spend per year × area
+besteding_bruto            planned costs of the scheduled works per year × line,
+                           before coupling savings (gross)
+besparing                  savings realised: the opening parts saved by works done in
+                           a cluster unit (savings.py, units.py): per year × line, per
+                           year and in total
+besteding                  spend per year × line after those savings (net):
+                           besteding = besteding_bruto − besparing in every cell
+besteding_thema            net spend per year × theme (a work counts in each theme)
+besteding_gebied           net spend per year × area
 graafmomenten_sectoraal    street openings if every scheduled opening work dug alone,
-                           in its preferred year: per year × area, per year, in total
+                           in its scheduled year: per year × area, per year, in total
 graafmomenten_integraal    street openings as scheduled: the opening works of a cluster
                            that start in the same year count once (in the area of the
                            most expensive one): per year × area, per year, in total
-vermeden_graafmomenten     sectoral − integrated openings, in total
-besparing                  savings realised: the opening parts saved by works done in
-                           a cluster unit (savings.py, units.py): per year and in total
+vermeden_graafmomenten     sectoral − integrated openings, in total (never negative)
+graafmomenten_ondergrens   no plan of these opening works, given their feasible years
+                           and the clusters, can have fewer openings (bound.py), total
+graafrust_doorbrekingen    scheduled works that open a street in its graafrust, total
+optimaliteitsgat           the schedule's relative gap to the solver's bound (0–1;
+                           0 when there is no bound), total
 ambitie_bediend            share of the total ambition weight that is scheduled (0–1)
-tekort                     unfunded gap per year × line and in total
+tekort                     unfunded gap per year × line and in total: the sum of the
+                           unfunded works' gaps (unfunded.py)
 achterstand                works past their end of life (remaining life ≤ 0 or
                            condition 6) that are not scheduled
 =========================  =======================================================
 
-Both opening counts run over the scheduled works, so they compare the same programme
-done sectorally and integrally; integrated ≤ sectoral always.
+Both opening counts run over the same works — the scheduled opening works — in the same
+years — their scheduled years — so they compare one programme done sectorally and
+integrally: integrated ≤ sectoral in every year and area, and the openings avoided are
+never negative.
+
+Per-year rows lie inside the horizon (first year … last year): the spend of a work that
+starts near the end and runs on after the last year is left out, and so are its savings;
+the totals are the sums of those rows.
 """
 
 from __future__ import annotations
@@ -37,23 +52,30 @@ import numpy as np
 import pandas as pd
 
 from programming.engine import columns as col
+from programming.engine.bound import openings_lower_bound
 from programming.engine.couplings import Couplings
 from programming.engine.instance import Parameters, UnfundedRow
 
 BUDGET = "budget"
 SPEND = "besteding"
+SPEND_GROSS = "besteding_bruto"
 SPEND_THEME = "besteding_thema"
 SPEND_AREA = "besteding_gebied"
 OPENINGS_SECTORAL = "graafmomenten_sectoraal"
 OPENINGS_INTEGRATED = "graafmomenten_integraal"
 OPENINGS_AVOIDED = "vermeden_graafmomenten"
+OPENINGS_BOUND = "graafmomenten_ondergrens"
+GRAAFRUST_BREAKS = "graafrust_doorbrekingen"
+OPTIMALITY_GAP = "optimaliteitsgat"
 SAVINGS = "besparing"
 AMBITION_SERVED = "ambitie_bediend"
 UNFUNDED_GAP = "tekort"
 BACKLOG = "achterstand"
 
-#: Column of the spend frame: the amount a cost entry saves by coupling.
+#: Columns of the spend frame: the amount a cost entry saves by coupling, and its amount
+#: before that saving.
 SAVED = "saved"
+GROSS = "gross"
 KPI_COLUMNS = [col.CODE, col.YEAR, col.AREA, col.BUDGET_LINE, col.THEME, col.VALUE]
 
 
@@ -67,37 +89,60 @@ def compute_kpis(
     lines: tuple[str, ...],
     params: Parameters,
     unfunded: Sequence[UnfundedRow],
+    feasible: np.ndarray,
+    breaks: np.ndarray,
+    optimality_gap: float | None,
 ) -> pd.DataFrame:
     """All KPI rows of a programme.
 
     Steps:
-    1. Budget and spend per year × line, × theme, × area.
-    2. Street openings sectoral and integrated, and the openings avoided.
-    3. Savings realised, ambition weight served, unfunded gap, backlog.
+    1. Budget, and gross spend, savings and net spend per year × line (inside the
+       horizon); net spend × theme, × area.
+    2. Street openings sectoral and integrated, the openings avoided, and the lower
+       bound on openings (`feasible`: works × programme years).
+    3. Savings realised, ambition weight served, unfunded gap, backlog, graafrust
+       breaks (`breaks`: per work) and the schedule's optimality gap.
     """
-    spend = spend_frame(works, costs, years, discount)
+    spend = spend_frame(works, costs, years, discount, params)
     frames = [
         budget_rows(budget, lines, params),
         spend_rows(spend),
-        opening_rows(works, years, couplings),
+        opening_rows(works, years, couplings, feasible),
         savings_rows(spend),
         summary_rows(works, years, unfunded),
+        _rows(
+            [
+                {col.CODE: GRAAFRUST_BREAKS, col.VALUE: float(np.sum(breaks))},
+                {col.CODE: OPTIMALITY_GAP, col.VALUE: float(optimality_gap or 0.0)},
+            ]
+        ),
     ]
     return pd.concat(frames, ignore_index=True)[KPI_COLUMNS]
 
 
 def spend_frame(
-    works: pd.DataFrame, costs: pd.DataFrame, years: np.ndarray, discount: np.ndarray
+    works: pd.DataFrame,
+    costs: pd.DataFrame,
+    years: np.ndarray,
+    discount: np.ndarray,
+    params: Parameters,
 ) -> pd.DataFrame:
-    """One row per cost entry of a scheduled work, with the calendar year it is spent,
-    the amount after coupling savings and the amount saved."""
+    """One row per cost entry of a scheduled work spent inside the horizon, with the
+    calendar year it is spent, the amount before and after coupling savings and the
+    amount saved."""
     work = costs[col.WORK].to_numpy(dtype=int)
     start = years[work] if len(costs) else np.array([])
     saved = costs[col.AMOUNT].to_numpy(dtype=float) * discount[work]
     spend = costs.assign(
-        **{col.YEAR: start + costs[col.OFFSET], col.AMOUNT: costs[col.AMOUNT] - saved, SAVED: saved}
+        **{
+            col.YEAR: start + costs[col.OFFSET],
+            col.AMOUNT: costs[col.AMOUNT] - saved,
+            SAVED: saved,
+            GROSS: costs[col.AMOUNT],
+        }
     )
-    spend = spend[spend[col.YEAR].notna()].copy()
+    inside = spend[col.YEAR].between(params.first_year, params.last_year)
+    spend = spend[inside].copy()
     spend[col.YEAR] = spend[col.YEAR].astype(int)
     rows = works.iloc[spend[col.WORK].to_numpy(dtype=int)]
     spend[col.AREA] = rows[col.AREA].to_numpy()
@@ -114,7 +159,10 @@ def budget_rows(budget: np.ndarray, lines: tuple[str, ...], params: Parameters) 
 
 
 def spend_rows(spend: pd.DataFrame) -> pd.DataFrame:
-    by_line = spend.groupby([col.YEAR, col.BUDGET_LINE], as_index=False)[[col.AMOUNT]].sum()
+    """Net spend per year × line, × area, × theme; gross spend and savings per year × line."""
+    by_line = spend.groupby([col.YEAR, col.BUDGET_LINE], as_index=False)[
+        [col.AMOUNT, GROSS, SAVED]
+    ].sum()
     by_area = (
         spend.dropna(subset=[col.AREA])
         .groupby([col.YEAR, col.AREA], as_index=False)[[col.AMOUNT]]
@@ -129,7 +177,13 @@ def spend_rows(spend: pd.DataFrame) -> pd.DataFrame:
     return (
         pd.concat(
             [
-                by_line.assign(**{col.CODE: SPEND}),
+                by_line[[col.YEAR, col.BUDGET_LINE, col.AMOUNT]].assign(**{col.CODE: SPEND}),
+                by_line[[col.YEAR, col.BUDGET_LINE, GROSS]]
+                .rename(columns={GROSS: col.AMOUNT})
+                .assign(**{col.CODE: SPEND_GROSS}),
+                by_line[[col.YEAR, col.BUDGET_LINE, SAVED]]
+                .rename(columns={SAVED: col.AMOUNT})
+                .assign(**{col.CODE: SAVINGS}),
                 by_area.assign(**{col.CODE: SPEND_AREA}),
                 by_theme.assign(**{col.CODE: SPEND_THEME}),
             ],
@@ -140,23 +194,34 @@ def spend_rows(spend: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def opening_rows(works: pd.DataFrame, years: np.ndarray, couplings: Couplings) -> pd.DataFrame:
-    """Street openings sectoral (preferred year, alone) and integrated (as scheduled)."""
+def opening_rows(
+    works: pd.DataFrame, years: np.ndarray, couplings: Couplings, feasible: np.ndarray
+) -> pd.DataFrame:
+    """Street openings of the scheduled opening works in their scheduled year: sectoral
+    (each digs alone), integrated (a cluster's works in one year dig once), the openings
+    avoided, and the lower bound on integrated openings (bound.py)."""
     cluster = couplings.cluster_of(len(works))
     openers = works.assign(**{col.SCHEDULED_YEAR: years, col.CLUSTER: cluster})
-    openers = openers[openers[col.OPENS_STREET] & openers[col.SCHEDULED_YEAR].notna()]
-    sectoral = openers.assign(**{col.YEAR: openers[col.PREFERRED_YEAR]})
+    opening = (openers[col.OPENS_STREET] & openers[col.SCHEDULED_YEAR].notna()).to_numpy()
+    openers = openers[opening]
+    sectoral = openers.assign(**{col.YEAR: openers[col.SCHEDULED_YEAR].astype(int)})
     # A work in no cluster is its own group; a cluster's openings in one year are one.
     group = openers[col.CLUSTER].where(openers[col.CLUSTER] >= 0, -1 - openers.index.to_series())
     integrated = (
-        openers.assign(group=group, **{col.YEAR: openers[col.SCHEDULED_YEAR].astype(int)})
+        sectoral.assign(group=group)
         .sort_values(col.TOTAL_COST, ascending=False, kind="stable")
         .drop_duplicates(["group", col.YEAR])
     )
+    bound = openings_lower_bound(opening, feasible, cluster)
     counted = [
         _count_openings(sectoral, OPENINGS_SECTORAL),
         _count_openings(integrated, OPENINGS_INTEGRATED),
-        _rows([{col.CODE: OPENINGS_AVOIDED, col.VALUE: float(len(sectoral) - len(integrated))}]),
+        _rows(
+            [
+                {col.CODE: OPENINGS_AVOIDED, col.VALUE: float(len(sectoral) - len(integrated))},
+                {col.CODE: OPENINGS_BOUND, col.VALUE: float(bound)},
+            ]
+        ),
     ]
     return pd.concat(counted, ignore_index=True)
 

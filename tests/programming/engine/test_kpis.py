@@ -24,9 +24,10 @@ def result():
     job elsewhere (not opening the street, €50k) runs in 2026; a bridge of €500k does not
     fit its €300k line.
 
-    Sectoral: the sewer digs in 2028 and the cable in 2027: 2 openings. Integrated: one
-    opening in 2028. Savings 0.3 × €100k = €30k in 2028: the cable shares the sewer's
-    trench, so it spends €70k. Ambition weight served: sewer 3
+    Sectoral: the sewer and the cable each dig alone in their scheduled year 2028: 2
+    openings. Integrated: one opening in 2028. No plan can do with less than one: the
+    windows 2028–2029 and 2026–2028 share 2028. Savings 0.3 × €100k = €30k in 2028: the
+    cable shares the sewer's trench, so it spends €70k. Ambition weight served: sewer 3
     + lighting 1 of 3 + 1 + 4 (bridge) = 0.5. Gap: 500 − 300 = €200k on kunstwerken in
     2026. The bridge is in condition 6 and not scheduled: a backlog of 1.
     """
@@ -91,10 +92,71 @@ def test_spend_is_after_the_coupling_savings(result):
 
 def test_integrated_openings_count_a_cluster_once(result):
     assert kpi(result, "graafmomenten_sectoraal") == 2
-    assert kpi(result, "graafmomenten_sectoraal", year=2027, area="Hoonhorst") == 1
+    assert kpi(result, "graafmomenten_sectoraal", year=2028, area="Hoonhorst") == 2
+    assert kpi(result, "graafmomenten_sectoraal", year=2028) == 2
     assert kpi(result, "graafmomenten_integraal") == 1
     assert kpi(result, "graafmomenten_integraal", year=2028, area="Hoonhorst") == 1
     assert kpi(result, "vermeden_graafmomenten") == 1
+    assert kpi(result, "graafmomenten_ondergrens") == 1
+
+
+def test_sectoral_openings_are_counted_in_the_scheduled_year_not_the_preferred_one(result):
+    """The cable prefers 2027 but digs in 2028 with the sewer: no opening in 2027 either way."""
+    assert not [k for k in result.kpis if k.code.startswith("graafmomenten") and k.year == 2027]
+
+
+def test_gross_spend_less_savings_is_net_spend_in_every_line_and_year(result):
+    """The cable's €100k is planned gross on enexis in 2028; it saves €30k coupled."""
+    assert kpi(result, "besteding_bruto", year=2028, budget_line="enexis") == 100_000
+    assert kpi(result, "besparing", year=2028, budget_line="enexis") == pytest.approx(30_000)
+    assert kpi(result, "besteding_bruto", year=2028, budget_line="riolering") == 800_000
+    cells = {
+        (k.code, k.year, k.budget_line): k.value
+        for k in result.kpis
+        if k.budget_line is not None and k.code in ("besteding", "besteding_bruto", "besparing")
+    }
+    gross = {(y, line): v for (code, y, line), v in cells.items() if code == "besteding_bruto"}
+    assert len(gross) == 3
+    for (year, line), value in gross.items():
+        net = cells["besteding", year, line]
+        assert value - cells.get(("besparing", year, line), 0.0) == pytest.approx(net)
+
+
+def test_no_graafrust_breaks_and_a_proven_optimum(result):
+    assert kpi(result, "graafrust_doorbrekingen") == 0
+    assert kpi(result, "optimaliteitsgat") == pytest.approx(0, abs=1e-6)
+
+
+def test_a_break_that_the_windows_force_is_counted():
+    """The asphalt may only go in 2026, the sewer beside it only in 2027: one year into
+    the asphalt's three years of graafrust, whatever the schedule does."""
+    works = [
+        work("asfalt", reconstructs_street=True, cost=("wegen", 10), geometry=point(0)),
+        work("riool", opens_street=True, window=(2027, 2027), cost=("riolering", 10),
+             geometry=point(5)),
+    ]  # fmt: skip
+    result = run(instance(works, [budget("wegen", 100), budget("riolering", 100)]))
+    assert kpi(result, "graafrust_doorbrekingen") == 1
+
+
+def test_spend_after_the_last_year_is_left_out():
+    """Horizon 2026–2029. An accepted coupling of a sewer (€100 + €100) and a cable
+    (€10 + €10) can only start in 2029: its second year, 2030, lies outside. So 2029 has
+    gross €10 on enexis, a saving of 0.3 × €10 = €3 and net €7; there is no 2030 row,
+    and the savings in total are the €3 inside the horizon, not €6."""
+    works = [
+        work("riool", opens_street=True, window=(2029, 2029), cost=("riolering", [100, 100]),
+             geometry=point(0)),
+        work("kabel", opens_street=True, window=(2029, 2029), cost=("enexis", [10, 10]),
+             geometry=point(5)),
+    ]  # fmt: skip
+    lines = [budget("riolering", 1000), budget("enexis", 1000)]
+    result = run(instance(works, lines, horizon=4, accepted=[("riool", "kabel")]))
+    assert kpi(result, "besteding_bruto", year=2029, budget_line="enexis") == 10
+    assert kpi(result, "besparing", year=2029, budget_line="enexis") == pytest.approx(3)
+    assert kpi(result, "besteding", year=2029, budget_line="enexis") == pytest.approx(7)
+    assert kpi(result, "besparing") == pytest.approx(3)
+    assert all(k.year is None or k.year <= 2029 for k in result.kpis)
 
 
 def test_savings_realised(result):
