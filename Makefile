@@ -16,15 +16,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Start IMPOR with the demo municipality on SQLite at http://$(HOST)/
+## Start IMPOR with the demo municipality (computed) on SQLite at http://$(HOST)/, with the task worker
 demo: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo --if-empty
 	@echo ""
 	@echo "IMPOR draait op http://$(HOST)/ — log in als 'programma' (of admin, riolering, beleid,"
-	@echo "lezer, enexis, vechthorst) met wachtwoord 'impor-demo'. Stoppen: Ctrl+C."
+	@echo "lezer, enexis, vechthorst) met wachtwoord 'impor-demo'. De taakwerker draait mee,"
+	@echo "zodat 'Berekenen' in de browser rekent. Stoppen (server en werker): Ctrl+C."
 	@echo ""
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST)
+	BIN=$(BIN) HOST=$(HOST) tools/demo.sh
 
 ## Run the whole test suite (DATABASE_URL selects PostgreSQL)
 test: $(STAMP)

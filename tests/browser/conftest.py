@@ -70,7 +70,7 @@ def browser():
 @pytest.fixture
 def demo(transactional_db):
     """The demo municipality, with its concept programme (not yet computed)."""
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", no_compute=True, verbosity=0)
 
 
 @pytest.fixture

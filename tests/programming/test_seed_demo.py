@@ -1,6 +1,7 @@
 """seed_demo builds a realistic, deterministic demo municipality and a benchmark city."""
 
 import hashlib
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,6 +10,8 @@ from django.db import transaction
 from assets.models import Asset, Inspection, Report
 from impor.choices import Discipline
 from impor.models import Area
+from programming.choices import RunStatus
+from programming.freshness import stale_reasons
 from programming.models import Programme
 from projects.choices import ProjectKind
 from projects.models import Funding, Project, ProjectBrief
@@ -53,7 +56,7 @@ def fingerprint() -> str:
 
 def seed_and_fingerprint(seed: int) -> str:
     with transaction.atomic():
-        call_command("seed_demo", seed=seed, verbosity=0)
+        call_command("seed_demo", seed=seed, no_compute=True, verbosity=0)
         result = fingerprint()
         transaction.set_rollback(True)
     return result
@@ -65,8 +68,18 @@ def test_the_same_seed_gives_the_same_municipality_and_another_seed_another():
     assert seed_and_fingerprint(12) != first
 
 
-def test_the_demo_is_a_complete_municipality():
-    call_command("seed_demo", verbosity=0)
+def test_the_demo_is_a_complete_municipality_with_a_computed_programme():
+    """The only test here that computes (through the compute service, as `make demo`
+    does): the others seed with --no-compute."""
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+
+    programme = Programme.objects.get()
+    assert programme.computed_at is not None, "the first visit shows a plan"
+    assert stale_reasons(programme) == [], "computed after seeding: fresh, may be adopted"
+    assert programme.works.filter(scheduled_year__isnull=False).exists()
+    assert programme.runs.get().status == RunStatus.DONE
+    assert "Berekend in" in out.getvalue()
 
     kernen = set(Area.objects.filter(level="kern").values_list("name", flat=True))
     assert kernen >= DALFSEN_KERNEN
@@ -118,7 +131,7 @@ def test_the_demo_is_a_complete_municipality():
 
 
 def test_assets_have_geometry_in_their_area_and_a_consistent_bbox():
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", no_compute=True, verbosity=0)
     sample = Asset.objects.select_related("area").order_by("?")[:200]
     for asset in sample:
         assert asset.bbox_xmin <= asset.bbox_xmax
@@ -135,7 +148,8 @@ def test_the_large_option_builds_a_city_of_at_least_the_asked_size():
 
 
 def test_seeding_a_filled_database_is_refused_unless_asked_to_skip():
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", no_compute=True, verbosity=0)
+    assert Programme.objects.get().computed_at is None, "--no-compute leaves it a concept"
     count = Asset.objects.count()
     with pytest.raises(CommandError, match="bevat al"):
         call_command("seed_demo", verbosity=0)

@@ -241,7 +241,7 @@ from programming.models import Programme
 from programming.services import programme_compute
 from programming.tasks import programme_enqueue
 call_command("migrate", "--noinput", verbosity=0)
-call_command("seed_demo", verbosity=0)
+call_command("seed_demo", no_compute=True, verbosity=0)
 programme = Programme.objects.order_by("pk").first()
 programme.time_limit = 1  # a quick solve: the test is about the worker, not the plan
 programme.save(update_fields=["time_limit"])

@@ -12,6 +12,8 @@ from assets.services import asset_classes_load_defaults
 from impor import demo as geography
 from impor.models import Area
 from programming.demo import build_programme
+from programming.models import Programme
+from programming.services import programme_compute
 from projects.demo import generate_projects
 from stakeholders import demo as people
 
@@ -22,7 +24,8 @@ FIRST_YEAR = 2026
 class Command(BaseCommand):
     help = (
         "Bouw de demogemeente (Dalfsen-achtig) met areaal, projecten, actoren en een programma; "
-        "met --large N een grote stad met ongeveer N beheerobjecten voor benchmarks."
+        "met --large N een grote stad met ongeveer N beheerobjecten voor benchmarks. "
+        "Het programma van de demogemeente wordt meteen berekend (niet met --no-compute)."
     )
 
     def add_arguments(self, parser):
@@ -38,8 +41,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="sla over (zonder fout) als er al gebieden zijn"
         )
+        parser.add_argument(
+            "--no-compute",
+            action="store_true",
+            help="bereken het programma niet (sneller, voor tests); --large berekent nooit",
+        )
 
-    def handle(self, *args, seed: int, large: int | None, if_empty: bool, **options):
+    def handle(
+        self,
+        *args,
+        seed: int,
+        large: int | None,
+        if_empty: bool,
+        no_compute: bool = False,
+        **options,
+    ):
         if Area.objects.exists():
             if if_empty:
                 self.stdout.write("De database bevat al gegevens; demodata overgeslagen.")
@@ -49,7 +65,7 @@ class Command(BaseCommand):
             raise CommandError("--large moet een positief aantal objecten zijn.")
         started = time.perf_counter()
         with transaction.atomic():
-            counts = self.build(seed, large)
+            counts, programme = self.build(seed, large)
         seconds = time.perf_counter() - started
         rate = counts["assets"] / seconds if seconds else 0
         self.stdout.write(
@@ -60,10 +76,27 @@ class Command(BaseCommand):
                 f"{counts['reports']} meldingen."
             )
         )
+        if large is None and not no_compute:
+            self.compute(programme)
         if large is None:
             self.stdout.write(f"Inloggen met bijvoorbeeld 'programma' / '{DEMO_PASSWORD}'.")
 
-    def build(self, seed: int, large: int | None) -> dict[str, int]:
+    def compute(self, programme: Programme) -> None:
+        """Compute the demo programme now, so the first visit shows a plan instead of an
+        empty programme. Through the one compute service (as the worker does), outside
+        the seeding transaction: the service stores its results in its own."""
+        self.stdout.write(f"Het programma '{programme}' berekenen…")
+        started = time.perf_counter()
+        result = programme_compute(programme)
+        planned = sum(1 for work in result.works if work.scheduled_year is not None)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Berekend in {time.perf_counter() - started:.1f} s: "
+                f"{planned} van {len(result.works)} werken ingepland."
+            )
+        )
+
+    def build(self, seed: int, large: int | None) -> tuple[dict[str, int], Programme]:
         rng = np.random.default_rng(seed)
         town = geography.DALFSEN if large is None else geography.large_city(large)
         buurten = geography.build_areas(town, rng)
@@ -100,11 +133,12 @@ class Command(BaseCommand):
                 for i in range(0, len(names), len(template))
             ]
         projects = generate_projects(streets, rng, actors, lines, themes, ambitions, places)
-        build_programme(FIRST_YEAR, next(u for u in users if u.username == "programma"))
-        return {
+        programme = build_programme(FIRST_YEAR, next(u for u in users if u.username == "programma"))
+        counts = {
             "areas": len(areas),
             "assets": assets,
             "projects": len(projects),
             "inspections": inspections,
             "reports": reports,
         }
+        return counts, programme
