@@ -46,7 +46,7 @@ A must-do work carries ``must_do: true`` in its facts rather than a code of its 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +76,7 @@ class Context:
     """What every unit's analysis reads: the plan's spend and the works' facts."""
 
     keys: np.ndarray
+    labels: dict[str, str]  # key → label, for the sentences
     value: np.ndarray
     tensor: np.ndarray
     budget: np.ndarray
@@ -121,6 +122,7 @@ def find_unfunded(
             start[list(unit.members)] = year
     context = Context(
         keys=works[col.KEY].to_numpy(),
+        labels=dict(zip(works[col.KEY].astype(str), works[col.LABEL].astype(str), strict=True)),
         value=np.asarray(value, dtype=float),
         tensor=tensor,
         budget=budget,
@@ -249,7 +251,7 @@ def line_rows(
         if part <= 0:
             continue
         own = float(gaps[line, cells].sum() * part)
-        reason = _must(facts) + describe(code, facts, own, context.lines[line])
+        reason = _must(facts) + describe(code, facts, own, context.lines[line], context.labels)
         rows.extend(
             UnfundedRow(
                 str(context.keys[m]),
@@ -344,12 +346,19 @@ def _plain_row(
     unit: Unit, member: int, code: str, facts: dict[str, Any], context: Context
 ) -> UnfundedRow:
     """A row without a line or year: no money on one line would fund the work."""
-    reason = _must(facts) + describe(code, facts, 0.0, None)
+    reason = _must(facts) + describe(code, facts, 0.0, None, context.labels)
     return UnfundedRow(str(context.keys[member]), None, None, 0.0, reason, code, dict(facts))
 
 
-def describe(code: str, facts: dict[str, Any], gap: float, line: str | None) -> str:
-    """The Dutch sentence (B1) for a reason code, written from its facts."""
+def describe(
+    code: str, facts: dict[str, Any], gap: float, line: str | None, labels: Mapping[str, str]
+) -> str:
+    """The Dutch sentence (B1) for a reason code, written from its facts; works are named
+    by their label (`labels`: key → label), the facts keep their keys."""
+
+    def named(keys: Sequence[str]) -> str:
+        return ", ".join(labels.get(key, key) for key in keys)
+
     years = _years(facts.get("years", []))
     missing = f" Er ontbreekt {euro(gap)} op {line} in {years}." if line else ""
     if code == NO_BUDGET:
@@ -366,18 +375,20 @@ def describe(code: str, facts: dict[str, Any], gap: float, line: str | None) -> 
             f"{spread}{missing}"
         )
     if code == COUPLING:
-        others = ", ".join(facts["members"])
+        others = named(facts["members"])
         return (
             f"Dit werk zit in een geaccepteerde koppeling ({others}). De koppeling past niet "
             f"als geheel binnen het budget.{missing}"
         )
     if code == GRAAFRUST:
         closed = _years(facts["closed_years"])
-        by = ", ".join(f"{c['work']} ({c['year']})" for c in facts.get("closed_by", []))
+        by = ", ".join(
+            f"{labels.get(c['work'], c['work'])} ({c['year']})" for c in facts.get("closed_by", [])
+        )
         after = f" na {by}" if by else ""
         fits = " past het werk binnen het budget, maar" if facts["money_fits"] else ""
         return f"In {closed}{fits} ligt de straat in graafrust{after}.{missing}"
-    by = ", ".join(facts.get("by", []))
+    by = named(facts.get("by", []))
     full = (
         f"Budgetregel {line} is vol in {years}, door werken met een hogere prioriteit: {by}."
         if by

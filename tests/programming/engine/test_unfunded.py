@@ -289,8 +289,8 @@ def graafrust_case():
     2028's €100 on riolering. 2027 has room but is closed; 2028 is open but full."""
     return instance(
         [
-            work("asfalt", value=50, reconstructs_street=True, cost=("wegen", 10),
-                 geometry=line(0, 100)),
+            work("asfalt", label="Deklaag Kerkstraat", value=50, reconstructs_street=True,
+                 cost=("wegen", 10), geometry=line(0, 100)),
             work("riool", value=10, opens_street=True, window=(2027, 2028),
                  cost=("riolering", 60), geometry=line(0, 100, 5)),
             work("z", value=50, window=(2028, 2028), cost=("riolering", 100)),
@@ -310,7 +310,9 @@ def test_money_that_fits_only_in_a_year_closed_by_graafrust():
     ]
     assert rows[0].facts["closed_years"] == [2027]
     assert rows[0].facts["closed_by"] == [{"work": "asfalt", "year": 2026}]
-    assert "graafrust na asfalt (2026)" in rows[0].reason
+    # The sentence names the work by its label; the facts keep its key.
+    assert "In 2027 past het werk binnen het budget" in rows[0].reason
+    assert "graafrust na Deklaag Kerkstraat (2026)" in rows[0].reason
 
 
 def test_every_permitted_year_closed_by_graafrust():
