@@ -9,6 +9,7 @@ only its own works and the couplings that involve them; anything else answers 40
 """
 
 import json
+from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, ProtectedError
@@ -33,6 +34,7 @@ from impor.api.permissions import ModelPermissions
 from impor.api.renderers import GeoJSONRenderer
 from impor.geometry import feature_collection, to_geojson_many
 from programming import pages, services, tasks, workbook
+from programming.explain import work_explanation
 from programming.filtersets import CouplingFilterSet, KpiFilterSet, WorkFilterSet
 from programming.models import (
     AssessmentFramework,
@@ -42,6 +44,7 @@ from programming.models import (
     ProgrammeFrozen,
     ProgrammeRun,
 )
+from programming.money import YearMoney, programme_money
 from programming.selectors import adopted_baseline, moved_works
 from programming.serializers import (
     AdoptSerializer,
@@ -49,6 +52,7 @@ from programming.serializers import (
     ComparisonSerializer,
     CouplingSerializer,
     DecisionSerializer,
+    KpiSummarySerializer,
     KpiValueSerializer,
     ProgrammeSerializer,
     RunSerializer,
@@ -315,6 +319,22 @@ class WorkDetailView(WorkMixin, generics.RetrieveAPIView):
     lookup_url_kwarg = "work"
 
 
+@extend_schema(tags=["resultaten"], responses={200: OpenApiTypes.OBJECT})
+class WorkExplanationView(WorkMixin, generics.GenericAPIView):
+    """Why the work is planned when it is ("Waarom dit jaar", as on the work page): its
+    window and years, its coupling, the budget pressure on its lines, its score per
+    criterion, graafrust around it and, when it is not funded, the reason and the gap.
+    Visible to whom the work is visible; other works a partner may not see are not named."""
+
+    lookup_url_kwarg = "work"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("programme", "coupling")
+
+    def get(self, request, *args, **kwargs):
+        return Response(work_explanation(self.get_object(), user=request.user))
+
+
 class CouplingMixin(ProgrammeChildMixin):
     serializer_class = CouplingSerializer
     permission_classes = [ModelPermissions]
@@ -393,6 +413,64 @@ class KpiListView(ProgrammeChildMixin, generics.ListAPIView):
         return KpiValue.objects.filter(programme=self.get_programme()).order_by(
             "code", "year", "pk"
         )
+
+
+def _year_money(year: YearMoney, with_status: bool) -> dict:
+    return {
+        "year": year.year,
+        "within_budget": year.within_budget if with_status else None,
+        **asdict(year.money),
+    }
+
+
+@extend_schema(tags=["resultaten"], responses=KpiSummarySerializer)
+class KpiSummaryView(ProgrammeChildMixin, generics.GenericAPIView):
+    """The money per budget line and year (`programming.money`: budget, planned gross,
+    coupling savings, planned net, unused budget, shortfall) and the street openings,
+    the same figures as the dashboard and the council workbook."""
+
+    serializer_class = KpiSummarySerializer
+    permission_classes = [ModelPermissions]
+    queryset = KpiValue.objects.all()
+
+    def get(self, request, pk: int):
+        programme = self.get_programme()
+        money = programme_money(programme)
+        openings = pages.programme_openings(programme)
+        data = {
+            "within_budget": money.within_budget,
+            "must_do_unfunded": money.must_do_unfunded,
+            "total": asdict(money.cell()),
+            "years": [_year_money(y, True) for y in money.per_year()],
+            "lines": [
+                {
+                    "budget_line": line.pk,
+                    "code": line.code,
+                    "name": line.name,
+                    "total": asdict(money.cell(line.code)),
+                    "years": [_year_money(y, False) for y in money.per_year(line.code)],
+                }
+                for line in money.lines
+            ],
+            "openings": {
+                "sectoral": openings.sectoral,
+                "integrated": openings.integrated,
+                "avoided": openings.avoided,
+                "bound": openings.bound,
+                "gap": openings.gap,
+                "graafrust_breaks": openings.graafrust_breaks,
+                "years": [
+                    {
+                        "year": y.year,
+                        "sectoral": y.sectoral,
+                        "integrated": y.integrated,
+                        "avoided": y.avoided,
+                    }
+                    for y in openings.years
+                ],
+            },
+        }
+        return Response(self.get_serializer(data).data)
 
 
 # --- scenarios, comparison and adoption ------------------------------------------------

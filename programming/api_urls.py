@@ -21,6 +21,11 @@ urlpatterns = [
     path(f"{ONE}/berekeningen/<int:run>", api.RunDetailView.as_view(), name="programme_run"),
     path(f"{ONE}/werken", api.WorkListView.as_view(), name="programme_works"),
     path(f"{ONE}/werken/<int:work>", api.WorkDetailView.as_view(), name="programme_work"),
+    path(
+        f"{ONE}/werken/<int:work>/uitleg",
+        api.WorkExplanationView.as_view(),
+        name="programme_work_explanation",
+    ),
     path(f"{ONE}/koppelkansen", api.CouplingListView.as_view(), name="programme_couplings"),
     path(
         f"{ONE}/koppelkansen/<int:coupling>",
@@ -34,6 +39,7 @@ urlpatterns = [
     ),
     path(f"{ONE}/niet-gedekt", api.UnfundedListView.as_view(), name="programme_unfunded"),
     path(f"{ONE}/kpis", api.KpiListView.as_view(), name="programme_kpis"),
+    path(f"{ONE}/kpis/samenvatting", api.KpiSummaryView.as_view(), name="programme_kpi_summary"),
     path(f"{ONE}/scenarios", api.ScenarioCreateView.as_view(), name="programme_scenarios"),
     path(f"{ONE}/vergelijking", api.ComparisonView.as_view(), name="programme_comparison"),
     path(

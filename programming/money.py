@@ -54,6 +54,12 @@ def to_cents(value: float | Decimal | None) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def whole_euros(value: Decimal) -> int:
+    """An amount rounded to whole euros the way the pages and Excel round (half up), for
+    what only shows euros (a chart)."""
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 @dataclass(frozen=True)
 class MoneyCell:
     """The money terms of one line and year, or a total of cells (see the module docstring)."""
@@ -127,6 +133,12 @@ class Money:
             )
         return total
 
+    @property
+    def shortfall_without_year(self) -> Decimal:
+        """The part of the total shortfall that no line and year holds: the gaps of works
+        that fit no year at all (the grand total minus the years' shortfalls)."""
+        return self.cell().shortfall - sum((self.cell(year=y).shortfall for y in self.years), ZERO)
+
     def year_within_budget(self, year: int) -> bool:
         """Every line holds in `year` and no must-do work of that year is unfunded."""
         return self.cell(year=year).holds and year not in self.must_do_unfunded_years
@@ -135,6 +147,24 @@ class Money:
     def within_budget(self) -> bool:
         """Every line holds in every year and no must-do work is unfunded."""
         return self.cell().holds and self.must_do_unfunded == 0
+
+    def per_year(self, line: str | None = None) -> list[YearMoney]:
+        """One row per programme year (of one line, or summed over the lines), for the
+        tables and charts that show the money year by year."""
+        return [
+            YearMoney(y, self.cell(line, y), line is None and self.year_within_budget(y))
+            for y in self.years
+        ]
+
+
+@dataclass(frozen=True)
+class YearMoney:
+    """A year's money; `within_budget` is the year's honest status (summed over the
+    lines only: one line's year cannot say whether the programme holds)."""
+
+    year: int
+    money: MoneyCell
+    within_budget: bool
 
 
 def programme_money(programme: Programme) -> Money:

@@ -57,96 +57,91 @@ UNSCHEDULED_COLOUR = "#000000"
 MAP_LIMIT = 5_000
 
 
-@dataclass
-class YearSpend:
+#: The opening KPI codes `programme_openings` reads.
+OPENING_CODES = (
+    "graafmomenten_sectoraal",
+    "graafmomenten_integraal",
+    "graafmomenten_ondergrens",
+    "graafrust_doorbrekingen",
+    "optimaliteitsgat",
+)
+
+
+@dataclass(frozen=True)
+class YearOpenings:
+    """A year's street openings: each work alone (sectoral) and as planned (integrated),
+    both counted in the year the work is scheduled."""
+
     year: int
-    budget: float
-    spend: float
+    sectoral: int
+    integrated: int
 
     @property
-    def over(self) -> bool:
-        return self.spend > self.budget
+    def avoided(self) -> int:
+        return max(self.sectoral - self.integrated, 0)
+
+
+@dataclass(frozen=True)
+class Openings:
+    """How often the programme opens the street, and how good the schedule is.
+
+    `bound` is a proven lower bound: no plan can do with fewer openings. `gap` is the
+    schedule's optimality gap (0–1): how far the found plan may be from the best one.
+    Both are None for a programme computed before the engine wrote them."""
+
+    years: list[YearOpenings]
+    sectoral: int
+    integrated: int
+    bound: int | None
+    gap: float | None
+    graafrust_breaks: int | None
 
     @property
-    def room(self) -> float:
-        return self.budget - self.spend
+    def avoided(self) -> int:
+        return max(self.sectoral - self.integrated, 0)
+
+    @property
+    def gap_percent(self) -> float | None:
+        return None if self.gap is None else self.gap * 100
 
 
-def _line_year_spend(programme: Programme) -> QuerySet[KpiValue]:
-    """The budget and spend KPI rows per budget line and year."""
-    return KpiValue.objects.filter(
-        programme=programme,
-        code__in=("budget", "besteding"),
-        year__isnull=False,
-        budget_line__isnull=False,
-        area__isnull=True,
-        theme__isnull=True,
-    )
-
-
-def spend_per_year(programme: Programme) -> list[YearSpend]:
-    """Spend against budget per programme year, summed over the budget lines."""
-    rows = _line_year_spend(programme).values("year", "code").annotate(total=Sum("value"))
-    table: dict[int, dict[str, float]] = defaultdict(dict)
-    for row in rows:
-        table[row["year"]][row["code"]] = row["total"]
-    return [
-        YearSpend(year, table[year].get("budget", 0.0), table[year].get("besteding", 0.0))
-        for year in range(programme.first_year, programme.last_year + 1)
-    ]
-
-
-@dataclass
-class LineSpend:
-    line: str
-    years: list[YearSpend]
-
-
-def spend_per_line(programme: Programme) -> list[LineSpend]:
-    """Spend against budget per budget line and year."""
-    rows = (
-        _line_year_spend(programme)
-        .values("budget_line__name", "year", "code")
-        .annotate(total=Sum("value"))
-        .order_by("budget_line__name")
-    )
-    table: dict[str, dict[int, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
-    for row in rows:
-        table[row["budget_line__name"]][row["year"]][row["code"]] = row["total"]
-    years = range(programme.first_year, programme.last_year + 1)
-    return [
-        LineSpend(
-            line,
-            [
-                YearSpend(y, per_year[y].get("budget", 0.0), per_year[y].get("besteding", 0.0))
-                for y in years
-            ],
-        )
-        for line, per_year in table.items()
-    ]
-
-
-def openings_per_year(programme: Programme) -> list[dict]:
-    """Street openings per year: sectoral (each work alone) versus integrated (as planned)."""
+def programme_openings(programme: Programme) -> Openings:
+    """The openings per programme year and in total, in one query. The totals are the
+    engine's total rows where it wrote them (they hold the same works as the years)."""
     rows = KpiValue.objects.filter(
         programme=programme,
-        code__in=("graafmomenten_sectoraal", "graafmomenten_integraal"),
-        year__isnull=False,
+        code__in=OPENING_CODES,
         area__isnull=True,
         budget_line__isnull=True,
         theme__isnull=True,
     ).values_list("year", "code", "value")
-    table: dict[int, dict[str, float]] = defaultdict(dict)
+    per_year: dict[int, dict[str, float]] = defaultdict(dict)
+    total: dict[str, float] = {}
     for year, code, value in rows:
-        table[year][code] = value
-    return [
-        {
-            "year": year,
-            "sectoral": table[year].get("graafmomenten_sectoraal", 0),
-            "integrated": table[year].get("graafmomenten_integraal", 0),
-        }
+        if year is None:
+            total[code] = value
+        else:
+            per_year[year][code] = value
+    years = [
+        YearOpenings(
+            year,
+            round(per_year[year].get("graafmomenten_sectoraal", 0)),
+            round(per_year[year].get("graafmomenten_integraal", 0)),
+        )
         for year in range(programme.first_year, programme.last_year + 1)
     ]
+
+    def whole(code: str) -> int | None:
+        return None if code not in total else round(total[code])
+
+    return Openings(
+        years=years,
+        sectoral=whole("graafmomenten_sectoraal") or sum(y.sectoral for y in years),
+        integrated=whole("graafmomenten_integraal") or sum(y.integrated for y in years),
+        bound=whole("graafmomenten_ondergrens"),
+        gap=total.get("optimaliteitsgat"),
+        graafrust_breaks=whole("graafrust_doorbrekingen"),
+    )
 
 
 def _decision(field: str):

@@ -201,6 +201,76 @@ class KpiValueSerializer(serializers.ModelSerializer):
         fields = ("id", "code", "year", "area", "budget_line", "theme", "value")
 
 
+class MoneyCellSerializer(serializers.Serializer):
+    """The money terms of `programming.money`, in euros with cents."""
+
+    budget = serializers.DecimalField(max_digits=16, decimal_places=2, help_text=_("Budget"))
+    gross = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text=_("Gepland (bruto)")
+    )
+    savings = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text=_("Koppelvoordeel")
+    )
+    net = serializers.DecimalField(max_digits=16, decimal_places=2, help_text=_("Gepland (netto)"))
+    unused = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text=_("Ongebruikt budget")
+    )
+    over = serializers.DecimalField(max_digits=16, decimal_places=2, help_text=_("Meer dan budget"))
+    shortfall = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        help_text=_("Tekort (geld dat de niet-gedekte werken financiert)"),
+    )
+
+
+class YearMoneySerializer(MoneyCellSerializer):
+    year = serializers.IntegerField()
+    within_budget = serializers.BooleanField(allow_null=True)
+
+
+class LineMoneySerializer(serializers.Serializer):
+    budget_line = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    total = MoneyCellSerializer()
+    years = YearMoneySerializer(many=True)
+
+
+class YearOpeningsSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    sectoral = serializers.IntegerField()
+    integrated = serializers.IntegerField()
+    avoided = serializers.IntegerField()
+
+
+class OpeningsSerializer(serializers.Serializer):
+    sectoral = serializers.IntegerField()
+    integrated = serializers.IntegerField()
+    avoided = serializers.IntegerField()
+    bound = serializers.IntegerField(
+        allow_null=True, help_text=_("Geen plan kan met minder graafmomenten.")
+    )
+    gap = serializers.FloatField(
+        allow_null=True, help_text=_("Het optimaliteitsgat van de planning (0–1).")
+    )
+    graafrust_breaks = serializers.IntegerField(allow_null=True)
+    years = YearOpeningsSerializer(many=True)
+
+
+class KpiSummarySerializer(serializers.Serializer):
+    """The programme's money per line and year and its street openings: the figures the
+    dashboard, the budget page and the council workbook show."""
+
+    within_budget = serializers.BooleanField(
+        help_text=_("Elke budgetregel houdt het in elk jaar en elk moet-werk is gedekt.")
+    )
+    must_do_unfunded = serializers.IntegerField()
+    total = MoneyCellSerializer()
+    years = YearMoneySerializer(many=True)
+    lines = LineMoneySerializer(many=True)
+    openings = OpeningsSerializer()
+
+
 class AdoptSerializer(serializers.Serializer):
     adopted_on = serializers.DateField()
     adopted_by = serializers.ChoiceField(choices=DecisionLevel.choices)

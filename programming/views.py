@@ -20,6 +20,7 @@ from django.views.generic import CreateView, ListView, TemplateView
 from impor.charts import BarChart, bar_chart
 from impor.geometry import feature_collection, to_geojson_many
 from programming import exports, pages, services, tasks, workbook
+from programming.explain import work_explanation
 from programming.filtersets import CouplingFilterSet, WorkFilterSet
 from programming.forms import (
     AdoptForm,
@@ -29,6 +30,17 @@ from programming.forms import (
     ScenarioForm,
 )
 from programming.models import Coupling, Programme, ProgrammeRun
+from programming.money import (
+    BUDGET,
+    NET,
+    SHORTFALL,
+    YearMoney,
+    programme_money,
+    whole_euros,
+)
+from programming.money import (
+    CODES as MONEY_CODES,
+)
 from programming.selectors import adopted_baseline, kpi_totals, moved_works
 
 PAGE_SIZE = 50
@@ -45,6 +57,8 @@ KPI_LABELS = {
     "besteding": _("besteding (€)"),
     "budget": _("budget (€)"),
 }
+#: KPI codes the programme page shows through `programming.money` and `pages.Openings`.
+SHOWN_APART = {*MONEY_CODES, *pages.OPENING_CODES, "vermeden_graafmomenten"}
 
 
 def _page(request: HttpRequest, items, size: int = PAGE_SIZE):
@@ -76,26 +90,34 @@ class DashboardView(TemplateView):
             "concept": Programme.objects.filter(computed_at__isnull=True).first(),
         }
         if programme is not None:
-            years = pages.spend_per_year(programme)
+            money = programme_money(programme)
+            years = money.per_year()
             context |= {
                 "kpis": kpi_totals(programme),
+                "money": money,
+                "total": money.cell(),
                 "years": years,
                 "chart": _spend_chart(
-                    gettext("Besteding en budget per jaar"), years, "besteding-per-jaar"
+                    gettext("Gepland (netto) en budget per jaar"), years, "besteding-per-jaar"
                 ),
-                "openings": pages.openings_per_year(programme),
+                "openings": pages.programme_openings(programme),
                 "awaiting": pages.couplings_awaiting_decision(programme),
             }
         return context
 
 
-def _spend_chart(title: str, years: list[pages.YearSpend], chart_id: str) -> BarChart:
-    """Spend per year as bars against the budget as the limit line."""
+def _spend_chart(title: str, years: list[YearMoney], chart_id: str) -> BarChart:
+    """Planned net spend and the shortfall per year as bars, the budget as the limit line
+    (`programming.money` defines the terms)."""
     return bar_chart(
         title,
         [y.year for y in years],
-        [(gettext("Besteding"), [y.spend for y in years])],
-        limits=[y.budget for y in years],
+        [
+            (str(NET), [whole_euros(y.money.net) for y in years]),
+            (str(SHORTFALL), [whole_euros(y.money.shortfall) for y in years]),
+        ],
+        limits=[whole_euros(y.money.budget) for y in years],
+        limit_label=str(BUDGET),
         chart_id=chart_id,
     )
 
@@ -162,13 +184,18 @@ class ProgrammeDetailView(ProgrammeMixin, TemplateView):
         programme = self.programme
         return context | {
             "run": _latest_run(programme),
+            # Money and openings come from their selectors, as on the dashboard.
             "kpis": [
-                (KPI_LABELS.get(code, code), value) for code, value in kpi_totals(programme).items()
+                (KPI_LABELS.get(code, code), value)
+                for code, value in kpi_totals(programme).items()
+                if code not in SHOWN_APART
             ],
+            "total": programme_money(programme).cell(),
             "counts": programme.works.aggregate(
                 total=Count("pk"), unscheduled=Count("pk", filter=Q(scheduled_year__isnull=True))
             ),
             "coupling_count": programme.couplings.count(),
+            "openings": pages.programme_openings(programme),
             "baseline": adopted_baseline(programme),
             "scenarios": programme.scenarios.order_by("name"),
         }
@@ -212,6 +239,7 @@ class MatrixView(ProgrammeMixin, TemplateView):
         cells = pages.area_year_matrix(self.programme, [a["area_id"] for a in page])
         years = [*context["years"], None]
         totals = pages.year_totals(self.programme)
+        money = programme_money(self.programme)
         rows = [
             {
                 "area": a["area__name"] or gettext("zonder gebied"),
@@ -225,6 +253,8 @@ class MatrixView(ProgrammeMixin, TemplateView):
             "rows": rows,
             "columns": years,
             "totals": [totals.get(y) for y in years],
+            "money_years": money.per_year(),
+            "money_total": money.cell(),
         }
 
 
@@ -265,19 +295,24 @@ class BudgetView(ProgrammeMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        lines = [
-            {
-                "line": line.line,
-                "years": line.years,
-                "chart": _spend_chart(
-                    gettext("%(line)s: besteding en budget per jaar") % {"line": line.line},
-                    line.years,
-                    f"budgetregel-{number}",
-                ),
-            }
-            for number, line in enumerate(pages.spend_per_line(self.programme), 1)
-        ]
-        return context | {"lines": lines}
+        money = programme_money(self.programme)
+        lines = []
+        for number, line in enumerate(money.lines, 1):
+            years = money.per_year(line.code)
+            lines.append(
+                {
+                    "line": line.name,
+                    "years": years,
+                    "total": money.cell(line.code),
+                    "chart": _spend_chart(
+                        gettext("%(line)s: gepland (netto) en budget per jaar")
+                        % {"line": line.name},
+                        years,
+                        f"budgetregel-{number}",
+                    ),
+                }
+            )
+        return context | {"lines": lines, "money": money, "total": money.cell()}
 
 
 class MapView(ProgrammeMixin, TemplateView):
@@ -486,6 +521,27 @@ class AdoptView(ProgrammeMixin, TemplateView):
                 messages.success(request, gettext("Het programma is vastgesteld."))
                 return redirect("programming:programme_detail", pk=self.programme.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class WorkDetailView(ProgrammeMixin, TemplateView):
+    """One work of the programme and why it is planned when it is (`programming.explain`,
+    the same explanation as the API's `uitleg`). A work the user may not see is a 404."""
+
+    template_name = "programming/work_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        work = get_object_or_404(
+            pages.works_visible_to(user, self.programme).select_related("coupling", "area"),
+            pk=self.kwargs["work"],
+        )
+        work.programme = self.programme
+        return context | {
+            "work": work,
+            "title": work.label,
+            "uitleg": work_explanation(work, user=user),
+        }
 
 
 class WorkbookView(ProgrammeMixin, View):

@@ -10,10 +10,12 @@ numbers in a reader that does not recalculate.
 
 Where the figures come from:
 
-- spend, budget, savings, gap and street openings are the engine's KPIs
-  (`KpiValue`, see ``programming/engine/kpis.py``), so the workbook tells the same story
-  as the dashboard: "Per jaar" sums the lines' ``besteding`` of a year, "Per gebied" is
-  ``besteding_gebied`` and "Per thema" is ``besteding_thema``;
+- the money (budget, planned gross, coupling savings, planned net, unused budget,
+  shortfall) comes from the one selector `programming.money`, and the street openings
+  from `pages.programme_openings`, so the workbook tells the same story as the dashboard,
+  the budget page and the API, to the euro; "Per gebied" is the engine's
+  ``besteding_gebied`` and "Per thema" its ``besteding_thema`` (both net);
+- no sheet has a row or a column beyond the programme's years;
 - themes come from the projects: a work counts in each theme of its project, and asset
   measures have no theme (their discipline's budget line shows them, on "Per
   budgetregel"), so the theme totals are not the programme's total spend;
@@ -34,12 +36,13 @@ ones this module declares (`Column.formula`, `Cell.formula`) and the totals.
 
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import FileResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -49,7 +52,18 @@ from impor.choices import AreaLevel
 from impor.models import Area
 from programming import pages
 from programming.choices import CouplingDecisionStatus, CouplingKind, MeasureGrouping
-from programming.models import KpiValue, Programme, UnfundedItem
+from programming.models import KpiValue, Programme, UnfundedItem, Work
+from programming.money import (
+    BUDGET,
+    GROSS,
+    NET,
+    SAVINGS,
+    SHORTFALL,
+    UNUSED,
+    Money,
+    programme_money,
+)
+from programming.pages import Openings
 from programming.selectors import kpi_totals
 from programming.xlsx import HEADER_ROW, Cell, Column, Sheet, write_sheets
 
@@ -58,146 +72,196 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 CHUNK_SIZE = 2000
 
 
-def _money(value: Decimal | float | None) -> float | None:
-    return None if value is None else float(value)
+def _euros(value: Decimal) -> float:
+    """A selector amount (whole cents) as the number Excel stores."""
+    return float(value)
 
 
-def _years(programme: Programme, extra: Iterable[int]) -> list[int]:
-    """The programme's years and any year the KPIs name outside them (a work's cost
-    can run on after the horizon), so the totals keep every euro."""
-    return sorted({*range(programme.first_year, programme.last_year + 1), *extra})
+def _horizon(programme: Programme) -> list[int]:
+    """The programme's years: no sheet has a row or column beyond them."""
+    return list(range(programme.first_year, programme.last_year + 1))
 
 
-def per_year_rows(programme: Programme) -> list[list[Any]]:
-    """Per year: works planned, budget, spend, room (formula), savings, gap, openings
-    sectoral and integrated, openings avoided (formula). Two queries, ≤ ~12 rows."""
+#: Columns of "Per jaar", in order; the letters the formulas use follow from them.
+PER_YEAR = (
+    "year",
+    "works",
+    "budget",
+    "gross",
+    "savings",
+    "net",
+    "unused",
+    "over",
+    "shortfall",
+    "sectoral",
+    "integrated",
+    "avoided",
+)
+
+
+def _letter(name: str, columns: tuple[str, ...] = PER_YEAR) -> str:
+    return xl_col_to_name(columns.index(name))
+
+
+def per_year_rows(programme: Programme, money: Money, openings: Openings) -> list[list[Any]]:
+    """Per programme year: works planned, the money terms of `programming.money` summed
+    over the lines, and the street openings; one more query (works per year). When some
+    gaps belong to no year, a last row without a year holds them, so the shortfall column
+    adds up to the summary's."""
     works = dict(
         programme.works.filter(scheduled_year__isnull=False)
         .order_by()
         .values_list("scheduled_year")
         .annotate(n=Count("*"))
     )
-    figures: dict[int, dict[str, float]] = defaultdict(dict)
-    for year, code, total in (
-        KpiValue.objects.filter(
-            programme=programme,
-            year__isnull=False,
-            area__isnull=True,
-            theme__isnull=True,
-            code__in=(
-                "budget",
-                "besteding",
-                "besparing",
-                "tekort",
-                "graafmomenten_sectoraal",
-                "graafmomenten_integraal",
-            ),
-        )
-        .order_by()
-        .values_list("year", "code")
-        .annotate(total=Sum("value"))
-    ):
-        figures[year][code] = total
-    rows = []
-    for year in _years(programme, figures):
-        kpi = figures[year]
-        budget, spend = kpi.get("budget", 0.0), kpi.get("besteding", 0.0)
-        sectoral = kpi.get("graafmomenten_sectoraal", 0.0)
-        integrated = kpi.get("graafmomenten_integraal", 0.0)
+    rows: list[list[Any]] = []
+    for year, opened in zip(money.per_year(), openings.years, strict=True):
+        cell = year.money
         rows.append(
             [
-                year,
-                works.get(year, 0),
-                budget,
-                spend,
-                budget - spend,
-                kpi.get("besparing", 0.0),
-                kpi.get("tekort", 0.0),
-                sectoral,
-                integrated,
-                sectoral - integrated,
+                year.year,
+                works.get(year.year, 0),
+                _euros(cell.budget),
+                _euros(cell.gross),
+                _euros(cell.savings),
+                _euros(cell.net),
+                _euros(cell.unused),
+                _euros(cell.over),
+                _euros(cell.shortfall),
+                opened.sectoral,
+                opened.integrated,
+                opened.avoided,
             ]
+        )
+    if money.shortfall_without_year:
+        rows.append(
+            [None, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, _euros(money.shortfall_without_year), 0, 0, 0]
         )
     return rows
 
 
 def _per_year_sheet(rows: list[list[Any]]) -> Sheet:
+    gross, savings = _letter("gross"), _letter("savings")
+    sectoral, integrated = _letter("sectoral"), _letter("integrated")
     return Sheet(
         _("Per jaar"),
         [
             Column(_("Jaar"), "year"),
             Column(_("Werken gepland"), "count", total=True),
             Column(_("Budget (€)"), "money", total=True),
-            Column(_("Besteding (€)"), "money", total=True),
-            Column(_("Ruimte (€)"), "money", total=True, formula="=C{r}-D{r}"),
-            Column(_("Besparing door koppelen (€)"), "money", total=True),
+            Column(_("Gepland bruto (€)"), "money", total=True),
+            Column(_("Koppelvoordeel (€)"), "money", total=True),
+            Column(
+                _("Gepland netto (€)"), "money", total=True, formula=f"={gross}{{r}}-{savings}{{r}}"
+            ),
+            Column(_("Ongebruikt budget (€)"), "money", total=True),
+            Column(_("Meer dan budget (€)"), "money", total=True),
             Column(_("Tekort (€)"), "money", total=True),
             Column(_("Graafmomenten sectoraal"), "count", total=True),
             Column(_("Graafmomenten integraal"), "count", total=True),
-            Column(_("Vermeden graafmomenten"), "count", total=True, formula="=H{r}-I{r}"),
+            Column(
+                _("Vermeden graafmomenten"),
+                "count",
+                total=True,
+                formula=f"=MAX({sectoral}{{r}}-{integrated}{{r}},0)",
+            ),
         ],
         rows,
         _(
-            "Besteding na de besparing door koppelen, opgeteld over de budgetregels. Ruimte is "
-            "budget min besteding; een negatief getal is een overschrijding."
+            "Geld opgeteld over de budgetregels. Bruto is wat de werken kosten, netto is bruto "
+            "min het koppelvoordeel. Ongebruikt budget en meer dan budget zijn de sommen per "
+            "budgetregel (zie Per budgetregel): wat op de ene regel over is, betaalt geen werk "
+            "op een andere. Tekort is het geld dat de niet-gedekte werken financiert; een rij "
+            "zonder jaar houdt het tekort van werken die in geen jaar passen."
         ),
     )
 
 
-def _summary_sheet(programme: Programme, per_year: list[list[Any]]) -> Sheet:
-    """The programme-wide KPIs. Budget and spend refer to the totals of "Per jaar", so
-    the summary follows when someone edits that sheet."""
+def _summary_sheet(
+    programme: Programme, money: Money, openings: Openings, per_year: list[list[Any]]
+) -> Sheet:
+    """The programme-wide figures. The money refers to the totals of "Per jaar", so the
+    summary follows when someone edits that sheet; the values are the selector's."""
     kpis = kpi_totals(programme)
     counts = programme.works.aggregate(
         total=Count("pk"), unscheduled=Count("pk", filter=Q(scheduled_year__isnull=True))
     )
     totals_row = HEADER_ROW + 2 + max(len(per_year), 1)
     per_year_ref = "'" + _("Per jaar") + "'!"
-    first = HEADER_ROW + 2  # the Excel row number of the summary's first KPI
-    budget = sum(row[2] for row in per_year)
-    spend = sum(row[3] for row in per_year)
-    sectoral = kpis.get("graafmomenten_sectoraal", 0.0)
-    integrated = kpis.get("graafmomenten_integraal", 0.0)
+    total = money.cell()
+
+    def per_year_total(name: str) -> str:
+        return f"={per_year_ref}{_letter(name)}{totals_row}"
+
     rows = [
+        (str(BUDGET), Cell(_euros(total.budget), "money", per_year_total("budget")), ""),
         (
-            _("Budget over de looptijd"),
-            Cell(budget, "money", f"={per_year_ref}C{totals_row}"),
-            _("Som van de budgetregels over de jaren van het programma."),
+            str(GROSS),
+            Cell(_euros(total.gross), "money", per_year_total("gross")),
+            _("Wat de geplande werken kosten, vóór het koppelvoordeel."),
         ),
         (
-            _("Besteding over de looptijd"),
-            Cell(spend, "money", f"={per_year_ref}D{totals_row}"),
-            _("Kosten van de geplande werken na de besparing door koppelen."),
+            str(SAVINGS),
+            Cell(_euros(total.savings), "money", per_year_total("savings")),
+            _("Wat werken minder kosten doordat ze samen met een ander werk gebeuren."),
         ),
         (
-            _("Ruimte in het budget"),
-            Cell(budget - spend, "money", f"=B{first}-B{first + 1}"),
-            _("Budget min besteding; negatief is een overschrijding."),
+            str(NET),
+            Cell(_euros(total.net), "money", per_year_total("net")),
+            _("Bruto min koppelvoordeel: wat de budgetregels echt uitgeven."),
         ),
         (
-            _("Besparing door koppelen"),
-            Cell(kpis.get("besparing", 0.0), "money"),
-            _("Wat het samen uitvoeren van werken bespaart."),
+            str(UNUSED),
+            Cell(_euros(total.unused), "money", per_year_total("unused")),
+            _("Geld dat op een budgetregel in een jaar overblijft."),
         ),
         (
-            _("Tekort"),
-            Cell(kpis.get("tekort", 0.0), "money"),
-            _("Kosten van werken die niet in de budgetten passen (blad Niet gedekt)."),
+            _("Meer dan budget"),
+            Cell(_euros(total.over), "money", per_year_total("over")),
+            _("Wat budgetregels in een jaar meer uitgeven dan hun budget."),
+        ),
+        (
+            str(SHORTFALL),
+            Cell(_euros(total.shortfall), "money", per_year_total("shortfall")),
+            _("Het geld dat nodig is om de werken te betalen die niet passen (blad Niet gedekt)."),
+        ),
+        (
+            _("Binnen budget"),
+            Cell(_("ja") if money.within_budget else _("nee"), "text"),
+            _(
+                "Ja als elke budgetregel in elk jaar binnen budget blijft en elk moet-werk "
+                "gedekt is."
+            ),
+        ),
+        (
+            _("Moet-werken niet gedekt"),
+            Cell(money.must_do_unfunded, "count"),
+            _("Werken die moeten gebeuren en niet in de budgetten passen."),
         ),
         (
             _("Graafmomenten sectoraal"),
-            Cell(sectoral, "count"),
-            _("Als elk werk apart in zijn voorkeursjaar de straat opent."),
+            Cell(openings.sectoral, "count"),
+            _("Als elk werk apart de straat opent, in het jaar waarin het gepland is."),
         ),
         (
             _("Graafmomenten integraal"),
-            Cell(integrated, "count"),
-            _("Zoals gepland: gekoppelde werken openen de straat samen."),
+            Cell(openings.integrated, "count"),
+            _("Zoals gepland: werken op dezelfde plek in hetzelfde jaar openen de straat samen."),
         ),
         (
             _("Vermeden graafmomenten"),
-            Cell(sectoral - integrated, "count", f"=B{first + 5}-B{first + 6}"),
-            _("Sectoraal min integraal."),
+            Cell(openings.avoided, "count"),
+            _("Sectoraal min integraal; nooit minder dan 0."),
+        ),
+        (
+            _("Ondergrens graafmomenten"),
+            Cell(openings.bound, "count") if openings.bound is not None else Cell("—"),
+            _("Bewezen: geen plan kan met minder graafmomenten."),
+        ),
+        (
+            _("Optimaliteitsgat"),
+            Cell(openings.gap, "share") if openings.gap is not None else Cell("—"),
+            _("Hoe ver dit plan hoogstens van het beste plan af kan zitten."),
         ),
         (
             _("Deel van de ambities bediend"),
@@ -240,11 +304,11 @@ def _area_path(areas: dict[int, tuple[str, str, int | None]], pk: int | None) ->
 
 
 def _year_table(
-    programme: Programme, spend: dict[Any, dict[int, float]]
+    programme: Programme,
 ) -> tuple[list[int], list[Column], Callable[[dict[int, float]], list[Any]]]:
-    """The years of a name × year table of `spend`, their columns and a function that
-    turns one name's spend per year into the row's values."""
-    years = _years(programme, {y for per in spend.values() for y in per})
+    """The years of a name × year table (the programme's), their columns and a function
+    that turns one name's spend per year into the row's values."""
+    years = _horizon(programme)
     columns = [Column(str(year), "money", total=True) for year in years]
     return years, columns, lambda per: [per.get(y, 0.0) for y in years]
 
@@ -263,7 +327,7 @@ def _per_area_sheet(programme: Programme) -> Sheet:
         KpiValue.objects.filter(
             programme=programme,
             code="besteding_gebied",
-            year__isnull=False,
+            year__in=_horizon(programme),
             budget_line__isnull=True,
             theme__isnull=True,
         )
@@ -276,7 +340,7 @@ def _per_area_sheet(programme: Programme) -> Sheet:
         pk: (name, level, parent)
         for pk, name, level, parent in Area.objects.values_list("pk", "name", "level", "parent_id")
     }
-    years, year_columns, cells = _year_table(programme, spend)
+    years, year_columns, cells = _year_table(programme)
     rows = []
     for area_id, per in spend.items():
         name = areas[area_id][0] if area_id in areas else _("zonder gebied")
@@ -293,7 +357,7 @@ def _per_area_sheet(programme: Programme) -> Sheet:
             _total_column(3, len(years)),
         ],
         rows,
-        _("Besteding per gebied en jaar, na de besparing door koppelen."),
+        _("Gepland netto (na het koppelvoordeel) per gebied en jaar."),
     )
 
 
@@ -304,7 +368,7 @@ def _per_theme_sheet(programme: Programme) -> Sheet:
         KpiValue.objects.filter(
             programme=programme,
             code="besteding_thema",
-            year__isnull=False,
+            year__in=_horizon(programme),
             theme__isnull=False,
             area__isnull=True,
             budget_line__isnull=True,
@@ -313,7 +377,7 @@ def _per_theme_sheet(programme: Programme) -> Sheet:
         .values_list("theme__name", "year", "value")
     ):
         spend[name][year] = spend[name].get(year, 0.0) + value
-    years, year_columns, cells = _year_table(programme, spend)
+    years, year_columns, cells = _year_table(programme)
     rows = []
     for name, per in spend.items():
         values = cells(per)
@@ -323,38 +387,53 @@ def _per_theme_sheet(programme: Programme) -> Sheet:
         [Column(_("Thema")), *year_columns, _total_column(1, len(years))],
         rows,
         _(
-            "Besteding per thema en jaar. Een werk telt mee bij elk thema van zijn project; "
+            "Gepland netto (na het koppelvoordeel) per thema en jaar. Een werk telt mee bij "
+            "elk thema van zijn project; "
             "maatregelen uit het areaal hebben geen thema (zie Per budgetregel). Daarom is "
             "het totaal hier niet de besteding van het hele programma."
         ),
     )
 
 
-def _per_line_rows(programme: Programme) -> Iterator[list[Any]]:
-    """Per budget line and year: budget, spend, room and gap, from one sorted query."""
-    rows = (
-        KpiValue.objects.filter(
-            programme=programme,
-            code__in=("budget", "besteding", "tekort"),
-            year__isnull=False,
-            budget_line__isnull=False,
-            area__isnull=True,
-            theme__isnull=True,
-        )
-        .order_by("budget_line__name", "budget_line_id", "year")
-        .values_list("budget_line_id", "budget_line__name", "budget_line__owner__name", "year")
-        .annotate(
-            budget=Sum("value", filter=Q(code="budget")),
-            spend=Sum("value", filter=Q(code="besteding")),
-            gap=Sum("value", filter=Q(code="tekort")),
-        )
-    )
-    for _line, name, owner, year, budget, spend, gap in rows.iterator(chunk_size=CHUNK_SIZE):
-        budget, spend = budget or 0.0, spend or 0.0
-        yield [name, owner, year, budget, spend, budget - spend, gap or 0.0]
+#: Columns of "Per budgetregel", in order.
+PER_LINE = (
+    "line",
+    "owner",
+    "year",
+    "budget",
+    "gross",
+    "savings",
+    "net",
+    "unused",
+    "over",
+    "shortfall",
+)
 
 
-def _per_line_sheet(programme: Programme) -> Sheet:
+def _per_line_rows(money: Money) -> Iterator[list[Any]]:
+    """Per budget line and programme year: the money terms of `programming.money`."""
+    for line in money.lines:
+        for year in money.per_year(line.code):
+            cell = year.money
+            yield [
+                line.name,
+                line.owner.name,
+                year.year,
+                _euros(cell.budget),
+                _euros(cell.gross),
+                _euros(cell.savings),
+                _euros(cell.net),
+                _euros(cell.unused),
+                _euros(cell.over),
+                _euros(cell.shortfall),
+            ]
+
+
+def _per_line_sheet(money: Money) -> Sheet:
+    def col(name: str) -> str:
+        return _letter(name, PER_LINE)
+
+    budget, gross, savings, net = col("budget"), col("gross"), col("savings"), col("net")
     return Sheet(
         _("Per budgetregel"),
         [
@@ -362,32 +441,68 @@ def _per_line_sheet(programme: Programme) -> Sheet:
             Column(_("Eigenaar")),
             Column(_("Jaar"), "year"),
             Column(_("Budget (€)"), "money", total=True),
-            Column(_("Besteding (€)"), "money", total=True),
-            Column(_("Ruimte (€)"), "money", total=True, formula="=D{r}-E{r}"),
+            Column(_("Gepland bruto (€)"), "money", total=True),
+            Column(_("Koppelvoordeel (€)"), "money", total=True),
+            Column(
+                _("Gepland netto (€)"), "money", total=True, formula=f"={gross}{{r}}-{savings}{{r}}"
+            ),
+            Column(
+                _("Ongebruikt budget (€)"),
+                "money",
+                total=True,
+                formula=f"=MAX({budget}{{r}}-{net}{{r}},0)",
+            ),
+            Column(
+                _("Meer dan budget (€)"),
+                "money",
+                total=True,
+                formula=f"=MAX({net}{{r}}-{budget}{{r}},0)",
+            ),
             Column(_("Tekort (€)"), "money", total=True),
         ],
-        _per_line_rows(programme),
-        _("Besteding tegen budget per budgetregel en jaar; tekort is wat niet gedekt is."),
+        _per_line_rows(money),
+        _(
+            "Geld per budgetregel en jaar. Netto is bruto min het koppelvoordeel; ongebruikt "
+            "budget is budget min netto als dat meer dan 0 is. Tekort is het geld dat de "
+            "niet-gedekte werken van die regel en dat jaar financiert."
+        ),
     )
 
 
-def _coupling_rows(programme: Programme) -> Iterator[list[Any]]:
+def _coupling_rows(programme: Programme, money: Money) -> Iterator[list[Any]]:
+    """Every coupling with the saving its scheduled works realise. When the engine's
+    coupling savings inside the programme years (`money`) differ from the works' own
+    savings (a cost that runs on past the horizon), a last row holds the difference, so
+    the column adds up to the summary's coupling savings."""
     kinds = dict(CouplingKind.choices)
     decisions = dict(CouplingDecisionStatus.choices)
-    rows = pages.coupling_list(programme).values_list(
-        "pk",
-        "kind",
-        "area__name",
-        "street",
-        "window_start",
-        "window_end",
-        "year",
-        "savings",
-        "openings_avoided",
-        "work_count",
-        "decision",
-        "decision_reason",
+    realised = Subquery(
+        Work.objects.filter(coupling=OuterRef("pk"), scheduled_year__isnull=False)
+        .order_by()
+        .values("coupling")
+        .annotate(total=Sum("saving"))
+        .values("total")
     )
+    rows = (
+        pages.coupling_list(programme)
+        .annotate(realised=Coalesce(realised, Value(Decimal(0))))
+        .values_list(
+            "pk",
+            "kind",
+            "area__name",
+            "street",
+            "window_start",
+            "window_end",
+            "year",
+            "savings",
+            "realised",
+            "openings_avoided",
+            "work_count",
+            "decision",
+            "decision_reason",
+        )
+    )
+    listed = Decimal(0)
     for (
         pk,
         kind,
@@ -397,11 +512,13 @@ def _coupling_rows(programme: Programme) -> Iterator[list[Any]]:
         end,
         year,
         savings,
+        realised_saving,
         avoided,
         works,
         decision,
         reason,
     ) in rows.iterator(chunk_size=CHUNK_SIZE):
+        listed += realised_saving
         yield [
             pk,
             str(kinds.get(kind, kind)),
@@ -411,14 +528,35 @@ def _coupling_rows(programme: Programme) -> Iterator[list[Any]]:
             end,
             year,
             float(savings),
+            float(realised_saving),
             avoided,
             works,
             str(decisions.get(decision, decision)),
             reason or "",
         ]
+    rest = money.cell().savings - listed
+    if rest:
+        yield [
+            None,
+            _("verschil"),
+            "",
+            "",
+            None,
+            None,
+            None,
+            None,
+            float(rest),
+            None,
+            None,
+            "",
+            _(
+                "Verschil tussen het koppelvoordeel in de jaren van het programma en dat "
+                "van de geplande werken, bijvoorbeeld doordat kosten na de looptijd vallen."
+            ),
+        ]
 
 
-def _couplings_sheet(programme: Programme) -> Sheet:
+def _couplings_sheet(programme: Programme, money: Money) -> Sheet:
     return Sheet(
         _("Koppelkansen"),
         [
@@ -429,14 +567,19 @@ def _couplings_sheet(programme: Programme) -> Sheet:
             Column(_("Venster vanaf"), "year", width=10),
             Column(_("Venster tot en met"), "year", width=10),
             Column(_("Gepland jaar"), "year", width=10),
-            Column(_("Besparing (€)"), "money", total=True),
+            Column(_("Geschatte besparing (€)"), "money"),
+            Column(_("Koppelvoordeel (€)"), "money", total=True),
             Column(_("Vermeden graafmomenten"), "count", total=True),
             Column(_("Werken"), "count", total=True),
             Column(_("Besluit"), width=14),
             Column(_("Reden"), width=40),
         ],
-        _coupling_rows(programme),
-        _("Elke koppelkans met het besluit erover; besparing is de geschatte besparing."),
+        _coupling_rows(programme, money),
+        _(
+            "Elke koppelkans met het besluit erover. De geschatte besparing geldt als de "
+            "kans doorgaat; het koppelvoordeel is wat de geplande werken echt minder kosten. "
+            "Het totaal van het koppelvoordeel is dat van de Samenvatting."
+        ),
     )
 
 
@@ -547,16 +690,20 @@ def _parameters_sheet(programme: Programme) -> Sheet:
 
 
 def workbook_sheets(programme: Programme) -> list[Sheet]:
-    """The eight sheets of the council workbook, in order. The long lists (couplings,
-    unfunded items) are generators that stream from the database while they are written."""
-    per_year = per_year_rows(programme)
+    """The eight sheets of the council workbook, in order. The money comes from the one
+    selector (`programming.money`) the pages and the API read too. The long lists
+    (couplings, unfunded items) are generators that stream from the database while they
+    are written."""
+    money = programme_money(programme)
+    openings = pages.programme_openings(programme)
+    per_year = per_year_rows(programme, money, openings)
     return [
-        _summary_sheet(programme, per_year),
+        _summary_sheet(programme, money, openings, per_year),
         _per_year_sheet(per_year),
         _per_area_sheet(programme),
         _per_theme_sheet(programme),
-        _per_line_sheet(programme),
-        _couplings_sheet(programme),
+        _per_line_sheet(money),
+        _couplings_sheet(programme, money),
         _unfunded_sheet(programme),
         _parameters_sheet(programme),
     ]

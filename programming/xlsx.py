@@ -33,10 +33,20 @@ NUMBER_FORMATS = {
     "year": "0",
     "decimal": "#,##0.00",
     "percent": "0%",
+    "share": "0.0%",
     "date": "dd-mm-yyyy",
 }
 #: Column width in characters per kind of value; a column is at least as wide as its header.
-WIDTHS = {"id": 9, "money": 15, "count": 10, "year": 8, "decimal": 11, "percent": 9, "date": 12}
+WIDTHS = {
+    "id": 9,
+    "money": 15,
+    "count": 10,
+    "year": 8,
+    "decimal": 11,
+    "percent": 9,
+    "share": 9,
+    "date": 12,
+}
 TEXT_WIDTH = 24
 
 

@@ -1,17 +1,31 @@
 """The one money selector (programming.money) and the views that must agree with it."""
 
-from decimal import Decimal
+import io
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
+import openpyxl
 import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
 
-from programming.money import MoneyCell, programme_money
+from programming.money import MoneyCell, programme_money, whole_euros
+from programming.pages import programme_openings
+from programming.workbook import write_workbook
+from stakeholders.choices import Role
+from stakeholders.roles import ensure_role_groups
+from tests.api.conftest import client_for
 from tests.factories import (
     BudgetLineFactory,
     KpiValueFactory,
     ProgrammeFactory,
     UnfundedItemFactory,
+    UserFactory,
     WorkFactory,
 )
+from tests.programming.test_services import street  # noqa: F401 (a fixture)
+from tests.programming.test_workbook import HEADER, computed  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +43,7 @@ def two_lines():
     """Two lines over three of the four programme years (2026–2029), with a coupled work,
     an overspent year, a programme computed before ``besteding_bruto`` existed (sewer 2028
     has only the net ``besteding``), a must-do work left unfunded and rows to ignore."""
-    programme = ProgrammeFactory(first_year=2026, horizon=4)
+    programme = ProgrammeFactory(first_year=2026, horizon=4, computed_at=timezone.now())
     sewer = BudgetLineFactory(code="a-riool", name="Riolering")
     roads = BudgetLineFactory(code="b-wegen", name="Wegen")
     rows = {
@@ -56,6 +70,17 @@ def two_lines():
     UnfundedItemFactory(work=must_do, budget_line=sewer, year=2028, gap=Decimal(25))
     _kpi(programme, "tekort", 2028, sewer, 25)
     _kpi(programme, "tekort", None, None, 32)
+    # Openings per year and in total, the bound and the optimality gap.
+    for year, sectoral, integrated in ((2026, 5, 3), (2027, 2, 2), (2028, 1, 1)):
+        _kpi(programme, "graafmomenten_sectoraal", year, None, sectoral)
+        _kpi(programme, "graafmomenten_integraal", year, None, integrated)
+    for code, value in (
+        ("graafmomenten_sectoraal", 8),
+        ("graafmomenten_integraal", 6),
+        ("graafmomenten_ondergrens", 5),
+        ("optimaliteitsgat", 0.0342),
+    ):
+        _kpi(programme, code, None, None, value)
     return programme
 
 
@@ -131,3 +156,187 @@ def test_amounts_are_whole_cents():
 def test_the_selector_runs_three_queries(two_lines, django_assert_num_queries):
     with django_assert_num_queries(3):
         programme_money(two_lines)
+
+
+# --- every view tells the same money story ---------------------------------------------
+
+TERMS = ("budget", "gross", "savings", "net", "unused", "shortfall")
+EURO = re.compile(r"€\s?(-?[\d.]+)")
+
+
+def _whole(value) -> int:
+    """A workbook number or an API string in whole euros, rounded as the pages round."""
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _euro_text(text: str) -> int:
+    """ "€ 1.234.567" (Dutch grouping) as 1234567."""
+    return int(EURO.search(text).group(1).replace(".", ""))
+
+
+def _money_tables(body: str) -> list[dict[str, dict[str, int]]]:
+    """Each `_money_table.html` of a page: {year or "totaal": {term: euros}}."""
+    tables = []
+    for table in re.findall(r'<table class="money">(.*?)</table>', body, re.S):
+        rows = {}
+        for year, row in re.findall(r'<tr data-year="([^"]+)">(.*?)</tr>', table, re.S):
+            rows[year] = {
+                term: _euro_text(text)
+                for term, text in re.findall(r'data-term="(\w+)">([^<]*)<', row)
+            }
+        tables.append(rows)
+    return tables
+
+
+def _expected_table(money, line=None) -> dict[str, dict[str, int]]:
+    rows = {
+        str(y): {t: whole_euros(getattr(money.cell(line, y), t)) for t in TERMS}
+        for y in money.years
+    }
+    rows["totaal"] = {t: whole_euros(getattr(money.cell(line), t)) for t in TERMS}
+    return rows
+
+
+def _only_terms(table):
+    return {year: {t: row[t] for t in TERMS} for year, row in table.items()}
+
+
+def _chart_series(chart) -> dict[str, list[int]]:
+    """The numbers of a bar chart's table by series name, and its limit (the budget)."""
+    series = {
+        name: [_euro_text(row.cells[i]) for row in chart.rows]
+        for i, name in enumerate(chart.series_names)
+    }
+    series["Budget"] = [_euro_text(row.limit) for row in chart.rows]
+    return series
+
+
+@pytest.fixture
+def manager(client):
+    ensure_role_groups()
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=Role.PROGRAMME_MANAGER.value))
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize("name", ["two_lines", "computed"])
+def test_every_view_shows_the_same_totals_to_the_euro(request, client, manager, name):
+    """The dashboard, the matrix, the budget page and its charts, the council workbook and
+    the API's KPI summary show the selector's money and openings, to the euro: for
+    hand-made KPI rows (with savings, an overspent year and an unfunded must-do work) and
+    for a programme the engine computed."""
+    programme = request.getfixturevalue(name)
+    money = programme_money(programme)
+    openings = programme_openings(programme)
+    expected = _expected_table(money)
+    per_year = [whole_euros(money.cell(year=y).net) for y in money.years]
+
+    dashboard = client.get(reverse("programming:dashboard"))
+    assert dashboard.context["programme"] == programme
+    assert _only_terms(_money_tables(dashboard.content.decode())[0]) == expected
+    chart = _chart_series(dashboard.context["chart"])
+    assert chart["Gepland (netto)"] == per_year
+    assert chart["Budget"] == [expected[str(y)]["budget"] for y in money.years]
+    body = dashboard.content.decode()
+    for term, value in (
+        ("sectoral", openings.sectoral),
+        ("integrated", openings.integrated),
+        ("bound", openings.bound),
+    ):
+        shown = re.search(rf'data-term="{term}">([^<]*)<', body).group(1)
+        assert shown == ("—" if value is None else f"{value:,}".replace(",", ".")), term
+
+    matrix = client.get(reverse("programming:programme_matrix", args=[programme.pk]))
+    assert _only_terms(_money_tables(matrix.content.decode())[0]) == expected
+
+    budget = client.get(reverse("programming:programme_budget", args=[programme.pk]))
+    tables = _money_tables(budget.content.decode())
+    assert len(tables) == len(money.lines)
+    for line, table, shown in zip(money.lines, tables, budget.context["lines"], strict=True):
+        assert _only_terms(table) == _expected_table(money, line.code), line.code
+        assert _chart_series(shown["chart"])["Gepland (netto)"] == [
+            whole_euros(money.cell(line.code, y).net) for y in money.years
+        ]
+
+    target = io.BytesIO()
+    write_workbook(programme, target)
+    target.seek(0)
+    book = openpyxl.load_workbook(target, data_only=True)
+    sheet = list(book["Per jaar"].iter_rows(min_row=HEADER, values_only=True))
+    header, body_rows, totals = sheet[0], sheet[1:-1], sheet[-1]
+    columns = {
+        "budget": "Budget (€)",
+        "gross": "Gepland bruto (€)",
+        "savings": "Koppelvoordeel (€)",
+        "net": "Gepland netto (€)",
+        "unused": "Ongebruikt budget (€)",
+        "shortfall": "Tekort (€)",
+    }
+    in_book = {
+        str(row[0]): {t: _whole(row[header.index(c)]) for t, c in columns.items()}
+        for row in body_rows
+        if row[0] is not None
+    }
+    in_book["totaal"] = {t: _whole(totals[header.index(c)]) for t, c in columns.items()}
+    assert in_book == expected
+    summary = {
+        row[0]: row[1]
+        for row in book["Samenvatting"].iter_rows(min_row=HEADER + 1, values_only=True)
+    }
+    assert _whole(summary["Koppelvoordeel"]) == expected["totaal"]["savings"]
+    assert (
+        _whole(summary["Tekort (geld dat de niet-gedekte werken financiert)"])
+        == (expected["totaal"]["shortfall"])
+    )
+    assert summary["Graafmomenten sectoraal"] == openings.sectoral
+    assert summary["Graafmomenten integraal"] == openings.integrated
+    assert summary["Ondergrens graafmomenten"] == (openings.bound or "—")
+    couplings = list(book["Koppelkansen"].iter_rows(min_row=HEADER, values_only=True))
+    assert (
+        _whole(couplings[-1][couplings[0].index("Koppelvoordeel (€)")] or 0)
+        == (expected["totaal"]["savings"])
+    )
+
+    api = client_for(manager).get(f"/api/v1/programmas/{programme.pk}/kpis/samenvatting")
+    assert api.status_code == 200
+    data = api.json()
+    in_api = {str(y["year"]): {t: _whole(y[t]) for t in TERMS} for y in data["years"]}
+    in_api["totaal"] = {t: _whole(data["total"][t]) for t in TERMS}
+    assert in_api == expected
+    for line in data["lines"]:
+        in_line = {str(y["year"]): {t: _whole(y[t]) for t in TERMS} for y in line["years"]}
+        in_line["totaal"] = {t: _whole(line["total"][t]) for t in TERMS}
+        assert in_line == _expected_table(money, line["code"]), line["code"]
+    assert data["within_budget"] is money.within_budget
+    assert (data["openings"]["sectoral"], data["openings"]["integrated"]) == (
+        openings.sectoral,
+        openings.integrated,
+    )
+    assert data["openings"]["bound"] == openings.bound
+
+
+def test_the_dashboard_says_within_budget_only_for_years_that_hold(client, manager, two_lines):
+    body = client.get(reverse("programming:dashboard")).content.decode()
+    table = re.search(r'<table class="money">(.*?)</table>', body, re.S).group(1)
+    status = dict(re.findall(r'<tr data-year="(\d+)">.*?<td>([^<]*)</td></tr>', table, re.S))
+    # 2026: sewer over its budget; 2028: the must-do work is unfunded (see two_lines).
+    assert status == {
+        "2026": "meer dan budget",
+        "2027": "binnen budget",
+        "2028": "een moet-werk is niet gedekt",
+        "2029": "binnen budget",
+    }
+    assert "Het programma past niet binnen het budget." in body
+    assert "3,4 %" in body, "the optimality gap as a Dutch percentage"
+    assert "geen plan kan met minder dan 5 graafmomenten" in body
+
+
+@pytest.mark.parametrize("name", ["dashboard", "programme_matrix", "programme_budget"])
+def test_the_money_pages_have_bounded_queries(
+    client, manager, two_lines, name, django_assert_max_num_queries
+):
+    args = [] if name == "dashboard" else [two_lines.pk]
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse(f"programming:{name}", args=args))
+    assert response.status_code == 200

@@ -2,7 +2,6 @@
 
 import datetime
 import io
-from collections import defaultdict
 from decimal import Decimal
 
 import openpyxl
@@ -12,6 +11,7 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from programming.models import KpiValue, UnfundedItem
+from programming.money import programme_money
 from programming.services import programme_adopt, programme_compute
 from programming.workbook import HEADER_ROW, write_workbook
 from projects.models import Project
@@ -43,6 +43,16 @@ SHEETS = [
     "Niet gedekt",
     "Parameters en afwegingskader",
 ]
+#: The money and opening columns of "Per jaar" by the selector's names.
+PER_YEAR_HEADERS = {
+    "budget": "Budget (€)",
+    "gross": "Gepland bruto (€)",
+    "savings": "Koppelvoordeel (€)",
+    "net": "Gepland netto (€)",
+    "unused": "Ongebruikt budget (€)",
+    "shortfall": "Tekort (€)",
+    "avoided": "Vermeden graafmomenten",
+}
 #: Excel row numbers (1-based) of the header and the first data row.
 HEADER = HEADER_ROW + 1
 FIRST = HEADER + 1
@@ -122,21 +132,18 @@ def test_a_concept_programme_says_it_is_not_adopted(street):  # noqa: F811
     assert sheet["B4"].value == "concept"
 
 
-def test_the_spend_per_year_equals_the_engines_kpis(values, computed):
+def test_the_money_per_year_is_the_selectors_inside_the_horizon(values, computed):
     header, rows, totals = _table(values["Per jaar"])
-    spend = header.index("Besteding (€)")
-    budget = header.index("Budget (€)")
-    expected = defaultdict(float)
-    for year, value in KpiValue.objects.filter(
-        programme=computed, code="besteding", budget_line__isnull=False, area__isnull=True
-    ).values_list("year", "value"):
-        expected[year] += value
-    assert {row[0]: row[spend] for row in rows if row[spend]} == pytest.approx(dict(expected))
-    assert [row[0] for row in rows] == list(range(2026, 2036))
-    assert totals[spend] == pytest.approx(sum(expected.values()))
-    assert totals[budget] == pytest.approx(3 * 5_000_000 * 10 + 1_000 * 10)
-    room = header.index("Ruimte (€)")
-    assert all(row[room] == pytest.approx(row[budget] - row[spend]) for row in rows)
+    money = programme_money(computed)
+    assert [row[0] for row in rows] == list(range(2026, 2036)), "no year beyond the horizon"
+    column = {name: header.index(label) for name, label in PER_YEAR_HEADERS.items()}
+    for row in rows:
+        cell = money.cell(year=row[0])
+        for name in ("budget", "gross", "savings", "net", "unused", "shortfall"):
+            assert row[column[name]] == float(getattr(cell, name)), (row[0], name)
+        assert row[column["avoided"]] >= 0
+    assert totals[column["budget"]] == pytest.approx(3 * 5_000_000 * 10 + 1_000 * 10)
+    assert totals[column["net"]] == pytest.approx(float(money.cell().net))
     openings = header.index("Graafmomenten integraal")
     integrated = KpiValue.objects.get(
         programme=computed, code="graafmomenten_integraal", year=None, area=None
@@ -149,14 +156,17 @@ def test_totals_and_differences_are_formulas_that_recompute(formulas):
     last = FIRST + 9
     assert sheet[f"A{last + 1}"].value == "Totaal"
     assert sheet[f"D{last + 1}"].value == f"=SUM(D{FIRST}:D{last})"
-    assert sheet[f"E{FIRST}"].value == f"=C{FIRST}-D{FIRST}", "room is budget minus spend"
+    assert sheet[f"F{FIRST}"].value == f"=D{FIRST}-E{FIRST}", "net is gross minus savings"
+    assert sheet[f"L{FIRST}"].value == f"=MAX(J{FIRST}-K{FIRST},0)", "avoided never below 0"
+    line = formulas["Per budgetregel"]
+    assert line[f"H{FIRST}"].value == f"=MAX(D{FIRST}-G{FIRST},0)", "unused: budget − net"
     for name in SHEETS[1:]:
         _header, _rows, totals = _table(formulas[name])
         assert totals, f"{name} has a totals row"
         assert any(str(v).startswith("=SUM(") for v in totals if v), name
     summary = formulas["Samenvatting"]
     assert summary[f"B{FIRST}"].value == f"='Per jaar'!C{last + 1}", "budget from Per jaar"
-    assert summary[f"B{FIRST + 1}"].value == f"='Per jaar'!D{last + 1}", "spend from Per jaar"
+    assert summary[f"B{FIRST + 3}"].value == f"='Per jaar'!F{last + 1}", "net from Per jaar"
 
 
 def test_money_and_counts_have_number_formats(formulas):
@@ -166,24 +176,39 @@ def test_money_and_counts_have_number_formats(formulas):
     assert sheet[f"B{FIRST}"].number_format == "#,##0"
     assert sheet[f"A{FIRST}"].number_format == "0", "a year without a thousands separator"
     assert formulas["Samenvatting"][f"B{FIRST}"].number_format == "€ #,##0"
-    assert formulas["Koppelkansen"][f"H{FIRST}"].number_format == "€ #,##0"
+    assert formulas["Koppelkansen"][f"I{FIRST}"].number_format == "€ #,##0"
 
 
 def test_the_summary_shows_the_programme_kpis(values, computed):
     summary = {row[0]: row[1] for row in _table(values["Samenvatting"])[1]}
+    total = programme_money(computed).cell()
     kpis = dict(
         KpiValue.objects.filter(programme=computed, year=None, area=None).values_list(
             "code", "value"
         )
     )
-    assert summary["Besparing door koppelen"] == pytest.approx(kpis["besparing"])
-    assert summary["Tekort"] == pytest.approx(kpis["tekort"])
-    assert summary["Graafmomenten sectoraal"] == kpis["graafmomenten_sectoraal"]
-    assert summary["Vermeden graafmomenten"] == kpis["vermeden_graafmomenten"]
-    assert summary["Koppelkansen"] == computed.couplings.count()
-    assert summary["Besteding over de looptijd"] == pytest.approx(
-        KpiValue.objects.filter(programme=computed, code="besteding").aggregate(s=Sum("value"))["s"]
+    assert summary["Gepland (bruto)"] == float(total.gross)
+    assert summary["Koppelvoordeel"] == float(total.savings)
+    assert summary["Gepland (netto)"] == float(total.net)
+    assert summary["Ongebruikt budget"] == float(total.unused)
+    assert summary["Tekort (geld dat de niet-gedekte werken financiert)"] == pytest.approx(
+        kpis["tekort"]
     )
+    # The square redesign is unfunded, but it is no must-do work and the engine keeps
+    # every line within its budget: the programme holds.
+    assert summary["Binnen budget"] == "ja"
+    assert summary["Graafmomenten sectoraal"] == kpis["graafmomenten_sectoraal"]
+    assert summary["Vermeden graafmomenten"] == max(
+        kpis["graafmomenten_sectoraal"] - kpis["graafmomenten_integraal"], 0
+    )
+    assert summary["Koppelkansen"] == computed.couplings.count()
+    assert "Ruimte in het budget" not in summary
+
+
+def test_the_couplings_sheet_adds_up_to_the_summarys_coupling_savings(values, computed):
+    header, _rows, totals = _table(values["Koppelkansen"])
+    summary = {row[0]: row[1] for row in _table(values["Samenvatting"])[1]}
+    assert round(totals[header.index("Koppelvoordeel (€)")], 2) == summary["Koppelvoordeel"]
 
 
 def test_areas_themes_and_lines_add_up_to_the_engines_spend(values, computed):
@@ -202,7 +227,16 @@ def test_areas_themes_and_lines_add_up_to_the_engines_spend(values, computed):
 
     header, rows, totals = _table(values["Per budgetregel"])
     assert {row[0] for row in rows} >= {"Groen en spelen"}
-    assert totals[header.index("Besteding (€)")] == pytest.approx(kpi_sum(code="besteding"))
+    assert header[3:] == [
+        "Budget (€)",
+        "Gepland bruto (€)",
+        "Koppelvoordeel (€)",
+        "Gepland netto (€)",
+        "Ongebruikt budget (€)",
+        "Meer dan budget (€)",
+        "Tekort (€)",
+    ]
+    assert totals[header.index("Gepland netto (€)")] == pytest.approx(kpi_sum(code="besteding"))
     assert totals[header.index("Tekort (€)")] == pytest.approx(
         kpi_sum(code="tekort", year__isnull=False)
     )
