@@ -191,7 +191,9 @@ def programme_money(programme: Programme) -> Money:
             pk__in=KpiValue.objects.filter(
                 programme=programme, code__in=CODES, budget_line__isnull=False
             ).values("budget_line")
-        ).order_by("code")
+        )
+        .select_related("owner")
+        .order_by("code")
     )
     cells = {}
     for key, terms in figures.items():

@@ -134,10 +134,11 @@ def programme_openings(programme: Programme) -> Openings:
     def whole(code: str) -> int | None:
         return None if code not in total else round(total[code])
 
+    sectoral, integrated = whole("graafmomenten_sectoraal"), whole("graafmomenten_integraal")
     return Openings(
         years=years,
-        sectoral=whole("graafmomenten_sectoraal") or sum(y.sectoral for y in years),
-        integrated=whole("graafmomenten_integraal") or sum(y.integrated for y in years),
+        sectoral=sum(y.sectoral for y in years) if sectoral is None else sectoral,
+        integrated=sum(y.integrated for y in years) if integrated is None else integrated,
         bound=whole("graafmomenten_ondergrens"),
         gap=total.get("optimaliteitsgat"),
         graafrust_breaks=whole("graafrust_doorbrekingen"),

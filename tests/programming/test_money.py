@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -332,11 +334,51 @@ def test_the_dashboard_says_within_budget_only_for_years_that_hold(client, manag
     assert "geen plan kan met minder dan 5 graafmomenten" in body
 
 
-@pytest.mark.parametrize("name", ["dashboard", "programme_matrix", "programme_budget"])
-def test_the_money_pages_have_bounded_queries(
+def _add_line(programme, code):
+    line = BudgetLineFactory(code=code)
+    for year in (2026, 2027):
+        for kpi in ("budget", "besteding_bruto", "besparing", "tekort"):
+            _kpi(programme, kpi, year, line, 10)
+
+
+#: The most queries each money page may run (measured: dashboard 15, matrix 13, budget 9,
+#: the API summary 7); the counts must not grow with the number of budget lines.
+PAGE_QUERIES = {
+    "programming:dashboard": 15,
+    "programming:programme_matrix": 13,
+    "programming:programme_budget": 9,
+}
+
+
+@pytest.mark.parametrize("name", PAGE_QUERIES)
+def test_the_money_pages_have_bounded_queries_whatever_the_lines(
     client, manager, two_lines, name, django_assert_max_num_queries
 ):
-    args = [] if name == "dashboard" else [two_lines.pk]
-    with django_assert_max_num_queries(20):
-        response = client.get(reverse(f"programming:{name}", args=args))
+    args = [] if name == "programming:dashboard" else [two_lines.pk]
+    for number in range(6):
+        _add_line(two_lines, f"extra-{number}")
+    with django_assert_max_num_queries(PAGE_QUERIES[name]):
+        response = client.get(reverse(name, args=args))
     assert response.status_code == 200
+    if name == "programming:programme_budget":
+        assert len(response.context["lines"]) == 8, "every line is on the page"
+
+
+def test_the_api_summary_has_bounded_queries(manager, two_lines, django_assert_max_num_queries):
+    for number in range(6):
+        _add_line(two_lines, f"extra-{number}")
+    with django_assert_max_num_queries(7):
+        response = client_for(manager).get(f"/api/v1/programmas/{two_lines.pk}/kpis/samenvatting")
+    assert len(response.json()["lines"]) == 8
+
+
+def test_the_workbook_queries_do_not_grow_with_the_lines(two_lines):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            write_workbook(two_lines, io.BytesIO())
+        return len(captured)
+
+    before = queries()
+    for number in range(6):
+        _add_line(two_lines, f"extra-{number}")
+    assert queries() == before
