@@ -88,6 +88,7 @@ class Context:
     neighbours: np.ndarray | None
     reconstructs: np.ndarray
     opens: np.ndarray
+    must_do: np.ndarray
 
 
 def find_unfunded(
@@ -134,6 +135,7 @@ def find_unfunded(
         neighbours=neighbours,
         reconstructs=works[col.RECONSTRUCTS_STREET].to_numpy(dtype=bool),
         opens=works[col.OPENS_STREET].to_numpy(dtype=bool),
+        must_do=works[col.MUST_DO].to_numpy(dtype=bool),
     )
     in_unit = np.zeros(len(works), dtype=bool)
     for unit in units:
@@ -217,7 +219,7 @@ def unit_rows(unit: Unit, context: Context) -> list[UnfundedRow]:
         if gap_matrix(unit.cost, y, context.spend, context.budget, context.params.carry_over).sum()
         <= HALF_A_CENT
     )
-    base: dict[str, Any] = {"must_do": True} if unit.must_do else {}
+    base: dict[str, Any] = {}
     if shut and (fits_shut or not open_years):
         base |= graafrust_facts(unit, fits_shut or sorted(shut), context)
         base["money_fits"] = bool(fits_shut)
@@ -251,7 +253,8 @@ def line_rows(
         if part <= 0:
             continue
         own = float(gaps[line, cells].sum() * part)
-        reason = _must(facts) + describe(code, facts, own, context.lines[line], context.labels)
+        mine = _member_facts(facts, m, context)
+        reason = _must(mine) + describe(code, mine, own, context.lines[line], context.labels)
         rows.extend(
             UnfundedRow(
                 str(context.keys[m]),
@@ -260,7 +263,7 @@ def line_rows(
                 float(gaps[line, t] * part),
                 reason,
                 code,
-                dict(facts),
+                dict(mine),
             )
             for t in cells
         )
@@ -274,6 +277,8 @@ def line_reason(
     first = context.params.first_year
     code = context.lines[line]
     facts: dict[str, Any] = {**base, "line": code, "years": [first + t for t in cells]}
+    if len(unit.members) > 1:
+        facts["members"] = [str(context.keys[m]) for m in unit.members]
     line_budget = context.budget[line]
     if line_budget.sum() <= 0:
         return NO_BUDGET, facts
@@ -289,7 +294,6 @@ def line_reason(
     if "closed_years" in base:
         return GRAAFRUST, facts
     if len(unit.members) > 1:
-        facts["members"] = [str(context.keys[m]) for m in unit.members]
         return COUPLING, facts
     facts["by"] = filled_by(unit, line, cells, context)
     if not context.params.carry_over:
@@ -346,8 +350,14 @@ def _plain_row(
     unit: Unit, member: int, code: str, facts: dict[str, Any], context: Context
 ) -> UnfundedRow:
     """A row without a line or year: no money on one line would fund the work."""
-    reason = _must(facts) + describe(code, facts, 0.0, None, context.labels)
-    return UnfundedRow(str(context.keys[member]), None, None, 0.0, reason, code, dict(facts))
+    mine = _member_facts(facts, member, context)
+    reason = _must(mine) + describe(code, mine, 0.0, None, context.labels)
+    return UnfundedRow(str(context.keys[member]), None, None, 0.0, reason, code, mine)
+
+
+def _member_facts(facts: dict[str, Any], member: int, context: Context) -> dict[str, Any]:
+    """The facts of one member's rows: the unit's, flagged when this member is must-do."""
+    return {**facts, "must_do": True} if context.must_do[member] else dict(facts)
 
 
 def describe(
@@ -369,8 +379,9 @@ def describe(
             if facts["spread_fits"]
             else " Ook over de hele looptijd is er niet genoeg budget."
         )
+        who = f"De koppeling ({named(facts['members'])})" if "members" in facts else "Dit werk"
         return (
-            f"Dit werk kost {euro(facts['cost'])} in één jaar op {line}. Dat is meer dan het "
+            f"{who} kost {euro(facts['cost'])} in één jaar op {line}. Dat is meer dan het "
             f"grootste jaarbudget van die regel ({euro(facts['largest_year_budget'])})."
             f"{spread}{missing}"
         )

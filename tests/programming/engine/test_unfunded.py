@@ -219,6 +219,28 @@ def test_an_accepted_coupling_that_does_not_fit_as_a_whole():
     assert result.unfunded[0].facts["members"] == ["x", "y"]
 
 
+def test_only_the_must_do_member_of_an_unfunded_coupling_is_flagged():
+    """The accepted coupling of x (€90, must-do) and y (€30) needs €120 in 2026, where the
+    line has €100: €20 missing, split 90 : 30 (€15 and €5). €120 is more than any yearly
+    budget of the line. Only x is must-do, so only x's row carries the flag."""
+    result = run(
+        instance(
+            [
+                work("x", value=10, must_do=True, cost=("wegen", 90)),
+                work("y", value=10, cost=("wegen", 30)),
+            ],
+            [budget("wegen", 100, years=1)],
+            accepted=[("x", "y")],
+        )
+    )
+    assert gaps_of(result) == [
+        ("x", "wegen", 2026, 15.0, ABOVE_YEAR_BUDGET),
+        ("y", "wegen", 2026, 5.0, ABOVE_YEAR_BUDGET),
+    ]
+    assert [r.facts.get("must_do", False) for r in result.unfunded] == [True, False]
+    assert result.unfunded[0].reason.startswith("Moet-werk. De koppeling (x, y) kost € 120")
+
+
 def test_the_split_over_a_coupling_uses_the_costs_after_its_savings():
     """Sewer (€800) and cable (€100) open the same street, accepted together, only 2026.
     Coupled, the cable saves 0.3 × €100: the unit costs €870 on one line with €500:
