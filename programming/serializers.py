@@ -133,6 +133,7 @@ class WorkSerializer(serializers.ModelSerializer):
             "cost",
             "saving",
             "opens_street",
+            "reconstructs_street",
             "certainty",
             "must_do",
             "score",

@@ -227,8 +227,8 @@ def programme_compute(
 WORK_FIELDS = (
     "programme", "key", "kind", "label", "project", "area", "street", "geometry",
     "window_start", "window_end", "preferred_year", "scheduled_year", "cost", "saving",
-    "opens_street", "certainty", "must_do", "asset_count", "score", "score_breakdown",
-    "coupling", "breaks_graafrust", "graafrust_cause",
+    "opens_street", "reconstructs_street", "certainty", "must_do", "asset_count", "score",
+    "score_breakdown", "coupling", "breaks_graafrust", "graafrust_cause",
 )  # fmt: skip
 
 
@@ -306,6 +306,7 @@ def store_result(
                 _money(sum(sum(amounts) for amounts in work.costs.values())),
                 _money(done.saving),
                 work.opens_street,
+                work.reconstructs_street,
                 work.certainty,
                 work.must_do,
                 0,

@@ -45,6 +45,11 @@ urlpatterns = [
     path("programmas/<int:pk>/vergelijken/", views.CompareView.as_view(), name="programme_compare"),
     path("programmas/<int:pk>/vaststellen/", views.AdoptView.as_view(), name="programme_adopt"),
     path(
+        "programmas/<int:pk>/werken/<int:work>/",
+        views.WorkDetailView.as_view(),
+        name="programme_work",
+    ),
+    path(
         "programmas/<int:pk>/geschiedenis/",
         ObjectHistoryView.as_view(model=Programme),
         name="programme_history",

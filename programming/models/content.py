@@ -149,6 +149,11 @@ class Work(models.Model):
         help_text=_("Wat het werk goedkoper is doordat het samen met zijn koppelkans gebeurt."),
     )
     opens_street = models.BooleanField(_("opent de straat"), default=False)
+    reconstructs_street = models.BooleanField(
+        _("legt de straat opnieuw aan"),
+        default=False,
+        help_text=_("Na dit werk geldt graafrust: de straat gaat een paar jaar niet open."),
+    )
     certainty = models.CharField(
         _("zekerheid"), max_length=20, choices=Certainty.choices, default=Certainty.VASTGESTELD
     )

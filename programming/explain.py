@@ -1,0 +1,388 @@
+"""Why a work is planned when it is ("Waarom dit jaar"): one explanation for the work page
+and the API (`GET /api/v1/programmas/{id}/werken/{id}/uitleg`).
+
+`work_explanation` reads only what the computation stored (the work, its coupling, its
+costs and unfunded rows with their reason code and facts, its street's neighbours and
+the programme's money) and writes plain Dutch (B1) sentences from those facts. It runs a
+fixed number of queries whatever the programme's size.
+
+The "why this year and not the preferred year" sentence names what the stored plan
+shows, in this order:
+
+1. coupling: the work is in a coupling scheduled in its common year, which is the
+   work's year;
+2. graafrust: a scheduled work in the same street closes the preferred year (a
+   reconstruction up to `graafrust_years` before it while this work opens the street,
+   or an opening up to `graafrust_years` after it while this work reconstructs it);
+3. budget: in the preferred year (or a later year the work would pay in) a budget line
+   of the work has less unused money than the work needs there.
+
+When none holds the plan as a whole chose the year (more value or fewer street openings
+within the budgets), and the sentence says so rather than invent a cause.
+
+Works other than the explained one are named only when the user may see them
+(`Work.objects.visible_to`); a partner sees that another work is involved, not which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from programming.choices import CriterionCode
+from programming.models import Criterion, UnfundedItem, UnfundedReason, Work, WorkCost
+from programming.money import programme_money
+
+
+def euro(amount: Decimal | float) -> str:
+    """An amount as the pages write it: € 12.345 (whole euros, Dutch grouping)."""
+    return "€ " + number_format(round(Decimal(str(amount))), 0, force_grouping=True)
+
+
+def _years(years: Iterable[int]) -> str:
+    """2027, 2028 en 2029."""
+    years = [str(y) for y in years]
+    if len(years) < 2:
+        return "".join(years)
+    return _("%(first)s en %(last)s") % {"first": ", ".join(years[:-1]), "last": years[-1]}
+
+
+def _visible_works(works, user):
+    """`works` with `visible`: whether `user` may see each (always, without a user)."""
+    if user is None:
+        return works
+    return works.annotate(visible=Exists(Work.objects.visible_to(user).filter(pk=OuterRef("pk"))))
+
+
+def _named(work: Work) -> dict[str, Any]:
+    """A work another part of the explanation refers to; a hidden one without its name."""
+    if not getattr(work, "visible", True):
+        return {"id": None, "key": None, "label": _("een werk van een andere organisatie")}
+    return {
+        "id": work.pk,
+        "key": work.key,
+        "label": work.label,
+        "scheduled_year": work.scheduled_year,
+    }
+
+
+def work_explanation(work: Work, *, user=None) -> dict[str, Any]:
+    """Everything the work page's "Waarom dit jaar" shows, as plain data (JSON-ready
+    except for Decimal amounts). Ten queries at most; pass `user` to hide the works that
+    user may not see."""
+    programme = work.programme
+    money = programme_money(programme)  # 3 queries
+    costs = list(WorkCost.objects.filter(work=work).select_related("budget_line"))
+    unfunded = list(
+        UnfundedItem.objects.filter(work=work).select_related("budget_line").order_by("year", "pk")
+    )
+    weights = {
+        c.code: c.weight for c in Criterion.objects.filter(framework_id=programme.framework_id)
+    }
+    members: list[Work] = []
+    if work.coupling_id is not None:
+        members = list(
+            _visible_works(
+                Work.objects.filter(coupling_id=work.coupling_id).exclude(pk=work.pk), user
+            ).order_by("scheduled_year", "label", "pk")
+        )
+    graafrust = programme.graafrust_years
+    neighbours: list[Work] = []
+    if work.street and (work.opens_street or work.reconstructs_street):
+        neighbours = list(
+            _visible_works(
+                Work.objects.filter(
+                    programme_id=work.programme_id,
+                    street=work.street,
+                    scheduled_year__gte=work.window_start - graafrust,
+                    scheduled_year__lte=work.window_end + graafrust,
+                )
+                .exclude(pk=work.pk)
+                .exclude(opens_street=False, reconstructs_street=False),
+                user,
+            ).order_by("scheduled_year", "label", "pk")
+        )
+    keys = {key for item in unfunded for key in _fact_keys(item.facts)}
+    referred = {}
+    if keys:
+        referred = {
+            w.key: w
+            for w in _visible_works(
+                Work.objects.filter(programme_id=work.programme_id, key__in=keys), user
+            )
+        }
+
+    budget = _budget_pressure(work, costs, money)
+    timing = _timing(work, members, neighbours, budget, graafrust)
+    return {
+        "work": {"id": work.pk, "key": work.key, "label": work.label},
+        "timing": timing,
+        "coupling": _coupling(work, members),
+        "budget": budget,
+        "priority": _priority(work, weights),
+        "graafrust": _graafrust(work, neighbours, graafrust),
+        "unfunded": [_unfunded(item, referred) for item in unfunded],
+    }
+
+
+def _fact_keys(facts: dict[str, Any]) -> list[str]:
+    """The work keys an unfunded row's facts name: the works filling the line, the other
+    members of its coupling and the works closing its years by graafrust."""
+    return [
+        *facts.get("by", []),
+        *facts.get("members", []),
+        *(closing["work"] for closing in facts.get("closed_by", [])),
+    ]
+
+
+def _budget_pressure(work: Work, costs: list[WorkCost], money) -> list[dict[str, Any]]:
+    """Per budget line of the work, per year of its window: the line's budget, what the
+    plan spends net and what is left (`programming.money`), and what this work needs
+    there if it starts in its preferred year."""
+    lines: dict[str, dict[str, Any]] = {}
+    need: dict[tuple[str, int], Decimal] = {}
+    for cost in costs:
+        line = cost.budget_line
+        lines.setdefault(line.code, {"line": line.code, "name": line.name, "years": []})
+        year = work.preferred_year + cost.offset
+        need[line.code, year] = need.get((line.code, year), Decimal(0)) + cost.amount
+    last = max((work.window_end, *(year for _code, year in need)), default=work.window_end)
+    for code, row in lines.items():
+        for year in range(work.window_start, last + 1):
+            if year not in money.years:
+                continue
+            cell = money.cell(code, year)
+            row["years"].append(
+                {
+                    "year": year,
+                    "budget": cell.budget,
+                    "net": cell.net,
+                    "unused": cell.unused,
+                    "need_if_preferred": need.get((code, year), Decimal(0)),
+                }
+            )
+    return list(lines.values())
+
+
+def _timing(
+    work: Work,
+    members: list[Work],
+    neighbours: list[Work],
+    budget: list[dict[str, Any]],
+    graafrust: int,
+) -> dict[str, Any]:
+    """The window, the preferred and the scheduled year, and why they differ."""
+    scheduled, preferred = work.scheduled_year, work.preferred_year
+    window = _("Dit werk mag starten in %(start)s–%(end)s; het voorkeursjaar is %(year)s.") % {
+        "start": work.window_start,
+        "end": work.window_end,
+        "year": preferred,
+    }
+    causes: list[dict[str, Any]] = []
+    if scheduled is None:
+        sentence = _("Niet gepland: het past niet in het programma (zie hieronder waarom).")
+    elif scheduled == preferred:
+        sentence = _("Gepland in %(year)s, het voorkeursjaar.") % {"year": scheduled}
+    else:
+        causes = _moved_causes(work, members, neighbours, budget, graafrust)
+        if causes:
+            why = "; ".join(cause["sentence"] for cause in causes)
+        else:
+            why = _(
+                "zo past het programma als geheel het best: meer waarde of minder "
+                "graafmomenten binnen de budgetten"
+            )
+        sentence = _(
+            "Gepland in %(year)s in plaats van %(preferred)s (voorkeursjaar): %(why)s."
+        ) % {"year": scheduled, "preferred": preferred, "why": why}
+    return {
+        "window_start": work.window_start,
+        "window_end": work.window_end,
+        "preferred_year": preferred,
+        "scheduled_year": scheduled,
+        "window": window,
+        "sentence": sentence,
+        "causes": causes,
+    }
+
+
+def _moved_causes(
+    work: Work,
+    members: list[Work],
+    neighbours: list[Work],
+    budget: list[dict[str, Any]],
+    graafrust: int,
+) -> list[dict[str, Any]]:
+    """What the stored plan shows about why the work left its preferred year (module
+    docstring: coupling, graafrust, budget)."""
+    causes: list[dict[str, Any]] = []
+    preferred = work.preferred_year
+    coupling = work.coupling
+    if coupling is not None and coupling.year == work.scheduled_year:
+        causes.append(
+            {
+                "code": "koppeling",
+                "sentence": ngettext(
+                    "het werk gebeurt samen met %(count)s ander werk van zijn koppelkans, "
+                    "in hun gezamenlijke jaar %(year)s",
+                    "het werk gebeurt samen met %(count)s andere werken van zijn koppelkans, "
+                    "in hun gezamenlijke jaar %(year)s",
+                    len(members),
+                )
+                % {"count": len(members), "year": coupling.year},
+            }
+        )
+    for other in neighbours:
+        year = other.scheduled_year
+        if year is None:
+            continue
+        named = _named(other)
+        if other.reconstructs_street and work.opens_street and 0 < preferred - year <= graafrust:
+            text = _(
+                "graafrust: %(work)s legt de straat in %(year)s opnieuw aan, dus de straat "
+                "gaat tot en met %(until)s niet open"
+            ) % {"work": named["label"], "year": year, "until": year + graafrust}
+        elif other.opens_street and work.reconstructs_street and 0 < year - preferred <= graafrust:
+            text = _(
+                "graafrust: %(work)s graaft de straat in %(year)s open, dus opnieuw aanleggen "
+                "in %(preferred)s zou te vroeg zijn"
+            ) % {"work": named["label"], "year": year, "preferred": preferred}
+        else:
+            continue
+        causes.append({"code": "graafrust", "sentence": text, "work": named})
+    for line in budget:
+        full = [
+            cell["year"] for cell in line["years"] if cell["need_if_preferred"] > cell["unused"]
+        ]
+        if full:
+            causes.append(
+                {
+                    "code": "budget",
+                    "line": line["line"],
+                    "years": full,
+                    "sentence": _("in %(years)s is budgetregel %(line)s vol")
+                    % {"years": _years(full), "line": line["name"]},
+                }
+            )
+    return causes
+
+
+def _coupling(work: Work, members: list[Work]) -> dict[str, Any] | None:
+    coupling = work.coupling
+    if coupling is None:
+        return None
+    sentence = ngettext(
+        "Dit werk zit in een koppelkans met %(count)s ander werk%(street)s. Samen besparen "
+        "ze %(savings)s en gaat de straat %(openings)s keer minder open. Dit werk wordt "
+        "daardoor %(saving)s goedkoper.",
+        "Dit werk zit in een koppelkans met %(count)s andere werken%(street)s. Samen besparen "
+        "ze %(savings)s en gaat de straat %(openings)s keer minder open. Dit werk wordt "
+        "daardoor %(saving)s goedkoper.",
+        len(members),
+    ) % {
+        "count": len(members),
+        "street": _(" in %(street)s") % {"street": coupling.street} if coupling.street else "",
+        "savings": euro(coupling.savings),
+        "openings": coupling.openings_avoided,
+        "saving": euro(work.saving),
+    }
+    return {
+        "id": coupling.pk,
+        "key": coupling.key,
+        "kind": coupling.kind,
+        "year": coupling.year,
+        "street": coupling.street,
+        "savings": coupling.savings,
+        "openings_avoided": coupling.openings_avoided,
+        "work_saving": work.saving,
+        "works": [_named(member) for member in members],
+        "sentence": sentence,
+    }
+
+
+def _priority(work: Work, weights: dict[str, Decimal]) -> dict[str, Any]:
+    """The score per criterion with the framework's weight, the largest first."""
+    labels = dict(CriterionCode.choices)
+    criteria = [
+        {
+            "code": code,
+            "label": str(labels.get(code, code)),
+            "weight": weights.get(code),
+            "points": points,
+        }
+        for code, points in sorted(
+            work.score_breakdown.items(), key=lambda item: (-item[1], item[0])
+        )
+    ]
+    top = [c["label"] for c in criteria if c["points"] > 0][:2]
+    sentence = _("Score %(score)s.") % {"score": number_format(work.score, 2)}
+    if top:
+        sentence += " " + _("Het meest telt: %(criteria)s.") % {"criteria": " en ".join(top)}
+    return {"score": work.score, "criteria": criteria, "sentence": sentence}
+
+
+def _graafrust(work: Work, neighbours: list[Work], years: int) -> dict[str, Any]:
+    """The street's openings and reconstructions around the work, and whether (and why)
+    the work breaks graafrust."""
+    rows = [
+        {
+            **_named(other),
+            "scheduled_year": other.scheduled_year,
+            "opens_street": other.opens_street,
+            "reconstructs_street": other.reconstructs_street,
+        }
+        for other in neighbours
+    ]
+    if work.breaks_graafrust:
+        sentence = _("Dit werk doorbreekt de graafrust.")
+        if work.graafrust_cause:
+            sentence += " " + work.graafrust_cause
+    elif rows:
+        sentence = _("Dit werk houdt zich aan de graafrust van %(years)s jaar.") % {"years": years}
+    else:
+        sentence = _(
+            "Er zijn geen andere werken die de straat rond deze jaren openen of aanleggen."
+        )
+    return {
+        "years": years,
+        "breaks": work.breaks_graafrust,
+        "cause": work.graafrust_cause,
+        "works": rows,
+        "sentence": sentence,
+    }
+
+
+def _unfunded(item: UnfundedItem, referred: dict[str, Work]) -> dict[str, Any]:
+    """One reason the work is not (wholly) funded: its code, the engine's Dutch reason,
+    the gap on its line and year, the facts and the works those facts name."""
+    line = item.budget_line
+    if item.gap and line is not None:
+        gap = _("Met %(gap)s meer op %(line)s in %(year)s past het werk.") % {
+            "gap": euro(item.gap),
+            "line": line.name,
+            "year": item.year,
+        }
+    else:
+        gap = ""
+    return {
+        "code": item.code,
+        "code_label": str(dict(UnfundedReason.choices).get(item.code, item.code)),
+        "reason": item.reason,
+        "line": line.code if line else None,
+        "line_name": line.name if line else None,
+        "year": item.year,
+        "gap": item.gap,
+        "gap_sentence": gap,
+        "facts": item.facts,
+        "works": [
+            _named(referred[key])
+            for key in dict.fromkeys(_fact_keys(item.facts))
+            if key in referred
+        ],
+    }
