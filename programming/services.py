@@ -314,7 +314,7 @@ def store_result(
                 json.dumps(done.breakdown),
                 coupling_ids.get(done.cluster or ""),
                 done.breaks_graafrust,
-                (getattr(done, "graafrust_cause", None) or "")[:300],
+                (done.graafrust_cause or "")[:300],
             )
             for work in instance.works
             for done in (outcome[work.key],)
@@ -342,8 +342,8 @@ def store_result(
                 row.year,
                 _money(row.gap),
                 row.reason[:300],
-                getattr(row, "code", None) or "",
-                json.dumps(getattr(row, "facts", None) or {}),
+                row.code or "",
+                json.dumps(row.facts),
             )
             for row in result.unfunded
         ),

@@ -1,9 +1,8 @@
 """Computing a programme from the database and storing its content."""
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,6 +11,7 @@ from assets.models import Asset, AssetClass
 from assets.services import asset_classes_load_defaults
 from programming import services
 from programming.choices import CouplingDecisionStatus, RunStatus
+from programming.engine.instance import UnfundedRow
 from programming.models import (
     Coupling,
     CouplingDecision,
@@ -259,22 +259,20 @@ def test_the_command_names_a_programme_that_does_not_exist(db):
 
 
 def test_the_reason_code_its_facts_and_the_graafrust_cause_are_stored(street, monkeypatch):
-    """The engine's reason code, facts and graafrust cause reach the stored rows. The
-    engine's rows are stand-ins with its attribute names (SimpleNamespace), so the test
-    holds whichever engine version computed the rest."""
+    """The engine's reason code, facts and graafrust cause reach the stored rows (the
+    engine's result is rewritten so the test does not depend on when the engine gives
+    them)."""
     real_run = services.run
 
     def explained(instance):
         result = real_run(instance)
         sewer = next(w.key for w in result.works if "riolering" in w.key)
-        unfunded = SimpleNamespace(
+        unfunded = UnfundedRow(
             work=sewer, budget_line="wegen", year=2029, gap=1234.5, reason="Wegen 2029 is vol.",
             code="budget_vol", facts={"line": "wegen", "years": [2029], "by": ["P:E-1"]},
         )  # fmt: skip
         works = tuple(
-            SimpleNamespace(**{**asdict(w), "graafrust_cause": "moet in 2029"})
-            if w.key == sewer
-            else w
+            replace(w, graafrust_cause="moet in 2029") if w.key == sewer else w
             for w in result.works
         )
         return replace(result, works=works, unfunded=(unfunded,))
