@@ -536,9 +536,11 @@ def _coupling_rows(programme: Programme, money: Money) -> Iterator[list[Any]]:
         ]
     rest = money.cell().savings - listed
     if rest:
+        # Each work's saving is rounded to cents on its own: a difference under a euro
+        # is that rounding, anything more is savings outside the programme's years.
         yield [
             None,
-            _("verschil"),
+            _("afronding") if abs(rest) < 1 else _("verschil"),
             "",
             "",
             None,
@@ -549,7 +551,9 @@ def _coupling_rows(programme: Programme, money: Money) -> Iterator[list[Any]]:
             None,
             None,
             "",
-            _(
+            _("Verschil door het afronden op centen per werk.")
+            if abs(rest) < 1
+            else _(
                 "Verschil tussen het koppelvoordeel in de jaren van het programma en dat "
                 "van de geplande werken, bijvoorbeeld doordat kosten na de looptijd vallen."
             ),

@@ -7,11 +7,13 @@ from decimal import ROUND_HALF_UP, Decimal
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from programming.models import Programme
 from programming.money import MoneyCell, programme_money, whole_euros
 from programming.pages import programme_openings
 from programming.workbook import write_workbook
@@ -222,12 +224,19 @@ def manager(client):
     return user
 
 
-@pytest.mark.parametrize("name", ["two_lines", "computed"])
+@pytest.fixture
+def demo():
+    """The demo municipality with its concept programme computed (seed_demo, ~10 s)."""
+    call_command("seed_demo", seed=1, verbosity=0)
+    return Programme.objects.current()
+
+
+@pytest.mark.parametrize("name", ["two_lines", "computed", "demo"])
 def test_every_view_shows_the_same_totals_to_the_euro(request, client, manager, name):
     """The dashboard, the matrix, the budget page and its charts, the council workbook and
     the API's KPI summary show the selector's money and openings, to the euro: for
-    hand-made KPI rows (with savings, an overspent year and an unfunded must-do work) and
-    for a programme the engine computed."""
+    hand-made KPI rows (with savings, an overspent year and an unfunded must-do work),
+    for the small Kerkstraat programme and for the demo programme the engine computed."""
     programme = request.getfixturevalue(name)
     money = programme_money(programme)
     openings = programme_openings(programme)
@@ -382,3 +391,12 @@ def test_the_workbook_queries_do_not_grow_with_the_lines(two_lines):
     for number in range(6):
         _add_line(two_lines, f"extra-{number}")
     assert queries() == before
+
+
+def test_within_budget_still_names_the_money_the_unfunded_works_need(client, manager, computed):
+    """The Kerkstraat programme holds on every line, but the square redesign (no must-do
+    work) does not fit: the dashboard says both."""
+    body = client.get(reverse("programming:dashboard")).content.decode()
+    shortfall = whole_euros(programme_money(computed).cell().shortfall)
+    assert "Het programma past binnen het budget" in body
+    assert f"daarvoor is € {shortfall:,} nodig".replace(",", ".") in body
