@@ -242,6 +242,12 @@ def test_every_view_shows_the_same_totals_to_the_euro(request, client, manager, 
     openings = programme_openings(programme)
     expected = _expected_table(money)
     per_year = [whole_euros(money.cell(year=y).net) for y in money.years]
+    # Openings: the years add up to the totals (counted the same way, inside the horizon)
+    # and planning together never opens the street more often than each work alone.
+    assert [y.year for y in openings.years] == money.years
+    assert sum(y.sectoral for y in openings.years) == openings.sectoral
+    assert sum(y.integrated for y in openings.years) == openings.integrated
+    assert all(y.integrated <= y.sectoral for y in openings.years)
 
     dashboard = client.get(reverse("programming:dashboard"))
     assert dashboard.context["programme"] == programme
@@ -393,7 +399,11 @@ def test_the_workbook_queries_do_not_grow_with_the_lines(two_lines):
     assert queries() == before
 
 
-def test_within_budget_still_names_the_money_the_unfunded_works_need(client, manager, computed):
+def test_within_budget_still_names_the_money_the_unfunded_works_need(
+    client,
+    manager,
+    computed,  # noqa: F811
+):
     """The Kerkstraat programme holds on every line, but the square redesign (no must-do
     work) does not fit: the dashboard says both."""
     body = client.get(reverse("programming:dashboard")).content.decode()

@@ -217,6 +217,7 @@ def test_areas_themes_and_lines_add_up_to_the_engines_spend(values, computed):
 
     header, rows, totals = _table(values["Per gebied"])
     assert header[:3] == ["Kern", "Wijk", "Gebied"]
+    assert header[3:-1] == [str(y) for y in range(2026, 2036)], "no year beyond the horizon"
     assert rows[0][2] == "Centrum"
     assert rows[0][0].startswith("Kern"), "the kern of the buurt"
     assert totals[-1] == pytest.approx(kpi_sum(code="besteding_gebied"))
