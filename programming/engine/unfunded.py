@@ -319,30 +319,36 @@ def filled_by(unit: Unit, line: int, cells: list[int], context: Context) -> list
 
 def graafrust_facts(unit: Unit, shut: list[int], context: Context) -> dict[str, Any]:
     """The closed start years and, when the neighbour pairs are known, the scheduled
-    works that close them (graafrust.py): a reconstruction up to graafrust_years before
-    a member that opens the street, or an opening up to graafrust_years after a member
-    that reconstructs it."""
+    works that close them (graafrust.py): `closed_by`, reconstructions up to
+    graafrust_years before a member that opens the street; `dug_by`, openings up to
+    graafrust_years after a member that reconstructs it."""
     first = context.params.first_year
     window = context.params.graafrust_years
-    closing: set[int] = set()
+    paved: set[int] = set()
+    dug: set[int] = set()
     members = set(unit.members)
     pairs = context.neighbours if context.neighbours is not None else np.empty((0, 2), int)
     for other, member in np.concatenate([pairs, pairs[:, ::-1]]):
         year = int(context.years[other])
         if member not in members or other in members or year < 0:
             continue
-        paves = context.reconstructs[other] and context.opens[member]
-        digs = context.opens[other] and context.reconstructs[member]
-        if any(
-            (paves and 0 < y - year <= window) or (digs and 0 < year - y <= window) for y in shut
-        ):
-            closing.add(int(other))
+        before = any(0 < y - year <= window for y in shut)
+        after = any(0 < year - y <= window for y in shut)
+        if context.reconstructs[other] and context.opens[member] and before:
+            paved.add(int(other))
+        if context.opens[other] and context.reconstructs[member] and after:
+            dug.add(int(other))
+
+    def listed(found: set[int]) -> list[dict[str, Any]]:
+        order = sorted(found, key=lambda w: (int(context.years[w]), str(context.keys[w])))
+        return [
+            {"work": str(context.keys[w]), "year": first + int(context.years[w])} for w in order
+        ]
+
     return {
         "closed_years": [first + y for y in shut],
-        "closed_by": [
-            {"work": str(context.keys[w]), "year": first + int(context.years[w])}
-            for w in sorted(closing, key=lambda w: (int(context.years[w]), str(context.keys[w])))
-        ],
+        "closed_by": listed(paved),
+        "dug_by": listed(dug),
     }
 
 
@@ -392,13 +398,7 @@ def describe(
             f"als geheel binnen het budget.{missing}"
         )
     if code == GRAAFRUST:
-        closed = _years(facts["closed_years"])
-        by = ", ".join(
-            f"{labels.get(c['work'], c['work'])} ({c['year']})" for c in facts.get("closed_by", [])
-        )
-        after = f" na {by}" if by else ""
-        fits = " past het werk binnen het budget, maar" if facts["money_fits"] else ""
-        return f"In {closed}{fits} ligt de straat in graafrust{after}.{missing}"
+        return graafrust_sentence(facts, labels) + missing
     by = named(facts.get("by", []))
     full = (
         f"Budgetregel {line} is vol in {years}, door werken met een hogere prioriteit: {by}."
@@ -411,6 +411,28 @@ def describe(
         else ""
     )
     return f"{full}{room}{missing}"
+
+
+def graafrust_sentence(facts: dict[str, Any], labels: Mapping[str, str]) -> str:
+    """Why the closed years are closed, in Dutch (B1)."""
+
+    def named(works: Sequence[dict[str, Any]]) -> str:
+        return ", ".join(f"{labels.get(w['work'], w['work'])} ({w['year']})" for w in works)
+
+    closed = _years(facts["closed_years"])
+    head = (
+        f"In {closed} past het werk binnen het budget, maar"
+        if facts["money_fits"]
+        else f"Dit werk kan alleen starten in {closed}, maar"
+    )
+    clauses = []
+    if facts.get("closed_by"):
+        clauses.append(f"dan ligt de straat nog in graafrust na {named(facts['closed_by'])}")
+    if facts.get("dug_by"):
+        clauses.append(
+            f"dan graaft {named(facts['dug_by'])} de nieuwe straat binnen de graafrust weer open"
+        )
+    return f"{head} {' en '.join(clauses) or 'dan ligt de straat in graafrust'}."
 
 
 def euro(amount: float) -> str:

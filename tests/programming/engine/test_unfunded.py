@@ -11,7 +11,14 @@ from programming.engine import columns as col
 from programming.engine import run
 from programming.engine.couplings import find_couplings
 from programming.engine.frames import prepare
-from programming.engine.instance import BudgetLine, Instance, Parameters, Work
+from programming.engine.instance import (
+    BudgetLine,
+    Instance,
+    Parameters,
+    UnfundedRow,
+    Work,
+    WorkResult,
+)
 from programming.engine.scoring import score_works
 from programming.engine.unfunded import (
     ABOVE_YEAR_BUDGET,
@@ -37,6 +44,16 @@ from tests.programming.engine.builders import budget, by_key, instance, line, wo
 def gaps_of(result):
     """(work, line, year, gap, code) per unfunded row."""
     return [(r.work, r.budget_line, r.year, r.gap, r.code) for r in result.unfunded]
+
+
+def test_result_files_written_before_reason_codes_still_read():
+    old = {"work": "a", "budget_line": "wegen", "year": 2026, "gap": 10.0, "reason": "x"}
+    row = UnfundedRow.from_dict(old)
+    assert (row.code, row.facts) == (None, {})
+    new = replace(row, code=LINE_FULL, facts={"line": "wegen", "by": ["b"]})
+    assert UnfundedRow.from_dict(new.to_dict()) == new
+    work_ = {"key": "a", "scheduled_year": None, "score": 1.0, "breakdown": {}}
+    assert WorkResult.from_dict(work_).graafrust_cause is None
 
 
 # ------------------------------------------------------------------ hand-computed cases
@@ -345,6 +362,31 @@ def test_every_permitted_year_closed_by_graafrust():
     ]
     assert rows[0].facts["money_fits"] is True
     assert rows[0].facts["closed_years"] == [2027]
+
+
+def test_a_reconstruction_closed_by_an_opening_after_it():
+    """New asphalt may only go in 2027; a cable is dug in the same street in 2028, one
+    year later, inside the asphalt's graafrust of 1 year. So 2027 is closed for the
+    asphalt — not by an earlier reconstruction but by the digging after it — while its
+    €10 would fit: graafrust, no money helps, and the facts name the cable as dug_by."""
+    inst = instance(
+        [
+            work("asfalt", value=5, reconstructs_street=True, window=(2027, 2027),
+                 cost=("wegen", 10), geometry=line(0, 100)),
+            work("kabel", label="Kabel Kerkstraat", value=50, opens_street=True,
+                 window=(2028, 2028), cost=("enexis", 10), geometry=line(0, 100, 5)),
+        ],
+        [budget("wegen", 100), budget("enexis", 100)],
+        graafrust_years=1,
+    )  # fmt: skip
+    [row] = analysed(inst, {"kabel": 2028}, {"asfalt": [2027]})
+    assert (row.budget_line, row.year, row.gap, row.code) == (None, None, 0.0, GRAAFRUST)
+    assert row.facts["dug_by"] == [{"work": "kabel", "year": 2028}]
+    assert row.facts["closed_by"] == []
+    assert row.reason == (
+        "In 2027 past het werk binnen het budget, maar dan graaft Kabel Kerkstraat (2028) "
+        "de nieuwe straat binnen de graafrust weer open."
+    )
 
 
 def test_a_closed_year_that_has_no_room_either_is_not_a_graafrust_case():
