@@ -259,6 +259,16 @@ def _summary_sheet(
             _("Bewezen: geen plan kan met minder graafmomenten."),
         ),
         (
+            _("Graafrust doorbroken"),
+            Cell(openings.graafrust_breaks, "count")
+            if openings.graafrust_breaks is not None
+            else Cell("—"),
+            _(
+                "Zo vaak gaat een straat open in de jaren na een herinrichting, als ze "
+                "dicht moet blijven."
+            ),
+        ),
+        (
             _("Optimaliteitsgat"),
             Cell(openings.gap, "share") if openings.gap is not None else Cell("—"),
             _("Hoe ver dit plan hoogstens van het beste plan af kan zitten."),
