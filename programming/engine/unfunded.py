@@ -107,7 +107,7 @@ def find_unfunded(
 
     `value` is each work's scheduling value (to name the works of higher value that fill
     a line); `closed` the graafrust-closed start years per work; `neighbours` the
-    neighbour pairs (couplings.py), to name the reconstructions that close a year.
+    neighbour pairs (couplings.py), to name the works that close a year.
 
     Steps:
     1. Works in no unit have no feasible year in the horizon: buiten_looptijd.
@@ -233,8 +233,12 @@ def unit_rows(unit: Unit, context: Context) -> list[UnfundedRow]:
     ]
     if rows:
         return rows
-    code = GRAAFRUST if "closed_years" in base else LINE_FULL
-    return [_plain_row(unit, m, code, base, context) for m in members]
+    if "closed_years" in base:
+        return [_plain_row(unit, m, GRAAFRUST, base, context) for m in members]
+    # The plan left out a unit that fits as it is (a time-limited or heuristic plan):
+    # no money is missing, and the sentence says so rather than blaming a line.
+    fits = {**base, "fits_year": context.params.first_year + year}
+    return [_plain_row(unit, m, LINE_FULL, fits, context) for m in members]
 
 
 def line_rows(
@@ -399,6 +403,11 @@ def describe(
         )
     if code == GRAAFRUST:
         return graafrust_sentence(facts, labels) + missing
+    if "fits_year" in facts:
+        return (
+            f"Dit werk past in {facts['fits_year']} binnen het budget, maar de berekening "
+            "heeft het niet ingepland."
+        )
     by = named(facts.get("by", []))
     full = (
         f"Budgetregel {line} is vol in {years}, door werken met een hogere prioriteit: {by}."

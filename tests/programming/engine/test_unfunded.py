@@ -389,6 +389,15 @@ def test_a_reconstruction_closed_by_an_opening_after_it():
     )
 
 
+def test_a_plan_that_leaves_out_a_work_that_fits_says_no_money_is_missing():
+    """Nothing closed, and the sewer's €60 fits 2027's free €100: only a time-limited or
+    heuristic plan leaves such a work out. The gap is 0 and the sentence says it fits."""
+    [row] = analysed(graafrust_case(), {"asfalt": 2026, "z": 2028}, {})
+    assert (row.budget_line, row.year, row.gap, row.code) == (None, None, 0.0, LINE_FULL)
+    assert row.facts == {"fits_year": 2027}
+    assert row.reason.startswith("Dit werk past in 2027 binnen het budget")
+
+
 def test_a_closed_year_that_has_no_room_either_is_not_a_graafrust_case():
     """ "y" also takes all of 2027's €100 on riolering; 2028 is closed. In 2027 (open)
     the sewer misses €60, and in 2028 it would miss €60 too: money, not graafrust, keeps
