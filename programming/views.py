@@ -47,14 +47,18 @@ PAGE_SIZE = 50
 
 #: KPI codes and how the pages name them.
 KPI_LABELS = {
-    "besparing": _("besparing door koppelen (€)"),
-    "tekort": _("tekort (€)"),
+    "besparing": _("koppelvoordeel (€)"),
+    "tekort": _("tekort: geld dat de niet-gedekte werken financiert (€)"),
     "graafmomenten_sectoraal": _("graafmomenten sectoraal"),
     "graafmomenten_integraal": _("graafmomenten integraal"),
     "vermeden_graafmomenten": _("vermeden graafmomenten"),
+    "graafmomenten_ondergrens": _("ondergrens graafmomenten"),
+    "graafrust_doorbrekingen": _("graafrust doorbroken"),
+    "optimaliteitsgat": _("optimaliteitsgat (0–1)"),
     "ambitie_bediend": _("deel van de ambities bediend"),
     "achterstand": _("achterstand (werken)"),
-    "besteding": _("besteding (€)"),
+    "besteding": _("gepland netto (€)"),
+    "besteding_bruto": _("gepland bruto (€)"),
     "budget": _("budget (€)"),
 }
 #: KPI codes the programme page shows through `programming.money` and `pages.Openings`.
