@@ -179,11 +179,14 @@ def _timing(
 ) -> dict[str, Any]:
     """The window, the preferred and the scheduled year, and why they differ."""
     scheduled, preferred = work.scheduled_year, work.preferred_year
-    window = _("Dit werk mag starten in %(start)s–%(end)s; het voorkeursjaar is %(year)s.") % {
-        "start": work.window_start,
-        "end": work.window_end,
-        "year": preferred,
-    }
+    if work.window_start == work.window_end:
+        window = _("Dit werk kan alleen in %(year)s starten.") % {"year": preferred}
+    else:
+        window = _("Dit werk mag starten in %(start)s–%(end)s; het voorkeursjaar is %(year)s.") % {
+            "start": work.window_start,
+            "end": work.window_end,
+            "year": preferred,
+        }
     causes: list[dict[str, Any]] = []
     if scheduled is None:
         sentence = _("Niet gepland: het past niet in het programma (zie hieronder waarom).")
@@ -238,24 +241,46 @@ def _moved_causes(
                 % {"count": len(members), "year": coupling.year},
             }
         )
-    for other in neighbours:
-        year = other.scheduled_year
-        if year is None:
-            continue
-        named = _named(other)
-        if other.reconstructs_street and work.opens_street and 0 < preferred - year <= graafrust:
-            text = _(
-                "graafrust: %(work)s legt de straat in %(year)s opnieuw aan, dus de straat "
-                "gaat tot en met %(until)s niet open"
-            ) % {"work": named["label"], "year": year, "until": year + graafrust}
-        elif other.opens_street and work.reconstructs_street and 0 < year - preferred <= graafrust:
-            text = _(
-                "graafrust: %(work)s graaft de straat in %(year)s open, dus opnieuw aanleggen "
-                "in %(preferred)s zou te vroeg zijn"
-            ) % {"work": named["label"], "year": year, "preferred": preferred}
-        else:
-            continue
-        causes.append({"code": "graafrust", "sentence": text, "work": named})
+    # Works of the same coupling move with it: the coupling is their reason, not graafrust.
+    apart = [o for o in neighbours if o.scheduled_year is not None and not _together(work, o)]
+    paving = [
+        o
+        for o in apart
+        if o.reconstructs_street
+        and work.opens_street
+        and 0 < preferred - o.scheduled_year <= graafrust
+    ]
+    if paving:  # the latest reconstruction before the preferred year closes it longest
+        year = max(o.scheduled_year for o in paving)
+        causes.append(
+            _graafrust_cause(
+                [o for o in paving if o.scheduled_year == year],
+                _(
+                    "graafrust: in %(year)s wordt de straat opnieuw aangelegd (%(work)s), dus "
+                    "de straat gaat tot en met %(until)s niet open"
+                ),
+                {"year": year, "until": year + graafrust},
+            )
+        )
+    digging = [
+        o
+        for o in apart
+        if o.opens_street
+        and work.reconstructs_street
+        and 0 < o.scheduled_year - preferred <= graafrust
+    ]
+    if digging:  # the first opening after the preferred year would break it
+        year = min(o.scheduled_year for o in digging)
+        causes.append(
+            _graafrust_cause(
+                [o for o in digging if o.scheduled_year == year],
+                _(
+                    "graafrust: in %(year)s gaat de straat open (%(work)s), dus opnieuw "
+                    "aanleggen in %(preferred)s zou te vroeg zijn"
+                ),
+                {"year": year, "preferred": preferred},
+            )
+        )
     for line in budget:
         full = [
             cell["year"] for cell in line["years"] if cell["need_if_preferred"] > cell["unused"]
@@ -273,25 +298,47 @@ def _moved_causes(
     return causes
 
 
+def _together(work: Work, other: Work) -> bool:
+    return work.coupling_id is not None and other.coupling_id == work.coupling_id
+
+
+def _graafrust_cause(works: list[Work], text: str, values: dict[str, Any]) -> dict[str, Any]:
+    """One graafrust cause, naming the first work and counting the others of that year."""
+    first = _named(works[0])
+    label = first["label"]
+    if len(works) > 1:
+        label = ngettext(
+            "%(work)s en %(count)s ander werk",
+            "%(work)s en %(count)s andere werken",
+            len(works) - 1,
+        ) % {"work": label, "count": len(works) - 1}
+    return {
+        "code": "graafrust",
+        "sentence": text % {"work": label, **values},
+        "works": [_named(w) for w in works],
+    }
+
+
 def _coupling(work: Work, members: list[Work]) -> dict[str, Any] | None:
     coupling = work.coupling
     if coupling is None:
         return None
     sentence = ngettext(
         "Dit werk zit in een koppelkans met %(count)s ander werk%(street)s. Samen besparen "
-        "ze %(savings)s en gaat de straat %(openings)s keer minder open. Dit werk wordt "
-        "daardoor %(saving)s goedkoper.",
+        "ze %(savings)s en gaat de straat %(openings)s keer minder open.",
         "Dit werk zit in een koppelkans met %(count)s andere werken%(street)s. Samen besparen "
-        "ze %(savings)s en gaat de straat %(openings)s keer minder open. Dit werk wordt "
-        "daardoor %(saving)s goedkoper.",
+        "ze %(savings)s en gaat de straat %(openings)s keer minder open.",
         len(members),
     ) % {
         "count": len(members),
         "street": _(" in %(street)s") % {"street": coupling.street} if coupling.street else "",
         "savings": euro(coupling.savings),
         "openings": coupling.openings_avoided,
-        "saving": euro(work.saving),
     }
+    if work.saving:
+        sentence += " " + _("Dit werk wordt daardoor %(saving)s goedkoper.") % {
+            "saving": euro(work.saving)
+        }
     return {
         "id": coupling.pk,
         "key": coupling.key,
@@ -339,10 +386,12 @@ def _graafrust(work: Work, neighbours: list[Work], years: int) -> dict[str, Any]
         }
         for other in neighbours
     ]
-    if work.breaks_graafrust:
+    if work.breaks_graafrust and work.graafrust_cause:
+        sentence = _("Dit werk doorbreekt de graafrust: %(cause)s.") % {
+            "cause": work.graafrust_cause.rstrip(". ")
+        }
+    elif work.breaks_graafrust:
         sentence = _("Dit werk doorbreekt de graafrust.")
-        if work.graafrust_cause:
-            sentence += " " + work.graafrust_cause
     elif rows:
         sentence = _("Dit werk houdt zich aan de graafrust van %(years)s jaar.") % {"years": years}
     else:

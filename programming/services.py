@@ -341,7 +341,7 @@ def store_result(
                 lines.get(row.budget_line or ""),
                 row.year,
                 _money(row.gap),
-                row.reason[:300],
+                row.reason,
                 row.code or "",
                 json.dumps(row.facts),
             )

@@ -273,7 +273,8 @@ class UnfundedItem(models.Model):
     gap = models.DecimalField(
         _("tekort (€)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    reason = models.CharField(_("reden"), max_length=300)
+    # Text: the engine's sentence names the works that fill the line, often over 300 chars.
+    reason = models.TextField(_("reden"))
     code = models.CharField(
         _("soort reden"), max_length=30, choices=UnfundedReason.choices, blank=True
     )

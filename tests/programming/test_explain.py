@@ -108,8 +108,9 @@ def test_a_work_moved_to_its_couplings_common_year_names_the_coupling(programme)
 def test_a_work_kept_out_of_its_preferred_year_by_graafrust_names_the_reconstruction(
     programme,
 ):
-    """The road is rebuilt in 2026; graafrust of 3 years closes 2027–2029 to a work that
-    opens the street, so the sewer preferred in 2027 is planned in 2030."""
+    """The road is rebuilt in 2026 (two works) and partly in 2025; graafrust of 3 years
+    closes 2027–2029 to a work that opens the street, so the sewer preferred in 2027 is
+    planned in 2030. The latest reconstruction (2026) is the one that closes it longest."""
     paving = WorkFactory(
         programme=programme, label="Herinrichting Kerkstraat", street="Kerkstraat",
         window_start=2026, preferred_year=2026, scheduled_year=2026, opens_street=False,
@@ -120,25 +121,58 @@ def test_a_work_kept_out_of_its_preferred_year_by_graafrust_names_the_reconstruc
         preferred_year=2027, scheduled_year=2030, opens_street=True,
     )  # fmt: skip
 
+    WorkFactory(
+        programme=programme, label="Stoep Kerkstraat", street="Kerkstraat", window_start=2026,
+        preferred_year=2026, scheduled_year=2026, opens_street=False, reconstructs_street=True,
+    )  # fmt: skip
+    earlier = WorkFactory(
+        programme=programme, street="Kerkstraat", window_start=2025, preferred_year=2025,
+        scheduled_year=2025, opens_street=False, reconstructs_street=True,
+    )  # fmt: skip
+
     uitleg = _explained(sewer)
 
     assert uitleg["timing"]["sentence"] == (
-        "Gepland in 2030 in plaats van 2027 (voorkeursjaar): graafrust: Herinrichting "
-        "Kerkstraat legt de straat in 2026 opnieuw aan, dus de straat gaat tot en met 2029 "
-        "niet open."
+        "Gepland in 2030 in plaats van 2027 (voorkeursjaar): graafrust: in 2026 wordt de "
+        "straat opnieuw aangelegd (Herinrichting Kerkstraat en 1 ander werk), dus de straat "
+        "gaat tot en met 2029 niet open."
     )
-    assert [w["id"] for w in uitleg["graafrust"]["works"]] == [paving.pk]
+    assert uitleg["timing"]["causes"][0]["works"][0]["id"] == paving.pk
+    assert earlier.pk in [w["id"] for w in uitleg["graafrust"]["works"]]
     assert uitleg["graafrust"]["breaks"] is False
+
+
+def test_a_reconstruction_waits_for_an_opening_after_its_preferred_year(programme):
+    """A cable opens the street in 2029; a road rebuilt in 2027 would be dug open again
+    within its 3 years of graafrust (2029 − 2027 = 2 ≤ 3), so the rebuild is planned with
+    the cable, in 2029."""
+    WorkFactory(
+        programme=programme, label="Kabel Kerkstraat", street="Kerkstraat", window_start=2029,
+        preferred_year=2029, scheduled_year=2029, opens_street=True,
+    )  # fmt: skip
+    rebuild = WorkFactory(
+        programme=programme, street="Kerkstraat", window_start=2027, window_end=2031,
+        preferred_year=2027, scheduled_year=2029, opens_street=False, reconstructs_street=True,
+    )  # fmt: skip
+
+    assert _explained(rebuild)["timing"]["sentence"] == (
+        "Gepland in 2029 in plaats van 2027 (voorkeursjaar): graafrust: in 2029 gaat de "
+        "straat open (Kabel Kerkstraat), dus opnieuw aanleggen in 2027 zou te vroeg zijn."
+    )
+
+
+def test_a_one_year_window_is_said_plainly(programme):
+    work = WorkFactory(programme=programme, window_start=2028, window_end=2028,
+                       preferred_year=2028, scheduled_year=2028)  # fmt: skip
+    assert _explained(work)["timing"]["window"] == "Dit werk kan alleen in 2028 starten."
 
 
 def test_a_work_that_breaks_graafrust_gives_the_cause(programme):
     work = WorkFactory(
-        programme=programme, breaks_graafrust=True,
-        graafrust_cause="Het werk moet in 2029 en elk jaar van zijn venster valt in de graafrust.",
-    )  # fmt: skip
+        programme=programme, breaks_graafrust=True, graafrust_cause="vensters overlappen niet"
+    )
     assert _explained(work)["graafrust"]["sentence"] == (
-        "Dit werk doorbreekt de graafrust. Het werk moet in 2029 en elk jaar van zijn venster "
-        "valt in de graafrust."
+        "Dit werk doorbreekt de graafrust: vensters overlappen niet."
     )
 
 
