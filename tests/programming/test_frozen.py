@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from programming import services
 from programming.choices import ProgrammeStatus, RunStatus
@@ -100,6 +101,9 @@ def test_a_concept_programme_still_changes_and_is_adopted_once():
     programme = ProgrammeFactory(computed_at="2025-12-01T10:00Z")
     programme.coupling_distance = 40
     programme.save()
+    # Computed again after the change: only fresh results are adopted (test_stale).
+    programme.computed_at = timezone.now()
+    Programme.objects.filter(pk=programme.pk).update(computed_at=programme.computed_at)
     programme_adopt(programme, adopted_on=date(2026, 1, 15), adopted_by="raad")
     with pytest.raises(ProgrammeFrozen):
         programme_adopt(programme, adopted_on=date(2026, 1, 16), adopted_by="college")
