@@ -187,7 +187,7 @@ def main() -> int:
     try:
         log("migrate, seed_demo, collectstatic, compute the concept programme")
         manage(env, "migrate", "--noinput", "-v", "0")
-        manage(env, "seed_demo", "-v", "0")
+        manage(env, "seed_demo", "--no-compute", "-v", "0")  # SETUP computes it
         manage(env, "collectstatic", "--noinput", "-v", "0")
         setup = last_json(manage(env, "shell", "-v", "0", "-c", SETUP))
         setup_file = work / "setup.json"
