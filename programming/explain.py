@@ -392,6 +392,8 @@ def _graafrust(work: Work, neighbours: list[Work], years: int) -> dict[str, Any]
         }
     elif work.breaks_graafrust:
         sentence = _("Dit werk doorbreekt de graafrust.")
+    elif work.scheduled_year is None and rows:
+        sentence = _("Het werk is niet gepland. Dit zijn de werken in de straat rond zijn venster.")
     elif rows:
         sentence = _("Dit werk houdt zich aan de graafrust van %(years)s jaar.") % {"years": years}
     else:

@@ -188,6 +188,9 @@ def test_an_unfunded_work_gives_its_reason_gap_and_the_works_filling_the_line(pr
     uitleg = _explained(work)
 
     assert uitleg["timing"]["sentence"].startswith("Niet gepland")
+    assert uitleg["graafrust"]["sentence"].startswith("Het werk is niet gepland."), (
+        "an unplanned work neither keeps nor breaks graafrust"
+    )
     [item] = uitleg["unfunded"]
     assert (item["code"], item["line"], item["year"], item["gap"]) == (
         "budget_vol", "wegen", 2029, Decimal(30_000),
