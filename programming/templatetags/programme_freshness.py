@@ -4,13 +4,19 @@ so every page on `_programme_base.html` shows it without each view computing it.
 from django import template
 
 from programming import freshness
+from programming.choices import RunStatus
 from programming.models import Programme
 
 register = template.Library()
 
 
 @register.simple_tag
-def stale_message(programme: Programme) -> str:
-    """The banner's sentence, empty when the results follow from today's inputs."""
+def stale_banner(programme: Programme) -> dict[str, object] | None:
+    """The banner: its sentence and whether a computation is already queued or running
+    (then the page offers no second one). None when the results follow from today's
+    inputs; one query then, two when stale."""
     reasons = freshness.stale_reasons(programme)
-    return freshness.stale_message(reasons) if reasons else ""
+    if not reasons:
+        return None
+    computing = programme.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists()
+    return {"message": freshness.stale_message(reasons), "computing": computing}

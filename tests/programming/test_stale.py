@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programming.freshness import stale_reasons
-from programming.models import Programme
+from programming.models import Programme, ProgrammeRun
 from programming.services import programme_adopt, programme_compute
 from tests.factories import (
     AssetFactory,
@@ -163,6 +163,11 @@ def test_the_pages_show_the_banner_and_refuse_to_adopt(manager, inputs):
     assert "De uitkomsten zijn verouderd: een budget is gewijzigd na de berekening." in html
     assert reverse("programming:programme_run", args=[programme.pk]) in html
     assert 'name="adopted_on"' not in manager.get(adopt).content.decode()
+    run = ProgrammeRun.objects.create(programme=programme)
+    banner = manager.get(page).content.decode().split('id="verouderd"')[1].split("</div>")[0]
+    assert "Er loopt al een nieuwe berekening." in banner
+    assert "<button" not in banner, "no second computation while one is queued"
+    run.delete()
     response = manager.post(adopt, {"adopted_on": "2026-01-15", "adopted_by": "raad"})
     assert response.status_code == 400
     assert "een budget is gewijzigd" in response.content.decode()
