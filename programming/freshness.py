@@ -27,12 +27,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assets.models import Asset
+from programming.choices import RunStatus
 from programming.models import (
     AssessmentFramework,
     BudgetOverride,
     CouplingDecision,
     Criterion,
     Programme,
+    ProgrammeRun,
 )
 from projects.models import Funding, Project
 from stakeholders.models import BudgetAmount, BudgetLine
@@ -72,26 +74,38 @@ INPUTS = (
 def stale_reasons(programme: Programme) -> list[Promise]:
     """What changed since the programme was computed, as the banner names it; empty
     when its results are up to date (or it is adopted). One query."""
+    return stale_state(programme)[0]
+
+
+def stale_state(programme: Programme) -> tuple[list[Promise], bool]:
+    """`stale_reasons`, and whether a computation of the programme is queued or running
+    (the banner then offers no second one), in the same one query. A programme never
+    computed needs no query; its running computation is not looked up."""
     if programme.is_adopted:
-        return []
+        return [], False
     if programme.computed_at is None:
-        return [NEVER_COMPUTED]
+        return [NEVER_COMPUTED], False
     reasons: list[Promise] = []
     if programme.updated_at > programme.computed_at:
         reasons.append(_("de instellingen van het programma"))
     later = Q(history_date__gt=OuterRef("computed_at"))
+    running = ProgrammeRun.objects.filter(
+        programme=OuterRef("pk"), status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    )
     flags = (
         Programme.objects.filter(pk=programme.pk)
         .annotate(
+            computing=Exists(running),
             **{
                 code: Exists(model.history.filter(later & rows).order_by())
                 for code, _label, model, rows in INPUTS
-            }
+            },
         )
-        .values(*(code for code, *_rest in INPUTS))
+        .values("computing", *(code for code, *_rest in INPUTS))
         .first()
     ) or {}
-    return reasons + [label for code, label, *_rest in INPUTS if flags.get(code)]
+    reasons += [label for code, label, *_rest in INPUTS if flags.get(code)]
+    return reasons, bool(flags.get("computing"))
 
 
 def stale_message(reasons: list[Promise]) -> str:

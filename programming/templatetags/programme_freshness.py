@@ -4,7 +4,6 @@ so every page on `_programme_base.html` shows it without each view computing it.
 from django import template
 
 from programming import freshness
-from programming.choices import RunStatus
 from programming.models import Programme
 
 register = template.Library()
@@ -14,9 +13,8 @@ register = template.Library()
 def stale_banner(programme: Programme) -> dict[str, object] | None:
     """The banner: its sentence and whether a computation is already queued or running
     (then the page offers no second one). None when the results follow from today's
-    inputs; one query then, two when stale."""
-    reasons = freshness.stale_reasons(programme)
+    inputs. One query (`freshness.stale_state`)."""
+    reasons, computing = freshness.stale_state(programme)
     if not reasons:
         return None
-    computing = programme.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists()
     return {"message": freshness.stale_message(reasons), "computing": computing}
