@@ -26,7 +26,12 @@ from contextlib import AbstractContextManager, contextmanager
 from programming.engine import columns as col
 from programming.engine.couplings import find_couplings
 from programming.engine.frames import prepare
-from programming.engine.graafrust import find_graafrust_breaks
+from programming.engine.graafrust import (
+    closed_pairs,
+    closed_years,
+    find_graafrust_breaks,
+    graafrust_causes,
+)
 from programming.engine.instance import (
     Instance,
     Result,
@@ -102,7 +107,12 @@ def run(instance: Instance, method: str | None = None) -> Result:
             params.first_year,
             params.opening_cost_share,
         )
-        plan = schedule(units, data.budget, params, method)
+        pairs = closed_pairs(
+            works, couplings.neighbours, params.graafrust_years, params.graafrust_weight
+        )
+        plan = schedule(units, data.budget, params, method, pairs)
+        years = scheduled_years(units, plan, len(works), params.first_year)
+        discount = coupling_discounts(units, plan, len(works))
         unfunded = find_unfunded(
             works,
             units,
@@ -112,12 +122,14 @@ def run(instance: Instance, method: str | None = None) -> Result:
             data.lines,
             params,
             scores[col.SCHEDULING_VALUE].to_numpy(dtype=float),
+            closed=closed_years(pairs, years, params.horizon, params.first_year),
             neighbours=couplings.neighbours,
         )
-        years = scheduled_years(units, plan, len(works), params.first_year)
-        discount = coupling_discounts(units, plan, len(works))
     with clock("graafrust"):
         breaks = find_graafrust_breaks(works, couplings.neighbours, years, params.graafrust_years)
+        causes = graafrust_causes(
+            pairs, years, data.feasible, plan.blocked, data.lines, params.first_year
+        )
     with clock("kpis"):
         kpis = compute_kpis(
             works,
@@ -148,7 +160,7 @@ def run(instance: Instance, method: str | None = None) -> Result:
         seconds=seconds,
     )
     return Result(
-        works=work_results(works, scores, years, discount, couplings, breaks, unfunded),
+        works=work_results(works, scores, years, discount, couplings, breaks, unfunded, causes),
         clusters=cluster_results(works, scores, years, couplings),
         unfunded=tuple(round_gap(row) for row in unfunded),
         kpis=kpi_results(kpis),

@@ -354,6 +354,18 @@ def test_money_that_fits_only_in_a_year_closed_by_graafrust():
     assert "graafrust na Deklaag Kerkstraat (2026)" in rows[0].reason
 
 
+def test_run_offers_no_year_that_graafrust_closes():
+    """The whole engine on the same case, the sewer now worth 5: less than one graafrust
+    break costs the schedule (graafrust_weight 10), so it is not dug into the fresh
+    asphalt in 2027, and 2028 is full. run() passes the closed years to the analysis:
+    graafrust, with the €60 of 2028."""
+    inst = graafrust_case()
+    sewer = replace(inst.works[1], value=5.0)
+    result = run(replace(inst, works=(inst.works[0], sewer, inst.works[2])))
+    assert gaps_of(result) == [("riool", "riolering", 2028, 60.0, GRAAFRUST)]
+    assert result.unfunded[0].facts["closed_by"] == [{"work": "asfalt", "year": 2026}]
+
+
 def test_every_permitted_year_closed_by_graafrust():
     """Both years closed: no money helps, so one row without line or year and no gap."""
     rows = analysed(graafrust_case(), {"asfalt": 2026, "z": 2028}, {"riool": [2027, 2028]})
