@@ -74,8 +74,9 @@ def _named(work: Work) -> dict[str, Any]:
 
 def work_explanation(work: Work, *, user=None) -> dict[str, Any]:
     """Everything the work page's "Waarom dit jaar" shows, as plain data (JSON-ready
-    except for Decimal amounts). Ten queries at most; pass `user` to hide the works that
-    user may not see."""
+    except for Decimal amounts). Nine queries at most, whatever the programme's size
+    (fewer without a coupling, a street or works named in the facts); pass `user` to
+    hide the works that user may not see."""
     programme = work.programme
     money = programme_money(programme)  # 3 queries
     costs = list(WorkCost.objects.filter(work=work).select_related("budget_line"))
