@@ -89,6 +89,26 @@ class Context:
     reconstructs: np.ndarray
     opens: np.ndarray
     must_do: np.ndarray
+    #: (line, year index) → the scheduled works spending there, highest value first.
+    filling: dict[tuple[int, int], list[int]]
+
+
+def spenders(
+    years: np.ndarray, tensor: np.ndarray, value: np.ndarray, keys: np.ndarray, horizon: int
+) -> dict[tuple[int, int], list[int]]:
+    """Per (line, year index), the scheduled works that spend on the line that year,
+    highest value first (then by key): built once, so naming the works that fill a
+    line costs a lookup per cell rather than a pass over every scheduled work."""
+    scheduled = np.flatnonzero(years >= 0)
+    work, line, offset = np.nonzero(tensor[scheduled] > 0)
+    work = scheduled[work]
+    year = years[work] + offset
+    inside = year < horizon
+    order = np.lexsort((keys[work[inside]].astype(str), -value[work[inside]]))
+    filling: dict[tuple[int, int], list[int]] = {}
+    for w, l_, t in zip(work[inside][order], line[inside][order], year[inside][order], strict=True):
+        filling.setdefault((int(l_), int(t)), []).append(int(w))
+    return filling
 
 
 def find_unfunded(
@@ -136,6 +156,13 @@ def find_unfunded(
         reconstructs=works[col.RECONSTRUCTS_STREET].to_numpy(dtype=bool),
         opens=works[col.OPENS_STREET].to_numpy(dtype=bool),
         must_do=works[col.MUST_DO].to_numpy(dtype=bool),
+        filling=spenders(
+            start,
+            tensor,
+            np.asarray(value, dtype=float),
+            works[col.KEY].to_numpy(),
+            budget.shape[1],
+        ),
     )
     in_unit = np.zeros(len(works), dtype=bool)
     for unit in units:
@@ -311,14 +338,16 @@ def filled_by(unit: Unit, line: int, cells: list[int], context: Context) -> list
     """Keys of the scheduled works of higher value than the unit's best member that spend
     on `line` in the years `cells`: the highest value first, at most MAX_NAMED."""
     own = float(context.value[list(unit.members)].max())
-    depth = context.tensor.shape[2]
-    found = []
-    for w in np.flatnonzero((context.years >= 0) & (context.value > own)):
-        offsets = [t - int(context.years[w]) for t in cells]
-        if any(0 <= o < depth and context.tensor[w, line, o] > 0 for o in offsets):
-            found.append(int(w))
-    found.sort(key=lambda w: (-context.value[w], str(context.keys[w])))
-    return [str(context.keys[w]) for w in found[:MAX_NAMED]]
+    found: set[int] = set()
+    for t in cells:
+        # Each cell's list is sorted by value: its first MAX_NAMED of higher value hold
+        # every one of them that can be among the MAX_NAMED highest over all cells.
+        higher = [
+            w for w in context.filling.get((line, t), [])[:MAX_NAMED] if context.value[w] > own
+        ]
+        found.update(higher)
+    ranked = sorted(found, key=lambda w: (-context.value[w], str(context.keys[w])))
+    return [str(context.keys[w]) for w in ranked[:MAX_NAMED]]
 
 
 def graafrust_facts(unit: Unit, shut: list[int], context: Context) -> dict[str, Any]:
