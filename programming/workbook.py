@@ -636,6 +636,7 @@ SETTINGS = (
     ("measure_grouping", "text"),
     ("backlog_years", "count"),
     ("graafrust_years", "count"),
+    ("graafrust_weight", "count"),
     ("opening_cost_share", "percent"),
     ("budget_factor", "decimal"),
     ("carry_over", "text"),

@@ -36,6 +36,7 @@ PROGRAMME_SETTINGS = (
     "backlog_years",
     "time_tolerance",
     "graafrust_years",
+    "graafrust_weight",
     "opening_cost_share",
     "budget_factor",
     "carry_over",
@@ -152,6 +153,15 @@ class Programme(models.Model):
         default=3,
         validators=[MaxValueValidator(15)],
         help_text=_("Na herinrichting blijft de straat zoveel jaar dicht voor nieuw graafwerk."),
+    )
+    graafrust_weight = models.PositiveSmallIntegerField(
+        _("gewicht graafrustdoorbreking (punten)"),
+        default=10,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Zoveel punten prioriteit kost het als een werk de graafrust doorbreekt. "
+            "De planning kiest alleen een doorbreking als vermijden meer kost."
+        ),
     )
     opening_cost_share = models.DecimalField(
         _("aandeel openen en herstraten"),

@@ -206,6 +206,7 @@ def test_a_programme_manager_creates_a_programme(client, manager, filled):
         "backlog_years": 3,
         "time_tolerance": 1,
         "graafrust_years": 3,
+        "graafrust_weight": 10,
         "opening_cost_share": "0,300",
         "budget_factor": "1,000",
         "time_limit": 5,

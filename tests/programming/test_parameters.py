@@ -16,8 +16,9 @@ from programming.serializers import ProgrammeSerializer, ScenarioSerializer
 from programming.services import programme_copy
 from tests.factories import ProgrammeFactory
 
-#: Set by no programme: the framework gives the weights, the solver bound is technical.
-NOT_SETTINGS = {"weights", "max_exact_works"}
+#: Set by no programme: the framework gives the weights; the solver's size bound and
+#: optimality tolerance are technical.
+NOT_SETTINGS = {"weights", "max_exact_works", "mip_gap"}
 #: Shown elsewhere on the workbook than on its parameter sheet.
 NOT_ON_THE_SHEET = {"name", "description", "framework"}
 
@@ -33,6 +34,7 @@ CHANGED = {
     "backlog_years": 2,
     "time_tolerance": 2,
     "graafrust_years": 5,
+    "graafrust_weight": 25,
     "opening_cost_share": Decimal("0.450"),
     "budget_factor": Decimal("0.800"),
     "carry_over": True,
