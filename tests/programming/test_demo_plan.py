@@ -3,15 +3,12 @@
 import pytest
 from django.core.management import call_command
 
-from programming.engine import columns as col
-from programming.engine.couplings import find_couplings
-from programming.engine.frames import prepare
 from programming.engine.graafrust import breaches_at, closed_pairs
 from programming.engine.schedule import schedule
-from programming.engine.scoring import score_works
-from programming.engine.units import build_units, spend_of, total_spend, within_budget, work_years
+from programming.engine.units import spend_of, total_spend, within_budget, work_years
 from programming.models import Programme
 from programming.selectors import programme_instance
+from tests.programming.engine.builders import staged
 
 pytestmark = pytest.mark.django_db
 
@@ -22,19 +19,7 @@ def test_no_break_on_the_demo_that_one_move_could_avoid():
     call_command("seed_demo", no_compute=True, verbosity=0)
     instance = programme_instance(Programme.objects.get())
     params = instance.parameters
-    data = prepare(instance)
-    couplings = find_couplings(data.works, data.feasible, params)
-    scores = score_works(data.works, couplings, params)
-    units = build_units(
-        data.works,
-        scores[col.SCHEDULING_VALUE],
-        scores[col.SOLO_VALUE],
-        data.feasible,
-        data.tensor,
-        couplings,
-        params.first_year,
-        params.opening_cost_share,
-    )
+    data, couplings, _scores, units = staged(instance)
     pairs = closed_pairs(
         data.works, couplings.neighbours, params.graafrust_years, params.graafrust_weight
     )

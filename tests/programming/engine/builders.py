@@ -2,7 +2,12 @@
 
 from typing import Any
 
+from programming.engine import columns as col
+from programming.engine.couplings import find_couplings
+from programming.engine.frames import prepare
 from programming.engine.instance import BudgetLine, Instance, Parameters, Work
+from programming.engine.scoring import score_works
+from programming.engine.units import build_units
 
 FIRST_YEAR = 2026
 
@@ -54,3 +59,23 @@ def line(x0: float, x1: float, y: float = 0.0) -> str:
 
 def by_key(result: Any) -> dict[str, Any]:
     return {w.key: w for w in result.works}
+
+
+def staged(inst: Instance) -> tuple[Any, Any, Any, Any]:
+    """The engine's stages up to the units, as `run()` takes them: the prepared data, the
+    couplings, the scores and the units (for tests that look inside the schedule)."""
+    params = inst.parameters
+    data = prepare(inst)
+    couplings = find_couplings(data.works, data.feasible, params)
+    scores = score_works(data.works, couplings, params)
+    units = build_units(
+        data.works,
+        scores[col.SCHEDULING_VALUE],
+        scores[col.SOLO_VALUE],
+        data.feasible,
+        data.tensor,
+        couplings,
+        params.first_year,
+        params.opening_cost_share,
+    )
+    return data, couplings, scores, units

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from programming.engine import columns as col
 from programming.engine import run
-from programming.engine.couplings import find_couplings
 from programming.engine.frames import prepare
 from programming.engine.instance import (
     BudgetLine,
@@ -19,7 +18,6 @@ from programming.engine.instance import (
     Work,
     WorkResult,
 )
-from programming.engine.scoring import score_works
 from programming.engine.unfunded import (
     ABOVE_YEAR_BUDGET,
     COUPLING,
@@ -32,13 +30,12 @@ from programming.engine.unfunded import (
 from programming.engine.units import (
     Plan,
     Unit,
-    build_units,
     coefficient,
     spend_of,
     value_epsilon,
     within_budget,
 )
-from tests.programming.engine.builders import budget, by_key, instance, line, work
+from tests.programming.engine.builders import budget, by_key, instance, line, staged, work
 
 
 def gaps_of(result):
@@ -282,19 +279,7 @@ def analysed(inst, start_of, closed):
     """find_unfunded on `inst` with the start years given per key (not listed: not
     scheduled) and the graafrust-closed years given per key (calendar years)."""
     params = inst.parameters
-    data = prepare(inst)
-    couplings = find_couplings(data.works, data.feasible, params)
-    scores = score_works(data.works, couplings, params)
-    units = build_units(
-        data.works,
-        scores[col.SCHEDULING_VALUE],
-        scores[col.SOLO_VALUE],
-        data.feasible,
-        data.tensor,
-        couplings,
-        params.first_year,
-        params.opening_cost_share,
-    )
+    data, couplings, scores, units = staged(inst)
     keys = list(data.works[col.KEY])
     start = np.array(
         [
