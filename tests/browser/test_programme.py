@@ -24,7 +24,8 @@ def programme(demo, settings):
 
 
 def _run(page) -> None:
-    page.get_by_role("button", name=re.compile("berekenen", re.IGNORECASE)).click()
+    region = page.get_by_role("region", name="Berekening")
+    region.get_by_role("button", name=re.compile("berekenen", re.IGNORECASE)).click()
     status = page.locator("#run-status")
     expect(status.locator(".run-status__status")).to_have_text("klaar", timeout=120_000)
     expect(status.locator("progress")).to_have_attribute("value", "100")
