@@ -42,9 +42,8 @@ from programming.engine.graafrust import DIG_BEFORE_PAVE, ClosedPairs
 from programming.engine.units import (
     Plan,
     Unit,
-    coefficient,
+    coefficients,
     objective_of,
-    spend_of,
     value_epsilon,
 )
 
@@ -135,15 +134,10 @@ def build_model(
     rows. Without `pairs` there are no graafrust rows: the relaxation the heuristic
     solves for its bound (leaving rows out can only raise the bound, so it stays one)."""
     horizon = budget.shape[1]
-    var_unit = np.array([u for u, unit in enumerate(units) for _ in unit.years], dtype=int)
+    var_unit = np.repeat(np.arange(len(units)), [len(unit.years) for unit in units])
     var_year = np.array([y for unit in units for y in unit.years], dtype=int)
     epsilon = value_epsilon(units)
-    reward = np.array(
-        [
-            coefficient(units[u], int(y), horizon, epsilon)
-            for u, y in zip(var_unit, var_year, strict=True)
-        ]
-    )
+    reward = coefficients(units, var_unit, var_year, horizon, epsilon)
     assignment, must_do = assignment_rows(units, var_unit)
     spend, limit = budget_rows(units, var_unit, var_year, budget, carry_over)
     closed, cost = graafrust_rows(units, var_unit, var_year, pairs, epsilon)
@@ -219,18 +213,16 @@ def assignment_rows(units: Sequence[Unit], var_unit: np.ndarray) -> tuple[csr_ma
     """One row per work in a unit: 1 in every column of a unit that holds it; and per
     row whether the work must be done. A work's own unit (or its accepted cluster's) is
     the only one of its units that is not an alternative, and tells."""
-    works = sorted({w for unit in units for w in unit.members})
-    row_of = {w: r for r, w in enumerate(works)}
+    count = np.array([len(unit.members) for unit in units], dtype=int)
+    member = np.array([w for unit in units for w in unit.members], dtype=int)
+    works, row_of = np.unique(member, return_inverse=True)
+    owns = np.repeat([unit.must_do > 0 and not unit.alternative for unit in units], count)
     must_do = np.zeros(len(works), dtype=bool)
-    unit_rows = []
-    for unit in units:
-        unit_rows.append([row_of[w] for w in unit.members])
-        if unit.must_do and not unit.alternative:
-            must_do[unit_rows[-1]] = True
-    counts = np.array([len(unit_rows[u]) for u in var_unit], dtype=int)
-    rows = np.concatenate([unit_rows[u] for u in var_unit]) if len(var_unit) else np.array([])
-    cols = np.repeat(np.arange(len(var_unit)), counts)
-    matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(works), len(var_unit)))
+    must_do[row_of[owns]] = True
+    cols, entry = _entries(count, var_unit)
+    matrix = csr_matrix(
+        (np.ones(len(entry)), (row_of[entry], cols)), shape=(len(works), len(var_unit))
+    )
     return matrix, must_do
 
 
@@ -241,25 +233,40 @@ def budget_rows(
     budget: np.ndarray,
     carry_over: bool,
 ) -> tuple[csr_matrix, np.ndarray]:
-    """One row per line and programme year, each scaled so its limit (or largest entry) is 1."""
+    """One row per line and programme year, each scaled so its limit (or largest entry) is 1.
+
+    A unit's spend profile (per line and year from its start; with carry-over cumulated
+    to the horizon) is the same in every column of it, shifted to the column's year."""
     lines, horizon = budget.shape
-    rows, cols, vals = [], [], []
-    for k, (u, y) in enumerate(zip(var_unit, var_year, strict=True)):
-        spend = spend_of(units[u].cost, int(y), horizon)
-        if carry_over:
-            spend = np.cumsum(spend, axis=1)
-        line, year = np.nonzero(spend)
-        rows.append(line * horizon + year)
-        cols.append(np.full(len(line), k))
-        vals.append(spend[line, year])
+    cost = np.stack([unit.cost for unit in units])
+    length = min(cost.shape[2], horizon)
+    profile = np.zeros((len(units), lines, horizon if carry_over else length))
+    profile[:, :, :length] = cost[:, :, :length]
+    if carry_over:
+        profile = np.cumsum(profile, axis=2)
+    unit, line, offset = np.nonzero(profile)
+    cols, entry = _entries(np.bincount(unit, minlength=len(units)), var_unit)
+    year = offset[entry] + var_year[cols]
+    inside = year < horizon
+    entry, cols, year = entry[inside], cols[inside], year[inside]
     matrix = csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        (profile[unit[entry], line[entry], offset[entry]], (line[entry] * horizon + year, cols)),
         shape=(lines * horizon, len(var_unit)),
     )
     limit = (np.cumsum(budget, axis=1) if carry_over else budget).ravel()
     largest = np.asarray(abs(matrix).max(axis=1).todense()).ravel()
     scale = 1.0 / np.maximum(np.maximum(limit, largest), 1.0)
     return csr_matrix(matrix.multiply(scale[:, None])), limit * scale
+
+
+def _entries(count: np.ndarray, var_unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For per-unit runs of entries (`count` each, stored one unit after the other), every
+    (column, entry) pair: each column takes all the entries of its unit."""
+    first = np.cumsum(count) - count
+    per_column = count[var_unit]
+    cols = np.repeat(np.arange(len(var_unit)), per_column)
+    within = np.arange(len(cols)) - np.repeat(np.cumsum(per_column) - per_column, per_column)
+    return cols, np.repeat(first[var_unit], per_column) + within
 
 
 def _solve(

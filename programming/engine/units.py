@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,8 @@ VALUE_EPSILON = 1e-4
 YEAR_DELTA = 1e-3
 #: Relative slack when checking spend against budget (solver tolerances are ~10⁻⁷).
 BUDGET_TOLERANCE = 1e-6
+#: A reward: one (float) or one per column (array).
+Reward = TypeVar("Reward", float, np.ndarray)
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,21 @@ def value_epsilon(units: Sequence[Unit]) -> float:
 def coefficient(unit: Unit, year: int, horizon: int, epsilon: float) -> float:
     """The objective's reward for placing `unit` in year index `year` (module docstring)."""
     reward = unit.value + epsilon * (2 * len(unit.members) - 1)
-    return reward * (1.0 - YEAR_DELTA * abs(year - unit.target) / horizon)
+    return _pulled(reward, abs(year - unit.target), horizon)
+
+
+def coefficients(
+    units: Sequence[Unit], unit: np.ndarray, year: np.ndarray, horizon: int, epsilon: float
+) -> np.ndarray:
+    """`coefficient` for every (unit index, year index) pair, as an array."""
+    reward = np.array([u.value + epsilon * (2 * len(u.members) - 1) for u in units])
+    target = np.array([u.target for u in units], dtype=int)
+    return _pulled(reward[unit], np.abs(year - target[unit]), horizon)
+
+
+def _pulled(reward: Reward, distance: Reward | int, horizon: int) -> Reward:
+    """A reward less the tie-break's pull towards the target year, `distance` years away."""
+    return reward * (1.0 - YEAR_DELTA * distance / horizon)
 
 
 def objective_of(
