@@ -93,8 +93,8 @@ def polish_plan(
 
     for u in [u for u in order if start[u] >= 0] + [u for u in order if start[u] < 0]:
         unit = units[u]
-        if start[u] < 0 and placed[list(unit.members)].any():
-            continue
+        if (start[u] < 0 and placed[list(unit.members)].any()) or start[u] == unit.target:
+            continue  # held by a placed unit, or already in its target year
         current = spend_of(unit.cost, start[u], horizon) if start[u] >= 0 else 0.0
         distance = abs(start[u] - unit.target) if start[u] >= 0 else horizon + 1
         allowed = breaks(u, start[u]) if start[u] >= 0 else 0

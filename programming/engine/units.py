@@ -147,13 +147,15 @@ def _unit(
     years = tuple(int(y) for y in np.flatnonzero(feasible))
     nearest = min(years, key=lambda y: (abs(y - target), y))
     keep = 1.0 - (np.zeros(len(members)) if discount is None else discount)
+    # A work on its own keeps its whole cost: its profile as is, without a tensordot.
+    cost = tensor[members[0]].copy() if discount is None and len(members) == 1 else None
     return Unit(
         members=tuple(members),
         years=years,
         target=nearest,
         value=float(values[members].sum()),
         must_do=int(must_do[members].sum()),
-        cost=np.tensordot(keep, tensor[members], axes=1),
+        cost=np.tensordot(keep, tensor[members], axes=1) if cost is None else cost,
         discount=tuple(float(d) for d in 1.0 - keep),
     )
 
