@@ -214,7 +214,7 @@ class Parameters:
     (opening, traffic plan, reinstatement).
     `max_exact_works` is the largest number of works solved by the exact MILP; above it the
     greedy heuristic is used. `mip_gap` is how close to the best possible value the MILP
-    must prove its plan before it stops (relative: 0.005 is 0.5%; small instances are
+    must prove its plan before it stops (relative: 0.003 is 0.3%; small instances are
     always solved to the last tie-break, milp.py). `graafrust_weight` is what one
     graafrust break costs in the schedule, in points of value (a work's score is 0–100):
     a break is only chosen where avoiding it would cost more than that (graafrust.py).
@@ -230,7 +230,7 @@ class Parameters:
     carry_over: bool = False
     time_limit: float = 30.0
     max_exact_works: int = 2000
-    mip_gap: float = 0.005
+    mip_gap: float = 0.003
     graafrust_weight: float = 10.0
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
