@@ -180,13 +180,22 @@ def along_pairs(
         )
         left = left + begin
         other = owner[right]
-        hits = np.unique(left[owner[left] != other] * n + other[owner[left] != other])
+        hits = _distinct(left[owner[left] != other] * n + other[owner[left] != other])
         found.append(owner[hits // n] * n + hits % n)
     keys, counts = np.unique(np.concatenate(found), return_counts=True)
     member, anchor = keys // n, keys % n
     polygon = np.isin(shapely.get_type_id(geoms), AREA_TYPES)
     keep = (counts >= overlap * size[member] - 1e-9) & ~polygon[anchor]
     return np.column_stack([present[member[keep]], present[anchor[keep]]])
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The sorted distinct keys: np.unique's answer, whose hash table is ~30 times slower
+    on millions of integer keys."""
+    keys = np.sort(keys)
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return keys[first]
 
 
 def fallback_pairs(works: pd.DataFrame) -> np.ndarray:
