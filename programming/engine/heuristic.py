@@ -62,10 +62,9 @@ def solve_heuristically(
         return solve_greedily(units, budget, carry_over, pairs)
     share, year_weight, bound = relaxed
     density = value_density(units, budget)
-    order = sorted(
-        range(len(units)),
-        key=lambda u: (not units[u].must_do, -share[u].round(6), -density[u], u),
-    )
+    must_do_last = np.array([not unit.must_do for unit in units])
+    # Must-do first, then by LP share, then by density; lexsort is stable: then by index.
+    order = np.lexsort((-density, -share.round(6), must_do_last)).tolist()
 
     def by_lp_weight(unit: Unit, weight: dict[int, float]) -> list[int]:
         return sorted(
