@@ -121,8 +121,22 @@ def build_units(
             placed[members] = True
         else:
             alternatives.append(replace(unit, alternative=True))
-    for i in np.flatnonzero(~placed & feasible.any(axis=1)):
-        units.append(_unit([int(i)], feasible[i], target[i], solo, must_do, tensor))
+    alone = np.flatnonzero(~placed & feasible.any(axis=1))
+    # The feasible year nearest the target, the earlier on a tie (as `_unit` chooses).
+    distance = np.abs(np.arange(feasible.shape[1]) - target[alone, None])
+    nearest = np.argmin(np.where(feasible[alone], distance, np.inf), axis=1)
+    for i, year in zip(alone.tolist(), nearest.tolist(), strict=True):
+        units.append(
+            Unit(
+                members=(i,),
+                years=tuple(np.flatnonzero(feasible[i]).tolist()),
+                target=year,
+                value=float(solo[i]),
+                must_do=int(must_do[i]),
+                cost=tensor[i].copy(),
+                discount=(0.0,),
+            )
+        )
     return units + alternatives
 
 
@@ -142,20 +156,19 @@ def _unit(
     values: np.ndarray,
     must_do: np.ndarray,
     tensor: np.ndarray,
-    discount: np.ndarray | None = None,
+    discount: np.ndarray,
 ) -> Unit:
+    """A cluster's unit; `discount` per member (coupling_discount)."""
     years = tuple(int(y) for y in np.flatnonzero(feasible))
     nearest = min(years, key=lambda y: (abs(y - target), y))
-    keep = 1.0 - (np.zeros(len(members)) if discount is None else discount)
-    # A work on its own keeps its whole cost: its profile as is, without a tensordot.
-    cost = tensor[members[0]].copy() if discount is None and len(members) == 1 else None
+    keep = 1.0 - discount
     return Unit(
         members=tuple(members),
         years=years,
         target=nearest,
         value=float(values[members].sum()),
         must_do=int(must_do[members].sum()),
-        cost=np.tensordot(keep, tensor[members], axes=1) if cost is None else cost,
+        cost=np.tensordot(keep, tensor[members], axes=1),
         discount=tuple(float(d) for d in 1.0 - keep),
     )
 
