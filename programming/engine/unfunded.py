@@ -85,7 +85,8 @@ class Context:
     years: np.ndarray  # scheduled start-year index per work, −1 when not scheduled
     params: Parameters
     closed: np.ndarray | None
-    neighbours: np.ndarray | None
+    #: Per work, its neighbours (couplings.py), to name the works that close a year.
+    adjacent: list[list[int]]
     reconstructs: np.ndarray
     opens: np.ndarray
     must_do: np.ndarray
@@ -109,6 +110,15 @@ def spenders(
     for w, l_, t in zip(work[inside][order], line[inside][order], year[inside][order], strict=True):
         filling.setdefault((int(l_), int(t)), []).append(int(w))
     return filling
+
+
+def adjacency(n_works: int, neighbours: np.ndarray | None) -> list[list[int]]:
+    """Per work, the works of its neighbour pairs (none when the pairs are not known)."""
+    adjacent: list[list[int]] = [[] for _ in range(n_works)]
+    for i, j in neighbours if neighbours is not None else ():
+        adjacent[int(i)].append(int(j))
+        adjacent[int(j)].append(int(i))
+    return adjacent
 
 
 def find_unfunded(
@@ -152,7 +162,7 @@ def find_unfunded(
         years=start,
         params=params,
         closed=closed,
-        neighbours=neighbours,
+        adjacent=adjacency(len(works), neighbours),
         reconstructs=works[col.RECONSTRUCTS_STREET].to_numpy(dtype=bool),
         opens=works[col.OPENS_STREET].to_numpy(dtype=bool),
         must_do=works[col.MUST_DO].to_numpy(dtype=bool),
@@ -360,10 +370,9 @@ def graafrust_facts(unit: Unit, shut: list[int], context: Context) -> dict[str, 
     paved: set[int] = set()
     dug: set[int] = set()
     members = set(unit.members)
-    pairs = context.neighbours if context.neighbours is not None else np.empty((0, 2), int)
-    for other, member in np.concatenate([pairs, pairs[:, ::-1]]):
+    for member, other in ((m, o) for m in unit.members for o in context.adjacent[m]):
         year = int(context.years[other])
-        if member not in members or other in members or year < 0:
+        if other in members or year < 0:
             continue
         before = any(0 < y - year <= window for y in shut)
         after = any(0 < year - y <= window for y in shut)
