@@ -126,7 +126,7 @@ def run(instance: Instance, method: str | None = None) -> Result:
             neighbours=couplings.neighbours,
         )
     with clock("graafrust"):
-        breaks = find_graafrust_breaks(works, couplings.neighbours, years, params.graafrust_years)
+        breaks = find_graafrust_breaks(pairs, years)
         causes = graafrust_causes(
             pairs, years, data.feasible, plan.blocked, data.lines, params.first_year
         )

@@ -110,12 +110,9 @@ def penalty(pairs: ClosedPairs, work_year: np.ndarray, epsilon: float) -> float:
     return pairs.weight * breaks + DIG_BEFORE_PAVE * epsilon * late
 
 
-def find_graafrust_breaks(
-    works: pd.DataFrame, neighbours: np.ndarray, years: np.ndarray, graafrust_years: int
-) -> np.ndarray:
+def find_graafrust_breaks(pairs: ClosedPairs, years: np.ndarray) -> np.ndarray:
     """Per work, True when it opens the street in a neighbour's graafrust period."""
-    breaks = np.zeros(len(works), dtype=bool)
-    pairs = closed_pairs(works, neighbours, graafrust_years)
+    breaks = np.zeros(pairs.n_works, dtype=bool)
     if len(pairs):
         breaks[pairs.opening[breaking(pairs, years)]] = True
     return breaks
