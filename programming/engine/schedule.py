@@ -19,7 +19,7 @@ from programming.engine.heuristic import solve_heuristically
 from programming.engine.instance import Parameters
 from programming.engine.milp import NO_SOLUTION, TIME_LIMIT, solve_exactly
 from programming.engine.polish import polish_plan
-from programming.engine.units import Plan, Unit, must_do_missed
+from programming.engine.units import Plan, Unit, must_do_missed, work_years
 
 EXACT = "milp"
 HEURISTIC = "heuristic"
@@ -72,10 +72,7 @@ def merit(units: Sequence[Unit], plan: Plan) -> tuple[int, float]:
 
 def scheduled_years(units: Sequence[Unit], plan: Plan, n_works: int, first_year: int) -> np.ndarray:
     """Start year per work (float, NaN when not scheduled)."""
-    years = np.full(n_works, np.nan)
-    for unit, start in zip(units, plan.start, strict=True):
-        if start >= 0:
-            years[list(unit.members)] = first_year + start
+    years: np.ndarray = first_year + work_years(units, plan.start, n_works)
     return years
 
 

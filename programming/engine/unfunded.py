@@ -55,7 +55,14 @@ import pandas as pd
 
 from programming.engine import columns as col
 from programming.engine.instance import Parameters, UnfundedRow
-from programming.engine.units import Plan, Unit, placed_works, spend_of, total_spend
+from programming.engine.units import (
+    Plan,
+    Unit,
+    placed_works,
+    spend_of,
+    total_spend,
+    work_years,
+)
 
 OUTSIDE_HORIZON = "buiten_looptijd"
 NO_BUDGET = "geen_budget"
@@ -147,10 +154,7 @@ def find_unfunded(
     3. The reason per line, and one row per member × (line, year) cell with a gap, the
        cell's gap split over the members in proportion to their cost on the line.
     """
-    start = np.full(len(works), -1)
-    for unit, year in zip(units, plan.start, strict=True):
-        if year >= 0:
-            start[list(unit.members)] = year
+    start = np.nan_to_num(work_years(units, plan.start, len(works)), nan=-1).astype(int)
     context = Context(
         keys=works[col.KEY].to_numpy(),
         labels=dict(zip(works[col.KEY].astype(str), works[col.LABEL].astype(str), strict=True)),
