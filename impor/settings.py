@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "impor.context_processors.impor",
+                "impor.menu.main_menu",
             ],
         },
     },

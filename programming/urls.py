@@ -3,13 +3,14 @@
 from django.urls import path
 
 from impor.history_views import ObjectHistoryView
-from programming import views
+from programming import partner, views
 from programming.models import AssessmentFramework, Programme
 
 app_name = "programming"
 
 urlpatterns = [
-    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("", partner.start, name="dashboard"),
+    path("koppelkansen/", partner.CouplingOverviewView.as_view(), name="coupling_overview"),
     path("programmas/", views.ProgrammeListView.as_view(), name="programme_list"),
     path("programmas/nieuw/", views.ProgrammeCreateView.as_view(), name="programme_create"),
     path("programmas/<int:pk>/", views.ProgrammeDetailView.as_view(), name="programme_detail"),

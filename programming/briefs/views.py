@@ -2,12 +2,12 @@
 
 from django import forms
 from django.core.validators import MaxValueValidator
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from programming.briefs.selectors import brief_programme_check
 from programming.models import Coupling, Programme
 from programming.nearby import graafrust_periods, nearby_works
+from programming.partner import coupling_url
 from projects.views import ProjectBriefDetailView, ProjectDetailView
 
 
@@ -32,17 +32,6 @@ class DistanceForm(forms.Form):
         validators=[MaxValueValidator(1000)],
         required=False,
     )
-
-
-def coupling_url(coupling: Coupling) -> str | None:
-    """The coupling's own page, once the programme serves one (`coupling_detail`)."""
-    try:
-        return reverse(
-            "programming:coupling_detail",
-            kwargs={"pk": coupling.programme_id, "coupling": coupling.pk},
-        )
-    except NoReverseMatch:
-        return None
 
 
 class ProjectNearbyView(ProjectDetailView):
