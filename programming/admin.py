@@ -6,7 +6,10 @@ from programming.models import (
     AssessmentFramework,
     BudgetOverride,
     Coupling,
+    CouplingCostSharing,
     CouplingDecision,
+    CouplingReservation,
+    CouplingResponse,
     Criterion,
     KpiValue,
     Programme,
@@ -185,6 +188,36 @@ class CouplingDecisionAdmin(FrozenProgrammeMixin, SimpleHistoryAdmin):
         # The decision is on the record of whoever takes it here.
         obj.decided_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(CouplingCostSharing)
+class CouplingCostSharingAdmin(FrozenProgrammeMixin, SimpleHistoryAdmin):
+    list_display = ("key", "programme", "rule", "changed_by", "changed_at")
+    list_filter = ("rule", "programme")
+    search_fields = ("=key",)
+    list_select_related = ("programme", "changed_by")
+    autocomplete_fields = ("programme",)
+    readonly_fields = ("changed_by", "changed_at")
+
+
+@admin.register(CouplingReservation)
+class CouplingReservationAdmin(FrozenProgrammeMixin, admin.ModelAdmin):
+    list_display = ("key", "programme", "organisation", "kind", "length", "created_at")
+    list_filter = ("kind", "programme")
+    search_fields = ("=key", "organisation__name", "note")
+    list_select_related = ("programme", "organisation")
+    autocomplete_fields = ("programme", "organisation")
+    readonly_fields = ("created_by", "created_at")
+
+
+@admin.register(CouplingResponse)
+class CouplingResponseAdmin(FrozenProgrammeMixin, admin.ModelAdmin):
+    list_display = ("key", "programme", "organisation", "answer", "responded_by", "responded_at")
+    list_filter = ("answer", "programme")
+    search_fields = ("=key", "organisation__name", "comment")
+    list_select_related = ("programme", "organisation", "responded_by")
+    autocomplete_fields = ("programme", "organisation")
+    readonly_fields = ("responded_by", "responded_at")
 
 
 @admin.register(Work)

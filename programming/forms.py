@@ -1,6 +1,8 @@
 """Forms of the programme pages. Validation stays in the models (`full_clean`), so a form
 shows the same Dutch messages, per field, as the API and the imports."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +11,11 @@ from programming.models import (
     PROGRAMME_SETTINGS,
     SCENARIO_SETTINGS,
     Coupling,
+    CouplingCostSharing,
     CouplingDecision,
+    CouplingResponse,
     Programme,
+    ReservationKind,
 )
 from projects.choices import DecisionLevel
 
@@ -85,3 +90,71 @@ class CompareForm(forms.Form):
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["other"].queryset = Programme.objects.exclude(pk=programme.pk).order_by("name")
+
+
+class CostSharingForm(forms.ModelForm):
+    """The split rule and the shared cost items of a coupling; an empty item keeps the
+    default from the members. One amount field per party for the rule `afspraak`."""
+
+    class Meta:
+        model = CouplingCostSharing
+        fields = ("rule", "traffic_plan", "excavation", "reinstatement", "surface")
+        localized_fields = ("traffic_plan", "excavation", "reinstatement", "surface")
+
+    def __init__(self, *args, parties: list[tuple[int | None, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = [(pk, name) for pk, name in parties if pk is not None]
+        agreed = self.instance.agreed or {}
+        for pk, name in self.parties:
+            self.fields[f"agreed_{pk}"] = forms.DecimalField(
+                label=_("afgesproken bedrag %(party)s (€)") % {"party": name},
+                required=False,
+                min_value=0,
+                decimal_places=2,
+                localize=True,
+                initial=agreed.get(str(pk)),
+            )
+
+    def agreed_fields(self):
+        return [self[f"agreed_{pk}"] for pk, _name in self.parties]
+
+    def items(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "rule"}
+
+    def agreed(self) -> dict[str, object]:
+        return {
+            str(pk): self.cleaned_data[f"agreed_{pk}"]
+            for pk, _name in self.parties
+            if self.cleaned_data.get(f"agreed_{pk}") is not None
+        }
+
+
+class ReservationForm(forms.Form):
+    """Ride along: what a party lays in the open trench. A municipal user picks the party;
+    a partner always reserves for its own organisation."""
+
+    kind = forms.ChoiceField(label=_("soort"), choices=ReservationKind.choices)
+    length = forms.DecimalField(
+        label=_("lengte (m)"), min_value=Decimal("0.1"), decimal_places=1, localize=True
+    )
+    note = forms.CharField(
+        label=_("toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, parties: list[tuple[int | None, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parties:
+            self.fields["organisation"] = forms.TypedChoiceField(
+                label=_("voor organisatie"),
+                choices=[(pk, name) for pk, name in parties if pk is not None],
+                coerce=int,
+            )
+
+
+class ResponseForm(forms.ModelForm):
+    """A partner's answer to a coupling for its own part."""
+
+    class Meta:
+        model = CouplingResponse
+        fields = ("answer", "comment")
+        widgets = {"comment": forms.Textarea(attrs={"rows": 2})}

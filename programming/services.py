@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -25,15 +25,20 @@ from django_tasks_db.models import DBTaskResult
 
 from impor.bulk import insert_rows
 from impor.models import Area
-from programming import freshness
+from programming import alerts, freshness
 from programming.choices import CouplingDecisionStatus, ProgrammeStatus, RunStatus
+from programming.couplings import cost_split, members_of
 from programming.engine import Stopwatch, run
 from programming.engine.instance import Instance, Result
 from programming.models import (
     PROGRAMME_SETTINGS,
     AssessmentFramework,
+    CostRule,
     Coupling,
+    CouplingCostSharing,
     CouplingDecision,
+    CouplingReservation,
+    CouplingResponse,
     Criterion,
     KpiValue,
     Programme,
@@ -49,7 +54,7 @@ from programming.selectors import (
     programme_instance,
 )
 from projects.models import Project
-from stakeholders.models import BudgetLine, Theme, User
+from stakeholders.models import Actor, BudgetLine, Theme, User
 
 Progress = Callable[[int, str], None]
 BATCH = 5_000
@@ -198,8 +203,11 @@ def programme_compute(
             report(30, "koppelkansen zoeken, prioriteren en plannen")
             result = run(instance)
             report(80, "resultaten opslaan")
+            before = alerts.snapshot(programme)
             with clock("store"):
                 store_result(programme, instance, result, inputs_at=inputs_at)
+            with clock("alerts"):
+                alerts.notify_computation(programme, before, instance, result)
     except BaseException as exc:
         record.status = RunStatus.FAILED
         record.message = f"{type(exc).__name__}: {exc}"[:2000]
@@ -456,6 +464,7 @@ def coupling_decide(
     decision.decided_by = user
     decision.full_clean()
     decision.save()
+    alerts.notify_decision(programme, coupling, decision)
     return decision
 
 
@@ -498,3 +507,137 @@ def framework_save(
             )
     Criterion.objects.bulk_create(rows)
     return framework
+
+
+def _coupling_of_user(coupling: Coupling, user: User) -> None:
+    """The row rule of what a party adds to a coupling: only to a coupling the user may
+    see (a partner: one its works take part in)."""
+    if not Coupling.objects.filter(pk=coupling.pk).visible_to(user).exists():
+        raise PermissionDenied
+
+
+def _party(coupling: Coupling, user: User, organisation: Actor | None) -> Actor:
+    """The organisation a partner acts for is its own; a municipal user names one of the
+    coupling's parties (the owners of its works) or, by default, its own department."""
+    partner = user.partner_organisation
+    if partner is not None:
+        if organisation is not None and organisation.pk != partner.pk:
+            raise ValidationError(
+                {"organisation": [_("U kunt alleen voor uw eigen organisatie reageren.")]}
+            )
+        return partner
+    chosen = organisation or user.organisation
+    if chosen is None:
+        raise ValidationError({"organisation": [_("Kies de organisatie.")]})
+    parties = set(coupling.works.values_list("owner_id", flat=True))
+    if chosen.pk not in parties and chosen.pk != user.organisation_id:
+        raise ValidationError({"organisation": [_("Kies een partij van deze koppelkans.")]})
+    return chosen
+
+
+@transaction.atomic
+def coupling_respond(
+    coupling: Coupling, *, user: User, answer: str, comment: str = ""
+) -> CouplingResponse:
+    """A partner's answer to a coupling for its own part (akkoord, kan niet, opmerking),
+    kept beside the programme manager's decision by the coupling's key. Only a partner
+    user answers, and only on a coupling it takes part in (PermissionDenied otherwise);
+    "kan niet" and "opmerking" need a comment (ValidationError on `comment`)."""
+    partner = user.partner_organisation
+    if partner is None:
+        raise PermissionDenied
+    _coupling_of_user(coupling, user)
+    Programme.objects.ensure_changeable(coupling.programme_id)
+    response = CouplingResponse(
+        programme_id=coupling.programme_id,
+        key=coupling.key,
+        organisation=partner,
+        answer=answer,
+        comment=comment.strip(),
+        responded_by=user,
+    )
+    response.full_clean()
+    response.save()
+    return response
+
+
+@transaction.atomic
+def reservation_add(
+    coupling: Coupling,
+    *,
+    user: User,
+    kind: str,
+    length: Decimal,
+    note: str = "",
+    organisation: Actor | None = None,
+) -> CouplingReservation:
+    """A party rides along in the coupling's opening: a duct, sleeve or cable route of
+    `length` metres laid in the same trench (counted in the coupling's savings, see
+    `programming.couplings.reservation_saving`). A partner reserves for its own
+    organisation on a coupling it takes part in."""
+    _coupling_of_user(coupling, user)
+    Programme.objects.ensure_changeable(coupling.programme_id)
+    reservation = CouplingReservation(
+        programme_id=coupling.programme_id,
+        key=coupling.key,
+        organisation=_party(coupling, user, organisation),
+        kind=kind,
+        length=length,
+        note=note.strip(),
+        created_by=user,
+    )
+    reservation.full_clean()
+    reservation.save()
+    return reservation
+
+
+@transaction.atomic
+def coupling_cost_sharing_save(
+    coupling: Coupling,
+    *,
+    user: User | None,
+    rule: str,
+    items: dict[str, Decimal | None],
+    agreed: dict[str, Decimal] | None = None,
+) -> CouplingCostSharing:
+    """Set how a coupling's shared opening cost is split, and its cost items (None: the
+    default from the members). Agreed amounts (rule `afspraak`) are per party of the
+    coupling and add up to the shared cost (ValidationError on `agreed` otherwise)."""
+    Programme.objects.ensure_changeable(coupling.programme_id)
+    sharing = CouplingCostSharing.objects.select_for_update().filter(
+        programme_id=coupling.programme_id, key=coupling.key
+    ).first() or CouplingCostSharing(programme_id=coupling.programme_id, key=coupling.key)
+    sharing.rule = rule
+    for name, value in items.items():
+        setattr(sharing, name, value)
+    sharing.agreed = {str(k): str(v) for k, v in (agreed or {}).items()}
+    sharing.changed_by = user
+    sharing.full_clean()
+    if rule == CostRule.AGREED:
+        works = list(coupling.works.select_related("owner"))
+        split = cost_split(
+            members_of(works),
+            sharing=sharing,
+            opening_cost_share=coupling.programme.opening_cost_share,
+            distance=float(coupling.programme.coupling_distance),
+        )
+        parties = {str(p.organisation_id) for p in split.parties}
+        if set(sharing.agreed) - parties:
+            raise ValidationError(
+                {"agreed": [_("Geef alleen bedragen voor partijen van deze koppelkans.")]}
+            )
+        given = sum((Decimal(v) for v in sharing.agreed.values()), Decimal(0))
+        if given != split.shared.total:
+            raise ValidationError(
+                {
+                    "agreed": [
+                        _(
+                            "De afgesproken bedragen tellen op tot € %(given)s; "
+                            "de gedeelde kosten zijn € %(total)s."
+                        )
+                        % {"given": given, "total": split.shared.total}
+                    ]
+                }
+            )
+    sharing.save()
+    return sharing

@@ -35,6 +35,31 @@ urlpatterns = [
         name="programme_couplings",
     ),
     path(
+        "programmas/<int:pk>/koppelkansen/<int:coupling>/",
+        views.CouplingDetailView.as_view(),
+        name="coupling_detail",
+    ),
+    path(
+        "programmas/<int:pk>/koppelkansen/<int:coupling>/kaart.geojson",
+        views.CouplingGeoJsonView.as_view(),
+        name="coupling_geojson",
+    ),
+    path(
+        "programmas/<int:pk>/koppelkansen/<int:coupling>/kostenverdeling/",
+        views.CouplingCostSharingView.as_view(),
+        name="coupling_cost_sharing",
+    ),
+    path(
+        "programmas/<int:pk>/koppelkansen/<int:coupling>/reservering/",
+        views.CouplingReservationView.as_view(),
+        name="coupling_reservation",
+    ),
+    path(
+        "programmas/<int:pk>/koppelkansen/<int:coupling>/reactie/",
+        views.CouplingRespondView.as_view(),
+        name="coupling_respond",
+    ),
+    path(
         "programmas/<int:pk>/koppelkansen/<int:coupling>/besluit/",
         views.CouplingDecideView.as_view(),
         name="coupling_decide",

@@ -5,6 +5,7 @@ Views parse the request, call one service or page read (`programming.pages`) and
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -19,17 +20,21 @@ from django.views.generic import CreateView, ListView, TemplateView
 
 from impor.charts import BarChart, bar_chart
 from impor.geometry import feature_collection, to_geojson_many
-from programming import exports, pages, services, tasks, workbook
+from impor.visibility import partner_of
+from programming import couplings, exports, pages, services, tasks, workbook
 from programming.explain import work_explanation
 from programming.filtersets import CouplingFilterSet, WorkFilterSet
 from programming.forms import (
     AdoptForm,
     CompareForm,
+    CostSharingForm,
     CouplingDecisionForm,
     ProgrammeForm,
+    ReservationForm,
+    ResponseForm,
     ScenarioForm,
 )
-from programming.models import Coupling, Programme, ProgrammeRun
+from programming.models import Coupling, CouplingCostSharing, Programme, ProgrammeRun
 from programming.money import (
     BUDGET,
     NET,
@@ -42,6 +47,7 @@ from programming.money import (
     CODES as MONEY_CODES,
 )
 from programming.selectors import adopted_baseline, kpi_totals, moved_works
+from stakeholders.models import Actor
 
 PAGE_SIZE = 50
 
@@ -434,6 +440,10 @@ class CouplingDecideView(ProgrammeMixin, View):
             gettext("Besluit opgeslagen: %(status)s. Bereken het programma opnieuw om het te zien.")
             % {"status": decision.get_status_display()},
         )
+        if request.POST.get("terug") == "koppelkans":  # decided on the coupling's own page
+            return redirect(
+                "programming:coupling_detail", pk=self.programme.pk, coupling=coupling.pk
+            )
         return redirect(
             reverse("programming:programme_couplings", args=[self.programme.pk])
             + f"#koppeling-{coupling.pk}"
@@ -576,3 +586,248 @@ class ProgrammeExportView(ProgrammeMixin, View):
 
     def get(self, request, *args, **kwargs):
         return self.exports[self.export][1](request, self.programme)
+
+
+class CouplingMixin:
+    """A page about one coupling, for everyone who may see it: a municipal user with the
+    programme view permission, a partner whose works take part in it. Any other coupling,
+    of this programme or not, is a 404, exactly like one that does not exist."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.programme = get_object_or_404(Programme, pk=kwargs["pk"])
+        self.partner = partner_of(user)
+        if self.partner is None and not user.has_perm("programming.view_programme"):
+            raise PermissionDenied
+        if self.partner is not None and not user.has_perm("programming.view_coupling"):
+            raise PermissionDenied
+        self.coupling = get_object_or_404(
+            couplings.visible_couplings(user, self.programme).select_related("area"),
+            pk=kwargs["coupling"],
+        )
+        self.coupling.programme = self.programme
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CouplingDetailView(CouplingMixin, TemplateView):
+    """The coupling page: its works and their owners on a map and in a table, the shared
+    cost of its one opening and each party's part, riding along, what else happens
+    nearby, graafrust, and the decisions and partners' responses (`programming.couplings`)."""
+
+    template_name = "programming/coupling_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        detail = couplings.coupling_detail(self.coupling, user)
+        may_decide = self.partner is None and _may_decide(user) and not self.programme.is_adopted
+        sharing = CouplingCostSharing.objects.filter(
+            programme=self.programme, key=self.coupling.key
+        ).first() or CouplingCostSharing(programme=self.programme, key=self.coupling.key)
+        parties = [(pk, name) for pk, name in detail.parties if pk is not None]
+        open_programme = not self.programme.is_adopted
+        context |= {
+            "programme": self.programme,
+            "coupling": self.coupling,
+            "detail": detail,
+            "partner": self.partner,
+            "may_view_programme": user.has_perm("programming.view_programme"),
+            "may_decide": may_decide,
+            "may_share": may_decide and user.has_perm("programming.change_couplingcostsharing"),
+            "may_reserve": open_programme and user.has_perm("programming.add_couplingreservation"),
+            "may_respond": open_programme
+            and self.partner is not None
+            and user.has_perm("programming.add_couplingresponse"),
+            "geojson_url": reverse(
+                "programming:coupling_geojson", args=[self.programme.pk, self.coupling.pk]
+            ),
+            "map_legend": [
+                (gettext("deze koppelkans"), COUPLING_COLOUR),
+            ],
+        }
+        context.setdefault(
+            "decision_form",
+            CouplingDecisionForm(coupling=self.coupling, user=user),
+        )
+        context.setdefault("sharing_form", CostSharingForm(instance=sharing, parties=parties))
+        context.setdefault(
+            "reservation_form",
+            ReservationForm(parties=None if self.partner is not None else parties),
+        )
+        context.setdefault("response_form", ResponseForm())
+        return context
+
+
+#: The colour of a coupling's works on its map.
+COUPLING_COLOUR = "#d62728"
+
+
+class CouplingGeoJsonView(CouplingMixin, View):
+    """The coupling's works as GeoJSON: for a partner another party's work is its owner,
+    kind and location, without label, id or link."""
+
+    def get(self, request, *args, **kwargs):
+        detail_url = reverse(
+            "programming:coupling_detail", args=[self.programme.pk, self.coupling.pk]
+        )
+        works = list(
+            self.coupling.works.exclude(geometry="")
+            .select_related("owner", "asset_class")
+            .order_by("pk")
+        )
+        own = (
+            {w.pk for w in self.coupling.works.visible_to(request.user)}
+            if self.partner is not None
+            else None
+        )
+        properties = []
+        for work in works:
+            kind = work.asset_class.name if work.asset_class else work.get_kind_display()
+            owner = work.owner.name if work.owner else gettext("eigenaar onbekend")
+            if own is not None and work.pk not in own:
+                properties.append(
+                    {"label": f"{owner}: {kind}", "color": COUPLING_COLOUR, "url": detail_url}
+                )
+            else:
+                properties.append(
+                    {
+                        "label": f"{work.label} ({owner})",
+                        "color": COUPLING_COLOUR,
+                        "url": reverse(
+                            "programming:programme_work", args=[self.programme.pk, work.pk]
+                        ),
+                        "id": work.pk,
+                    }
+                )
+        geometries = to_geojson_many([w.geometry for w in works])
+        return HttpResponse(
+            feature_collection(zip(geometries, properties, strict=True)),
+            content_type="application/geo+json",
+        )
+
+
+class CouplingActionView(CouplingMixin, View):
+    """A POST from the coupling page: on success back to the page, on a field error the
+    page again with the form and its errors (400)."""
+
+    permission = ""
+    form_name = ""
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        form = self.form(request)
+        if form.is_valid():
+            try:
+                message = self.act(form)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except ValueError as exc:
+                messages.error(request, str(exc))
+                return self._back()
+            else:
+                messages.success(request, message)
+                return self._back()
+        page = CouplingDetailView(request=request, kwargs=kwargs, args=args)
+        page.programme, page.coupling, page.partner = self.programme, self.coupling, self.partner
+        context = page.get_context_data(**{self.form_name: form})
+        return render(request, page.template_name, context, status=400)
+
+    def _back(self):
+        return redirect(
+            "programming:coupling_detail", pk=self.programme.pk, coupling=self.coupling.pk
+        )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError on the form: per field where the form has that field."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class CouplingCostSharingView(CouplingActionView):
+    """Set the split rule and the shared cost items (who may decide on couplings)."""
+
+    permission = "programming.change_couplingcostsharing"
+    form_name = "sharing_form"
+
+    def form(self, request):
+        if self.partner is not None or not _may_decide(request.user):
+            raise PermissionDenied
+        sharing = CouplingCostSharing.objects.filter(
+            programme=self.programme, key=self.coupling.key
+        ).first() or CouplingCostSharing(programme=self.programme, key=self.coupling.key)
+        parties = list(
+            self.coupling.works.filter(owner__isnull=False)
+            .values_list("owner_id", "owner__name")
+            .distinct()
+        )
+        return CostSharingForm(request.POST, instance=sharing, parties=parties)
+
+    def act(self, form) -> str:
+        services.coupling_cost_sharing_save(
+            self.coupling,
+            user=self.request.user,
+            rule=form.cleaned_data["rule"],
+            items=form.items(),
+            agreed=form.agreed(),
+        )
+        return gettext("De kostenverdeling is opgeslagen.")
+
+
+class CouplingReservationView(CouplingActionView):
+    """Ride along: add a reservation to the coupling's opening."""
+
+    permission = "programming.add_couplingreservation"
+    form_name = "reservation_form"
+
+    def form(self, request):
+        parties = None
+        if self.partner is None:
+            parties = list(
+                self.coupling.works.filter(owner__isnull=False)
+                .values_list("owner_id", "owner__name")
+                .distinct()
+            )
+        return ReservationForm(request.POST, parties=parties)
+
+    def act(self, form) -> str:
+        data = form.cleaned_data
+        organisation = None
+        if data.get("organisation"):
+            organisation = Actor.objects.filter(pk=data["organisation"]).first()
+        services.reservation_add(
+            self.coupling,
+            user=self.request.user,
+            kind=data["kind"],
+            length=data["length"],
+            note=data["note"],
+            organisation=organisation,
+        )
+        return gettext("De reservering is toegevoegd.")
+
+
+class CouplingRespondView(CouplingActionView):
+    """A partner answers the coupling for its own part."""
+
+    permission = "programming.add_couplingresponse"
+    form_name = "response_form"
+
+    def form(self, request):
+        if self.partner is None:
+            raise PermissionDenied
+        return ResponseForm(request.POST)
+
+    def act(self, form) -> str:
+        services.coupling_respond(
+            self.coupling,
+            user=self.request.user,
+            answer=form.cleaned_data["answer"],
+            comment=form.cleaned_data["comment"],
+        )
+        return gettext("Uw reactie is opgeslagen.")

@@ -24,7 +24,14 @@ DOMAIN_APPS = ("impor", "stakeholders", "assets", "projects", "programming")
 
 #: (app label, model names) that editors keep up to date.
 EDITOR_MODELS = {
-    "stakeholders": ("areatask", "contactperson", "processposition", "indicatormeasurement"),
+    "stakeholders": (
+        "areatask",
+        "contactperson",
+        "processposition",
+        "indicatormeasurement",
+        "areaofinterest",
+        "webhookendpoint",
+    ),
     "assets": ("asset", "inspection", "report"),
     "projects": (
         "project",
@@ -45,11 +52,16 @@ PROGRAMME_MANAGER_MODELS = {
         "programme",
         "budgetoverride",
         "couplingdecision",
+        "couplingcostsharing",
+        "couplingreservation",
     ),
 }
 
 #: Partner users deliver and update their own works (row-level rules in the views).
-PARTNER_MODELS = {"projects": ("project", "funding")}
+PARTNER_MODELS = {
+    "projects": ("project", "funding"),
+    "stakeholders": ("areaofinterest", "webhookendpoint"),
+}
 
 
 def _permissions(models: dict[str, tuple[str, ...]], actions: tuple[str, ...]) -> Q:
@@ -72,7 +84,13 @@ def ensure_role_groups() -> dict[str, Group]:
         | _permissions(PROGRAMME_MANAGER_MODELS, write),
         Role.ADMINISTRATOR: Q(content_type__app_label__in=(*DOMAIN_APPS, "auth")),
         Role.PARTNER: _permissions(PARTNER_MODELS, ("view", *write))
-        | _permissions({"programming": ("coupling", "work")}, ("view",)),
+        | _permissions({"stakeholders": ("webhookdelivery",)}, ("view",))
+        | _permissions({"programming": ("coupling", "work")}, ("view",))
+        # Partners answer a coupling and ride along for their own organisation on the
+        # couplings they see (row rule: `services.coupling_respond`, `reservation_add`).
+        | _permissions(
+            {"programming": ("couplingresponse", "couplingreservation")}, ("view", "add")
+        ),
     }
     groups = {}
     for role, condition in grants.items():

@@ -27,8 +27,12 @@ from programming.choices import (
 from programming.models import (
     AssessmentFramework,
     BudgetOverride,
+    CostRule,
     Coupling,
+    CouplingCostSharing,
     CouplingDecision,
+    CouplingReservation,
+    CouplingResponse,
     Criterion,
     KpiValue,
     Programme,
@@ -504,6 +508,40 @@ class CouplingDecisionFactory(DjangoModelFactory):
             status=CouplingDecisionStatus.REJECTED,
             reason="De netbeheerder kan pas in 2031.",
         )
+
+
+class CouplingCostSharingFactory(DjangoModelFactory):
+    """A split by the parties' own costs, the cost items left to their defaults."""
+
+    class Meta:
+        model = CouplingCostSharing
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    key = factory.Sequence(lambda n: f"koppeling-{n:06d}")
+    rule = CostRule.COST_SHARE
+
+
+class CouplingReservationFactory(DjangoModelFactory):
+    """A partner's empty duct of 120 m in the coupling's trench."""
+
+    class Meta:
+        model = CouplingReservation
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    key = factory.Sequence(lambda n: f"koppeling-{n:06d}")
+    organisation = factory.SubFactory(ActorFactory, partner=True)
+    kind = "lege_buis"
+    length = Decimal("120.0")
+
+
+class CouplingResponseFactory(DjangoModelFactory):
+    class Meta:
+        model = CouplingResponse
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    key = factory.Sequence(lambda n: f"koppeling-{n:06d}")
+    organisation = factory.SubFactory(ActorFactory, partner=True)
+    answer = "akkoord"
 
 
 class WorkFactory(DjangoModelFactory):

@@ -1,6 +1,6 @@
 """The models of programming, by subdomain: the assessment framework (`framework`), the
-programme with its runs and decisions (`programme`) and its computed content
-(`content`)."""
+programme with its runs and decisions (`programme`), its computed content (`content`)
+and what the parties add to a coupling (`couplings`)."""
 
 from programming.models.content import (
     Coupling,
@@ -9,6 +9,14 @@ from programming.models.content import (
     UnfundedReason,
     Work,
     WorkCost,
+)
+from programming.models.couplings import (
+    CostRule,
+    CouplingCostSharing,
+    CouplingReservation,
+    CouplingResponse,
+    ReservationKind,
+    ResponseAnswer,
 )
 from programming.models.framework import AssessmentFramework, Criterion
 from programming.models.programme import (
@@ -31,14 +39,20 @@ __all__ = [
     "SCENARIO_SETTINGS",
     "AssessmentFramework",
     "BudgetOverride",
+    "CostRule",
     "Coupling",
+    "CouplingCostSharing",
     "CouplingDecision",
+    "CouplingReservation",
+    "CouplingResponse",
     "Criterion",
     "KpiValue",
     "Programme",
     "ProgrammeFrozen",
     "ProgrammeQuerySet",
     "ProgrammeRun",
+    "ReservationKind",
+    "ResponseAnswer",
     "UnfundedItem",
     "UnfundedReason",
     "Work",
