@@ -222,6 +222,24 @@ if _tasks_backend not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[_tasks_backend]}}
 
+# E-mail (alerts, digests): EMAIL_URL as django-environ reads it, e.g.
+# smtp+tls://user:password@smtp.example.nl:587. Without it: the console (the mail is
+# printed in the log) when DEBUG is on, as in `make demo`; an SMTP server on localhost
+# in production.
+vars().update(
+    env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="IMPOR <impor@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address of this site in links of e-mails, feeds and webhooks (no request there).
+IMPOR_SITE_URL = env.str("IMPOR_SITE_URL", default="http://localhost:8000").rstrip("/")
+# Webhooks to loopback, private and link-local addresses are refused (SSRF), unless this
+# is on: for tests and a demo on one machine only (stakeholders/webhook_address.py).
+IMPOR_WEBHOOK_ALLOW_PRIVATE = env_bool("IMPOR_WEBHOOK_ALLOW_PRIVATE", False)
+# Attempts of one webhook delivery, and the wait before the second; it doubles each time.
+IMPOR_WEBHOOK_ATTEMPTS = env_int("IMPOR_WEBHOOK_ATTEMPTS", 6)
+IMPOR_WEBHOOK_BACKOFF_SECONDS = env_int("IMPOR_WEBHOOK_BACKOFF_SECONDS", 60)
+
 # The municipality this installation serves; geometry outside its extent is refused.
 IMPOR_MUNICIPALITY_NAME = env.str("IMPOR_MUNICIPALITY_NAME", default="Dalfsen")
 

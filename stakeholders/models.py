@@ -10,9 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from impor.choices import Discipline
-from impor.fields import year_field, year_in_range
+from impor.fields import GeometryField, year_field, year_in_range
 from stakeholders.choices import ActorKind, Domain, Involvement, ProcessStep, TaskDomain
-from stakeholders.querysets import ActorQuerySet, BudgetAmountQuerySet, BudgetLineQuerySet
+from stakeholders.querysets import (
+    ActorQuerySet,
+    AreaOfInterestQuerySet,
+    BudgetAmountQuerySet,
+    BudgetLineQuerySet,
+    NotificationQuerySet,
+    WebhookDeliveryQuerySet,
+    WebhookEndpointQuerySet,
+)
+from stakeholders.webhook_address import validate_webhook_url
 
 
 class Actor(models.Model):
@@ -550,3 +559,261 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+# --- areas of interest and alerts (issue #17) ----------------------------------------
+
+
+#: The widest buffer around an area of interest (m): a municipality is about 20 km across.
+MAX_INTEREST_BUFFER = 5_000
+
+
+class AreaOfInterestSource(models.TextChoices):
+    GETEKEND = "getekend", _("getekend of ingetypt")
+    BESTAND = "bestand", _("uit een bestand")
+    API = "api", _("via de API")
+
+
+class AreaOfInterest(models.Model):
+    """A place an organisation wants to hear about (GIPOD's synergie-interessezone):
+    a polygon drawn or uploaded, or the network of the organisation with a buffer.
+
+    A work or coupling whose geometry meets the area grown by `buffer` m tells the
+    organisation's users (programming/alerts.py); the geometry itself is kept as given,
+    so changing the buffer later needs no new file.
+    """
+
+    organisation = models.ForeignKey(
+        Actor,
+        verbose_name=_("organisatie"),
+        on_delete=models.CASCADE,
+        related_name="interest_areas",
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    geometry = GeometryField(_("geometrie"), blank=False)
+    buffer = models.PositiveIntegerField(
+        _("buffer (m)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_INTEREST_BUFFER)],
+        help_text=_("Zo ver rond de geometrie telt een werk ook mee. 0: alleen de vorm zelf."),
+    )
+    source = models.CharField(
+        _("herkomst"),
+        max_length=10,
+        choices=AreaOfInterestSource.choices,
+        default=AreaOfInterestSource.GETEKEND,
+    )
+    file_name = models.CharField(_("bestand"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("aangemaakt door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    objects = AreaOfInterestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("interessegebied")
+        verbose_name_plural = _("interessegebieden")
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(buffer__lte=MAX_INTEREST_BUFFER),
+                name="interest_area_buffer_range",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(geometry=""), name="interest_area_has_geometry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AlertKind(models.TextChoices):
+    WERKEN = "werken", _("werken nieuw of verschoven")
+    KOPPELKANSEN = "koppelkansen", _("nieuwe koppelkansen")
+    BESLUIT = "besluit", _("besluit over een koppelkans")
+
+
+class Alert(models.Model):
+    """One event told to one organisation: what changed in its areas of interest.
+
+    `data` holds the facts (programme, works, couplings, which areas), not sentences, so
+    each reader gets them in their own language (stakeholders/alert_text.py). What it
+    holds about another organisation's work is only what a coupling partner may see
+    (programming/alerts.py, `shared_item`).
+    """
+
+    organisation = models.ForeignKey(
+        Actor, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="alerts"
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=AlertKind.choices)
+    data = models.JSONField(_("gegevens"), default=dict)
+    created_at = models.DateTimeField(_("gemaakt op"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("signaal")
+        verbose_name_plural = _("signalen")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.organisation})"
+
+
+class Notification(models.Model):
+    """An alert in one user's inbox: read or not, and whether an e-mail carried it."""
+
+    alert = models.ForeignKey(
+        Alert, verbose_name=_("signaal"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    user = models.ForeignKey(
+        User, verbose_name=_("gebruiker"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    read_at = models.DateTimeField(_("gelezen op"), null=True, blank=True)
+    mailed_at = models.DateTimeField(_("gemaild op"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("melding")
+        verbose_name_plural = _("meldingen")
+        ordering = ["-alert__created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "user"], name="notification_unique_user"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.alert} → {self.user}"
+
+
+class AlertFrequency(models.TextChoices):
+    DIRECT = "direct", _("direct per e-mail")
+    DAGELIJKS = "dagelijks", _("één e-mail per dag")
+    WEKELIJKS = "wekelijks", _("één e-mail per week")
+    GEEN = "geen", _("geen e-mail, alleen in IMPOR")
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class AlertSettings(models.Model):
+    """How one user wants to hear about alerts: e-mail now, a digest, or none; and the
+    secret of the user's Atom feed, which a feed reader sends in the URL because it has
+    no session. Rotating the token makes the old feed URL stop working."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("gebruiker"), on_delete=models.CASCADE, related_name="alert_settings"
+    )
+    frequency = models.CharField(
+        _("e-mail"),
+        max_length=10,
+        choices=AlertFrequency.choices,
+        default=AlertFrequency.DIRECT,
+    )
+    feed_token = models.CharField(
+        _("sleutel van de feed"), max_length=64, unique=True, default=new_feed_token
+    )
+    last_digest_at = models.DateTimeField(_("laatste samenvatting"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meldingsinstelling")
+        verbose_name_plural = _("meldingsinstellingen")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def rotate_feed_token(self) -> None:
+        self.feed_token = new_feed_token()
+        self.save(update_fields=["feed_token"])
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_hex(32)
+
+
+class WebhookEndpoint(models.Model):
+    """Where IMPOR posts an organisation's alerts as JSON, signed with `secret`
+    (HMAC-SHA256 in `X-IMPOR-Signature`), for its own planning or GIS system."""
+
+    organisation = models.ForeignKey(
+        Actor, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField(
+        _("adres (URL)"),
+        max_length=500,
+        validators=[validate_webhook_url],
+        help_text=_("Een http- of https-adres dat de meldingen als JSON ontvangt."),
+    )
+    description = models.CharField(_("omschrijving"), max_length=200, blank=True)
+    secret = models.CharField(_("geheim"), max_length=64, default=new_webhook_secret)
+    is_active = models.BooleanField(_("actief"), default=True)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("aangemaakt door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["secret"])
+
+    objects = WebhookEndpointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["organisation__name", "url"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class DeliveryStatus(models.TextChoices):
+    WACHTEND = "wachtend", _("wacht op (nieuwe) poging")
+    AFGELEVERD = "afgeleverd", _("afgeleverd")
+    MISLUKT = "mislukt", _("mislukt, geen nieuwe poging")
+
+
+class WebhookDelivery(models.Model):
+    """One alert posted to one webhook: the log the organisation sees."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        verbose_name=_("webhook"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    alert = models.ForeignKey(
+        Alert, verbose_name=_("signaal"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.WACHTEND
+    )
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    response_code = models.PositiveSmallIntegerField(_("antwoordcode"), null=True, blank=True)
+    error = models.CharField(_("fout"), max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(_("volgende poging"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("afgeleverd op"), null=True, blank=True)
+    created_at = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("aflevering")
+        verbose_name_plural = _("afleveringen")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} #{self.alert_id}"

@@ -1,0 +1,123 @@
+"""Alerts as sentences, in the language that is active when they are read.
+
+An alert stores facts (`Alert.data`, written by programming/alerts.py); the inbox, the
+e-mail, the Atom feed and the digest all word them here, so a reader of the English
+interface reads English and the facts stay one set. What the facts hold about another
+organisation's work was already limited when they were written (owner, kind, window,
+location); these functions only word what is there.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from stakeholders.models import Alert, AlertKind
+
+
+def _window(item: dict[str, Any]) -> str:
+    start, end = item.get("window") or (None, None)
+    if start is None:
+        return ""
+    return str(start) if start == end else f"{start}–{end}"
+
+
+def _place(item: dict[str, Any]) -> str:
+    return ", ".join(part for part in (item.get("street"), item.get("area")) if part)
+
+
+def work_sentence(item: dict[str, Any]) -> str:
+    """One work: what it is (all of it for the reader's own work, else owner, kind,
+    place and window) and what changed."""
+    facts = {
+        "label": item.get("label", ""),
+        "owner": item.get("owner") or _("onbekende eigenaar"),
+        "kind": item.get("kind_label") or item.get("kind", ""),
+        "place": _place(item) or _("plaats onbekend"),
+        "window": _window(item),
+        "year": item.get("year"),
+        "previous": item.get("previous_year"),
+    }
+    if item.get("own"):
+        subject = _("Uw werk %(label)s (%(place)s)") % facts
+    else:
+        subject = _("Een werk van %(owner)s (%(kind)s, %(place)s)") % facts
+    change = item.get("change")
+    if change == "nieuw":
+        if item.get("own") and facts["year"]:
+            what = _("staat nieuw in het programma, gepland in %(year)s") % facts
+        else:
+            what = _("staat nieuw in het programma, venster %(window)s") % facts
+    elif item.get("own") and facts["previous"] != facts["year"]:
+        what = _("is verschoven van %(previous)s naar %(year)s") % {
+            "previous": facts["previous"] or _("niet gepland"),
+            "year": facts["year"] or _("niet gepland"),
+        }
+    else:
+        what = _("heeft een ander jaar of venster, nu venster %(window)s") % facts
+    return f"{subject} {what}."
+
+
+def coupling_sentence(item: dict[str, Any]) -> str:
+    facts = {
+        "place": _place(item) or _("plaats onbekend"),
+        "window": _window(item),
+        "count": len(item.get("members", [])),
+        "status": item.get("status_label") or item.get("status", ""),
+    }
+    text = (
+        ngettext(
+            "Koppelkans in %(place)s met %(count)s werk, venster %(window)s",
+            "Koppelkans in %(place)s met %(count)s werken, venster %(window)s",
+            facts["count"],
+        )
+        % facts
+    )
+    if item.get("status"):
+        text += ": " + facts["status"]
+    if item.get("reason"):
+        text += f" ({item['reason']})"
+    return text + "."
+
+
+def title(alert: Alert) -> str:
+    data = alert.data
+    programme = (data.get("programme") or {}).get("name", "")
+    if alert.kind == AlertKind.WERKEN:
+        count = data.get("works_total", len(data.get("works", [])))
+        return ngettext(
+            "%(count)s werk in uw interessegebieden nieuw of verschoven (%(programme)s)",
+            "%(count)s werken in uw interessegebieden nieuw of verschoven (%(programme)s)",
+            count,
+        ) % {"count": count, "programme": programme}
+    if alert.kind == AlertKind.KOPPELKANSEN:
+        count = data.get("couplings_total", len(data.get("couplings", [])))
+        return ngettext(
+            "%(count)s nieuwe koppelkans in uw interessegebieden (%(programme)s)",
+            "%(count)s nieuwe koppelkansen in uw interessegebieden (%(programme)s)",
+            count,
+        ) % {"count": count, "programme": programme}
+    coupling = (data.get("couplings") or [{}])[0]
+    return _("Besluit over een koppelkans in uw interessegebied: %(status)s (%(programme)s)") % {
+        "status": coupling.get("status_label") or coupling.get("status", ""),
+        "programme": programme,
+    }
+
+
+def sentences(alert: Alert) -> list[str]:
+    """The alert's lines: one per work or coupling, then how many more there were."""
+    data = alert.data
+    lines = [work_sentence(item) for item in data.get("works", [])]
+    for coupling in data.get("couplings", []):
+        lines.append(coupling_sentence(coupling))
+        lines.extend("– " + work_sentence(member) for member in coupling.get("members", []))
+    more = data.get("works_total", 0) - len(data.get("works", []))
+    if more > 0:
+        lines.append(ngettext("En nog %(n)s werk.", "En nog %(n)s werken.", more) % {"n": more})
+    if data.get("areas"):
+        lines.append(_("Interessegebieden: %(areas)s.") % {"areas": ", ".join(data["areas"])})
+    return lines
+
+
+def as_text(alert: Alert) -> str:
+    return "\n".join([title(alert), "", *sentences(alert)])
