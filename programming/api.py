@@ -8,8 +8,10 @@ partner (a user of an external organisation) reads the programmes, and of their 
 only its own works and the couplings that involve them; anything else answers 404.
 """
 
+import dataclasses
 import json
 from dataclasses import asdict
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, ProtectedError
@@ -33,12 +35,15 @@ from impor.api.history import HistoryMixin
 from impor.api.permissions import ModelPermissions
 from impor.api.renderers import GeoJSONRenderer
 from impor.geometry import feature_collection, to_geojson_many
-from programming import pages, services, tasks, workbook
+from impor.visibility import partner_of
+from programming import couplings, pages, services, tasks, workbook
 from programming.explain import work_explanation
 from programming.filtersets import CouplingFilterSet, KpiFilterSet, WorkFilterSet
 from programming.models import (
     AssessmentFramework,
     Coupling,
+    CouplingReservation,
+    CouplingResponse,
     KpiValue,
     Programme,
     ProgrammeFrozen,
@@ -50,17 +55,26 @@ from programming.serializers import (
     AdoptSerializer,
     AssessmentFrameworkSerializer,
     ComparisonSerializer,
+    CostSharingSerializer,
+    CostSplitSerializer,
+    CouplingDetailSerializer,
     CouplingSerializer,
     DecisionSerializer,
     KpiSummarySerializer,
     KpiValueSerializer,
     ProgrammeSerializer,
+    ReservationSerializer,
+    ResponseSerializer,
     RunSerializer,
     ScenarioSerializer,
     UnfundedItemSerializer,
     WorkFeatureCollectionSerializer,
     WorkSerializer,
 )
+from stakeholders.models import Actor
+
+#: The cost items of a coupling's shared opening, as `programming.couplings` names them.
+COST_ITEM_NAMES = tuple(name for name, _share in couplings.COST_ITEMS)
 
 # --- shared parts ----------------------------------------------------------------------
 
@@ -356,7 +370,153 @@ class CouplingListView(CouplingMixin, generics.ListAPIView):
 
 @extend_schema(tags=["resultaten"])
 class CouplingDetailView(CouplingMixin, generics.RetrieveAPIView):
+    """One coupling with its cost split (`kostenverdeling`), the reservations of riding
+    along and the partners' responses (a partner: only its own), and the savings with
+    riding along counted."""
+
     lookup_url_kwarg = "coupling"
+    serializer_class = CouplingDetailSerializer
+
+    def get_object(self):
+        coupling = super().get_object()
+        user = self.request.user
+        programme = self.get_programme()
+        coupling.programme = programme
+        split = couplings.coupling_split(coupling, list(couplings.member_works(coupling)))
+        partner = partner_of(user)
+        coupling.detail_split = dataclasses.replace(
+            split,
+            parties=couplings.partner_split(split, partner.pk if partner is not None else None),
+        )
+        rows = CouplingReservation.objects.filter(programme=programme, key=coupling.key)
+        coupling.detail_savings = coupling.savings + sum(
+            (couplings.reservation_saving(r) for r in rows), Decimal(0)
+        )
+        coupling.detail_reservations = list(rows.visible_to(user))
+        coupling.detail_responses = list(
+            CouplingResponse.objects.filter(programme=programme, key=coupling.key).visible_to(user)
+        )
+        return coupling
+
+
+class CouplingActionMixin(ProgrammeChildMixin):
+    """A write on one coupling the caller may see (404 otherwise, as a missing one)."""
+
+    def get_coupling(self) -> Coupling:
+        programme = self.get_programme()
+        coupling = get_object_or_404(
+            pages.couplings_visible_to(self.request.user, programme), pk=self.kwargs["coupling"]
+        )
+        coupling.programme = programme
+        return coupling
+
+
+@extend_schema(tags=["resultaten"])
+class CouplingRespondView(CouplingActionMixin, APIView):
+    """A partner answers a coupling it takes part in, for its own organisation:
+    `akkoord`, `kan_niet` or `opmerking` (the last two with a comment)."""
+
+    permission_classes = [requires_any("programming.add_couplingresponse")]
+
+    @extend_schema(
+        request=ResponseSerializer,
+        responses={
+            201: ResponseSerializer,
+            409: OpenApiResponse(description=_("Een vastgesteld programma verandert niet meer.")),
+        },
+    )
+    def post(self, request, pk: int, coupling: int):
+        found = self.get_coupling()
+        serializer = ResponseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            response = services.coupling_respond(
+                found, user=request.user, **serializer.validated_data
+            )
+        except ValueError as exc:
+            raise _conflict(exc) from exc
+        return Response(ResponseSerializer(response).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["resultaten"])
+class CouplingReservationView(CouplingActionMixin, APIView):
+    """Ride along: reserve room in the coupling's trench for a duct, sleeve or cable."""
+
+    permission_classes = [requires_any("programming.add_couplingreservation")]
+
+    @extend_schema(
+        request=ReservationSerializer,
+        responses={
+            201: ReservationSerializer,
+            409: OpenApiResponse(description=_("Een vastgesteld programma verandert niet meer.")),
+        },
+    )
+    def post(self, request, pk: int, coupling: int):
+        found = self.get_coupling()
+        serializer = ReservationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organisation = self._organisation(data.pop("organisation_id", None))
+        try:
+            reservation = services.reservation_add(
+                found, user=request.user, organisation=organisation, **data
+            )
+        except ValueError as exc:
+            raise _conflict(exc) from exc
+        return Response(ReservationSerializer(reservation).data, status=status.HTTP_201_CREATED)
+
+    def _organisation(self, pk: int | None) -> Actor | None:
+        """The organisation asked for. A partner names only its own; any other id, of an
+        organisation that exists or not, gets the same answer."""
+        if pk is None:
+            return None
+        partner = partner_of(self.request.user)
+        if partner is not None:
+            if pk != partner.pk:
+                raise ValidationError(
+                    {"organisation": [_("U kunt alleen voor uw eigen organisatie reageren.")]}
+                )
+            return partner
+        found = Actor.objects.filter(pk=pk).first()
+        if found is None:
+            raise ValidationError({"organisation": [_("Kies een partij van deze koppelkans.")]})
+        return found
+
+
+@extend_schema(tags=["resultaten"])
+class CouplingCostSharingView(CouplingActionMixin, APIView):
+    """Set how the coupling's shared opening cost is split (who may decide on couplings)."""
+
+    permission_classes = [
+        requires_any(
+            "programming.add_couplingcostsharing", "programming.change_couplingcostsharing"
+        )
+    ]
+
+    @extend_schema(
+        request=CostSharingSerializer,
+        responses={
+            200: CostSplitSerializer,
+            409: OpenApiResponse(description=_("Een vastgesteld programma verandert niet meer.")),
+        },
+    )
+    def put(self, request, pk: int, coupling: int):
+        found = self.get_coupling()
+        serializer = CostSharingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        try:
+            services.coupling_cost_sharing_save(
+                found,
+                user=request.user,
+                rule=data.pop("rule"),
+                agreed=data.pop("agreed", None),
+                items={name: data.get(name) for name in COST_ITEM_NAMES},
+            )
+        except ValueError as exc:
+            raise _conflict(exc) from exc
+        split = couplings.coupling_split(found, list(couplings.member_works(found)))
+        return Response(CostSplitSerializer(split).data)
 
 
 @extend_schema(tags=["resultaten"])

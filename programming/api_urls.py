@@ -33,6 +33,21 @@ urlpatterns = [
         name="programme_coupling",
     ),
     path(
+        f"{ONE}/koppelkansen/<int:coupling>/reactie",
+        api.CouplingRespondView.as_view(),
+        name="coupling_respond",
+    ),
+    path(
+        f"{ONE}/koppelkansen/<int:coupling>/reserveringen",
+        api.CouplingReservationView.as_view(),
+        name="coupling_reservations",
+    ),
+    path(
+        f"{ONE}/koppelkansen/<int:coupling>/kostenverdeling",
+        api.CouplingCostSharingView.as_view(),
+        name="coupling_cost_sharing",
+    ),
+    path(
         f"{ONE}/koppelkansen/<int:coupling>/besluit",
         api.CouplingDecideView.as_view(),
         name="coupling_decide",

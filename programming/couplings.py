@@ -228,6 +228,16 @@ def reservation_saving(reservation: CouplingReservation) -> Decimal:
     return (reservation.length * SEPARATE_TRENCH_COST_PER_M).quantize(CENT)
 
 
+def member_works(coupling: Coupling) -> QuerySet[Work]:
+    """A coupling's works in the order its page, the API and the split list them (and
+    so its parties): the largest cost first."""
+    return (
+        Work.objects.filter(coupling=coupling)
+        .select_related("owner", "asset_class", "area")
+        .order_by("-cost", "pk")
+    )
+
+
 def members_of(works: Sequence[Work]) -> list[Member]:
     unknown = _("eigenaar onbekend")
     return [
@@ -329,11 +339,7 @@ def coupling_detail(coupling: Coupling, user) -> CouplingDetail:
     window and location only (the template and the GeoJSON leave out the rest)."""
     programme = coupling.programme
     partner = partner_of(user)
-    works = list(
-        Work.objects.filter(coupling=coupling)
-        .select_related("owner", "asset_class", "area")
-        .order_by("-cost", "pk")
-    )
+    works = list(member_works(coupling))
     own = (
         {w.pk for w in Work.objects.filter(coupling=coupling).visible_to(user)} if partner else None
     )

@@ -11,11 +11,16 @@ from rest_framework import serializers
 
 from impor.api.serializers import ModelSerializer
 from programming.choices import CouplingDecisionStatus, CouplingKind
+from programming.couplings import reservation_saving
 from programming.models import (
     PROGRAMME_SETTINGS,
     SCENARIO_SETTINGS,
     AssessmentFramework,
+    CostRule,
+    CouplingCostSharing,
     CouplingDecision,
+    CouplingReservation,
+    CouplingResponse,
     Criterion,
     KpiValue,
     Programme,
@@ -322,3 +327,108 @@ class WorkFeatureCollectionSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["FeatureCollection"])
     features = FeatureSerializer(many=True)
     links = serializers.ListField(child=serializers.DictField())
+
+
+class PartyShareSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(
+        source="organisation_id",
+        allow_null=True,
+        help_text=_("De organisatie; leeg voor 'andere partijen samen' of een onbekende eigenaar."),
+    )
+    name = serializers.CharField(source="organisation")
+    basis = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=3,
+        help_text=_("Waarnaar verdeeld is: 1 per partij, meters sleuf, eigen kosten of bedrag."),
+    )
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class SharedCostSerializer(serializers.Serializer):
+    traffic_plan = serializers.DecimalField(max_digits=16, decimal_places=2)
+    excavation = serializers.DecimalField(max_digits=16, decimal_places=2)
+    reinstatement = serializers.DecimalField(max_digits=16, decimal_places=2)
+    surface = serializers.DecimalField(max_digits=16, decimal_places=2)
+    total = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class CostSplitSerializer(serializers.Serializer):
+    """The shared cost of the coupling's one opening and each party's part
+    (`programming.couplings.cost_split`; a partner sees its own part and the other
+    parties together)."""
+
+    rule = serializers.ChoiceField(choices=CostRule.choices)
+    shared = SharedCostSerializer()
+    defaults = SharedCostSerializer(help_text=_("De standaardposten, afgeleid van de werken."))
+    parties = PartyShareSerializer(many=True)
+
+
+class CostSharingSerializer(serializers.ModelSerializer):
+    """Set the split rule and the cost items (leave an item out or null for its default);
+    `agreed` maps an organisation id to its agreed amount (rule `afspraak`)."""
+
+    agreed = serializers.DictField(
+        child=serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0),
+        required=False,
+    )
+
+    class Meta:
+        model = CouplingCostSharing
+        fields = ("rule", "traffic_plan", "excavation", "reinstatement", "surface", "agreed")
+
+    def validate(self, attrs):
+        # The service runs full_clean on the whole row.
+        return attrs
+
+
+class ReservationSerializer(serializers.ModelSerializer):
+    """Riding along: what a party lays in the coupling's trench. A partner reserves for
+    its own organisation (leave `organisation` out); a municipal user names a party."""
+
+    organisation = serializers.IntegerField(source="organisation_id", required=False)
+    saving = serializers.SerializerMethodField(
+        help_text=_("De eigen sleuf die de partij zo niet hoeft te graven (€).")
+    )
+
+    class Meta:
+        model = CouplingReservation
+        fields = ("id", "organisation", "kind", "length", "note", "created_at", "saving")
+        read_only_fields = ("id", "created_at")
+
+    def validate(self, attrs):
+        # The service checks the organisation and runs full_clean.
+        return attrs
+
+    def get_saving(self, reservation) -> str:
+        return str(reservation_saving(reservation))
+
+
+class ResponseSerializer(serializers.ModelSerializer):
+    """A partner's answer to the coupling for its own part; `kan_niet` and `opmerking`
+    need a comment."""
+
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = CouplingResponse
+        fields = ("id", "organisation", "answer", "comment", "responded_by", "responded_at")
+        read_only_fields = ("id", "organisation", "responded_by", "responded_at")
+
+    def validate(self, attrs):
+        # The service runs full_clean: the comment rule answers on `comment`.
+        return attrs
+
+
+class CouplingDetailSerializer(CouplingSerializer):
+    """A coupling with its cost split, the reservations of riding along and the partners'
+    responses the caller may see."""
+
+    kostenverdeling = CostSplitSerializer(source="detail_split")
+    reserveringen = ReservationSerializer(many=True, source="detail_reservations")
+    reacties = ResponseSerializer(many=True, source="detail_responses")
+    besparing_met_meeliften = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        source="detail_savings",
+        help_text=_("De besparing door koppelen plus die door meeliften (€)."),
+    )

@@ -27,7 +27,7 @@ from impor.bulk import insert_rows
 from impor.models import Area
 from programming import alerts, freshness
 from programming.choices import CouplingDecisionStatus, ProgrammeStatus, RunStatus
-from programming.couplings import cost_split, members_of
+from programming.couplings import cost_split, member_works, members_of
 from programming.engine import Stopwatch, run
 from programming.engine.instance import Instance, Result
 from programming.models import (
@@ -240,6 +240,25 @@ WORK_FIELDS = (
 )  # fmt: skip
 
 
+def _delete_content(programme: Programme) -> None:
+    """Delete the programme's computed content in dependency order, one DELETE per table.
+
+    `QuerySet.delete()` would first load every work as a model (a city has ~100,000,
+    with their geometry) to cascade to their costs and gaps in batches of ids: seconds
+    of the store. No signal listens to these tables, and the works' rows go before the
+    works, the works before the couplings they point at, so plain deletes keep every
+    foreign key whole. A new table that points at works or couplings must be added here
+    (a test compares the relations with this list).
+    """
+    works = Work.objects.filter(programme=programme)
+    using = works.db
+    WorkCost.objects.filter(work__in=works.values("pk"))._raw_delete(using)
+    UnfundedItem.objects.filter(work__in=works.values("pk"))._raw_delete(using)
+    works._raw_delete(using)
+    Coupling.objects.filter(programme=programme)._raw_delete(using)
+    KpiValue.objects.filter(programme=programme)._raw_delete(using)
+
+
 @transaction.atomic
 def store_result(
     programme: Programme,
@@ -261,9 +280,7 @@ def store_result(
     # The bulk writes below skip the models' save(), so the guard is called here, under
     # the lock: an adoption that committed during the computation is seen.
     Programme.objects.ensure_changeable(programme.pk)
-    Work.objects.filter(programme=programme).delete()
-    Coupling.objects.filter(programme=programme).delete()
-    KpiValue.objects.filter(programme=programme).delete()
+    _delete_content(programme)
 
     lines = dict(BudgetLine.objects.values_list("code", "pk"))
     areas = {str(pk): pk for pk in Area.objects.values_list("pk", flat=True)}
@@ -614,7 +631,7 @@ def coupling_cost_sharing_save(
     sharing.changed_by = user
     sharing.full_clean()
     if rule == CostRule.AGREED:
-        works = list(coupling.works.select_related("owner"))
+        works = list(member_works(coupling))
         split = cost_split(
             members_of(works),
             sharing=sharing,
