@@ -58,11 +58,15 @@ VENDOR := static/vendor
 vendor:
 	cd frontend && npm ci --no-audit --no-fund
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet/images $(VENDOR)/proj4 $(VENDOR)/proj4leaflet \
-		$(VENDOR)/htmx $(VENDOR)/utrecht $(VENDOR)/voorbeeld-design-tokens
+		$(VENDOR)/htmx $(VENDOR)/utrecht $(VENDOR)/voorbeeld-design-tokens $(VENDOR)/leaflet-geoman
 	cp $(NPM_DIR)/leaflet/dist/leaflet.js $(NPM_DIR)/leaflet/dist/leaflet.js.map $(NPM_DIR)/leaflet/dist/leaflet.css $(NPM_DIR)/leaflet/LICENSE $(VENDOR)/leaflet/
 	cp $(NPM_DIR)/leaflet/dist/images/*.png $(VENDOR)/leaflet/images/
 	cp $(NPM_DIR)/proj4/dist/proj4.js $(NPM_DIR)/proj4/LICENSE.md $(VENDOR)/proj4/
 	cp $(NPM_DIR)/proj4leaflet/src/proj4leaflet.js $(NPM_DIR)/proj4leaflet/LICENSE $(VENDOR)/proj4leaflet/
+	cp $(NPM_DIR)/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js \
+		$(NPM_DIR)/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js.map \
+		$(NPM_DIR)/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css \
+		$(NPM_DIR)/@geoman-io/leaflet-geoman-free/LICENSE $(VENDOR)/leaflet-geoman/
 	cp $(NPM_DIR)/htmx.org/dist/htmx.min.js $(NPM_DIR)/htmx.org/LICENSE $(VENDOR)/htmx/
 	cp $(NPM_DIR)/@utrecht/component-library-css/dist/index.css $(VENDOR)/utrecht/component-library.css
 	cp $(NPM_DIR)/@utrecht/component-library-css/dist/html.css $(VENDOR)/utrecht/html.css

@@ -17,6 +17,7 @@ from django.forms import inlineformset_factory
 from impor.formsets import SharedChoicesInlineFormSet
 from impor.locking import VersionedModelForm
 from impor.visibility import limit_choices, partner_of
+from impor.widgets import MapDrawWidget
 from projects.models import (
     AmbitionContribution,
     Funding,
@@ -56,7 +57,7 @@ class ProjectForm(VersionedModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
-            "geometry": forms.Textarea(attrs={"rows": 3}),
+            "geometry": MapDrawWidget(),
         }
 
     def __init__(self, *args, user=None, **kwargs):
