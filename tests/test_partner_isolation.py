@@ -14,6 +14,15 @@ that does not exist: no existence oracle.
 
 The URL list comes from the resolver and the OpenAPI document, so a new page, export or
 endpoint is crawled without a hand-written entry.
+
+One thing of B the municipality does share with A (issue #17 §3): on a coupling that
+joins A's and B's works, A sees B's work by its **owner, kind, window and location**, so
+it knows with whom it digs. Of those only the owner's name can carry the marker (kind and
+window are choices and years; the location is the street and the geometry, which the
+fixture keeps free of it). So the crawl accepts exactly B's organisation name, and only
+on that coupling's own page and map (`SHARED_COUPLING_PAGE`); B's work's label, cost, id,
+project and budget lines stay secret there as everywhere, and B's name anywhere else is
+still a leak.
 """
 
 import io
@@ -60,6 +69,11 @@ SECRET = re.compile(rf"{MARKER}|(?<!\d){B_ID}(?!\d)", re.IGNORECASE)
 #: For a request that names B's id itself, whose answer may echo it ("8731001 is no valid
 #: choice"): the marker alone, while the comparison with a missing id covers the rest.
 MARKER_ONLY = re.compile(MARKER, re.IGNORECASE)
+
+#: B's organisation name: what A may read of B on a coupling they share, and only there.
+B_NAME = f"{MARKER} Glasvezel"
+#: The pages of the coupling A and B share, below the programme ({programme}, {coupling}).
+SHARED_COUPLING_PAGE = "/programmas/{programme}/koppelkansen/{coupling}/"
 
 #: Values that change from one answer to the next and would make two answers differ.
 VOLATILE = re.compile(
@@ -208,8 +222,10 @@ def _same_page(text: str) -> str:
 class Crawl:
     """Requests URLs once each as one user and records what each answer revealed."""
 
-    def __init__(self, client: Client):
+    def __init__(self, client: Client, shared: dict[str, str] | None = None):
         self.client = client
+        #: Path prefix → the one text of B allowed below it (the shared coupling's page).
+        self.shared = shared or {}
         self.seen: dict[str, tuple[int, str]] = {}
         self.leaks: list[str] = []
         self.oracles: list[str] = []
@@ -220,7 +236,11 @@ class Crawl:
             text = body_text(response)
             self.seen[url] = (response.status_code, text)
             scan = MARKER_ONLY if str(B_ID) in url else SECRET
-            found = scan.search(VOLATILE.sub("", _without_request(text, url)))
+            scanned = _without_request(text, url)
+            for prefix, allowed in self.shared.items():
+                if urlsplit(url).path.startswith(prefix):
+                    scanned = scanned.replace(allowed, "")
+            found = scan.search(VOLATILE.sub("", scanned))
             if found:
                 start = max(found.start() - 80, 0)
                 self.leaks.append(
@@ -373,13 +393,18 @@ def two_partners(db):
     )
     user_a = _user(Role.PARTNER, username="alfa-gebruiker", organisation=a)
     _user(Role.PARTNER, username=f"{MARKER.lower()}-gebruiker", organisation=b)
-    return {"programme": programme, "user_a": user_a, "project_a": project_a}
+    return {
+        "programme": programme,
+        "user_a": user_a,
+        "project_a": project_a,
+        "shared": {SHARED_COUPLING_PAGE.format(programme=programme.pk, coupling=shared.pk): B_NAME},
+    }
 
 
-def _crawl(user, programme_id: int) -> Crawl:
+def _crawl(user, programme_id: int, shared: dict[str, str]) -> Crawl:
     client = Client()
     client.force_login(user)
-    crawl = Crawl(client)
+    crawl = Crawl(client, shared)
     start = ["/", *site_urls(programme_id), *api_urls(client, programme_id)]
     assert crawl.follow(start), f"the crawl stopped at {MAX_FOLLOWED} URLs"
     return crawl
@@ -387,7 +412,7 @@ def _crawl(user, programme_id: int) -> Crawl:
 
 @pytest.mark.django_db
 def test_a_partner_finds_nothing_of_another_organisation_anywhere(two_partners):
-    crawl = _crawl(two_partners["user_a"], two_partners["programme"].pk)
+    crawl = _crawl(two_partners["user_a"], two_partners["programme"].pk, two_partners["shared"])
 
     assert crawl.leaks == [], "\n".join(crawl.leaks[:20])
     assert crawl.oracles == [], "\n".join(crawl.oracles[:20])
@@ -396,6 +421,10 @@ def test_a_partner_finds_nothing_of_another_organisation_anywhere(two_partners):
     assert len(answered) > 60
     assert any("Alfa kabel" in text for _status, text in crawl.seen.values())
     assert f"/projecten/{A_ID}/projectopdracht/?toets=1" in crawl.seen
+    # It reached the shared coupling's page, where A reads B's name and nothing more.
+    (page,) = two_partners["shared"]
+    assert crawl.seen[page][0] == 200
+    assert B_NAME in crawl.seen[page][1]
 
 
 @pytest.mark.django_db
