@@ -79,9 +79,10 @@ def may_open(request, url: str) -> bool:
 
 def menu_items(request) -> list[Item]:
     """The menu of the request's user, in order, with the current page marked."""
-    if not request.user.is_authenticated:
+    user = getattr(request, "user", None)  # none when a middleware failed before auth
+    if user is None or not user.is_authenticated:
         return []
-    entries = PARTNER if partner_of(request.user) is not None else MUNICIPAL
+    entries = PARTNER if partner_of(user) is not None else MUNICIPAL
     items = []
     for entry in entries:
         try:

@@ -25,6 +25,11 @@ urlpatterns = [
     path("", include("programming.areas.urls")),
 ]
 
+# Friendly error pages without the request's context (impor.errors); 403 and 404 are
+# Django's own handlers rendering templates/403.html and 404.html.
+handler400 = "impor.errors.bad_request"
+handler500 = "impor.errors.server_error"
+
 if settings.OIDC_RP_CLIENT_ID:
     # Single sign-on through the municipality's provider, only when configured
     # (docs/roles.md); the login page then offers it next to the local accounts.

@@ -1,8 +1,10 @@
 """Every page needs a login, except the login page itself."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from stakeholders.choices import Role
 from stakeholders.models import User
 
 
@@ -20,7 +22,10 @@ def test_login_page_is_public_and_in_dutch(client):
 
 @pytest.mark.django_db
 def test_the_dashboard_shows_the_main_menu_to_a_logged_in_user(client):
-    client.force_login(User.objects.create_user("piet"))
+    # The menu offers only what the user may open (impor.menu): a reader may see assets.
+    user = User.objects.create_user("piet")
+    user.groups.add(Group.objects.get(name=Role.VIEWER.value))
+    client.force_login(user)
     response = client.get(reverse("programming:dashboard"))
     assert response.status_code == 200
     assert "Beheerobjecten" in response.content.decode()
