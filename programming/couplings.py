@@ -8,7 +8,7 @@ to the shared cost exactly, whatever the rule.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -262,6 +262,47 @@ def coupling_split(coupling: Coupling, works: Sequence[Work]) -> CostSplit:
         opening_cost_share=programme.opening_cost_share,
         distance=float(programme.coupling_distance),
     )
+
+
+def splits(
+    programme: Programme, couplings: Sequence[tuple[int, str]], user=None
+) -> dict[int, CostSplit]:
+    """`cost_split` of many couplings (id, key) of `programme` at once, in two queries:
+    for the exports, a chunk of couplings at a time. With a partner `user`, each split as
+    that partner sees it (`partner_split`)."""
+    members: dict[int, list[Work]] = {pk: [] for pk, _key in couplings}
+    works = (
+        Work.objects.filter(coupling_id__in=members)
+        .select_related("owner")
+        .only("coupling_id", "owner", "owner__name", "cost", "opens_street", "geometry")
+        .order_by("-cost", "pk")
+    )
+    for work in works:
+        members[work.coupling_id].append(work)
+    sharings = {
+        s.key: s
+        for s in CouplingCostSharing.objects.filter(
+            programme=programme, key__in=[key for _pk, key in couplings]
+        )
+    }
+    partner = partner_of(user)
+    result = {}
+    for pk, key in couplings:
+        split = cost_split(
+            members_of(members[pk]),
+            sharing=sharings.get(key),
+            opening_cost_share=programme.opening_cost_share,
+            distance=float(programme.coupling_distance),
+        )
+        if partner is not None:
+            split = replace(split, parties=partner_split(split, partner.pk))
+        result[pk] = split
+    return result
+
+
+def split_text(split: CostSplit) -> str:
+    """The parties' parts in one cell: "Gemeente Dalfsen: 20000,00; Enexis: 4000,00"."""
+    return "; ".join(f"{p.organisation}: {p.amount:.2f}".replace(".", ",") for p in split.parties)
 
 
 @dataclass

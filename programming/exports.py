@@ -19,6 +19,9 @@ The rows are those of the list's FilterSet (`programming.filtersets`) applied to
 request's query, as on the page and in the API: an export of a filtered list holds the
 rows the list shows.
 
+The couplings carry their cost split (rule, shared cost and each party's part, from
+`programming.couplings`, the page's and the API's one definition).
+
 Partners (users of an external organisation) get only their own rows: the works their
 organisation owns or whose project it owns, and the couplings that include such a work;
 a coupling's geometry is then the union of their own works in it (`pages.works_visible_to`).
@@ -38,10 +41,10 @@ from django.utils.translation import gettext as _
 
 from impor.exports import EXPORT_CHUNK_SIZE, ExportColumn, csv_response
 from impor.geometry import to_geojson_many
-from programming import pages
+from programming import couplings, pages
 from programming.choices import CouplingDecisionStatus, CouplingKind, WorkKind
 from programming.filtersets import CouplingFilterSet, WorkFilterSet
-from programming.models import Programme
+from programming.models import CostRule, Programme
 from projects.choices import Certainty
 
 GEOJSON_CONTENT_TYPE = "application/geo+json"
@@ -90,6 +93,27 @@ def coupling_columns() -> list[tuple[str, ExportColumn]]:
         ("decision", ExportColumn(_("Besluit"), choices=dict(CouplingDecisionStatus.choices))),
         ("decision_reason", ExportColumn(_("Reden"))),
     ]
+
+
+def split_columns() -> list[ExportColumn]:
+    """The cost split of each coupling (`programming.couplings.cost_split`), after the
+    coupling's own columns in both coupling exports."""
+    return [
+        ExportColumn(_("Verdeelregel"), choices=dict(CostRule.choices)),
+        ExportColumn(_("Gedeelde kosten (€)"), "money"),
+        ExportColumn(_("Kostenverdeling (€ per partij)")),
+    ]
+
+
+def _with_split(user, programme: Programme, rows: Iterable[Sequence[Any]]):
+    """The coupling rows (id first, key last) with the key replaced by the split columns,
+    a chunk at a time (two queries per chunk). A partner gets its own part and the other
+    parties together, as on the coupling page."""
+    for chunk in _chunks(rows):
+        found = couplings.splits(programme, [(row[0], row[-1]) for row in chunk], user)
+        for row in chunk:
+            split = found[row[0]]
+            yield (*row[:-1], split.rule, split.shared.total, couplings.split_text(split))
 
 
 def _filename(programme: Programme, what: str) -> str:
@@ -168,15 +192,16 @@ def _coupling_rows(request: HttpRequest, programme: Programme, columns) -> Query
     """The programme's couplings the user may see, filtered as the couplings list is."""
     visible = pages.couplings_visible_to(request.user, programme)
     filtered = CouplingFilterSet(request.GET, queryset=visible, request=request).qs
-    return filtered.order_by("pk").values_list(*(f for f, _c in columns))
+    rows = filtered.order_by("pk").values_list(*(f for f, _c in columns), "key")
+    return _with_split(request.user, programme, rows.iterator(chunk_size=EXPORT_CHUNK_SIZE))
 
 
 def couplings_csv(request: HttpRequest, programme: Programme) -> StreamingHttpResponse:
     columns = coupling_columns()
     return csv_response(
         _filename(programme, "koppelkansen"),
-        [c for _f, c in columns],
-        _coupling_rows(request, programme, columns).iterator(chunk_size=EXPORT_CHUNK_SIZE),
+        [c for _f, c in columns] + split_columns(),
+        _coupling_rows(request, programme, columns),
     )
 
 
@@ -200,10 +225,11 @@ def _coupling_geometries(user, programme: Programme, couplings: Iterable[Sequenc
 
 def couplings_geojson(request: HttpRequest, programme: Programme) -> StreamingHttpResponse:
     columns = coupling_columns()
-    rows = _coupling_rows(request, programme, columns).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    rows = _coupling_rows(request, programme, columns)
+    properties = columns + [("", column) for column in split_columns()]
     return _geojson_response(
         _filename(programme, "koppelkansen"),
         _feature_collection(
-            _features(columns, _coupling_geometries(request.user, programme, rows))
+            _features(properties, _coupling_geometries(request.user, programme, rows))
         ),
     )

@@ -36,8 +36,9 @@ ones this module declares (`Column.formula`, `Cell.formula`) and the totals.
 
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 import xlsxwriter
@@ -50,9 +51,9 @@ from xlsxwriter.utility import xl_col_to_name
 
 from impor.choices import AreaLevel
 from impor.models import Area
-from programming import pages
+from programming import couplings, pages
 from programming.choices import CouplingDecisionStatus, CouplingKind, MeasureGrouping
-from programming.models import KpiValue, Programme, UnfundedItem, Work
+from programming.models import CostRule, KpiValue, Programme, UnfundedItem, Work
 from programming.money import (
     BUDGET,
     GROSS,
@@ -479,6 +480,12 @@ def _per_line_sheet(money: Money) -> Sheet:
     )
 
 
+def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
 def _coupling_rows(programme: Programme, money: Money) -> Iterator[list[Any]]:
     """Every coupling with the saving its scheduled works realise. When the engine's
     coupling savings inside the programme years (`money`) differ from the works' own
@@ -510,40 +517,49 @@ def _coupling_rows(programme: Programme, money: Money) -> Iterator[list[Any]]:
             "work_count",
             "decision",
             "decision_reason",
+            "key",
         )
     )
     listed = Decimal(0)
-    for (
-        pk,
-        kind,
-        area,
-        street,
-        start,
-        end,
-        year,
-        savings,
-        realised_saving,
-        avoided,
-        works,
-        decision,
-        reason,
-    ) in rows.iterator(chunk_size=CHUNK_SIZE):
-        listed += realised_saving
-        yield [
+    rules = dict(CostRule.choices)
+    for chunk in _chunks(rows.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
+        found = couplings.splits(programme, [(row[0], row[-1]) for row in chunk])
+        for (
             pk,
-            str(kinds.get(kind, kind)),
-            area or "",
+            kind,
+            area,
             street,
             start,
             end,
             year,
-            float(savings),
-            float(realised_saving),
+            savings,
+            realised_saving,
             avoided,
             works,
-            str(decisions.get(decision, decision)),
-            reason or "",
-        ]
+            decision,
+            reason,
+            _key,
+        ) in chunk:
+            listed += realised_saving
+            split = found[pk]
+            yield [
+                pk,
+                str(kinds.get(kind, kind)),
+                area or "",
+                street,
+                start,
+                end,
+                year,
+                float(savings),
+                float(realised_saving),
+                avoided,
+                works,
+                str(decisions.get(decision, decision)),
+                reason or "",
+                str(rules.get(split.rule, split.rule)),
+                float(split.shared.total),
+                couplings.split_text(split),
+            ]
     rest = money.cell().savings - listed
     if rest:
         # Each work's saving is rounded to cents on its own: a difference under a euro
@@ -567,6 +583,9 @@ def _coupling_rows(programme: Programme, money: Money) -> Iterator[list[Any]]:
                 "Verschil tussen het koppelvoordeel in de jaren van het programma en dat "
                 "van de geplande werken, bijvoorbeeld doordat kosten na de looptijd vallen."
             ),
+            "",
+            None,
+            "",
         ]
 
 
@@ -587,12 +606,17 @@ def _couplings_sheet(programme: Programme, money: Money) -> Sheet:
             Column(_("Werken"), "count", total=True),
             Column(_("Besluit"), width=14),
             Column(_("Reden"), width=40),
+            Column(_("Verdeelregel"), width=16),
+            Column(_("Gedeelde kosten (€)"), "money"),
+            Column(_("Kostenverdeling (€ per partij)"), width=50),
         ],
         _coupling_rows(programme, money),
         _(
             "Elke koppelkans met het besluit erover. De geschatte besparing geldt als de "
             "kans doorgaat; het koppelvoordeel is wat de geplande werken echt minder kosten. "
-            "Het totaal van het koppelvoordeel is dat van de Samenvatting."
+            "Het totaal van het koppelvoordeel is dat van de Samenvatting. De gedeelde "
+            "kosten zijn die van de ene opening, verdeeld over de partijen volgens de "
+            "verdeelregel van de koppelkans."
         ),
     )
 

@@ -14,6 +14,7 @@ from stakeholders.choices import Role
 from stakeholders.models import Actor
 from stakeholders.roles import ensure_role_groups
 from tests.factories import (
+    ActorFactory,
     CouplingFactory,
     ProgrammeFactory,
     ProjectFactory,
@@ -147,6 +148,28 @@ def test_a_partner_without_works_exports_nothing(client, computed):  # noqa: F81
         assert _geojson(client.get(_url(computed, export)))["features"] == [], export
 
 
+def test_the_couplings_export_carries_the_cost_split(client):
+    """Each coupling's rule, shared cost and parts per party, as the coupling page shows
+    them; a partner reads its own part and the other parties together."""
+    programme = ProgrammeFactory()
+    coupling = CouplingFactory(programme=programme)
+    municipality = ActorFactory(name="Gemeente Dalfsen")
+    user = _login(client, Role.PARTNER, partner=True)
+    # Shared: 30% of the largest opening member, €24,000 = €7,200; equal per party.
+    WorkFactory(programme=programme, coupling=coupling, owner=municipality)
+    WorkFactory(programme=programme, coupling=coupling, owner=user.organisation, cost=1000)
+
+    (row,) = _csv(client.get(_url(programme, "koppelkansen.csv")))
+    (feature,) = _geojson(client.get(_url(programme, "koppelkansen.geojson")))["features"]
+
+    assert row["Verdeelregel"] == "gelijk per partij"
+    assert row["Gedeelde kosten (€)"] == "7200,00"
+    assert row["Kostenverdeling (€ per partij)"] == (
+        f"{user.organisation.name}: 3600,00; andere partijen samen: 3600,00"
+    )
+    assert feature["properties"]["Gedeelde kosten (€)"] == 7200.0
+
+
 def test_a_partner_sees_its_works_by_owner_or_by_project(client):
     programme = ProgrammeFactory()
     user = _login(client, Role.PARTNER, partner=True)
@@ -166,7 +189,8 @@ def test_the_exports_read_a_fixed_number_of_queries(client, django_assert_max_nu
         WorkFactory(programme=programme, coupling=coupling, key=f"w{n}")
     _login(client, Role.VIEWER)
     for export in EXPORTS:
-        with django_assert_max_num_queries(8):
+        # The couplings' cost split adds two per chunk: their works and sharing rules.
+        with django_assert_max_num_queries(10):
             response = client.get(_url(programme, export))
             body = b"".join(response.streaming_content)
         assert body, export

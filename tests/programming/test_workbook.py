@@ -211,6 +211,21 @@ def test_the_couplings_sheet_adds_up_to_the_summarys_coupling_savings(values, co
     assert round(totals[header.index("Koppelvoordeel (€)")], 2) == summary["Koppelvoordeel"]
 
 
+def test_the_couplings_sheet_carries_each_couplings_cost_split(values, computed):
+    """Without a rule set, the shared cost is the engine's kept opening (the opening share
+    of the largest street-opening member) split equally over the parties."""
+    header, rows, _totals = _table(values["Koppelkansen"])
+    row = rows[0]
+    coupling = computed.couplings.get(pk=row[0])
+    opening = [w.cost for w in coupling.works.all() if w.opens_street]
+    expected = float(max(opening) * computed.opening_cost_share) if opening else 0.0
+    assert row[header.index("Verdeelregel")] == "gelijk per partij"
+    assert row[header.index("Gedeelde kosten (€)")] == pytest.approx(expected, abs=0.01)
+    parts = row[header.index("Kostenverdeling (€ per partij)")].split("; ")
+    owners = {w.owner.name if w.owner else "eigenaar onbekend" for w in coupling.works.all()}
+    assert len(parts) == len(owners)
+
+
 def test_areas_themes_and_lines_add_up_to_the_engines_spend(values, computed):
     def kpi_sum(**filters):
         return KpiValue.objects.filter(programme=computed, **filters).aggregate(s=Sum("value"))["s"]
@@ -291,7 +306,8 @@ def test_the_workbook_reads_a_fixed_number_of_queries(django_assert_max_num_quer
         coupling = CouplingFactory(programme=programme)
         WorkFactory(programme=programme, coupling=coupling, key=f"w{n}")
         UnfundedItemFactory(work__programme=programme)
-    with django_assert_max_num_queries(14):
+    # The couplings' cost split adds two per chunk: their works and sharing rules.
+    with django_assert_max_num_queries(16):
         _read(programme, data_only=True)
 
 
