@@ -21,24 +21,27 @@ every work, everything; about another organisation's work only what a coupling p
 may see (owner, kind, window, location), never its cost, label or project.
 """
 
+import functools
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import shapely
+from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 
 from impor import geometry
 from impor.models import Area
 from programming.choices import CouplingDecisionStatus, CouplingKind, WorkKind
-from programming.engine.instance import Instance, Result
+from programming.engine.instance import Cluster, Instance, Result
 from programming.models import Coupling, CouplingDecision, Programme, Work
 from stakeholders.models import Actor, AlertKind, AreaOfInterest
-from stakeholders.services import alerts_record
+from stakeholders.services import AlertDraft, alerts_record
 from stakeholders.tasks import alerts_dispatch
 
 logger = logging.getLogger(__name__)
@@ -98,12 +101,16 @@ class AreaIndex:
         )
         return cls.build(rows) if rows else None
 
-    def hits(self, wkts: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
-        """(index of the geometry in `wkts`, index of the area) for every pair that
-        intersects; None or "" matches nothing."""
-        shapes = shapely.from_wkt(np.array([w or None for w in wkts], dtype=object))
+    def hits(self, shapes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(index of the shape in `shapes`, index of the area) for every pair that
+        intersects; a missing shape (None) matches nothing."""
         pairs = self.tree.query(shapes, predicate="intersects")
         return pairs[0], pairs[1]
+
+
+def parse(subjects: Sequence["Subject"]) -> np.ndarray:
+    """The subjects' shapes in one vectorised parse; None where a work has none."""
+    return shapely.from_wkt(np.array([s.geometry or None for s in subjects], dtype=object))
 
 
 @dataclass
@@ -120,10 +127,23 @@ class Subject:
     street: str
     area: str
     geometry: str
-    cost: float
+    #: Amounts per budget line and year; summed only for a reader who may see them.
+    costs: dict[str, Any]
     change: str = ""
     previous_year: int | None = None
     point: list[float] = field(default_factory=list)
+
+    @property
+    def cost(self) -> float:
+        return float(sum(float(np.sum(amounts)) for amounts in self.costs.values()))
+
+
+@functools.cache
+def _kind_labels() -> dict[str, str]:
+    """The Dutch names of the kinds of work, stored with each alert (the facts are
+    Dutch; the sentences around them follow the reader's language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {value: str(label) for value, label in WorkKind.choices}
 
 
 def work_item(subject: Subject, reader: int, reader_internal: bool) -> dict[str, Any]:
@@ -135,7 +155,7 @@ def work_item(subject: Subject, reader: int, reader_internal: bool) -> dict[str,
         "own": own,
         "owner": subject.owner_name,
         "kind": subject.kind,
-        "kind_label": str(WorkKind(subject.kind).label) if subject.kind in WorkKind else "",
+        "kind_label": _kind_labels().get(subject.kind, ""),
         "window": list(subject.window),
         "street": subject.street,
         "area": subject.area,
@@ -155,9 +175,8 @@ def work_item(subject: Subject, reader: int, reader_internal: bool) -> dict[str,
     return item
 
 
-def _with_points(subjects: list[Subject]) -> None:
+def _with_points(subjects: list[Subject], shapes: np.ndarray) -> None:
     """A point on each work (WGS84 lon/lat) to place it on a map without its shape."""
-    shapes = shapely.from_wkt(np.array([s.geometry or None for s in subjects], dtype=object))
     points = geometry.transform_array(
         shapely.point_on_surface(shapes), geometry.RD_NEW, geometry.WGS84
     )
@@ -180,17 +199,18 @@ def _programme_facts(programme: Programme) -> dict[str, Any]:
 
 
 def _concerned(
-    index: AreaIndex, subjects: list[Subject]
+    index: AreaIndex, shapes: np.ndarray
 ) -> tuple[dict[int, set[int]], dict[int, set[str]]]:
     """Per subject index, the organisations whose areas it meets; per organisation the
     names of those areas."""
-    work_index, area_index = index.hits([s.geometry for s in subjects])
+    work_index, area_index = index.hits(shapes)
     organisations: dict[int, set[int]] = defaultdict(set)
-    areas: dict[int, set[str]] = defaultdict(set)
-    for w, a in zip(work_index.tolist(), area_index.tolist(), strict=True):
-        organisation = int(index.organisations[a])
+    pairs = np.unique(np.column_stack([work_index, index.organisations[area_index]]), axis=0)
+    for w, organisation in pairs.tolist():
         organisations[w].add(organisation)
-        areas[organisation].add(index.names[a])
+    areas: dict[int, set[str]] = defaultdict(set)
+    for a in np.unique(area_index).tolist():
+        areas[int(index.organisations[a])].add(index.names[a])
     return organisations, areas
 
 
@@ -215,11 +235,31 @@ def _notify_computation(
     index = AreaIndex.load()
     if index is None:
         return 0
+    subjects, new_clusters = changed_subjects(
+        before,
+        instance,
+        result,
+        owners=dict(Actor.objects.values_list("name", "pk")),
+        area_names=dict(Area.objects.values_list("pk", "name")),
+    )
+    drafts = plan_alerts(index, subjects, new_clusters, _programme_facts(programme), _readers)
+    alerts_dispatch(alerts_record(drafts))
+    return len(drafts)
+
+
+def changed_subjects(
+    before: Snapshot,
+    instance: Instance,
+    result: Result,
+    *,
+    owners: dict[str, int],
+    area_names: dict[int, str],
+) -> tuple[list[Subject], list[Cluster]]:
+    """The works a computation changed (new, or another year or window than in
+    `before`), the members of its new couplings, and those new couplings."""
     outcome = {w.key: w for w in result.works}
     new_clusters = [c for c in result.clusters if c.key not in before.couplings]
     members = {key for cluster in new_clusters for key in cluster.members}
-    owners = dict(Actor.objects.values_list("name", "pk"))
-    area_names = dict(Area.objects.values_list("pk", "name"))
     subjects: list[Subject] = []
     for work in instance.works:
         year = outcome[work.key].scheduled_year
@@ -244,33 +284,47 @@ def _notify_computation(
                 street=work.street or "",
                 area=area_names.get(int(work.area), "") if (work.area or "").isdigit() else "",
                 geometry=work.geometry or "",
-                cost=float(sum(sum(amounts) for amounts in work.costs.values())),
+                costs=work.costs,
                 change=change,
                 previous_year=previous[0] if previous else None,
             )
         )
+    return subjects, new_clusters
+
+
+def plan_alerts(
+    index: AreaIndex,
+    subjects: list[Subject],
+    new_clusters: list[Cluster],
+    facts: dict[str, Any],
+    readers_of: Callable[[Iterable[int]], dict[int, bool]],
+) -> list[AlertDraft]:
+    """The alerts to record: per organisation whose areas the changed works meet, one
+    about those works and one about the new couplings they are in. `readers_of` tells
+    per organisation id whether it is a municipal one (it reads every work in full)."""
     if not subjects:
-        return 0
-    concerned, area_hits = _concerned(index, subjects)
+        return []
+    shapes = parse(subjects)
+    concerned, area_hits = _concerned(index, shapes)
     if not concerned:
-        return 0
-    _with_points([subjects[i] for i in concerned])
-    readers = _readers(area_hits)
+        return []
+    matched = sorted(concerned)
+    _with_points([subjects[i] for i in matched], shapes[matched])
+    readers = readers_of(area_hits)
     by_key = {s.key: i for i, s in enumerate(subjects)}
     works: dict[int, list[int]] = defaultdict(list)
     for i in sorted(concerned):
         if subjects[i].change:
             for organisation in concerned[i]:
                 works[organisation].append(i)
-    couplings: dict[int, list[Any]] = defaultdict(list)
+    couplings: dict[int, list[tuple[Cluster, list[int]]]] = defaultdict(list)
     for cluster in new_clusters:
         member_ids = [by_key[k] for k in cluster.members if k in by_key]
         for organisation in set().union(*(concerned.get(i, set()) for i in member_ids)):
             couplings[organisation].append((cluster, member_ids))
-    facts = _programme_facts(programme)
-    alerts: list[tuple[int, str, dict[str, Any]]] = []
+    drafts: list[AlertDraft] = []
     for organisation, indices in works.items():
-        alerts.append(
+        drafts.append(
             (
                 organisation,
                 AlertKind.WERKEN,
@@ -286,7 +340,7 @@ def _notify_computation(
             )
         )
     for organisation, found in couplings.items():
-        alerts.append(
+        drafts.append(
             (
                 organisation,
                 AlertKind.KOPPELKANSEN,
@@ -308,8 +362,7 @@ def _notify_computation(
                 },
             )
         )
-    alerts_dispatch(alerts_record(alerts))
-    return len(alerts)
+    return drafts
 
 
 def _coupling_item(
@@ -364,7 +417,7 @@ def _stored_subjects(works: Iterable[Work]) -> list[Subject]:
                 street=work.street,
                 area=work.area.name if work.area else "",
                 geometry=work.geometry,
-                cost=float(work.cost),
+                costs={"": (float(work.cost),)},
             )
         )
     return subjects
@@ -385,10 +438,11 @@ def notify_decision(programme: Programme, coupling: Coupling, decision: Coupling
     subjects = _stored_subjects(works)
     if not subjects:
         return 0
-    concerned, area_hits = _concerned(index, subjects)
+    shapes = parse(subjects)
+    concerned, area_hits = _concerned(index, shapes)
     if not concerned:
         return 0
-    _with_points(subjects)
+    _with_points(subjects, shapes)
     readers = _readers(area_hits)
     facts = _programme_facts(programme)
     alerts = [

@@ -11,18 +11,24 @@ from simple_history.admin import SimpleHistoryAdmin
 from impor.choices import Discipline
 from stakeholders.models import (
     Actor,
+    Alert,
+    AlertSettings,
     Ambition,
     ApiToken,
+    AreaOfInterest,
     AreaTask,
     BudgetAmount,
     BudgetLine,
     ContactPerson,
     Indicator,
     IndicatorMeasurement,
+    Notification,
     ProcessPosition,
     SingleSignOnIdentity,
     Theme,
     User,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from stakeholders.roles import sync_staff
 from stakeholders.services import sso_identity_link
@@ -286,3 +292,62 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         messages.success(request, _("%(count)d sleutel(s) ingetrokken.") % {"count": count})
+
+
+# --- areas of interest and alerts ------------------------------------------------------
+
+
+@admin.register(AreaOfInterest)
+class AreaOfInterestAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "organisation", "buffer", "source", "updated_at")
+    list_filter = ("source", ("organisation", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "organisation__name")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation", "created_by")
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "organisation")
+    list_filter = ("kind", ("organisation", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("organisation__name",)
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("alert", "user", "read_at", "mailed_at")
+    search_fields = ("user__username",)
+    list_select_related = ("alert__organisation", "user")
+    raw_id_fields = ("alert",)
+    autocomplete_fields = ("user",)
+
+
+@admin.register(AlertSettings)
+class AlertSettingsAdmin(admin.ModelAdmin):
+    list_display = ("user", "frequency", "last_digest_at")
+    list_filter = ("frequency",)
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    autocomplete_fields = ("user",)
+    readonly_fields = ("feed_token",)
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(SimpleHistoryAdmin):
+    list_display = ("url", "organisation", "is_active", "created_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_filter = ("is_active", ("organisation", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("url", "organisation__name")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation", "created_by")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "endpoint", "status", "attempts", "response_code")
+    list_filter = ("status",)
+    search_fields = ("endpoint__url",)
+    list_select_related = ("endpoint",)
+    raw_id_fields = ("endpoint", "alert")

@@ -1,14 +1,17 @@
-"""/api/v1/actoren, /themas, /ambities, /budgetregels and /gebiedsopgaven."""
+"""/api/v1/actoren, /themas, /ambities, /budgetregels, /gebiedsopgaven and
+/interessegebieden."""
 
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
+from impor.api.geo import GeometryField
 from impor.api.history import HistoryMixin
 from impor.api.permissions import ModelPermissions
 from impor.api.routers import api_router
 from impor.api.serializers import ModelSerializer
+from impor.visibility import partner_of
 from stakeholders.filters import (
     ActorFilterSet,
     AmbitionFilterSet,
@@ -19,6 +22,8 @@ from stakeholders.forms import ActorForm, BudgetLineForm
 from stakeholders.models import (
     Actor,
     Ambition,
+    AreaOfInterest,
+    AreaOfInterestSource,
     AreaTask,
     BudgetAmount,
     BudgetLine,
@@ -141,6 +146,59 @@ class AreaTaskSerializer(ModelSerializer):
         ]
 
 
+class AreaOfInterestSerializer(ModelSerializer):
+    """An area of interest; a partner's is always its own organisation's."""
+
+    geometry = GeometryField()
+
+    class Meta:
+        model = AreaOfInterest
+        fields = [
+            "id",
+            "organisation",
+            "name",
+            "geometry",
+            "buffer",
+            "source",
+            "file_name",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["source", "file_name", "created_at", "updated_at"]
+        extra_kwargs = {"organisation": {"required": False}}
+
+    def validate(self, attrs: dict) -> dict:
+        user = self.context["request"].user
+        organisation = partner_of(user)
+        if organisation is not None:
+            attrs["organisation"] = organisation
+        elif self.instance is None and "organisation" not in attrs:
+            if user.organisation is None:
+                raise serializers.ValidationError({"organisation": _("Dit veld is verplicht.")})
+            attrs["organisation"] = user.organisation
+        return super().validate(attrs)
+
+
+class AreaOfInterestViewSet(viewsets.ModelViewSet):
+    """Interessegebieden: waar een organisatie meldingen over wil krijgen. Een partner
+    ziet en beheert alleen die van de eigen organisatie."""
+
+    serializer_class = AreaOfInterestSerializer
+    permission_classes = [ModelPermissions]
+    queryset = AreaOfInterest.objects.none()  # the model for ModelPermissions
+    filterset_fields = ["organisation"]
+
+    def get_queryset(self):
+        return (
+            AreaOfInterest.objects.visible_to(self.request.user)
+            .select_related("organisation")
+            .order_by("name", "pk")
+        )
+
+    def perform_create(self, serializer) -> None:
+        serializer.save(created_by=self.request.user, source=AreaOfInterestSource.API)
+
+
 class ActorViewSet(viewsets.ModelViewSet):
     """Actoren: gemeentelijke afdelingen en externe organisaties."""
 
@@ -196,4 +254,5 @@ router.register("themas", ThemeViewSet, basename="theme")
 router.register("ambities", AmbitionViewSet, basename="ambition")
 router.register("budgetregels", BudgetLineViewSet, basename="budgetline")
 router.register("gebiedsopgaven", AreaTaskViewSet, basename="areatask")
+router.register("interessegebieden", AreaOfInterestViewSet, basename="areaofinterest")
 urlpatterns = router.urls

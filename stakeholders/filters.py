@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from impor.filters import FilterSet
 from stakeholders.choices import ActorKind, Domain
-from stakeholders.models import Actor, Ambition, BudgetLine, Theme
+from stakeholders.models import Actor, Ambition, AreaOfInterest, BudgetLine, Theme
 
 YES_NO = [("true", _("ja")), ("false", _("nee"))]
 
@@ -57,4 +57,17 @@ class BudgetLineFilterSet(FilterSet):
 
     class Meta:
         model = BudgetLine
+        fields: list[str] = []
+
+
+class AreaOfInterestFilterSet(FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Naam bevat"))
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Actor.objects.order_by("name"),
+        label=_("Organisatie"),
+        empty_label=_("Alle organisaties"),
+    )
+
+    class Meta:
+        model = AreaOfInterest
         fields: list[str] = []

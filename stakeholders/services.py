@@ -165,7 +165,7 @@ DIGEST_PERIODS = {
 def digests_send(now: datetime | None = None) -> int:
     """One e-mail per user whose daily or weekly digest is due, with every notification
     no e-mail carried yet; the number of e-mails. Due: the period has passed since the
-    last digest (a first digest is due at once). Run by `manage.py send_digests` (cron,
+    last digest that was sent (a first digest is due at once), so at most one a period. Run by `manage.py send_digests` (cron,
     or the task of the same name) as often as wanted: a digest that is not due is not
     sent, so running it every hour sends each user one a day or a week."""
     now = now or timezone.now()
@@ -186,10 +186,10 @@ def _digest_send(subscription: AlertSettings, now: datetime) -> int:
         .select_related("alert")
         .order_by("alert__created_at", "pk")
     )
-    subscription.last_digest_at = now
-    subscription.save(update_fields=["last_digest_at"])
     if not pending or not user.email:
         return 0
+    subscription.last_digest_at = now
+    subscription.save(update_fields=["last_digest_at"])
     with translation.override(settings.LANGUAGE_CODE):
         subject = ngettext(
             "IMPOR: %(count)s melding over uw interessegebieden",

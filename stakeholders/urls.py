@@ -4,7 +4,8 @@ from django.urls import path
 
 from impor.history_views import ObjectHistoryView
 from stakeholders import token_views, views
-from stakeholders.models import BudgetLine
+from stakeholders.feeds import notification_feed
+from stakeholders.models import AreaOfInterest, BudgetLine
 
 app_name = "stakeholders"
 
@@ -36,5 +37,53 @@ urlpatterns = [
         "budgetregels/<int:pk>/geschiedenis/",
         ObjectHistoryView.as_view(model=BudgetLine),
         name="budgetline_history",
+    ),
+    path("interessegebieden/", views.InterestListView.as_view(), name="interest_list"),
+    path("interessegebieden/nieuw/", views.InterestEditView.as_view(), name="interest_create"),
+    path(
+        "interessegebieden/uploaden/",
+        views.InterestUploadView.as_view(),
+        name="interest_upload",
+    ),
+    path(
+        "interessegebieden/uploaden/opslaan/",
+        views.InterestUploadApplyView.as_view(),
+        name="interest_upload_apply",
+    ),
+    path("interessegebieden/<int:pk>/", views.InterestDetailView.as_view(), name="interest_detail"),
+    path(
+        "interessegebieden/<int:pk>/kaart.geojson",
+        views.InterestGeoJsonView.as_view(),
+        name="interest_geojson",
+    ),
+    path(
+        "interessegebieden/<int:pk>/wijzigen/",
+        views.InterestEditView.as_view(),
+        name="interest_update",
+    ),
+    path(
+        "interessegebieden/<int:pk>/verwijderen/",
+        views.InterestDeleteView.as_view(),
+        name="interest_delete",
+    ),
+    path(
+        "interessegebieden/<int:pk>/geschiedenis/",
+        ObjectHistoryView.as_view(model=AreaOfInterest),
+        name="interest_history",
+    ),
+    path("meldingen/", views.InboxView.as_view(), name="inbox"),
+    path("meldingen/instellingen/", views.AlertSettingsView.as_view(), name="inbox_settings"),
+    path("meldingen/feed/<str:token>/", notification_feed, name="inbox_feed"),
+    path("meldingen/webhooks/nieuw/", views.WebhookEditView.as_view(), name="webhook_create"),
+    path("meldingen/webhooks/<int:pk>/", views.WebhookDetailView.as_view(), name="webhook_detail"),
+    path(
+        "meldingen/webhooks/<int:pk>/wijzigen/",
+        views.WebhookEditView.as_view(),
+        name="webhook_update",
+    ),
+    path(
+        "meldingen/webhooks/<int:pk>/verwijderen/",
+        views.WebhookDeleteView.as_view(),
+        name="webhook_delete",
     ),
 ]

@@ -1,29 +1,66 @@
 """Pages of the stakeholders: actors and the process matrix, themes, ambitions with their
-indicators, and budget lines with their annual amounts."""
+indicators, budget lines with their annual amounts, and each organisation's areas of
+interest with the alerts about them (inbox, settings, webhooks)."""
 
-from django.contrib.auth.mixins import PermissionRequiredMixin
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Sum
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views import View
+from django.views.generic import DeleteView, FormView, ListView, TemplateView
 
+from impor import geometry
 from impor.formsets import FormsetsMixin
 from impor.lists import Column
-from impor.object_views import ObjectDetailView, ObjectEditView, ObjectListView
+from impor.object_views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectViewMixin
+from stakeholders import alert_text
 from stakeholders.choices import ActorKind, Domain, Involvement, ProcessStep
 from stakeholders.filters import (
     ActorFilterSet,
     AmbitionFilterSet,
+    AreaOfInterestFilterSet,
     BudgetLineFilterSet,
     ThemeFilterSet,
 )
 from stakeholders.forms import (
     ActorForm,
+    AlertSettingsForm,
+    AreaOfInterestForm,
     BudgetAmountFormSet,
     BudgetLineForm,
     ContactFormSet,
+    InterestUploadForm,
     ProcessPositionFormSet,
+    WebhookForm,
 )
-from stakeholders.models import Actor, Ambition, BudgetLine, Indicator, ProcessPosition, Theme
+from stakeholders.models import (
+    Actor,
+    Ambition,
+    AreaOfInterest,
+    AreaOfInterestSource,
+    BudgetLine,
+    Indicator,
+    Notification,
+    ProcessPosition,
+    Theme,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from stakeholders.services import (
+    InterestUpload,
+    alert_settings_of,
+    interest_areas_from_file,
+    notifications_mark_read,
+)
 
 YES_NO = {True: _("ja"), False: _("nee")}
 #: How far an involvement reaches, to show whether an actor wants more or less of a step.
@@ -222,3 +259,370 @@ class BudgetLineEditView(FormsetsMixin, ObjectEditView):
     formset_classes = {"amounts": BudgetAmountFormSet}
     formset_legends = {"amounts": _("Bedragen per jaar")}
     success_message = _("De wijzigingen zijn opgeslagen.")
+
+
+# --- areas of interest (issue #17 §4) -------------------------------------------------
+
+
+class InterestPagesMixin:
+    """The interest pages are named ``interest_*`` (the partner menu links to
+    ``interest_list``), not after the model."""
+
+    def page_url(self, page: str, *args) -> str:
+        try:
+            return reverse(f"stakeholders:interest_{page}", args=args)
+        except NoReverseMatch:
+            return ""
+
+
+class InterestListView(InterestPagesMixin, ObjectListView):
+    template_name = "stakeholders/interest_list.html"
+    queryset = AreaOfInterest.objects.select_related("organisation")
+    filterset_class = AreaOfInterestFilterSet
+    default_sort = "name"
+    export_name = "interessegebieden"
+    columns = (
+        Column("name", _("naam")),
+        Column("organisation__name", _("organisatie")),
+        Column("buffer", _("buffer (m)"), kind="int"),
+        Column("source", _("herkomst"), choices=dict(AreaOfInterestSource.choices)),
+        Column("updated_at", _("gewijzigd op"), kind="date"),
+    )
+
+
+class InterestDetailView(InterestPagesMixin, ObjectDetailView):
+    """An area of interest on a map, with its facts in a table for those who do not use
+    the map."""
+
+    queryset = AreaOfInterest.objects.select_related("organisation", "created_by")
+    template_name = "stakeholders/interest_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        area = self.object
+        shape = geometry.parse(area.geometry)
+        grown = shape.buffer(area.buffer) if area.buffer else shape
+        xmin, ymin, xmax, ymax = grown.bounds
+        context.update(
+            geojson_url=reverse("stakeholders:interest_geojson", args=[area.pk]),
+            surface_ha=grown.area / 10_000,
+            shape_kind=shape.geom_type,
+            bounds=(round(xmin), round(ymin), round(xmax), round(ymax)),
+            can_delete=self.request.user.has_perm("stakeholders.delete_areaofinterest"),
+            delete_url=reverse("stakeholders:interest_delete", args=[area.pk]),
+        )
+        return context
+
+
+class InterestGeoJsonView(PermissionRequiredMixin, View):
+    """The area and, with a buffer, its grown outline, as GeoJSON in WGS84 for the map."""
+
+    permission_required = "stakeholders.view_areaofinterest"
+    raise_exception = True
+
+    def get(self, request, pk):
+        area = get_object_or_404(AreaOfInterest.objects.visible_to(request.user), pk=pk)
+        shape = geometry.parse(area.geometry)
+        features = []
+        if area.buffer:
+            features.append(
+                (
+                    geometry.to_geojson(geometry.to_storage(shape.buffer(area.buffer))),
+                    {"label": gettext("met buffer"), "color": "#8fcae7"},
+                )
+            )
+        features.append(
+            (geometry.to_geojson(area.geometry), {"label": area.name, "color": "#00689e"})
+        )
+        return JsonResponse(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "geometry": shape_json, "properties": properties}
+                    for shape_json, properties in features
+                ],
+            },
+            content_type="application/geo+json",
+        )
+
+
+class InterestEditView(InterestPagesMixin, ObjectEditView):
+    """Draw or type a new area of interest, or change one."""
+
+    model = AreaOfInterest
+    form_class = AreaOfInterestForm
+    template_name = "stakeholders/interest_form.html"
+    detail_url = "stakeholders:interest_detail"
+    success_message = _("Het interessegebied is opgeslagen.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        if self.creating:
+            form.instance.created_by = self.request.user
+            form.instance.source = AreaOfInterestSource.GETEKEND
+        return super().form_valid(form)
+
+
+class InterestDeleteView(InterestPagesMixin, ObjectViewMixin, DeleteView):
+    model = AreaOfInterest
+    permission_action = "delete"
+    template_name = "stakeholders/interest_confirm_delete.html"
+
+    def get_success_url(self) -> str:
+        return reverse("stakeholders:interest_list")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, gettext("Het interessegebied is verwijderd."))
+        return response
+
+
+#: The session key of the upload of areas waiting for "Opslaan".
+INTEREST_UPLOAD_KEY = "interest_upload"
+
+
+def _interest_upload_dir() -> Path:
+    return Path(settings.VAR_DIR) / "interest-uploads"
+
+
+class InterestUploadView(PermissionRequiredMixin, FormView):
+    """Upload areas (polygons) or a network (lines, points) with a buffer; the answer is
+    the dry run's report, with "Opslaan" when it has no errors."""
+
+    permission_required = "stakeholders.add_areaofinterest"
+    raise_exception = True
+    form_class = InterestUploadForm
+    template_name = "stakeholders/interest_upload.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        user = self.request.user
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        directory = _interest_upload_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{uuid.uuid4().hex}{suffix}"
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        organisation = user.partner_organisation or form.cleaned_data["organisation"]
+        options = InterestUpload(
+            organisation=organisation,
+            name=form.cleaned_data["name"],
+            buffer=form.cleaned_data["buffer"],
+            per_feature=form.cleaned_data["per_feature"],
+            name_column=form.cleaned_data["name_column"],
+        )
+        result = interest_areas_from_file(path, options, user=user, file_name=upload.name)
+        if result.report.ok:
+            self.request.session[INTEREST_UPLOAD_KEY] = {
+                "file": path.name,
+                "file_name": upload.name,
+                "organisation": organisation.pk,
+                "name": options.name,
+                "buffer": options.buffer,
+                "per_feature": options.per_feature,
+                "name_column": options.name_column,
+            }
+        else:
+            path.unlink(missing_ok=True)
+        return _upload_report(self.request, result, organisation)
+
+
+class InterestUploadApplyView(PermissionRequiredMixin, View):
+    """Opslaan: read the file of the dry run again and store its areas, all or none."""
+
+    permission_required = "stakeholders.add_areaofinterest"
+    raise_exception = True
+
+    def post(self, request):
+        pending = request.session.pop(INTEREST_UPLOAD_KEY, None) or {}
+        path = _interest_upload_dir() / Path(str(pending.get("file", ""))).name
+        if not pending or not path.is_file():
+            messages.error(
+                request, gettext("Deze controle is verlopen. Upload het bestand opnieuw.")
+            )
+            return redirect("stakeholders:interest_upload")
+        organisation = request.user.partner_organisation or get_object_or_404(
+            Actor, pk=pending["organisation"]
+        )
+        options = InterestUpload(
+            organisation=organisation,
+            name=pending["name"],
+            buffer=pending["buffer"],
+            per_feature=pending["per_feature"],
+            name_column=pending["name_column"],
+        )
+        try:
+            result = interest_areas_from_file(
+                path, options, user=request.user, file_name=pending["file_name"], commit=True
+            )
+        finally:
+            path.unlink(missing_ok=True)
+        if not result.report.ok:
+            return _upload_report(request, result, organisation)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s interessegebied opgeslagen.",
+                "%(count)s interessegebieden opgeslagen.",
+                len(result.areas),
+            )
+            % {"count": len(result.areas)},
+        )
+        return redirect("stakeholders:interest_list")
+
+
+def _upload_report(request, result, organisation):
+    return render(
+        request,
+        "stakeholders/interest_upload_report.html",
+        {
+            "report": result.report,
+            "organisation": organisation,
+            "areas": result.areas,
+            "errors": result.report.errors[:500],
+            "hidden_errors": max(len(result.report.errors) - 500, 0),
+        },
+    )
+
+
+# --- inbox, alert settings, feed and webhooks ------------------------------------------
+
+
+class InboxView(LoginRequiredMixin, ListView):
+    """The user's notifications, newest first; unread ones marked, and a button to mark
+    them read."""
+
+    template_name = "stakeholders/inbox.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return Notification.objects.visible_to(self.request.user).select_related(
+            "alert__organisation"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = [
+            {
+                "notification": notification,
+                "title": alert_text.title(notification.alert),
+                "lines": alert_text.sentences(notification.alert),
+                "url": notification.alert.data.get("programme", {}).get("url", ""),
+            }
+            for notification in context["page_obj"]
+        ]
+        context["unread"] = Notification.objects.visible_to(self.request.user).unread().count()
+        return context
+
+    def post(self, request):
+        ids = request.POST.getlist("notification")
+        marked = notifications_mark_read(
+            request.user, [int(i) for i in ids if i.isdigit()] if ids else None
+        )
+        messages.success(
+            request,
+            ngettext("%(count)s melding gelezen.", "%(count)s meldingen gelezen.", marked)
+            % {"count": marked},
+        )
+        return redirect("stakeholders:inbox")
+
+
+class AlertSettingsView(LoginRequiredMixin, TemplateView):
+    """How the user hears of alerts (e-mail at once, a digest, none), the secret feed
+    address, and the webhooks of the user's organisation."""
+
+    template_name = "stakeholders/inbox_settings.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        subscription = alert_settings_of(user)
+        context["form"] = kwargs.get("form") or AlertSettingsForm(instance=subscription)
+        context["feed_url"] = self.request.build_absolute_uri(
+            reverse("stakeholders:inbox_feed", args=[subscription.feed_token])
+        )
+        context["webhooks"] = WebhookEndpoint.objects.visible_to(user)
+        context["can_add_webhook"] = user.organisation_id is not None and user.has_perm(
+            "stakeholders.add_webhookendpoint"
+        )
+        return context
+
+    def post(self, request):
+        subscription = alert_settings_of(request.user)
+        if "rotate" in request.POST:
+            subscription.rotate_feed_token()
+            messages.success(
+                request, gettext("De feed heeft een nieuw adres; het oude werkt niet meer.")
+            )
+            return redirect("stakeholders:inbox_settings")
+        form = AlertSettingsForm(request.POST, instance=subscription)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        form.save()
+        messages.success(request, gettext("De wijzigingen zijn opgeslagen."))
+        return redirect("stakeholders:inbox_settings")
+
+
+class WebhookPagesMixin:
+    def page_url(self, page: str, *args) -> str:
+        try:
+            return reverse(f"stakeholders:webhook_{page}", args=args)
+        except NoReverseMatch:
+            return ""
+
+
+class WebhookDetailView(WebhookPagesMixin, ObjectDetailView):
+    """A webhook with its secret (for the receiver's signature check) and its delivery
+    log: status, attempts, answer code and the next attempt."""
+
+    model = WebhookEndpoint
+    template_name = "stakeholders/webhook_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["deliveries"] = (
+            WebhookDelivery.objects.visible_to(self.request.user)
+            .filter(endpoint=self.object)
+            .select_related("alert")[:100]
+        )
+        context["list_url"] = reverse("stakeholders:inbox_settings")
+        return context
+
+
+class WebhookEditView(WebhookPagesMixin, ObjectEditView):
+    model = WebhookEndpoint
+    form_class = WebhookForm
+    template_name = "stakeholders/webhook_form.html"
+    detail_url = "stakeholders:webhook_detail"
+    success_message = _("De webhook is opgeslagen.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.organisation_id is None:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if self.creating:
+            form.instance.organisation_id = self.request.user.organisation_id
+            form.instance.created_by = self.request.user
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["list_url"] = reverse("stakeholders:inbox_settings")
+        return context
+
+
+class WebhookDeleteView(WebhookPagesMixin, ObjectViewMixin, DeleteView):
+    model = WebhookEndpoint
+    permission_action = "delete"
+    template_name = "stakeholders/webhook_confirm_delete.html"
+
+    def get_success_url(self) -> str:
+        return reverse("stakeholders:inbox_settings")

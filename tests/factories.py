@@ -60,18 +60,25 @@ from projects.models import (
 from stakeholders.choices import ActorKind, Domain, Involvement, ProcessStep, TaskDomain
 from stakeholders.models import (
     Actor,
+    Alert,
+    AlertKind,
+    AlertSettings,
     Ambition,
     ApiToken,
+    AreaOfInterest,
     AreaTask,
     BudgetAmount,
     BudgetLine,
     ContactPerson,
     Indicator,
     IndicatorMeasurement,
+    Notification,
     ProcessPosition,
     SingleSignOnIdentity,
     Theme,
     User,
+    WebhookDelivery,
+    WebhookEndpoint,
     hash_token_key,
 )
 
@@ -177,6 +184,66 @@ class ApiTokenFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Koppeling {n}")
     key_hash = factory.Sequence(lambda n: hash_token_key(f"sleutel-{n}"))
     prefix = "sleutel-"
+
+
+class AreaOfInterestFactory(DjangoModelFactory):
+    """A 100 m square around the Prinsenstraat sewer stretch (DALFSEN_LINE)."""
+
+    class Meta:
+        model = AreaOfInterest
+
+    organisation = factory.SubFactory(ActorFactory, partner=True)
+    name = factory.Sequence(lambda n: f"Interessegebied {n}")
+    geometry = (
+        "POLYGON ((214470 500750, 214570 500750, 214570 500850, 214470 500850, 214470 500750))"
+    )
+    buffer = 0
+
+
+class AlertFactory(DjangoModelFactory):
+    class Meta:
+        model = Alert
+
+    organisation = factory.SubFactory(ActorFactory, partner=True)
+    kind = AlertKind.WERKEN
+    data = factory.LazyFunction(
+        lambda: {"programme": {"id": 1, "name": "IMPOR 2026-2035", "url": "/"}, "works": []}
+    )
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    alert = factory.SubFactory(AlertFactory)
+    user = factory.SubFactory(
+        UserFactory, organisation=factory.SelfAttribute("..alert.organisation")
+    )
+
+
+class AlertSettingsFactory(DjangoModelFactory):
+    class Meta:
+        model = AlertSettings
+
+    user = factory.SubFactory(UserFactory)
+
+
+class WebhookEndpointFactory(DjangoModelFactory):
+    class Meta:
+        model = WebhookEndpoint
+
+    organisation = factory.SubFactory(ActorFactory, partner=True)
+    url = factory.Sequence(lambda n: f"https://planning{n}.example.nl/impor")
+
+
+class WebhookDeliveryFactory(DjangoModelFactory):
+    class Meta:
+        model = WebhookDelivery
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    alert = factory.SubFactory(
+        AlertFactory, organisation=factory.SelfAttribute("..endpoint.organisation")
+    )
 
 
 class ContactPersonFactory(DjangoModelFactory):
