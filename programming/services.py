@@ -57,7 +57,6 @@ from projects.models import Project
 from stakeholders.models import Actor, BudgetLine, Theme, User
 
 Progress = Callable[[int, str], None]
-BATCH = 5_000
 logger = logging.getLogger(__name__)
 
 
@@ -231,6 +230,11 @@ def programme_compute(
     return result
 
 
+#: The columns of a stored coupling, in the order store_result writes them.
+COUPLING_FIELDS = (
+    "programme", "key", "kind", "area", "street", "window_start", "window_end", "year",
+    "savings", "openings_avoided", "score",
+)  # fmt: skip
 #: The columns of a stored work, in the order store_result writes them.
 WORK_FIELDS = (
     "programme", "key", "kind", "label", "project", "area", "street", "geometry",
@@ -289,26 +293,29 @@ def store_result(
     area_of = {w.key: w.area for w in instance.works}
     street_of = {w.key: w.street for w in instance.works if w.street}
 
-    couplings = Coupling.objects.bulk_create(
-        [
-            Coupling(
-                programme=programme,
-                key=cluster.key,
-                kind=cluster.kind,
-                area_id=areas.get(area_of.get(cluster.members[0]) or ""),
-                street=next((street_of[k] for k in cluster.members if k in street_of), "")[:200],
-                window_start=cluster.window_start or programme.first_year,
-                window_end=cluster.window_end or programme.last_year,
-                year=cluster.year,
-                savings=_money(cluster.savings),
-                openings_avoided=cluster.openings_avoided,
-                score=cluster.score,
+    # Plain rows through insert_rows, as the works below: a city has ~20,000 couplings,
+    # and bulk_create builds and compiles a model per row.
+    insert_rows(
+        Coupling,
+        COUPLING_FIELDS,
+        (
+            (
+                programme.pk,
+                cluster.key,
+                cluster.kind,
+                areas.get(area_of.get(cluster.members[0]) or ""),
+                next((street_of[k] for k in cluster.members if k in street_of), "")[:200],
+                cluster.window_start or programme.first_year,
+                cluster.window_end or programme.last_year,
+                cluster.year,
+                _money(cluster.savings),
+                cluster.openings_avoided,
+                cluster.score,
             )
             for cluster in result.clusters
-        ],
-        batch_size=BATCH,
+        ),
     )
-    coupling_ids = {c.key: c.pk for c in couplings}
+    coupling_ids = dict(Coupling.objects.filter(programme=programme).values_list("key", "pk"))
     outcome = {w.key: w for w in result.works}
     # Plain rows through insert_rows (COPY on PostgreSQL): a city has ~100,000 works.
     insert_rows(
