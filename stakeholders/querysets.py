@@ -1,9 +1,13 @@
-"""Querysets of actors and budget lines, with the rule of who sees which rows
-(`impor.visibility`)."""
+"""Querysets of actors, budget lines, areas of interest and alerts, with the rule of who
+sees which rows (`impor.visibility`)."""
+
+from typing import Any, TypeVar
 
 from django.db import models
 
 from impor.visibility import for_partner
+
+_QuerySet = TypeVar("_QuerySet", bound=models.QuerySet[Any])
 
 
 class ActorQuerySet(models.QuerySet):
@@ -40,7 +44,7 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
 
-def _own_organisation(queryset: models.QuerySet, user, lookup: str) -> models.QuerySet:
+def _own_organisation(queryset: _QuerySet, user, lookup: str) -> _QuerySet:
     """The rows of the user's own organisation (municipal or partner alike): a webhook
     holds the organisation's secret, which no other organisation, nor the municipality,
     needs to see. A superuser sees all; a user without organisation none."""

@@ -165,9 +165,10 @@ DIGEST_PERIODS = {
 def digests_send(now: datetime | None = None) -> int:
     """One e-mail per user whose daily or weekly digest is due, with every notification
     no e-mail carried yet; the number of e-mails. Due: the period has passed since the
-    last digest that was sent (a first digest is due at once), so at most one a period. Run by `manage.py send_digests` (cron,
-    or the task of the same name) as often as wanted: a digest that is not due is not
-    sent, so running it every hour sends each user one a day or a week."""
+    last digest that was sent (a first digest is due at once), so at most one a period.
+    Run by `manage.py send_digests` (cron, or the task of the same name) as often as
+    wanted: a digest that is not due is not sent, so running it every hour sends each
+    user at most one a day or a week."""
     now = now or timezone.now()
     sent = 0
     for frequency, period in DIGEST_PERIODS.items():
@@ -339,7 +340,13 @@ def interest_areas_from_file(
     )
     result = InterestUploadResult(report=report)
     try:
-        table = read_table(path, filename=file_name, **read_limits())
+        limits = read_limits()
+        table = read_table(
+            path,
+            filename=file_name,
+            max_bytes=limits["max_bytes"],
+            max_uncompressed_bytes=limits["max_uncompressed_bytes"],
+        )
     except ImportFileError as exc:
         report.errors.append(RowError(0, "", str(exc)))
         report.status = ImportStatus.REFUSED if commit else ImportStatus.DRY_RUN
