@@ -360,21 +360,23 @@ class GeoJsonView(ProgrammeMixin, View):
         located = self.programme.works.exclude(geometry="").exclude(geometry__isnull=True)
         works = WorkFilterSet(request.GET, queryset=located, request=request).qs
         rows = list(
-            works.order_by("-score", "pk").values_list("pk", "label", "scheduled_year", "geometry")[
-                : pages.MAP_LIMIT
-            ]
+            works.order_by("-score", "pk").values_list(
+                "pk", "label", "scheduled_year", "geometry", "coupling_id"
+            )[: pages.MAP_LIMIT]
         )
         gantt = reverse("programming:programme_gantt", args=[self.programme.pk])
+        # A coupled work's popup opens its coupling's page, which lies below the list's.
+        couplings_url = reverse("programming:programme_couplings", args=[self.programme.pk])
         unplanned = str(gettext("niet gepland"))
         properties = (
             {
                 "label": f"{label} ({year or unplanned})",
                 "color": pages.year_colour(self.programme, year),
                 "year": year,
-                "url": gantt,
+                "url": gantt if coupling is None else f"{couplings_url}{coupling}/",
                 "id": pk,
             }
-            for pk, label, year, _wkt in rows
+            for pk, label, year, _wkt, coupling in rows
         )
         geometries = to_geojson_many([row[3] for row in rows])
         return HttpResponse(

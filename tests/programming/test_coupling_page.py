@@ -277,3 +277,20 @@ def test_a_partner_may_not_change_the_cost_sharing(client, world):
     response = client.post(_url(world, "coupling_cost_sharing"), {"rule": "gelijk"})
 
     assert response.status_code == 403
+
+
+def test_the_programme_pages_link_to_the_coupling_page(client, world):
+    client.force_login(world["manager"])
+    programme = world["programme"].pk
+    page = _url(world)
+
+    for name in ("programme_couplings", "programme_gantt", "dashboard"):
+        args = [] if name == "dashboard" else [programme]
+        assert (
+            f'href="{page}"'
+            in client.get(reverse(f"programming:{name}", args=args)).content.decode()
+        ), name
+    work = reverse("programming:programme_work", args=[programme, world["sewer"].pk])
+    assert f'href="{page}"' in client.get(work).content.decode()
+    features = client.get(reverse("programming:programme_geojson", args=[programme])).json()
+    assert {f["properties"]["url"] for f in features["features"]} == {page}
