@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
 
 from impor.visibility import partner_of
-from programming.models import Coupling, Programme, Work
+from programming.models import Coupling, CouplingResponse, Programme, Work
 from programming.views import DashboardView
 from stakeholders.choices import ActorKind
 
@@ -36,6 +36,8 @@ class CouplingRow:
     coupling: Coupling
     parties: list[Party]
     url: str | None
+    #: A partner's latest answer to the proposal (`CouplingResponse`), if any.
+    response: CouplingResponse | None = None
 
 
 def coupling_url(coupling: Coupling) -> str | None:
@@ -52,7 +54,8 @@ def coupling_url(coupling: Coupling) -> str | None:
 def coupling_rows(couplings: list[Coupling], user) -> list[CouplingRow]:
     """Rows for `couplings` (already limited to what `user` may see) with their other
     parties: for a partner every owner but its own organisation, named only when the
-    owner is municipal; for a municipal user every owner, named. One query."""
+    owner is municipal, and its own latest answer to each; for a municipal user every
+    owner, named. Two queries."""
     own = partner_of(user)
     kinds = dict(ActorKind.choices)
     parties: dict[int, set[Party]] = {c.pk: set() for c in couplings}
@@ -66,11 +69,20 @@ def coupling_rows(couplings: list[Coupling], user) -> list[CouplingRow]:
             continue
         shown = name if own is None or internal else None
         parties[coupling_id].add(Party(kind=str(kinds.get(kind, kind)), name=shown))
+    responses: dict[tuple[int, str], CouplingResponse] = {}
+    if own is not None and couplings:
+        # Ordered by time, so the latest answer per coupling is the one kept.
+        for response in CouplingResponse.objects.visible_to(user).filter(
+            programme__in={c.programme_id for c in couplings},
+            key__in=[c.key for c in couplings],
+        ):
+            responses[(response.programme_id, response.key)] = response
     return [
         CouplingRow(
             coupling=c,
             parties=sorted(parties[c.pk], key=lambda p: (p.name is None, p.name or "", p.kind)),
             url=coupling_url(c),
+            response=responses.get((c.programme_id, c.key)),
         )
         for c in couplings
     ]

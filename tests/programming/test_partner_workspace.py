@@ -12,6 +12,7 @@ from stakeholders.choices import ActorKind, Role
 from tests.factories import (
     ActorFactory,
     CouplingFactory,
+    CouplingResponseFactory,
     ProgrammeFactory,
     UserFactory,
     WorkFactory,
@@ -45,7 +46,7 @@ def world():
     WorkFactory(programme=programme, owner=fibre, coupling=other, label="Glasvezel Achterstraat")
     user = UserFactory(organisation=grid)
     user.groups.add(Group.objects.get(name=Role.PARTNER.value))
-    return {"user": user, "programme": programme}
+    return {"user": user, "programme": programme, "shared": shared, "grid": grid, "fibre": fibre}
 
 
 def test_the_overview_lists_only_the_partners_couplings_without_cost(client, world):
@@ -77,7 +78,28 @@ def test_a_municipal_user_sees_every_coupling_with_named_parties(client, world):
     reader.groups.add(Group.objects.get(name=Role.VIEWER.value))
     client.force_login(reader)
     body = client.get(reverse("programming:coupling_overview")).content.decode()
-    assert "Molenstraat" in body and "Achterstraat" in body
+    assert "Molenstraat" in body
+    assert "Achterstraat" in body
     assert "Glasvezel Geheim" in body
     # The start page stays the dashboard for a municipal user.
     assert "Welkom" not in client.get("/").content.decode()
+
+
+def test_the_overview_shows_the_partners_own_answer_not_anothers(client, world):
+    shared = world["shared"]
+    CouplingResponseFactory(
+        programme=world["programme"],
+        key=shared.key,
+        organisation=world["fibre"],
+        answer="kan_niet",
+        comment="Geen capaciteit",
+    )
+    client.force_login(world["user"])
+    url = reverse("programming:coupling_overview")
+    body = client.get(url).content.decode()
+    assert "Nog niet gereageerd" in body
+    assert "Kan niet" not in body
+    CouplingResponseFactory(
+        programme=world["programme"], key=shared.key, organisation=world["grid"]
+    )
+    assert "Akkoord" in client.get(url).content.decode()
