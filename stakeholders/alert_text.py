@@ -28,7 +28,8 @@ def _place(item: dict[str, Any]) -> str:
 
 def work_sentence(item: dict[str, Any]) -> str:
     """One work: what it is (all of it for the reader's own work, else owner, kind,
-    place and window) and what changed."""
+    place and window) and what changed; a member of a coupling without a change is
+    told with its window."""
     facts = {
         "label": item.get("label", ""),
         "owner": item.get("owner") or _("onbekende eigenaar"),
@@ -40,9 +41,13 @@ def work_sentence(item: dict[str, Any]) -> str:
     }
     if item.get("own"):
         subject = _("Uw werk %(label)s (%(place)s)") % facts
+    elif item.get("label"):
+        subject = _("Werk %(label)s van %(owner)s (%(place)s)") % facts
     else:
         subject = _("Een werk van %(owner)s (%(kind)s, %(place)s)") % facts
     change = item.get("change")
+    if not change:
+        return f"{subject}, " + _("venster %(window)s") % facts + "."
     if change == "nieuw":
         if item.get("own") and facts["year"]:
             what = _("staat nieuw in het programma, gepland in %(year)s") % facts
@@ -114,6 +119,11 @@ def sentences(alert: Alert) -> list[str]:
     more = data.get("works_total", 0) - len(data.get("works", []))
     if more > 0:
         lines.append(ngettext("En nog %(n)s werk.", "En nog %(n)s werken.", more) % {"n": more})
+    more = data.get("couplings_total", 0) - len(data.get("couplings", []))
+    if more > 0:
+        lines.append(
+            ngettext("En nog %(n)s koppelkans.", "En nog %(n)s koppelkansen.", more) % {"n": more}
+        )
     if data.get("areas"):
         lines.append(_("Interessegebieden: %(areas)s.") % {"areas": ", ".join(data["areas"])})
     return lines

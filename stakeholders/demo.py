@@ -9,12 +9,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
+import pandas as pd
+import shapely
 
+from impor import geometry
 from impor.models import Area
 from stakeholders.choices import ActorKind, Domain, Involvement, ProcessStep, Role, TaskDomain
 from stakeholders.models import (
     Actor,
     Ambition,
+    AreaOfInterest,
+    AreaOfInterestSource,
     AreaTask,
     BudgetAmount,
     BudgetLine,
@@ -368,3 +373,49 @@ def build_users(actors: dict[str, Actor], password: str) -> list[User]:
         user.groups.add(groups[role.value])
         users.append(user)
     return users
+
+
+def build_interest_areas(
+    actors: dict[str, Actor], areas: list[Area], streets: pd.DataFrame
+) -> list[AreaOfInterest]:
+    """Areas of interest of the demo partners and one department, so their inboxes fill
+    when the demo programme is computed (programming/alerts.py): Enexis follows its
+    medium-voltage cables under the main roads (a 25 m buffer around them, as a network
+    upload gives), Vechthorst the wijk where its rental homes are, Team Riolering the
+    largest kern."""
+    mains = streets[streets["kind"] == "hoofdweg"]
+    cables = shapely.MultiLineString(
+        [[(r.x0, r.y0), (r.x1, r.y1)] for r in mains.itertuples(index=False)]
+    )
+    wijken = sorted((a for a in areas if a.level == "wijk" and a.geometry), key=lambda a: a.name)
+    kernen = sorted(
+        (a for a in areas if a.level == "kern" and a.geometry),
+        key=lambda a: -shapely.from_wkt(a.geometry).area,
+    )
+    rows = [
+        AreaOfInterest(
+            organisation=actors["enexis"],
+            name="Middenspanningsnet onder de hoofdwegen",
+            geometry=geometry.to_storage(cables),
+            buffer=25,
+            source=AreaOfInterestSource.BESTAND,
+            file_name="enexis-middenspanning.gpkg",
+        )
+    ]
+    if wijken:
+        rows.append(
+            AreaOfInterest(
+                organisation=actors["vechthorst"],
+                name=f"Huurwoningen {wijken[0].name}",
+                geometry=wijken[0].geometry,
+            )
+        )
+    if kernen:
+        rows.append(
+            AreaOfInterest(
+                organisation=actors["riolering"],
+                name=f"Rioolgebied {kernen[0].name}",
+                geometry=kernen[0].geometry,
+            )
+        )
+    return AreaOfInterest.objects.bulk_create(rows)

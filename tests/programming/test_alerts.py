@@ -17,6 +17,7 @@ from programming import alerts
 from programming.choices import CouplingDecisionStatus, WorkKind
 from programming.engine.instance import Cluster, Work, WorkResult
 from programming.services import coupling_decide
+from stakeholders import alert_text
 from stakeholders.models import Alert, AlertKind, Notification
 from stakeholders.tasks import send_alert_mails
 from tests.factories import (
@@ -210,6 +211,10 @@ def test_a_new_coupling_in_the_area_alerts_once(programme, partner):
     assert alert.kind == AlertKind.KOPPELKANSEN
     (coupling,) = alert.data["couplings"]
     assert len(coupling["members"]) == 2
+    # The member outside the area did not change: it is told with its window only.
+    text = alert_text.as_text(alert)
+    assert "Koppelkans in Prinsenstraat met 2 werken, venster 2027–2030" in text
+    assert "ander jaar" not in text
 
 
 def test_a_coupling_decision_alerts_within_its_transaction(programme, partner):

@@ -11,7 +11,7 @@ from assets.demo import generate_assets, generate_inspections_and_reports
 from assets.services import asset_classes_load_defaults
 from impor import demo as geography
 from impor.models import Area
-from programming.demo import build_programme
+from programming.demo import build_coupling_example, build_programme
 from programming.models import Programme
 from programming.services import programme_compute
 from projects.demo import generate_projects
@@ -95,6 +95,11 @@ class Command(BaseCommand):
                 f"{planned} van {len(result.works)} werken ingepland."
             )
         )
+        example = build_coupling_example(programme)
+        if example is not None:
+            self.stdout.write(
+                f"Koppelkans met kostenverdeling, meeliften en reactie: K{example.pk}."
+            )
 
     def build(self, seed: int, large: int | None) -> tuple[dict[str, int], Programme]:
         rng = np.random.default_rng(seed)
@@ -111,6 +116,7 @@ class Command(BaseCommand):
         )
         people.build_area_tasks(rng, [a for a in areas if a.level == "kern"], themes, actors)
         users = people.build_users(actors, DEMO_PASSWORD)
+        people.build_interest_areas(actors, areas, streets)
         asset_classes_load_defaults()
         frame = pd.DataFrame(
             {
