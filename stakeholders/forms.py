@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from impor import geometry, widgets
+from impor import geometry
 from impor.formsets import SharedChoicesInlineFormSet
+from impor.widgets import MapDrawWidget
 from stakeholders.models import (
     MAX_INTEREST_BUFFER,
     Actor,
@@ -86,7 +87,8 @@ BudgetAmountFormSet = inlineformset_factory(
 
 def geometry_from_text(text: str) -> str:
     """The stored WKT of a geometry typed as WKT (RD New) or GeoJSON (WGS84 lon/lat, or
-    RD New when its numbers are metres), for the drawing field's fallback."""
+    RD New when its numbers are metres); a drawn shape arrives as WKT already
+    (`MapDrawWidget`)."""
     text = text.strip()
     if not text:
         return ""
@@ -104,13 +106,6 @@ def geometry_from_text(text: str) -> str:
         return geometry.to_storage(geometry.parse(text))
     except (geometry.GeometryError, ValueError, AttributeError, TypeError) as exc:
         raise forms.ValidationError(str(exc)) from exc
-
-
-def _geometry_widget() -> forms.Widget:
-    """The map drawing widget where it exists (impor.widgets.MapDrawWidget), else a text
-    area for WKT or GeoJSON."""
-    draw = getattr(widgets, "MapDrawWidget", None)
-    return draw() if draw is not None else forms.Textarea(attrs={"rows": 4})
 
 
 class AreaOfInterestForm(forms.ModelForm):
@@ -133,7 +128,7 @@ class AreaOfInterestForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["geometry"].widget = _geometry_widget()
+        self.fields["geometry"].widget = MapDrawWidget()
         partner = getattr(user, "partner_organisation", None)
         if partner is not None:
             del self.fields["organisation"]
