@@ -6,18 +6,27 @@ One selector for the project page ("In de buurt") and the brief check
 in RD New (metres, as stored) and by years, never by street name, since two villages of
 one municipality each have their own "Kerkstraat".
 
-Works carry no bounding-box columns, so the database narrows by programme, window and
-visibility, and the rest is vectorised with shapely 2: all candidate geometries are
-parsed at once, their bounding boxes (grown by the distance) cut the set down with numpy,
-and only what remains is measured exactly. On 80,000 works parsing takes about 0.1 s.
+Works carry no bounding-box columns, and parsing the WKT of a city's works is most of
+the cost (80,000 works: 0.2–0.3 s). So a programme's geometries are parsed once, with
+their bounding boxes, and kept per process (`_geometries`) under a key that changes
+whenever the works do: a computation stores new works (new ids) and a new
+`computed_at`; the programme's creation time, and the count and highest id of its works
+are in the key too. Per request numpy cuts all works by their bounding box grown by the
+distance, shapely measures only what remains, and the database reads those few works
+with the window and the user's visibility (`visible_to`) applied.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from django.db.models import Count, Max
 
 from programming.models import Programme, Work
+
+#: How many programmes' geometries a process keeps (the current one and a few others).
+CACHED_PROGRAMMES = 4
+_cache: dict[tuple, "_Geometries"] = {}
 
 
 @dataclass(frozen=True)
@@ -45,25 +54,52 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int] | None:
     return (start, end) if start <= end else None
 
 
-def _within(geometry: str, rows: list[tuple[int, str]], distance: float) -> dict[int, float]:
-    """Distance (m) per work id of the `rows` (id, stored WKT) within `distance` of
-    `geometry`: a bounding-box cut first, the exact distance only for what passes it."""
-    if not rows:
-        return {}
+@dataclass(frozen=True)
+class _Geometries:
+    """A programme's work geometries, parsed: ids ascending, geometries and bounds."""
+
+    ids: np.ndarray
+    geoms: np.ndarray
+    bounds: np.ndarray
+
+
+def _geometries(programme: Programme) -> _Geometries:
+    """The parsed geometries of `programme`'s works, from the process cache when the
+    works are still those it was built from."""
+    works = Work.objects.filter(programme=programme).exclude(geometry="")
+    stats = works.aggregate(n=Count("pk"), last=Max("pk"))
+    key = (programme.pk, programme.created_at, programme.computed_at, stats["n"], stats["last"])
+    cached = _cache.get(key)
+    if cached is None:
+        rows = list(works.order_by("pk").values_list("pk", "geometry"))
+        geoms = shapely.from_wkt(np.asarray([wkt for _, wkt in rows], dtype=object))
+        cached = _Geometries(
+            ids=np.fromiter((pk for pk, _ in rows), dtype=np.int64, count=len(rows)),
+            geoms=geoms,
+            bounds=shapely.bounds(geoms).reshape(-1, 4),
+        )
+        while len(_cache) >= CACHED_PROGRAMMES:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = cached
+    return cached
+
+
+def _within(geometry: str, programme: Programme, distance: float) -> dict[int, float]:
+    """Distance (m) per id of `programme`'s works within `distance` of `geometry`: a
+    bounding-box cut over all of them first, the exact distance only for what passes."""
+    known = _geometries(programme)
     target = shapely.from_wkt(geometry)
     xmin, ymin, xmax, ymax = target.bounds
-    ids = np.fromiter((pk for pk, _ in rows), dtype=np.int64, count=len(rows))
-    geoms = shapely.from_wkt(np.asarray([wkt for _, wkt in rows], dtype=object))
-    box = shapely.bounds(geoms)
-    near = (
+    box = known.bounds
+    (at,) = np.nonzero(
         (box[:, 0] <= xmax + distance)
         & (box[:, 2] >= xmin - distance)
         & (box[:, 1] <= ymax + distance)
         & (box[:, 3] >= ymin - distance)
     )
-    gaps = shapely.distance(geoms[near], target)
+    gaps = shapely.distance(known.geoms[at], target)
     keep = gaps <= distance
-    return dict(zip(ids[near][keep].tolist(), gaps[keep].tolist(), strict=True))
+    return dict(zip(known.ids[at][keep].tolist(), gaps[keep].tolist(), strict=True))
 
 
 def nearby_works(
@@ -85,16 +121,15 @@ def nearby_works(
         return []
     if distance is None:
         distance = programme.coupling_distance
-    works = (
-        Work.objects.filter(programme=programme)
+    gaps = _within(geometry, programme, distance)
+    found = (
+        Work.objects.filter(programme=programme, pk__in=gaps)
         .visible_to(user)
         .filter(window_start__lte=window[1], window_end__gte=window[0])
-        .exclude(geometry="")
     )
     if exclude_project is not None:
-        works = works.exclude(project_id=exclude_project)
-    gaps = _within(geometry, list(works.values_list("pk", "geometry")), distance)
-    found = Work.objects.filter(pk__in=gaps).select_related("owner", "area", "coupling", "project")
+        found = found.exclude(project_id=exclude_project)
+    found = found.select_related("owner", "area", "coupling", "project")
     result = [
         NearbyWork(
             work=work,
@@ -127,20 +162,19 @@ def graafrust_periods(
     if distance is None:
         distance = programme.coupling_distance
     years = programme.graafrust_years
-    works = (
-        Work.objects.filter(programme=programme, reconstructs_street=True)
+    gaps = _within(geometry, programme, distance)
+    found = (
+        Work.objects.filter(programme=programme, reconstructs_street=True, pk__in=gaps)
         .visible_to(user)
         .filter(
             scheduled_year__isnull=False,
             scheduled_year__lte=window[1] - 1,
             scheduled_year__gte=window[0] - years,
         )
-        .exclude(geometry="")
     )
     if exclude_project is not None:
-        works = works.exclude(project_id=exclude_project)
-    gaps = _within(geometry, list(works.values_list("pk", "geometry")), distance)
-    found = Work.objects.filter(pk__in=gaps).select_related("owner")
+        found = found.exclude(project_id=exclude_project)
+    found = found.select_related("owner")
     periods = [
         GraafrustPeriod(
             work=work,
