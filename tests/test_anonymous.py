@@ -12,9 +12,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern
 
 #: Public on purpose: logging in (the site's and the admin's), choosing the language on
-#: the login page, the OpenAPI document clients generate code from, and the health check
-#: of the load balancer.
-PUBLIC = {"login", "admin:login", "set_language", "api_schema", "health"}
+#: the login page, the OpenAPI document clients generate code from, the health check
+#: of the load balancer, and a user's Atom feed, whose secret token in the address is the
+#: key (a feed reader has no session; a wrong token answers 403, tests/stakeholders/
+#: test_webhooks.py).
+PUBLIC = {"login", "admin:login", "set_language", "api_schema", "health", "stakeholders:inbox_feed"}
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 GROUP = re.compile(r"\(\?P<(\w+)>([^)]*)\)")
 
