@@ -17,7 +17,7 @@ from assets.selectors import asset_records, with_lifecycle
 from impor.choices import Discipline
 from impor.models import Area
 from programming.choices import WorkKind
-from programming.engine import Clock, Stopwatch
+from programming.engine import Clock, Stopwatch, gc_paused
 from programming.engine.instance import BudgetLine, Instance, Parameters, Work
 from programming.engine.measures import NEED_COLUMNS, Measures, group_measures
 from programming.models import PROGRAMME_SETTINGS, CouplingDecision, Programme
@@ -213,11 +213,14 @@ def engine_parameters(programme: Programme, weights: dict[str, float]) -> Parame
     )
 
 
+@gc_paused()
 def programme_instance(
     programme: Programme, measures: Measures | None = None, clock: Clock | None = None
 ) -> Instance:
     """The engine instance of a programme: measures, projects, partner works, budgets,
-    parameters and weights, and the coupling decisions taken so far."""
+    parameters and weights, and the coupling decisions taken so far. Read with the
+    garbage collector paused (`engine.gc_paused`): a million assets' rows are a million
+    tuples it would otherwise walk again and again."""
     clock = clock or Stopwatch()
     measures = measures or programme_measures(programme, clock)
     with clock("load"):

@@ -19,6 +19,7 @@ The stages, each timed in ``result.stats.seconds``:
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -53,6 +54,7 @@ __all__ = [
     "Result",
     "Stopwatch",
     "dump_result",
+    "gc_paused",
     "load_instance",
     "load_result",
     "run",
@@ -79,10 +81,32 @@ class Stopwatch:
             self.seconds[stage] = round(self.seconds.get(stage, 0.0) + elapsed, 4)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Run a block without Python's cyclic garbage collector, and turn it back on after.
+
+    A city's instance holds millions of small objects (works, their cost tuples, rows
+    read from the database) that live until the end; each automatic collection walks
+    all of them again, which cost the 1M-asset city about a third of its CPU time. The
+    engine makes little cyclic garbage, and reference counting still frees the rest, so
+    memory stays the same. Another thread's block that ends first turns the collector
+    back on: that costs speed, never a result. Also a decorator: ``@gc_paused()``.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@gc_paused()
 def run(instance: Instance, method: str | None = None) -> Result:
     """Compute the programme of an instance; `method` forces "milp" or "heuristic".
 
-    Steps: the six stages of the module docstring, then the result objects.
+    Steps: the six stages of the module docstring, then the result objects, with the
+    garbage collector paused (`gc_paused`).
     """
     params = instance.parameters
     clock = Stopwatch()
