@@ -28,7 +28,7 @@ from impor.models import Area
 from programming import alerts, freshness
 from programming.choices import CouplingDecisionStatus, ProgrammeStatus, RunStatus
 from programming.couplings import cost_split, member_works, members_of
-from programming.engine import Stopwatch, run
+from programming.engine import Stopwatch, gc_paused, run
 from programming.engine.instance import Instance, Result
 from programming.models import (
     PROGRAMME_SETTINGS,
@@ -264,6 +264,7 @@ def _delete_content(programme: Programme) -> None:
 
 
 @transaction.atomic
+@gc_paused()
 def store_result(
     programme: Programme,
     instance: Instance,
@@ -278,7 +279,8 @@ def store_result(
 
     One transaction: a worker killed at any point leaves the previous content whole.
     The programme's row is locked first, so two computations of one programme (two
-    workers) store one after the other instead of mixing their works.
+    workers) store one after the other instead of mixing their works. The garbage
+    collector is paused while the rows are built (`engine.gc_paused`).
     """
     Programme.objects.select_for_update().only("pk").get(pk=programme.pk)
     # The bulk writes below skip the models' save(), so the guard is called here, under
