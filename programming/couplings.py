@@ -131,8 +131,7 @@ def default_shared_cost(members: Sequence[Member], opening_cost_share: Decimal) 
 
 
 def _parties(members: Sequence[Member]) -> list[tuple[int | None, str]]:
-    """The organisations of the members, in order of appearance (a work without owner is
-    a party of its own, "eigenaar onbekend")."""
+    """The organisations of the members, in order of appearance."""
     seen: dict[int | None, str] = {}
     for member in members:
         seen.setdefault(member.organisation_id, member.organisation)
@@ -228,22 +227,40 @@ def reservation_saving(reservation: CouplingReservation) -> Decimal:
     return (reservation.length * SEPARATE_TRENCH_COST_PER_M).quantize(CENT)
 
 
+def party(work: Work) -> tuple[int | None, str]:
+    """The organisation a work belongs to: its owner, else its project's owner. A work
+    with neither is an asset measure of the municipality's own (None, "gemeente")."""
+    owner = work.owner if work.owner_id is not None else None
+    if owner is None and work.project_id is not None:
+        owner = work.project.owner
+    if owner is None:
+        return None, _("gemeente")
+    return owner.pk, owner.name
+
+
+def parties_of(works: Sequence[Work]) -> list[tuple[int | None, str]]:
+    """The parties of `works` in order of appearance, each once."""
+    seen: dict[int | None, str] = {}
+    for work in works:
+        pk, name = party(work)
+        seen.setdefault(pk, name)
+    return list(seen.items())
+
+
 def member_works(coupling: Coupling) -> QuerySet[Work]:
     """A coupling's works in the order its page, the API and the split list them (and
     so its parties): the largest cost first."""
     return (
         Work.objects.filter(coupling=coupling)
-        .select_related("owner", "asset_class", "area")
+        .select_related("owner", "project__owner", "asset_class", "area")
         .order_by("-cost", "pk")
     )
 
 
 def members_of(works: Sequence[Work]) -> list[Member]:
-    unknown = _("eigenaar onbekend")
     return [
         Member(
-            organisation_id=w.owner_id,
-            organisation=w.owner.name if w.owner is not None else unknown,
+            *party(w),
             cost=w.cost,
             opens_street=w.opens_street,
             geometry=w.geometry or "",
@@ -273,8 +290,16 @@ def splits(
     members: dict[int, list[Work]] = {pk: [] for pk, _key in couplings}
     works = (
         Work.objects.filter(coupling_id__in=members)
-        .select_related("owner")
-        .only("coupling_id", "owner", "owner__name", "cost", "opens_street", "geometry")
+        .select_related("owner", "project__owner")
+        .only(
+            "coupling_id",
+            "owner__name",
+            "project__owner__name",
+            "project__owner",
+            "cost",
+            "opens_street",
+            "geometry",
+        )
         .order_by("-cost", "pk")
     )
     for work in works:
@@ -313,6 +338,7 @@ class MemberRow:
     work: Work
     limited: bool
     kind: str
+    owner: str
 
 
 @dataclass(frozen=True)
@@ -389,6 +415,7 @@ def coupling_detail(coupling: Coupling, user) -> CouplingDetail:
             work=w,
             limited=own is not None and w.pk not in own,
             kind=w.asset_class.name if w.asset_class is not None else w.get_kind_display(),
+            owner=party(w)[1],
         )
         for w in works
     ]
@@ -454,6 +481,15 @@ def coupling_detail(coupling: Coupling, user) -> CouplingDetail:
     graafrust = [
         g for g in graafrust_periods(union, window, user, programme) if g.work.pk not in member_ids
     ]
+    # The nearby works' parties (owner or project owner) in one query.
+    owners = {
+        w.pk: party(w)[1]
+        for w in Work.objects.filter(pk__in=[n.work.pk for n in nearby]).select_related(
+            "owner", "project__owner"
+        )
+    }
+    for n in nearby:
+        n.work.party_name = owners[n.work.pk]
     return CouplingDetail(
         coupling=coupling,
         members=members,

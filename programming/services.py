@@ -27,7 +27,7 @@ from impor.bulk import insert_rows
 from impor.models import Area
 from programming import alerts, freshness
 from programming.choices import CouplingDecisionStatus, ProgrammeStatus, RunStatus
-from programming.couplings import cost_split, member_works, members_of
+from programming.couplings import cost_split, member_works, members_of, parties_of
 from programming.engine import Stopwatch, gc_paused, run
 from programming.engine.instance import Instance, Result
 from programming.models import (
@@ -555,7 +555,7 @@ def _party(coupling: Coupling, user: User, organisation: Actor | None) -> Actor:
     chosen = organisation or user.organisation
     if chosen is None:
         raise ValidationError({"organisation": [_("Kies de organisatie.")]})
-    parties = set(coupling.works.values_list("owner_id", flat=True))
+    parties = {pk for pk, _name in parties_of(member_works(coupling))}
     if chosen.pk not in parties and chosen.pk != user.organisation_id:
         raise ValidationError({"organisation": [_("Kies een partij van deze koppelkans.")]})
     return chosen

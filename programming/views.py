@@ -676,7 +676,7 @@ class CouplingGeoJsonView(CouplingMixin, View):
         )
         works = list(
             self.coupling.works.exclude(geometry="")
-            .select_related("owner", "asset_class")
+            .select_related("owner", "project__owner", "asset_class")
             .order_by("pk")
         )
         own = (
@@ -687,7 +687,7 @@ class CouplingGeoJsonView(CouplingMixin, View):
         properties = []
         for work in works:
             kind = work.asset_class.name if work.asset_class else work.get_kind_display()
-            owner = work.owner.name if work.owner else gettext("eigenaar onbekend")
+            owner = couplings.party(work)[1]
             if own is not None and work.pk not in own:
                 properties.append(
                     {"label": f"{owner}: {kind}", "color": COUPLING_COLOUR, "url": detail_url}
@@ -764,11 +764,7 @@ class CouplingCostSharingView(CouplingActionView):
         sharing = CouplingCostSharing.objects.filter(
             programme=self.programme, key=self.coupling.key
         ).first() or CouplingCostSharing(programme=self.programme, key=self.coupling.key)
-        parties = list(
-            self.coupling.works.filter(owner__isnull=False)
-            .values_list("owner_id", "owner__name")
-            .distinct()
-        )
+        parties = list(couplings.parties_of(couplings.member_works(self.coupling)))
         return CostSharingForm(request.POST, instance=sharing, parties=parties)
 
     def act(self, form) -> str:
@@ -791,11 +787,7 @@ class CouplingReservationView(CouplingActionView):
     def form(self, request):
         parties = None
         if self.partner is None:
-            parties = list(
-                self.coupling.works.filter(owner__isnull=False)
-                .values_list("owner_id", "owner__name")
-                .distinct()
-            )
+            parties = list(couplings.parties_of(couplings.member_works(self.coupling)))
         return ReservationForm(request.POST, parties=parties)
 
     def act(self, form) -> str:

@@ -12,7 +12,13 @@ from impor.choices import Discipline
 from impor.models import Area
 from programming.choices import RunStatus
 from programming.freshness import stale_reasons
-from programming.models import Programme
+from programming.models import (
+    CostRule,
+    CouplingCostSharing,
+    CouplingReservation,
+    CouplingResponse,
+    Programme,
+)
 from projects.choices import ProjectKind
 from projects.models import Funding, Project, ProjectBrief
 from stakeholders.choices import ActorKind, Role
@@ -128,6 +134,18 @@ def test_the_demo_is_a_complete_municipality_with_a_computed_programme():
     assert roles == set(Role.values)
     assert User.objects.get(username="enexis").organisation.kind == ActorKind.NETBEHEERDER
     assert Programme.objects.get().framework.criteria.count() == 7
+
+    # One coupling shows what parties add to it: a split rule other than the default, a
+    # partner's reservation and its response, all by the key of a computed coupling.
+    sharing = CouplingCostSharing.objects.get()
+    assert sharing.rule != CostRule.EQUAL
+    assert programme.couplings.filter(key=sharing.key).exists()
+    reservation = CouplingReservation.objects.get(key=sharing.key)
+    assert not reservation.organisation.is_internal
+    assert CouplingResponse.objects.filter(
+        key=sharing.key, organisation=reservation.organisation
+    ).exists()
+    assert "kostenverdeling, meeliften en reactie" in out.getvalue()
 
 
 def test_assets_have_geometry_in_their_area_and_a_consistent_bbox():

@@ -222,7 +222,9 @@ def test_the_couplings_sheet_carries_each_couplings_cost_split(values, computed)
     assert row[header.index("Verdeelregel")] == "gelijk per partij"
     assert row[header.index("Gedeelde kosten (€)")] == pytest.approx(expected, abs=0.01)
     parts = row[header.index("Kostenverdeling (€ per partij)")].split("; ")
-    owners = {w.owner.name if w.owner else "eigenaar onbekend" for w in coupling.works.all()}
+    owners = {
+        w.owner_id or (w.project.owner_id if w.project else None) for w in coupling.works.all()
+    }
     assert len(parts) == len(owners)
 
 
