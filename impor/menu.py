@@ -3,8 +3,7 @@
 Each entry names a page by its URL name; whether the user may open it is asked of the
 page's own view (its `has_permission`, the same check that answers 403), so the menu
 can never offer a page that refuses the user, and a page added later with its
-permission needs no second rule here. Entries whose URL does not exist (yet) are left
-out.
+permission needs no second rule here.
 
 A municipal user gets the register menu; a partner user (an external organisation) gets
 its own workspace: its works, the couplings they take part in, its areas of interest
@@ -13,7 +12,7 @@ and notifications, imports and API tokens.
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -85,10 +84,7 @@ def menu_items(request) -> list[Item]:
     entries = PARTNER if partner_of(user) is not None else MUNICIPAL
     items = []
     for entry in entries:
-        try:
-            url = reverse(entry.url_name)
-        except NoReverseMatch:
-            continue
+        url = reverse(entry.url_name)
         if may_open(request, url):
             items.append(Item(url=url, label=str(entry.label), current=request.path == url))
     return items

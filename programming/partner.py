@@ -12,13 +12,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from impor.visibility import partner_of
 from programming.models import Coupling, CouplingResponse, Programme, Work
 from programming.views import DashboardView
+from stakeholders import alert_text
 from stakeholders.choices import ActorKind
+from stakeholders.models import Notification
 
 PAGE_SIZE = 50
 
@@ -35,20 +37,17 @@ class Party:
 class CouplingRow:
     coupling: Coupling
     parties: list[Party]
-    url: str | None
+    url: str
     #: A partner's latest answer to the proposal (`CouplingResponse`), if any.
     response: CouplingResponse | None = None
 
 
-def coupling_url(coupling: Coupling) -> str | None:
-    """The coupling's own page, once the programme serves one (`coupling_detail`)."""
-    try:
-        return reverse(
-            "programming:coupling_detail",
-            kwargs={"pk": coupling.programme_id, "coupling": coupling.pk},
-        )
-    except NoReverseMatch:
-        return None
+def coupling_url(coupling: Coupling) -> str:
+    """The coupling's own page."""
+    return reverse(
+        "programming:coupling_detail",
+        kwargs={"pk": coupling.programme_id, "coupling": coupling.pk},
+    )
 
 
 def coupling_rows(couplings: list[Coupling], user) -> list[CouplingRow]:
@@ -125,10 +124,11 @@ class CouplingOverviewView(PermissionRequiredMixin, TemplateView):
 
 class PartnerStartView(TemplateView):
     """A partner's start page: its works in the current programme, the couplings they
-    take part in, and where its notifications are."""
+    take part in, and its latest notifications (`stakeholders`' inbox)."""
 
     template_name = "programming/partner_start.html"
     shown = 20
+    notifications_shown = 5
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -143,10 +143,9 @@ class PartnerStartView(TemplateView):
                 .order_by("scheduled_year", "label")
             )
         couplings = list(visible_couplings(user, programme)[: self.shown])
-        try:
-            inbox_url = reverse("stakeholders:inbox")
-        except NoReverseMatch:
-            inbox_url = None
+        notifications = Notification.objects.visible_to(user).select_related("alert__organisation")[
+            : self.notifications_shown
+        ]
         context |= {
             "organisation": partner_of(user),
             "programme": programme,
@@ -154,7 +153,10 @@ class PartnerStartView(TemplateView):
             "work_count": works.count(),
             "rows": coupling_rows(couplings, user),
             "coupling_count": visible_couplings(user, programme).count(),
-            "inbox_url": inbox_url,
+            "notifications": [
+                (notification, alert_text.title(notification.alert))
+                for notification in notifications
+            ],
         }
         return context
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from stakeholders.choices import ActorKind, Role
+from stakeholders.models import Alert, AlertKind, Notification
 from tests.factories import (
     ActorFactory,
     CouplingFactory,
@@ -71,6 +72,20 @@ def test_a_partner_lands_on_its_own_start_page(client, world):
     assert "Enexis kabel" in body
     assert "Molenstraat" in body
     assert "Glasvezel" not in body.replace("een glasvezel of telecom", "")
+    assert "U hebt nog geen meldingen." in body
+
+
+def test_the_start_page_shows_the_partners_latest_notifications(client, world):
+    alert = Alert.objects.create(
+        organisation=world["grid"],
+        kind=AlertKind.KOPPELKANSEN,
+        data={"programme": {"name": "IMPOR 2026"}, "couplings": []},
+    )
+    Notification.objects.create(alert=alert, user=world["user"])
+    client.force_login(world["user"])
+    body = client.get("/").content.decode()
+    assert "U hebt nog geen meldingen." not in body
+    assert "<strong>Nieuw:</strong>" in body
 
 
 def test_a_municipal_user_sees_every_coupling_with_named_parties(client, world):
