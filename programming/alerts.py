@@ -5,7 +5,8 @@ Three moments tell (issue #17 §4):
 - a computation stores new results (`programme_compute`): works that are new in the
   programme or have another scheduled year or window than before, and couplings that are
   new (proposed), each compared with a `snapshot` taken just before the store;
-- a coupling is decided (`coupling_decide`): accepted, rejected or proposed again.
+- a coupling is decided (`coupling_decide`): accepted, rejected or proposed again;
+- a partner answers a coupling (`coupling_respond`): agrees, cannot, or remarks.
 
 Matching is spatial: a work (or a member of a coupling) whose geometry intersects an
 organisation's area of interest, grown by the area's buffer, concerns that organisation.
@@ -39,7 +40,14 @@ from impor import geometry
 from impor.models import Area
 from programming.choices import CouplingDecisionStatus, CouplingKind, WorkKind
 from programming.engine.instance import Cluster, Instance, Result
-from programming.models import Coupling, CouplingDecision, Programme, Work
+from programming.models import (
+    Coupling,
+    CouplingDecision,
+    CouplingResponse,
+    Programme,
+    ResponseAnswer,
+    Work,
+)
 from stakeholders.models import Actor, AlertKind, AreaOfInterest
 from stakeholders.services import AlertDraft, alerts_record
 from stakeholders.tasks import alerts_dispatch
@@ -427,6 +435,57 @@ def notify_decision(programme: Programme, coupling: Coupling, decision: Coupling
     """Tell the organisations whose areas a coupling's works meet that it was decided
     (or proposed again); the number of alerts. Called inside the decision's transaction:
     the alerts are stored with it and sent once it commits."""
+    return _notify_coupling(
+        programme,
+        coupling,
+        AlertKind.BESLUIT,
+        lambda item, party: item,
+        status=decision.status,
+        reason=decision.reason,
+    )
+
+
+def notify_response(programme: Programme, coupling: Coupling, response: CouplingResponse) -> int:
+    """Tell the organisations whose areas a coupling's works meet how a partner answered
+    it (agrees, cannot, remark), except the partner itself; its comment only to a party
+    of the coupling or the municipality. Inside the response's transaction, like a
+    decision."""
+
+    def with_response(item: dict[str, Any], party: bool) -> dict[str, Any]:
+        item["response"] = {
+            "organisation": response.organisation.name,
+            "answer": response.answer,
+            "answer_label": _answer_labels().get(response.answer, ""),
+        }
+        if party and response.comment:
+            item["response"]["comment"] = response.comment
+        return item
+
+    return _notify_coupling(
+        programme,
+        coupling,
+        AlertKind.REACTIE,
+        with_response,
+        skip=response.organisation_id,
+    )
+
+
+@functools.cache
+def _answer_labels() -> dict[str, str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        return {value: str(label) for value, label in ResponseAnswer.choices}
+
+
+def _notify_coupling(
+    programme: Programme,
+    coupling: Coupling,
+    kind: str,
+    extend: Callable[[dict[str, Any], bool], dict[str, Any]],
+    *,
+    status: str = "",
+    reason: str = "",
+    skip: int | None = None,
+) -> int:
     index = AreaIndex.load()
     if index is None:
         return 0
@@ -439,35 +498,37 @@ def notify_decision(programme: Programme, coupling: Coupling, decision: Coupling
     if not subjects:
         return 0
     shapes = parse(subjects)
-    concerned, area_hits = _concerned(index, shapes)
-    if not concerned:
+    _pairs, area_hits = _concerned(index, shapes)
+    area_hits.pop(skip or 0, None)
+    if not area_hits:
         return 0
     _with_points(subjects, shapes)
     readers = _readers(area_hits)
     facts = _programme_facts(programme)
-    alerts = [
-        (
+    alerts: list[AlertDraft] = []
+    for organisation in sorted(area_hits):
+        item = _coupling_item(
+            coupling.key,
+            coupling.kind,
+            (coupling.window_start, coupling.window_end),
+            subjects,
             organisation,
-            AlertKind.BESLUIT,
-            {
-                "programme": facts,
-                "areas": sorted(area_hits[organisation]),
-                "couplings": [
-                    _coupling_item(
-                        coupling.key,
-                        coupling.kind,
-                        (coupling.window_start, coupling.window_end),
-                        subjects,
-                        organisation,
-                        readers[organisation],
-                        status=decision.status,
-                        reason=decision.reason,
-                    )
-                ],
-                "couplings_total": 1,
-            },
+            readers[organisation],
+            status=status,
+            reason=reason,
         )
-        for organisation in sorted(area_hits)
-    ]
+        party = readers[organisation] or any(m.owner == organisation for m in subjects)
+        alerts.append(
+            (
+                organisation,
+                kind,
+                {
+                    "programme": facts,
+                    "areas": sorted(area_hits[organisation]),
+                    "couplings": [extend(item, party)],
+                    "couplings_total": 1,
+                },
+            )
+        )
     alerts_dispatch(alerts_record(alerts))
     return len(alerts)

@@ -584,6 +584,7 @@ def coupling_respond(
     )
     response.full_clean()
     response.save()
+    alerts.notify_response(coupling.programme, coupling, response)
     return response
 
 

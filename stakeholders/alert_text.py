@@ -82,6 +82,14 @@ def coupling_sentence(item: dict[str, Any]) -> str:
         text += ": " + facts["status"]
     if item.get("reason"):
         text += f" ({item['reason']})"
+    response = item.get("response")
+    if response:
+        text += ". " + _("Reactie van %(organisation)s: %(answer)s") % {
+            "organisation": response.get("organisation", ""),
+            "answer": response.get("answer_label") or response.get("answer", ""),
+        }
+        if response.get("comment"):
+            text += f" ({response['comment']})"
     return text + "."
 
 
@@ -103,6 +111,16 @@ def title(alert: Alert) -> str:
             count,
         ) % {"count": count, "programme": programme}
     coupling = (data.get("couplings") or [{}])[0]
+    if alert.kind == AlertKind.REACTIE:
+        response = coupling.get("response") or {}
+        return _(
+            "%(organisation)s reageert op een koppelkans in uw interessegebied: %(answer)s "
+            "(%(programme)s)"
+        ) % {
+            "organisation": response.get("organisation", ""),
+            "answer": response.get("answer_label") or response.get("answer", ""),
+            "programme": programme,
+        }
     return _("Besluit over een koppelkans in uw interessegebied: %(status)s (%(programme)s)") % {
         "status": coupling.get("status_label") or coupling.get("status", ""),
         "programme": programme,

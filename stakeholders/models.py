@@ -641,6 +641,7 @@ class AlertKind(models.TextChoices):
     WERKEN = "werken", _("werken nieuw of verschoven")
     KOPPELKANSEN = "koppelkansen", _("nieuwe koppelkansen")
     BESLUIT = "besluit", _("besluit over een koppelkans")
+    REACTIE = "reactie", _("reactie van een partner op een koppelkans")
 
 
 class Alert(models.Model):

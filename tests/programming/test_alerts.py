@@ -16,7 +16,7 @@ from django.db import transaction
 from programming import alerts
 from programming.choices import CouplingDecisionStatus, WorkKind
 from programming.engine.instance import Cluster, Work, WorkResult
-from programming.services import coupling_decide
+from programming.services import coupling_decide, coupling_respond
 from stakeholders import alert_text
 from stakeholders.models import Alert, AlertKind, Notification
 from stakeholders.tasks import send_alert_mails
@@ -269,3 +269,30 @@ def test_a_failing_match_never_fails_the_computation(programme, partner, monkeyp
     monkeypatch.setattr(alerts.AreaIndex, "hits", broken)
 
     assert _compute(programme, EMPTY, [_work("M:1", INSIDE)], {"M:1": 2028}) == 0
+
+
+def test_a_partners_response_alerts_the_others_in_the_area_but_not_itself(programme, partner):
+    """Liander answers "kan niet" on a coupling with its cable in Enexis's area: Enexis
+    hears the answer (not the comment: it is no party), Liander not of its own answer."""
+    liander = ActorFactory(partner=True, name="Liander")
+    responder = UserFactory(organisation=liander)
+    AreaOfInterestFactory(organisation=partner)
+    AreaOfInterestFactory(organisation=liander)
+    coupling = CouplingFactory(programme=programme, key="k1")
+    WorkFactory(
+        programme=programme,
+        coupling=coupling,
+        geometry=INSIDE,
+        owner=liander,
+        kind=WorkKind.PARTNER,
+        asset_class=None,
+    )
+
+    coupling_respond(coupling, user=responder, answer="kan_niet", comment="Geen capaciteit")
+
+    alert = Alert.objects.get()
+    assert alert.organisation == partner
+    assert alert.kind == AlertKind.REACTIE
+    response = alert.data["couplings"][0]["response"]
+    assert response == {"organisation": "Liander", "answer": "kan_niet", "answer_label": "kan niet"}
+    assert "Liander reageert op een koppelkans" in alert_text.title(alert)
