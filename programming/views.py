@@ -34,7 +34,13 @@ from programming.forms import (
     ResponseForm,
     ScenarioForm,
 )
-from programming.models import Coupling, CouplingCostSharing, Programme, ProgrammeRun
+from programming.models import (
+    Coupling,
+    CouplingCostSharing,
+    CouplingResponse,
+    Programme,
+    ProgrammeRun,
+)
 from programming.money import (
     BUDGET,
     NET,
@@ -396,8 +402,19 @@ class CouplingListView(ProgrammeMixin, TemplateView):
         )
         query = self.request.GET.copy()
         query.pop("page", None)
+        page = _page(self.request, couplings.qs)
+        # The partners' answers beside the decision, for this page's couplings at once.
+        answers: dict[str, list] = {}
+        for response in (
+            CouplingResponse.objects.filter(programme=self.programme, key__in=[c.key for c in page])
+            .visible_to(self.request.user)
+            .select_related("organisation")
+        ):
+            answers.setdefault(response.key, []).append(response)
+        for coupling in page:
+            coupling.responses = answers.get(coupling.key, [])
         return context | {
-            "page_obj": _page(self.request, couplings.qs),
+            "page_obj": page,
             "filter": couplings,
             "export_query": query.urlencode(),
         }

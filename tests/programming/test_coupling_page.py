@@ -297,3 +297,18 @@ def test_the_programme_pages_link_to_the_coupling_page(client, world):
     assert f'href="{page}"' in client.get(work).content.decode()
     features = client.get(reverse("programming:programme_geojson", args=[programme])).json()
     assert {f["properties"]["url"] for f in features["features"]} == {page}
+
+
+def test_the_coupling_list_shows_the_partners_answers_beside_the_decision(client, world):
+    CouplingResponse.objects.create(
+        programme=world["programme"],
+        key=world["coupling"].key,
+        organisation=world["beta"],
+        answer="kan_niet",
+        comment="Pas in 2031.",
+    )
+    client.force_login(world["manager"])
+
+    page = client.get(reverse("programming:programme_couplings", args=[world["programme"].pk]))
+
+    assert "Beta Glasvezel: kan niet" in page.content.decode()
