@@ -3,11 +3,16 @@ the visibility rule, and what a partner's inbox, feed and webhook carry about an
 partner's work."""
 
 import json
+import zipfile
 from types import SimpleNamespace
 
+import numpy as np
+import pyogrio.raw
 import pytest
+import shapely
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template import Context, Template
 from django.urls import reverse
 
 from programming import alerts
@@ -273,3 +278,61 @@ def test_a_partner_reads_nothing_of_another_partners_work_in_inbox_feed_or_webho
         assert "XYZZYB" not in text
         assert "987" not in text
         assert "2028" not in text  # its planned year is the owner's business
+
+
+def _write_layer(path, driver):
+    """Two cable segments in RD New, written by GDAL as a GIS package would."""
+    cables = [
+        shapely.LineString(CABLE_1["coordinates"]),
+        shapely.LineString(CABLE_2["coordinates"]),
+    ]
+    pyogrio.raw.write(
+        str(path),
+        geometry=shapely.to_wkb(np.array(cables)),
+        field_data=[np.array(["Noord", "Oost"], dtype=object)],
+        fields=["naam"],
+        crs="EPSG:28992",
+        driver=driver,
+        geometry_type="LineString",
+    )
+
+
+@pytest.mark.parametrize("kind", ["gpkg", "zipped shapefile"])
+def test_a_geopackage_or_zipped_shapefile_is_read_by_the_import_kit(partner_user, tmp_path, kind):
+    if kind == "gpkg":
+        path = tmp_path / "netwerk.gpkg"
+        _write_layer(path, "GPKG")
+    else:
+        _write_layer(tmp_path / "netwerk.shp", "ESRI Shapefile")
+        path = tmp_path / "netwerk.zip"
+        with zipfile.ZipFile(path, "w") as package:
+            for part in tmp_path.glob("netwerk.*"):
+                if part.suffix != ".zip":
+                    package.write(part, part.name)
+
+    result = interest_areas_from_file(
+        path,
+        InterestUpload(
+            partner_user.organisation, "Netwerk", 25, per_feature=True, name_column="naam"
+        ),
+        user=partner_user,
+        file_name=path.name,
+        commit=True,
+    )
+
+    assert result.report.ok, result.report.errors
+    assert sorted(AreaOfInterest.objects.values_list("name", "buffer")) == [
+        ("Noord", 25),
+        ("Oost", 25),
+    ]
+
+
+def test_the_menu_badge_counts_the_users_unread_notifications(partner_user, rf):
+    alerts_record([(partner_user.organisation_id, "werken", {"works": []})] * 2)
+    other = UserFactory(organisation=ActorFactory(partner=True))
+    template = Template("{% load notifications %}{% unread_notifications as n %}[{{ n }}]")
+
+    for user, expected in ((partner_user, "[2]"), (other, "[0]")):
+        request = rf.get("/")
+        request.user = user
+        assert template.render(Context({"request": request})) == expected

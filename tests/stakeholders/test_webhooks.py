@@ -234,3 +234,17 @@ def test_the_feed_answers_only_with_the_users_token(partner):
 
     settings_row.rotate_feed_token()
     assert anonymous.get(url).status_code == 403
+
+
+def test_a_name_that_resolves_into_the_internal_network_is_refused(settings, monkeypatch):
+    settings.IMPOR_WEBHOOK_ALLOW_PRIVATE = False
+
+    def resolve(host, port, **kwargs):
+        # planning.example.nl points at the metadata service of a cloud host.
+        return [(2, 1, 6, "", ("169.254.169.254", port))]
+
+    monkeypatch.setattr("socket.getaddrinfo", resolve)
+    form = WebhookForm(data={"url": "https://planning.example.nl/", "is_active": True})
+
+    assert not form.is_valid()
+    assert "intern of lokaal netwerk" in str(form.errors["url"])
