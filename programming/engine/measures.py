@@ -21,10 +21,8 @@ Needs that only start after the horizon are left out.
 """
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -87,6 +85,27 @@ def _key(discipline: str, area: str, street: str, asset: str, ordinal: int) -> s
     return f"M:{discipline}:{place}:{ordinal}"
 
 
+def _codes(values: np.ndarray) -> np.ndarray:
+    """Integer codes that sort like the strings (missing values last), so the grouping
+    sorts and compares numbers instead of a million strings."""
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
+
+
+def _first_present(values: np.ndarray, starts: np.ndarray) -> list[Any]:
+    """Per measure (rows from each start to the next), its first value that is not
+    missing, else None: pandas' "first" of a group."""
+    present = ~pd.isna(values)
+    rows = np.arange(len(values))
+    first = np.minimum.reduceat(np.where(present, rows, len(values)), starts)
+    ends = np.append(starts[1:], len(values))
+    return [values[i] if i < end else None for i, end in zip(first.tolist(), ends, strict=True)]
+
+
+def _missing_as_none(values: np.ndarray) -> list[Any]:
+    return [None if np.isnan(value) else value for value in values.tolist()]
+
+
 def group_measures(
     needs: pd.DataFrame,
     *,
@@ -99,104 +118,148 @@ def group_measures(
     """Turn needs into measure works; see the module docstring for the rule.
 
     Steps: shift backlog into the first years; drop needs beyond the horizon; sort by
-    place and window; sweep the common windows; aggregate per measure.
+    place and window; sweep the common windows; aggregate per measure. A city has a
+    million needs, so this works on numpy arrays: the places become integer codes that
+    sort like their strings, and a measure's needs are consecutive rows after the sort,
+    so each aggregate is one reduction over row ranges.
     """
-    last_year = first_year + horizon - 1
-    frame = needs.loc[needs[EARLIEST] <= last_year].copy()
-    overdue = frame[LATEST] < first_year
-    frame.loc[overdue, EARLIEST] = first_year
-    frame.loc[overdue, LATEST] = first_year + backlog_years - 1
-    frame.loc[overdue, PREFERRED] = first_year
-    # What could have been done before the programme starts can be done in its first year.
-    frame[EARLIEST] = frame[EARLIEST].clip(lower=first_year)
-    frame[PREFERRED] = frame[PREFERRED].clip(lower=frame[EARLIEST], upper=frame[LATEST])
     if grouping not in GROUPINGS:
         raise ValueError(f"onbekende groepering {grouping!r}; kies uit {', '.join(GROUPINGS)}")
-    frame[STREET] = frame[STREET].fillna("")
+    last_year = first_year + horizon - 1
+    kept = np.flatnonzero(needs[EARLIEST].to_numpy() <= last_year)
+    if not len(kept):
+        return Measures([], pd.Series(np.nan, index=needs.index, name=MEASURE))
+
+    def column(name: str, dtype: Any = None) -> np.ndarray:
+        return needs[name].to_numpy(dtype=dtype)[kept]
+
+    earliest = column(EARLIEST, np.int64)
+    latest = column(LATEST, np.int64)
+    preferred = column(PREFERRED)
+    overdue = latest < first_year
+    earliest[overdue] = first_year
+    latest[overdue] = first_year + backlog_years - 1
+    preferred[overdue] = first_year
+    # What could have been done before the programme starts can be done in its first year.
+    earliest = np.maximum(earliest, first_year)
+    preferred = np.minimum(np.maximum(preferred, earliest), latest)
+    street = needs[STREET].fillna("").to_numpy(dtype=object)[kept]
     if grouping == "gebied":
-        frame[STREET] = ""
-    frame[PLACE] = frame[ASSET].astype(str) if grouping == "object" else ""
-    frame = frame.sort_values([DISCIPLINE, AREA, STREET, PLACE, EARLIEST, LATEST], kind="stable")
+        street = np.full(len(kept), "", dtype=object)
+    place = (
+        needs[ASSET].astype(str).to_numpy(dtype=object)[kept]
+        if grouping == "object"
+        else np.full(len(kept), "", dtype=object)
+    )
+    discipline = column(DISCIPLINE, object)
+    area = column(AREA, object)
+    keys = [_codes(discipline), _codes(area), _codes(street), _codes(place)]
+    # lexsort is stable and takes its last key first: the order of a stable sort by
+    # discipline, area, street, place, earliest, latest.
+    order = np.lexsort((latest, earliest, *reversed(keys)))
+    rows = kept[order]
+    earliest, latest, preferred = earliest[order], latest[order], preferred[order]
+    group_start = np.ones(len(order), dtype=bool)
+    for codes in keys:
+        sorted_codes = codes[order]
+        group_start[1:] &= sorted_codes[1:] == sorted_codes[:-1]
+    group_start = ~group_start
+    group_start[:1] = True
+    measure = _sweep(group_start, earliest, latest)
+    starts = np.flatnonzero(np.diff(measure, prepend=-1))
+    counts = np.diff(np.append(starts, len(order)))
+    # A measure's ordinal in its place: its number since the place's first measure.
+    place_first = measure[group_start][np.cumsum(group_start) - 1]
+    ordinal = (measure - place_first + 1)[starts]
 
-    place = frame[[DISCIPLINE, AREA, STREET, PLACE]]
-    group_start = (place != place.shift()).any(axis=1).to_numpy()
-    frame[MEASURE] = _sweep(
-        group_start, frame[EARLIEST].to_numpy(np.int64), frame[LATEST].to_numpy(np.int64)
-    )
-    ordinal = frame.groupby([DISCIPLINE, AREA, STREET, PLACE], sort=False)[MEASURE].rank(
-        method="dense"
-    )
+    def first(values: np.ndarray) -> np.ndarray:
+        return values[order[starts]]
 
-    grouped = frame.groupby(MEASURE, sort=True)
-    summary = grouped.agg(
-        discipline=(DISCIPLINE, "first"),
-        area=(AREA, "first"),
-        street=(STREET, "first"),
-        place=(PLACE, "first"),
-        start=(EARLIEST, "max"),
-        end=(LATEST, "min"),
-        preferred=(PREFERRED, "median"),
-        condition=(CONDITION, "max"),
-        remaining_life=(REMAINING_LIFE, "min"),
-        opens=(OPENS_STREET, "any"),
-        reconstructs=(RECONSTRUCTS_STREET, "any"),
-        owner=(OWNER, "first"),
-        count=(ASSET, "size"),
+    def in_order(name: str, dtype: Any = None) -> np.ndarray:
+        return needs[name].to_numpy(dtype=dtype)[rows]
+
+    def reduce(ufunc: np.ufunc, name: str) -> np.ndarray:
+        return ufunc.reduceat(in_order(name, np.float64), starts)
+
+    start = np.maximum.reduceat(earliest, starts)
+    end = np.minimum.reduceat(latest, starts)
+    median = pd.Series(preferred.astype(np.float64)).groupby(measure).median().to_numpy()
+    preferred_year = np.clip(np.round(median), start, end)
+    condition = _missing_as_none(reduce(np.fmax, CONDITION))
+    remaining_life = _missing_as_none(reduce(np.fmin, REMAINING_LIFE))
+    opens = np.logical_or.reduceat(in_order(OPENS_STREET, bool), starts)
+    reconstructs = np.logical_or.reduceat(in_order(RECONSTRUCTS_STREET, bool), starts)
+    owners = _first_present(in_order(OWNER, object), starts)
+
+    line_codes, lines = pd.factorize(in_order(BUDGET_LINE, object), sort=True)
+    priced = line_codes >= 0
+    costs = (
+        pd.Series(in_order(COST, np.float64)[priced])
+        .groupby([measure[priced], line_codes[priced]])
+        .sum()
     )
-    summary["ordinal"] = ordinal.groupby(frame[MEASURE]).first().astype(int)
-    summary["preferred"] = np.clip(np.round(summary["preferred"]), summary["start"], summary["end"])
-    costs = frame.groupby([MEASURE, BUDGET_LINE])[COST].sum()
     cost_by_measure: dict[int, dict[str, tuple[float, ...]]] = {}
-    # pandas-stubs types a MultiIndex label as Hashable; here it is a (measure, line) pair.
-    for (measure, line), amount in cast("Iterable[tuple[tuple[int, str], float]]", costs.items()):
-        cost_by_measure.setdefault(measure, {})[line] = (round(float(amount), 2),)
+    for (number, line), amount in zip(costs.index.tolist(), costs.tolist(), strict=True):
+        cost_by_measure.setdefault(number, {})[lines[line]] = (round(float(amount), 2),)
     # Where the measure is: the centres of its assets. A bounding box of a whole street or
     # buurt would make every work in it a neighbour of every other.
-    centres = frame.assign(
-        x=(frame[BBOX[0]] + frame[BBOX[2]]) / 2, y=(frame[BBOX[1]] + frame[BBOX[3]]) / 2
-    ).dropna(subset=["x", "y"])
+    x = (in_order(BBOX[0], np.float64) + in_order(BBOX[2], np.float64)) / 2
+    y = (in_order(BBOX[1], np.float64) + in_order(BBOX[3], np.float64)) / 2
+    located = ~(np.isnan(x) | np.isnan(y))
     points = shapely.multipoints(
         # asarray: shapely's stubs type points() of arrays as "one point or an array".
-        np.asarray(shapely.points(centres["x"].to_numpy(), centres["y"].to_numpy())),
-        indices=centres[MEASURE].to_numpy(),
+        np.asarray(shapely.points(x[located], y[located])),
+        indices=measure[located],
     )
     shapes = pd.Series(
         shapely.to_wkt(points, rounding_precision=3, trim=True),
-        index=np.unique(centres[MEASURE].to_numpy()),
+        index=np.unique(measure[located]),
     )
-    boxes = shapes.reindex(summary.index).to_numpy(dtype=object)
+    boxes = shapes.reindex(np.arange(len(starts))).to_numpy(dtype=object)
     names = area_names or {}
-    keys = {}
-    works = []
-    # Plain dicts: pandas' per-row access (iterrows) costs more than building the works.
-    # pandas-stubs types record keys as Hashable; summary's columns are str names.
-    records = cast(
-        "list[dict[str, Any]]",
-        summary.astype(object).where(summary.notna(), None).to_dict("records"),
+    columns = zip(
+        first(discipline).tolist(),
+        first(area).tolist(),
+        first(street).tolist(),
+        first(place).tolist(),
+        ordinal.tolist(),
+        start.tolist(),
+        end.tolist(),
+        preferred_year.tolist(),
+        condition,
+        remaining_life,
+        opens.tolist(),
+        reconstructs.tolist(),
+        owners,
+        counts.tolist(),
+        boxes,
+        strict=True,
     )
-    for measure, record, box in zip(summary.index, records, boxes, strict=True):
-        row = SimpleNamespace(**record)
-        key = _key(row.discipline, row.area, row.street, row.place, row.ordinal)
-        keys[measure] = key
-        where = row.street or names.get(row.area, row.area)
+    works = []
+    for number, row in enumerate(columns):
+        (disc, where_area, where_street, where_place, nth, *years, worst, least) = row[:10]
+        (opens_street, reconstructs_street, owner, count, box) = row[10:]
+        where = where_street or names.get(where_area, where_area)
         works.append(
             Work(
-                key=key,
+                key=_key(disc, where_area, where_street, where_place, nth),
                 kind=KIND_MEASURE,
-                label=f"{row.discipline}: {where} ({row.count} objecten)",
-                window_start=int(row.start),
-                window_end=int(row.end),
-                preferred_year=int(row.preferred),
-                costs=cost_by_measure.get(measure, {}),
-                area=row.area,
-                street=row.street or None,
+                label=f"{disc}: {where} ({count} objecten)",
+                window_start=int(years[0]),
+                window_end=int(years[1]),
+                preferred_year=int(years[2]),
+                costs=cost_by_measure.get(number, {}),
+                area=where_area,
+                street=where_street or None,
                 geometry=box if isinstance(box, str) else None,
-                opens_street=bool(row.opens),
-                reconstructs_street=bool(row.reconstructs),
+                opens_street=bool(opens_street),
+                reconstructs_street=bool(reconstructs_street),
                 certainty=FIRM,
-                condition=None if row.condition is None else int(row.condition),
-                remaining_life=None if row.remaining_life is None else float(row.remaining_life),
-                owner=row.owner,
+                condition=None if worst is None else int(worst),
+                remaining_life=None if least is None else float(least),
+                owner=owner,
             )
         )
-    return Measures(works, frame[MEASURE].map(keys).reindex(needs.index))
+    work_keys = np.asarray([work.key for work in works], dtype=object)
+    assignment = pd.Series(work_keys[measure], index=needs.index[rows], name=MEASURE)
+    return Measures(works, assignment.reindex(needs.index))
