@@ -7,7 +7,7 @@ every split is rounded to cents by the largest remainder, so the parties' amount
 to the shared cost exactly, whatever the rule.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from impor.visibility import partner_of
 from programming.models import (
+    MUNICIPAL_PARTY,
     CostRule,
     Coupling,
     CouplingCostSharing,
@@ -206,7 +207,7 @@ def cost_split(
             for pk, _n in parties
         ]
     elif rule == CostRule.AGREED:
-        basis = [Decimal(str(agreed.get(str(pk), 0))) for pk, _name in parties]
+        basis = [Decimal(str(agreed.get(party_key(pk), 0))) for pk, _name in parties]
     else:
         basis = [Decimal(1)] * len(parties)
     amounts = largest_remainder(shared.total, basis)
@@ -238,7 +239,12 @@ def party(work: Work) -> tuple[int | None, str]:
     return owner.pk, owner.name
 
 
-def parties_of(works: Sequence[Work]) -> list[tuple[int | None, str]]:
+def party_key(organisation_id: int | None) -> str:
+    """A party's key in the agreed amounts: its organisation's id, or `MUNICIPAL_PARTY`."""
+    return MUNICIPAL_PARTY if organisation_id is None else str(organisation_id)
+
+
+def parties_of(works: Iterable[Work]) -> list[tuple[int | None, str]]:
     """The parties of `works` in order of appearance, each once."""
     seen: dict[int | None, str] = {}
     for work in works:
@@ -367,6 +373,7 @@ class CouplingDetail:
     history: list[HistoryEntry]
     responses: list[CouplingResponse]
     decision: CouplingDecision | None
+    sharing: CouplingCostSharing | None = None
     parties: list[tuple[int | None, str]] = field(default_factory=list)
 
 
@@ -419,9 +426,10 @@ def coupling_detail(coupling: Coupling, user) -> CouplingDetail:
         )
         for w in works
     ]
+    sharing = CouplingCostSharing.objects.filter(programme=programme, key=coupling.key).first()
     split = cost_split(
         members_of(works),
-        sharing=CouplingCostSharing.objects.filter(programme=programme, key=coupling.key).first(),
+        sharing=sharing,
         opening_cost_share=programme.opening_cost_share,
         distance=float(programme.coupling_distance),
     )
@@ -504,5 +512,6 @@ def coupling_detail(coupling: Coupling, user) -> CouplingDetail:
         history=history,
         responses=responses,
         decision=decision,
+        sharing=sharing,
         parties=_parties(members_of(works)),
     )

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programming.choices import CouplingDecisionStatus
+from programming.couplings import party_key
 from programming.models import (
     PROGRAMME_SETTINGS,
     SCENARIO_SETTINGS,
@@ -103,35 +104,33 @@ class CostSharingForm(forms.ModelForm):
 
     def __init__(self, *args, parties: list[tuple[int | None, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.parties = [(pk, name) for pk, name in parties if pk is not None]
+        self.parties = [(party_key(pk), name) for pk, name in parties]
         agreed = self.instance.agreed or {}
-        for pk, name in self.parties:
-            self.fields[f"agreed_{pk}"] = forms.DecimalField(
+        for key, name in self.parties:
+            self.fields[f"agreed_{key}"] = forms.DecimalField(
                 label=_("afgesproken bedrag %(party)s (€)") % {"party": name},
                 required=False,
                 min_value=0,
                 decimal_places=2,
                 localize=True,
-                initial=agreed.get(str(pk)),
+                initial=agreed.get(key),
             )
-
-    def agreed_fields(self):
-        return [self[f"agreed_{pk}"] for pk, _name in self.parties]
 
     def items(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "rule"}
 
     def agreed(self) -> dict[str, object]:
         return {
-            str(pk): self.cleaned_data[f"agreed_{pk}"]
-            for pk, _name in self.parties
-            if self.cleaned_data.get(f"agreed_{pk}") is not None
+            key: self.cleaned_data[f"agreed_{key}"]
+            for key, _name in self.parties
+            if self.cleaned_data.get(f"agreed_{key}") is not None
         }
 
 
 class ReservationForm(forms.Form):
-    """Ride along: what a party lays in the open trench. A municipal user picks the party;
-    a partner always reserves for its own organisation."""
+    """Ride along: what a party lays in the open trench. A municipal user picks one of the
+    coupling's parties or, left empty, its own department; a partner always reserves for
+    its own organisation."""
 
     kind = forms.ChoiceField(label=_("soort"), choices=ReservationKind.choices)
     length = forms.DecimalField(
@@ -146,8 +145,13 @@ class ReservationForm(forms.Form):
         if parties:
             self.fields["organisation"] = forms.TypedChoiceField(
                 label=_("voor organisatie"),
-                choices=[(pk, name) for pk, name in parties if pk is not None],
+                choices=[
+                    ("", _("mijn eigen afdeling")),
+                    *((pk, name) for pk, name in parties if pk is not None),
+                ],
                 coerce=int,
+                required=False,
+                empty_value=None,
             )
 
 

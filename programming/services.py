@@ -27,7 +27,7 @@ from impor.bulk import insert_rows
 from impor.models import Area
 from programming import alerts, freshness
 from programming.choices import CouplingDecisionStatus, ProgrammeStatus, RunStatus
-from programming.couplings import cost_split, member_works, members_of, parties_of
+from programming.couplings import cost_split, member_works, members_of, parties_of, party_key
 from programming.engine import Stopwatch, gc_paused, run
 from programming.engine.instance import Instance, Result
 from programming.models import (
@@ -648,7 +648,7 @@ def coupling_cost_sharing_save(
             opening_cost_share=coupling.programme.opening_cost_share,
             distance=float(coupling.programme.coupling_distance),
         )
-        parties = {str(p.organisation_id) for p in split.parties}
+        parties = {party_key(p.organisation_id) for p in split.parties}
         if set(sharing.agreed) - parties:
             raise ValidationError(
                 {"agreed": [_("Geef alleen bedragen voor partijen van deze koppelkans.")]}

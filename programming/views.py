@@ -642,10 +642,10 @@ class CouplingDetailView(CouplingMixin, TemplateView):
         user = self.request.user
         detail = couplings.coupling_detail(self.coupling, user)
         may_decide = self.partner is None and _may_decide(user) and not self.programme.is_adopted
-        sharing = CouplingCostSharing.objects.filter(
+        sharing = detail.sharing or CouplingCostSharing(
             programme=self.programme, key=self.coupling.key
-        ).first() or CouplingCostSharing(programme=self.programme, key=self.coupling.key)
-        parties = [(pk, name) for pk, name in detail.parties if pk is not None]
+        )
+        parties = detail.parties
         open_programme = not self.programme.is_adopted
         context |= {
             "programme": self.programme,

@@ -11,6 +11,7 @@ from programming.models.content import (
     WorkCost,
 )
 from programming.models.couplings import (
+    MUNICIPAL_PARTY,
     CostRule,
     CouplingCostSharing,
     CouplingReservation,
@@ -35,6 +36,7 @@ from programming.models.programme import (
 __all__ = [
     "HORIZON_MAX",
     "HORIZON_MIN",
+    "MUNICIPAL_PARTY",
     "PROGRAMME_SETTINGS",
     "SCENARIO_SETTINGS",
     "AssessmentFramework",

@@ -44,6 +44,11 @@ class ResponseAnswer(models.TextChoices):
     REMARK = "opmerking", _("opmerking")
 
 
+#: The key of the municipality's own asset measures (works without an owning organisation)
+#: in `CouplingCostSharing.agreed`; every other party is keyed by its organisation's id.
+MUNICIPAL_PARTY = "gemeente"
+
+
 class ByOrganisationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ByOrganisationQuerySet":
         """Every row for a municipal user; for a partner only its own organisation's: what
@@ -69,8 +74,8 @@ class _Frozen(models.Model):
 class CouplingCostSharing(_Frozen):
     """The rule that splits a coupling's shared opening cost, and the cost items when a
     party sets them itself (empty: the default derived from the members, see
-    docs/couplings.md). `agreed` holds the agreed amount per organisation id for the
-    rule `afspraak`."""
+    docs/couplings.md). `agreed` holds the agreed amount per organisation id (or
+    `MUNICIPAL_PARTY`) for the rule `afspraak`."""
 
     programme = models.ForeignKey(
         Programme,
@@ -148,7 +153,8 @@ class CouplingCostSharing(_Frozen):
             raise ValidationError({"agreed": _("Geef per organisatie een bedrag.")})
         for organisation, amount in self.agreed.items():
             try:
-                valid = str(organisation).isdigit() and Decimal(str(amount)) >= 0
+                known = str(organisation).isdigit() or organisation == MUNICIPAL_PARTY
+                valid = known and Decimal(str(amount)) >= 0
             except ArithmeticError:
                 valid = False
             if not valid:

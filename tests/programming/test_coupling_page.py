@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from programming import couplings
 from programming.choices import WorkKind
 from programming.models import CouplingReservation, CouplingResponse
 from stakeholders.choices import Role
@@ -312,3 +313,51 @@ def test_the_coupling_list_shows_the_partners_answers_beside_the_decision(client
     page = client.get(reverse("programming:programme_couplings", args=[world["programme"].pk]))
 
     assert "Beta Glasvezel: kan niet" in page.content.decode()
+
+
+def test_the_manager_agrees_amounts_also_for_the_municipalitys_own_measures(client, world):
+    """A work without an owning organisation is the municipality's own asset measure: a
+    party of its own ("gemeente") that gets an agreed amount too."""
+    WorkFactory(programme=world["programme"], coupling=world["coupling"], cost=1000)
+    municipality = world["sewer"].owner
+    client.force_login(world["manager"])
+    # Shared: 30% of the largest opening member (€100,000) = €30,000 = 20,000 + 4,000 +
+    # 3,000 + 3,000.
+    amounts = {
+        f"agreed_{municipality.pk}": "20000",
+        f"agreed_{world['alfa'].pk}": "4000",
+        f"agreed_{world['beta'].pk}": "3000",
+        "agreed_gemeente": "3000",
+    }
+
+    response = client.post(_url(world, "coupling_cost_sharing"), {"rule": "afspraak", **amounts})
+
+    assert response.status_code == 302
+    split = couplings.coupling_split(
+        world["coupling"], list(couplings.member_works(world["coupling"]))
+    )
+    assert [(p.organisation, p.amount) for p in split.parties] == [
+        ("Gemeente Dalfsen", Decimal("20000.00")),
+        ("Beta Glasvezel", Decimal("3000.00")),
+        ("Alfa Netbeheer", Decimal("4000.00")),
+        ("gemeente", Decimal("3000.00")),
+    ]
+
+
+def test_the_manager_reserves_for_its_own_department_or_a_party(client, world):
+    department = ActorFactory(name="Team Openbare Verlichting")
+    world["manager"].organisation = department
+    world["manager"].save()
+    client.force_login(world["manager"])
+
+    own = client.post(_url(world, "coupling_reservation"), {"kind": "lege_buis", "length": "40"})
+    party = client.post(
+        _url(world, "coupling_reservation"),
+        {"kind": "kabeltrace", "length": "40", "organisation": world["beta"].pk},
+    )
+
+    assert own.status_code == party.status_code == 302
+    assert [r.organisation for r in CouplingReservation.objects.order_by("pk")] == [
+        department,
+        world["beta"],
+    ]
