@@ -365,7 +365,8 @@ class CostSplitSerializer(serializers.Serializer):
 
 class CostSharingSerializer(serializers.ModelSerializer):
     """Set the split rule and the cost items (leave an item out or null for its default);
-    `agreed` maps an organisation id to its agreed amount (rule `afspraak`)."""
+    `agreed` maps an organisation id (or `gemeente` for the municipality's own asset
+    measures) to its agreed amount (rule `afspraak`)."""
 
     agreed = serializers.DictField(
         child=serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0),
