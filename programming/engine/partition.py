@@ -76,39 +76,47 @@ def partition_exactly(group: Group) -> list[list[int]]:
     """Best partition by dynamic programming over the subsets of a small group.
 
     Steps:
-    1. For every subset, its common years (bitwise AND).
-    2. A subset is a valid part when it is a single work, or has a common year and an
-       anchor that every other member lies along.
-    3. best[mask] = the best sum of merits over partitions of `mask` into valid parts;
+    1. The valid parts: every single work, and every star (an anchor with works that
+       lie along it) whose members share a year (bitwise AND of their years).
+    2. best(mask) = the best sum of merits over partitions of `mask` into valid parts;
        the part holding the lowest work of `mask` is chosen among the valid parts that
-       start at that work and lie inside `mask`.
-    4. Walk back from the full set to read the parts.
+       start at that work and lie inside `mask` (the lowest such part on a tie). It is
+       computed from the full set down, only for the subsets a choice leads to: a
+       city's groups of a dozen works have a few dozen stars, not 4,096 subsets.
+    3. Walk back from the full set to read the parts.
     """
     m = group.size
-    along_mask = [sum(1 << j for j in members) for members in group.members_along()]
     year_masks = [sum(1 << y for y in np.flatnonzero(row)) for row in group.feasible]
-    all_years = (1 << group.feasible.shape[1]) - 1
+    stars: set[int] = set()
+    for anchor, members in enumerate(group.members_along()):
+        along = sorted(set(members) - {anchor})
+        for chosen in range(1, 1 << len(along)):
+            stars.add((1 << anchor) | sum(1 << w for i, w in enumerate(along) if chosen >> i & 1))
+    parts_by_low: list[list[tuple[int, Merit]]] = [
+        [(1 << low, (0, 0.0, -1, 0))] for low in range(m)
+    ]
+    for part in sorted(stars):
+        members = _members(part)
+        common = -1
+        for member in members:
+            common &= year_masks[member]
+        if common:
+            parts_by_low[members[0]].append((part, group.merit(members)))
+    for parts in parts_by_low:
+        parts.sort(key=lambda item: item[0])
 
-    count = 1 << m
-    common = [all_years] * count
-    parts_by_low: list[list[tuple[int, Merit]]] = [[] for _ in range(m)]
-    for mask in range(1, count):
-        low = (mask & -mask).bit_length() - 1
-        common[mask] = common[mask & (mask - 1)] & year_masks[low]
-        if mask == 1 << low:
-            parts_by_low[low].append((mask, (0, 0.0, -1, 0)))
-        elif common[mask] and _has_anchor(mask, along_mask):
-            parts_by_low[low].append((mask, group.merit(_members(mask))))
+    best: dict[int, Merit] = {0: (0, 0.0, 0, 0)}
+    choice: dict[int, int] = {}
 
-    best: list[Merit] = [(0, 0.0, 0, 0)] * count
-    choice = [0] * count
-    for mask in range(1, count):
+    def solve(mask: int) -> Merit:
+        if mask in best:
+            return best[mask]
         low = (mask & -mask).bit_length() - 1
         found: Merit | None = None
         for part, merit in parts_by_low[low]:
             if part & ~mask:
                 continue
-            other = best[mask ^ part]
+            other = solve(mask ^ part)
             total: Merit = (
                 merit[0] + other[0],
                 merit[1] + other[1],
@@ -118,8 +126,10 @@ def partition_exactly(group: Group) -> list[list[int]]:
             if found is None or total > found:
                 found, choice[mask] = total, part
         best[mask] = found  # type: ignore[assignment]  # a single work is always valid
+        return best[mask]
 
-    parts, mask = [], count - 1
+    parts, mask = [], (1 << m) - 1
+    solve(mask)
     while mask:
         part = choice[mask]
         if part & (part - 1):
