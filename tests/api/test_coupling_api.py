@@ -179,3 +179,17 @@ def test_a_partner_may_not_set_the_split(enexis_user, coupling):
     )
 
     assert response.status_code == 403
+
+
+def test_an_adopted_programme_takes_no_response_or_reservation(enexis_user, coupling):
+    type(coupling.programme).objects.filter(pk=coupling.programme_id).update(
+        status="vastgesteld", adopted_on="2026-01-15", adopted_by="raad"
+    )
+    client = client_for(enexis_user)
+
+    responded = client.post(_url(coupling, "/reactie"), {"answer": "akkoord"})
+    reserved = client.post(_url(coupling, "/reserveringen"), {"kind": "lege_buis", "length": 5})
+
+    assert responded.status_code == reserved.status_code == 409
+    assert not CouplingResponse.objects.exists()
+    assert not CouplingReservation.objects.exists()
