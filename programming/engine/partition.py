@@ -86,12 +86,13 @@ def partition_exactly(group: Group) -> list[list[int]]:
     3. Walk back from the full set to read the parts.
     """
     m = group.size
-    year_masks = [sum(1 << y for y in np.flatnonzero(row)) for row in group.feasible]
+    year_masks = [sum(1 << int(y) for y in np.flatnonzero(row)) for row in group.feasible]
     stars: set[int] = set()
     for anchor, members in enumerate(group.members_along()):
         along = sorted(set(members) - {anchor})
         for chosen in range(1, 1 << len(along)):
             stars.add((1 << anchor) | sum(1 << w for i, w in enumerate(along) if chosen >> i & 1))
+    # In ascending order of part, the single work first: the lowest part wins a tie.
     parts_by_low: list[list[tuple[int, Merit]]] = [
         [(1 << low, (0, 0.0, -1, 0))] for low in range(m)
     ]
@@ -102,8 +103,6 @@ def partition_exactly(group: Group) -> list[list[int]]:
             common &= year_masks[member]
         if common:
             parts_by_low[members[0]].append((part, group.merit(members)))
-    for parts in parts_by_low:
-        parts.sort(key=lambda item: item[0])
 
     best: dict[int, Merit] = {0: (0, 0.0, 0, 0)}
     choice: dict[int, int] = {}
