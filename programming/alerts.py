@@ -14,6 +14,8 @@ All areas go into one shapely STRtree and all changed works are queried against 
 vectorised call, so a city's recompute with a thousand areas costs seconds, not minutes
 (`benchmarks/alerts.py`). A work without geometry matches no area.
 
+A scenario (a programme copied to try something out) alerts nobody (`is_scenario`).
+
 One alert per organisation and moment, listing the works or couplings (the first
 `MAX_ITEMS`, and how many there were): a first computation makes every work new, and one
 message about it is worth more than a thousand. What an alert says about a work depends
@@ -240,6 +242,8 @@ def notify_computation(
 def _notify_computation(
     programme: Programme, before: Snapshot, instance: Instance, result: Result
 ) -> int:
+    if is_scenario(programme):
+        return 0
     index = AreaIndex.load()
     if index is None:
         return 0
@@ -476,6 +480,12 @@ def _answer_labels() -> dict[str, str]:
         return {value: str(label) for value, label in ResponseAnswer.choices}
 
 
+def is_scenario(programme: Programme) -> bool:
+    """A scenario (a copy to try budgets or a framework out) alerts nobody: what changes
+    in it is a what-if at the programmeertafel, not a plan a partner should act on."""
+    return programme.based_on_id is not None
+
+
 def _notify_coupling(
     programme: Programme,
     coupling: Coupling,
@@ -486,6 +496,8 @@ def _notify_coupling(
     reason: str = "",
     skip: int | None = None,
 ) -> int:
+    if is_scenario(programme):
+        return 0
     index = AreaIndex.load()
     if index is None:
         return 0

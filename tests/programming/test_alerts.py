@@ -296,3 +296,12 @@ def test_a_partners_response_alerts_the_others_in_the_area_but_not_itself(progra
     response = alert.data["couplings"][0]["response"]
     assert response == {"organisation": "Liander", "answer": "kan_niet", "answer_label": "kan niet"}
     assert "Liander reageert op een koppelkans" in alert_text.title(alert)
+
+
+def test_a_scenario_alerts_nobody(programme, partner):
+    AreaOfInterestFactory(organisation=partner)
+    scenario = ProgrammeFactory(name="Scenario krappe budgetten", based_on=programme)
+
+    _compute(scenario, EMPTY, [_work("M:1", INSIDE)], {"M:1": 2028})
+
+    assert not Alert.objects.exists()
