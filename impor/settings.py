@@ -341,6 +341,8 @@ SPECTACULAR_SETTINGS = {
         "RegisterStatusEnum": "projects.choices.RegisterStatus",
         "DecisionLevelEnum": "projects.choices.DecisionLevel",
         "CouplingDecisionStatusEnum": "programming.choices.CouplingDecisionStatus",
+        "CouplingKindEnum": "programming.choices.CouplingKind",
+        "ReservationKindEnum": "programming.models.couplings.ReservationKind",
     },
 }
 
