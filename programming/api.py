@@ -476,7 +476,7 @@ class CouplingReservationView(CouplingActionMixin, APIView):
                 raise ValidationError(
                     {"organisation": [_("U kunt alleen voor uw eigen organisatie reageren.")]}
                 )
-            return partner
+            return self.request.user.partner_organisation
         found = Actor.objects.filter(pk=pk).first()
         if found is None:
             raise ValidationError({"organisation": [_("Kies een partij van deze koppelkans.")]})
