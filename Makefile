@@ -66,6 +66,7 @@ vendor:
 	cp $(NPM_DIR)/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js \
 		$(NPM_DIR)/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js.map \
 		$(NPM_DIR)/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css \
+		$(NPM_DIR)/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css.map \
 		$(NPM_DIR)/@geoman-io/leaflet-geoman-free/LICENSE $(VENDOR)/leaflet-geoman/
 	cp $(NPM_DIR)/htmx.org/dist/htmx.min.js $(NPM_DIR)/htmx.org/LICENSE $(VENDOR)/htmx/
 	cp $(NPM_DIR)/@utrecht/component-library-css/dist/index.css $(VENDOR)/utrecht/component-library.css

@@ -40,6 +40,16 @@ def test_check_deploy_reports_no_issues_with_production_settings():
     assert "System check identified no issues" in result.stdout
 
 
+def test_collectstatic_builds_the_hashed_files_of_every_vendored_package(tmp_path):
+    """The production build step: the manifest storage follows each stylesheet's and
+    script's references (source maps, images) and fails on one that is not vendored."""
+    result = manage(
+        "collectstatic", "--noinput", env={**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path)}
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+
+
 def test_missing_secret_key_stops_start_up_in_production():
     env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
     result = manage("check", env=env)
