@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -73,6 +74,9 @@ class ExportColumn:
             return str(self.choices.get(value, value))
         if self.kind in ("decimal", "money") and isinstance(value, Decimal):
             return float(value)
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            # A spreadsheet cell has no time zone: write the time as people here read it.
+            return timezone.localtime(value).replace(tzinfo=None)
         if isinstance(value, str | int | float | datetime.date):
             return value
         return str(value)

@@ -26,7 +26,13 @@ from projects.models import Project
 from projects.partner_import import import_partner_works
 from projects.partner_template import write_template
 from stakeholders.models import Actor, BudgetLine, Theme
-from tests.factories import ActorFactory, AmbitionFactory, ProjectFactory, UserFactory
+from tests.factories import (
+    ActorFactory,
+    AmbitionFactory,
+    AreaOfInterestFactory,
+    ProjectFactory,
+    UserFactory,
+)
 from tests.programming.test_services import street  # noqa: F401 (a fixture)
 from tests.programming.test_workbook import computed  # noqa: F401 (a fixture)
 
@@ -85,6 +91,7 @@ def named(request, computed):  # noqa: F811
     Theme.objects.filter(name="Energietransitie").update(name=payload)
     BudgetLine.objects.filter(code="groen").update(name=payload)
     AmbitionFactory(name=payload, owner=grid)
+    AreaOfInterestFactory(name=payload, organisation=grid)
     Work.objects.filter(programme=computed).update(street=payload, label=payload)
     Coupling.objects.filter(programme=computed).update(street=payload)
     Asset.objects.update(street=payload)

@@ -60,6 +60,17 @@ def test_the_xlsx_sheet_has_a_frozen_header_an_autofilter_and_number_formats(tmp
     assert sheet.column_dimensions["A"].width >= 24
 
 
+def test_a_moment_is_written_in_local_time_because_a_cell_has_no_time_zone(tmp_path):
+    """12:00 UTC in June is 14:00 in Amsterdam (summer time): what the user saw on the page."""
+    moment = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC)
+    columns = [ExportColumn("Aangemaakt", "date")]
+    path = tmp_path / "tijd.xlsx"
+    write_xlsx(path, "Tijd", columns, iter([(moment,)]))
+    assert openpyxl.load_workbook(path).active["A2"].value == datetime.datetime(2026, 6, 1, 14, 0)
+    text = b"".join(csv_rows(columns, [(moment,)])).decode("utf-8")
+    assert text.splitlines()[1] == "01-06-2026 14:00"
+
+
 @pytest.fixture
 def reader(client, db):
     user = UserFactory()
