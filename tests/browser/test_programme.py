@@ -59,7 +59,8 @@ def test_a_programme_manager_runs_the_programme_and_accepts_a_coupling(page, pro
     assert len(years) == 1, "the accepted cluster's works share a year"
     area = accepted.works.values_list("area_id", flat=True).first()
     page.goto(f"/programmas/{programme.pk}/planning/?gebied={area}")
-    marker = page.locator(f"a.coupling-marker--geaccepteerd[href$='#koppeling-{accepted.pk}']")
+    coupling_page = f"/programmas/{programme.pk}/koppelkansen/{accepted.pk}/"
+    marker = page.locator(f"a.coupling-marker--geaccepteerd[href$='{coupling_page}']")
     expect(marker.first).to_be_visible()
     # The matrix counts the accepted cluster's works in their shared year.
     page.goto(f"/programmas/{programme.pk}/matrix/")
