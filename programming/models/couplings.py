@@ -21,6 +21,19 @@ from impor.visibility import for_partner
 from programming.models.programme import Programme
 
 
+def _cost_item(verbose_name) -> models.DecimalField:
+    """One item of an opening's shared cost; empty means "the default from the members'
+    costs" (`programming.couplings.default_shared_cost`)."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+
 class CostRule(models.TextChoices):
     """How the shared cost of one opening is split between the parties (CDOR
     "kostenverdeling"); `programming.couplings.cost_split` computes each."""
@@ -87,38 +100,10 @@ class CouplingCostSharing(_Frozen):
     rule = models.CharField(
         _("verdeelregel"), max_length=20, choices=CostRule.choices, default=CostRule.EQUAL
     )
-    traffic_plan = models.DecimalField(
-        _("verkeersplan (€)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    excavation = models.DecimalField(
-        _("ontgraven (€)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    reinstatement = models.DecimalField(
-        _("aanvullen en herstel (€)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    surface = models.DecimalField(
-        _("verharding (€)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
+    traffic_plan = _cost_item(_("verkeersplan (€)"))
+    excavation = _cost_item(_("ontgraven (€)"))
+    reinstatement = _cost_item(_("aanvullen en herstel (€)"))
+    surface = _cost_item(_("verharding (€)"))
     agreed = models.JSONField(
         _("afgesproken bedragen"),
         default=dict,
