@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from impor.visibility import partner_of
@@ -58,13 +60,25 @@ def coupling_rows(couplings: list[Coupling], user) -> list[CouplingRow]:
     own = partner_of(user)
     kinds = dict(ActorKind.choices)
     parties: dict[int, set[Party]] = {c.pk: set() for c in couplings}
+    # The party rule of the coupling page (`couplings.party`): the work's owner, else its
+    # project's owner, else the municipality's own asset measure.
     owners = (
-        Work.objects.filter(coupling__in=[c.pk for c in couplings], owner__isnull=False)
-        .values_list("coupling_id", "owner_id", "owner__name", "owner__kind", "owner__is_internal")
+        Work.objects.filter(coupling__in=[c.pk for c in couplings])
+        .annotate(
+            party_id=Coalesce("owner_id", "project__owner_id"),
+            party_name=Coalesce("owner__name", "project__owner__name"),
+            party_kind=Coalesce("owner__kind", "project__owner__kind"),
+            party_internal=Coalesce("owner__is_internal", "project__owner__is_internal"),
+        )
+        .values_list("coupling_id", "party_id", "party_name", "party_kind", "party_internal")
         .distinct()
     )
     for coupling_id, owner_id, name, kind, internal in owners:
         if own is not None and owner_id == own.pk:
+            continue
+        if owner_id is None:
+            municipal = str(kinds[ActorKind.AFDELING])
+            parties[coupling_id].add(Party(kind=municipal, name=str(_("gemeente"))))
             continue
         shown = name if own is None or internal else None
         parties[coupling_id].add(Party(kind=str(kinds.get(kind, kind)), name=shown))

@@ -15,6 +15,7 @@ from tests.factories import (
     CouplingFactory,
     CouplingResponseFactory,
     ProgrammeFactory,
+    ProjectFactory,
     UserFactory,
     WorkFactory,
 )
@@ -61,6 +62,24 @@ def test_the_overview_lists_only_the_partners_couplings_without_cost(client, wor
     assert "Glasvezel Geheim" not in body
     for cost in ("987", "123.456", "123456"):
         assert cost not in body
+
+
+def test_the_overview_counts_a_project_owner_and_the_municipalitys_own_measure(client, world):
+    """The party rule of the coupling page: a partner work without an owner of its own
+    belongs to its project's owner, and an asset measure without either to the
+    municipality (the demo's works are made like that)."""
+    coupling = CouplingFactory(programme=world["programme"], street="Kerkstraat", year=2030)
+    project = ProjectFactory(owner=world["fibre"])
+    WorkFactory(programme=world["programme"], owner=world["grid"], coupling=coupling)
+    WorkFactory(programme=world["programme"], owner=None, project=project, coupling=coupling)
+    WorkFactory(programme=world["programme"], owner=None, project=None, coupling=coupling)
+    client.force_login(world["user"])
+
+    body = client.get(reverse("programming:coupling_overview")).content.decode()
+
+    row = body[body.index("Kerkstraat") :].split("</tr>")[0]
+    assert "een glasvezel of telecom" in row
+    assert "gemeente (gemeentelijke afdeling of team)" in row
 
 
 def test_a_partner_lands_on_its_own_start_page(client, world):
