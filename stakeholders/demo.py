@@ -17,6 +17,8 @@ from impor.models import Area
 from stakeholders.choices import ActorKind, Domain, Involvement, ProcessStep, Role, TaskDomain
 from stakeholders.models import (
     Actor,
+    AlertFrequency,
+    AlertSettings,
     Ambition,
     AreaOfInterest,
     AreaOfInterestSource,
@@ -355,7 +357,9 @@ def build_area_tasks(
 
 
 def build_users(actors: dict[str, Actor], password: str) -> list[User]:
-    """One user per role, all with the same demo password."""
+    """One user per role, all with the same demo password. Their e-mail comes as a daily
+    digest (`send_digests`), so computing the demo fills the inboxes without printing an
+    e-mail per alert on the console of `make demo`."""
     groups = ensure_role_groups()
     users = []
     for username, first, last, role, organisation in DEMO_USERS:
@@ -372,6 +376,9 @@ def build_users(actors: dict[str, Actor], password: str) -> list[User]:
         user.save()
         user.groups.add(groups[role.value])
         users.append(user)
+    AlertSettings.objects.bulk_create(
+        AlertSettings(user=user, frequency=AlertFrequency.DAGELIJKS) for user in users
+    )
     return users
 
 

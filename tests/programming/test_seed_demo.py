@@ -22,7 +22,8 @@ from programming.models import (
 from projects.choices import ProjectKind
 from projects.models import Funding, Project, ProjectBrief
 from stakeholders.choices import ActorKind, Role
-from stakeholders.models import Actor, BudgetLine, User
+from stakeholders.models import Actor, Alert, BudgetLine, Notification, User
+from stakeholders.services import alert_mails_send
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +147,10 @@ def test_the_demo_is_a_complete_municipality_with_a_computed_programme():
         key=sharing.key, organisation=reservation.organisation
     ).exists()
     assert "kostenverdeling, meeliften en reactie" in out.getvalue()
+    # The partners' areas of interest met the computation: their inboxes hold alerts,
+    # which reach e-mail as a daily digest, not as one e-mail each on the console.
+    assert Notification.objects.filter(user__username="enexis").exists()
+    assert alert_mails_send(list(Alert.objects.values_list("pk", flat=True))) == 0
 
 
 def test_assets_have_geometry_in_their_area_and_a_consistent_bbox():
