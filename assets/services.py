@@ -10,11 +10,22 @@ from assets.models import AssetClass
 from stakeholders.models import BudgetLine
 
 DEFAULT_CLASSES = Path(__file__).parent / "data" / "asset_classes.csv"
+#: The IMBOR release whose object types (column ``imbor_class``) the defaults name.
+IMBOR_VERSION = "IMBOR 2022"
 
 
 @transaction.atomic
 def asset_classes_load_defaults(*, path: Path = DEFAULT_CLASSES) -> list[AssetClass]:
     """Create or update the asset classes from the defaults file (each row cites its source).
+
+    The file is a default set to start from, not a norm: each class names its object type
+    in IMBOR (CROW's information model for managing the public space, column
+    ``imbor_class``, `IMBOR_VERSION`), so that a municipality's IMBOR export maps onto it,
+    and its lifespan, window and unit cost with the public reference they come from. The
+    IMBOR type is added to the class's source text, where users read where a class comes
+    from. Several classes may share an IMBOR type (concrete and PVC sewers are both a
+    "Vrijverval rioolleiding"): IMBOR records the material as an attribute, the lifecycle
+    needs it as a class.
 
     A budget line named in the file is linked when it exists; an unknown one is left empty
     so a municipality without that line can still load the defaults.
@@ -37,7 +48,11 @@ def asset_classes_load_defaults(*, path: Path = DEFAULT_CLASSES) -> list[AssetCl
             asset_class.price_year = int(row["price_year"])
             asset_class.opens_street = row["opens_street"] == "true"
             asset_class.budget_line = lines.get(row["budget_line"])
-            asset_class.source = row["source"]
+            asset_class.source = (
+                f"{row['source']} Objecttype in {IMBOR_VERSION}: {row['imbor_class']}."
+                if row.get("imbor_class")
+                else row["source"]
+            )
             asset_class.full_clean()
             asset_class.save()
             classes.append(asset_class)

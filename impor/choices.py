@@ -58,6 +58,8 @@ class ImportKind(models.TextChoices):
     REPORTS = "reports", _("meldingen")
     #: Planned works a partner organisation delivers in the Excel template (projects app).
     PARTNER_WORKS = "partner_works", _("werken van partners")
+    #: The municipality's gemeente, kernen, wijken and buurten (`impor.area_import`).
+    AREAS = "areas", _("gebieden")
 
 
 class ImportStatus(models.TextChoices):
@@ -68,3 +70,7 @@ class ImportStatus(models.TextChoices):
     REFUSED = "geweigerd", _("geweigerd")
     #: The file was fine but writing it failed (database error); nothing was stored.
     FAILED = "mislukt", _("mislukt")
+    #: Waiting for the task worker (a large file imported in the background).
+    QUEUED = "wachtrij", _("in de wachtrij")
+    #: Being imported by the task worker; the run's progress and step follow it.
+    RUNNING = "bezig", _("bezig")

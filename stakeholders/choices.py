@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ActorKind(models.TextChoices):
     """What kind of organisation an actor is."""
 
+    #: The municipality as an organisation, root of its departments (`setup_municipality`).
+    GEMEENTE = "gemeente", _("gemeente")
     AFDELING = "afdeling", _("gemeentelijke afdeling of team")
     NETBEHEERDER = "netbeheerder", _("netbeheerder")
     WATERSCHAP = "waterschap", _("waterschap")

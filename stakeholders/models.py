@@ -67,9 +67,13 @@ class Actor(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(
-                    is_internal=True, kind__in=[ActorKind.AFDELING, ActorKind.OVERIG]
+                    is_internal=True,
+                    kind__in=[ActorKind.GEMEENTE, ActorKind.AFDELING, ActorKind.OVERIG],
                 )
-                | (models.Q(is_internal=False) & ~models.Q(kind=ActorKind.AFDELING)),
+                | (
+                    models.Q(is_internal=False)
+                    & ~models.Q(kind__in=[ActorKind.GEMEENTE, ActorKind.AFDELING])
+                ),
                 name="actor_internal_is_department",
                 violation_error_message=_(
                     "Een gemeentelijke actor is een afdeling of team; een externe actor niet."

@@ -1,8 +1,13 @@
-"""GeoJSON, GeoPackage and zipped Shapefile files, read with pyogrio (see `readers`)."""
+"""GeoJSON, GeoPackage and Shapefiles (zipped or as loose parts), read with pyogrio (see
+`readers`)."""
 
 import posixpath
+import shutil
+import tempfile
 import warnings
 import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +26,7 @@ GEO_DRIVERS = {
     ".json": ("GeoJSON", "GeoJSONSeq", "ESRIJSON"),
     ".gpkg": ("GPKG",),
     ".zip": ("ESRI Shapefile",),
+    ".shp": ("ESRI Shapefile",),
 }
 #: "… is geen {…}" for each geo format.
 GEO_FORMAT_NAMES = {
@@ -28,7 +34,12 @@ GEO_FORMAT_NAMES = {
     ".json": "geldig GeoJSON-bestand",
     ".gpkg": "geldig GeoPackage-bestand",
     ".zip": "geldige shapefile",
+    ".shp": "geldige shapefile",
 }
+#: The parts a shapefile cannot be read without; a .prj (CRS) and .cpg (encoding) may miss.
+REQUIRED_PARTS = (".shx", ".dbf")
+#: Every part GDAL reads beside the .shp.
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
 
 def read_zipped_shapefile(path: Path, name: str, layer: str | None, max_uncompressed: int) -> Table:
@@ -85,6 +96,90 @@ def read_zipped_shapefile(path: Path, name: str, layer: str | None, max_uncompre
     table = read_geo(source, name, ".zip", None)
     table.warnings[:0] = notes
     return table
+
+
+def read_shapefile_parts(
+    paths: Path | Sequence[Path], name: str | None = None, layer: str | None = None
+) -> Table:
+    """Read a shapefile delivered as loose parts (``.shp .shx .dbf`` and the optional
+    ``.prj .cpg``) instead of a zip.
+
+    ``paths`` is one of:
+
+    - the ``.shp`` itself: its parts are looked up beside it (``import_assets bomen.shp``);
+    - a directory: the parts in it (an upload of several files saved into one folder);
+    - a list of files: the parts among them, wherever they are saved.
+
+    When the files hold more than one shapefile, ``layer`` (a file name without extension)
+    chooses one. A missing ``.shx`` or ``.dbf`` is refused by name ("bomen.dbf ontbreekt
+    naast bomen.shp"); a missing ``.prj`` only leaves the CRS unknown (a warning), so the
+    import's CRS rules apply as for a zip without one. Parts are matched on their name
+    without extension, case-insensitively, as Windows users save them. ``name`` is the
+    file name in messages (the ``.shp``'s name by default).
+    """
+    files = _shapefile_candidates(paths)
+    shapefiles = sorted((f for f in files if f.suffix.lower() == ".shp"), key=lambda f: f.name)
+    if not shapefiles:
+        listed = ", ".join(sorted(f.name for f in files)) or "geen bestanden"
+        raise ImportFileError(
+            f"Er is geen shapefile (.shp) bij de bestanden ({listed}); kies de .shp met de "
+            ".shx, .dbf en .prj."
+        )
+    if len(shapefiles) > 1:
+        chosen = [f for f in shapefiles if layer is not None and f.stem == layer]
+        if not chosen:
+            listed = ", ".join(f.stem for f in shapefiles)
+            raise ImportFileError(
+                f"De bestanden bevatten meerdere shapefiles ({listed}); kies er één."
+            )
+        shapefiles = chosen
+    shapefile = shapefiles[0]
+    name = name or shapefile.name
+    parts = {f.suffix.lower(): f for f in files if f.stem.lower() == shapefile.stem.lower()}
+    missing = [shapefile.stem + ext for ext in REQUIRED_PARTS if ext not in parts]
+    if missing:
+        verb = "ontbreken" if len(missing) > 1 else "ontbreekt"
+        raise ImportFileError(
+            f"{' en '.join(missing)} {verb} naast {shapefile.name}; een shapefile bestaat uit "
+            "een .shp, .shx en .dbf (en liefst een .prj). Lever ze samen aan, of als zip."
+        )
+    notes = []
+    if ".prj" not in parts:
+        notes.append(
+            "de shapefile heeft geen .prj-bestand en dus geen coördinatenstelsel; "
+            "geef het coördinatenstelsel op"
+        )
+    with _side_by_side(parts, shapefile.stem) as source:
+        table = read_geo(str(source), name, ".shp", None)
+    table.warnings[:0] = notes
+    return table
+
+
+def _shapefile_candidates(paths: Path | Sequence[Path]) -> list[Path]:
+    if isinstance(paths, (str, Path)):
+        path = Path(paths)
+        if path.is_dir():
+            return sorted(f for f in path.iterdir() if f.is_file())
+        siblings = path.parent.iterdir() if path.parent.is_dir() else iter(())
+        found = [f for f in siblings if f.is_file() and f.stem.lower() == path.stem.lower()]
+        return found if path in found else [path, *found]
+    return [Path(f) for f in paths if Path(f).is_file()]
+
+
+@contextmanager
+def _side_by_side(parts: dict[str, Path], stem: str) -> Iterator[Path]:
+    """The .shp to give GDAL, which finds the other parts by its own name: the file itself
+    when the parts already sit beside it under the same name, else copies in a temporary
+    directory (an upload may have saved them under other names or in other folders)."""
+    shp = parts[".shp"]
+    if all(p.parent == shp.parent and p.stem == shp.stem for p in parts.values()):
+        yield shp
+        return
+    with tempfile.TemporaryDirectory(prefix="impor-shp-") as folder:
+        for extension, part in parts.items():
+            if extension in SHAPEFILE_PARTS:
+                shutil.copyfile(part, Path(folder) / f"{stem}{extension}")
+        yield Path(folder) / f"{stem}.shp"
 
 
 def read_geo(source: str, name: str, suffix: str, layer: str | None) -> Table:

@@ -1,6 +1,7 @@
 """Read an uploaded import file into a table, or say in Dutch why it cannot be read.
 
-The readers turn CSV, Excel (xlsx), GeoJSON, GeoPackage and zipped Shapefile uploads into a
+The readers turn CSV, Excel (xlsx), GeoJSON, GeoPackage and Shapefile uploads (zipped, or
+as loose parts: `read_shapefile_parts`) into a
 :class:`Table`: the rows as a DataFrame with the column names of the file, the geometries
 and the coordinate reference system the file declares. They check the *file* (its format,
 size, encoding, sheets, layers, header); the import services check the *values* afterwards
@@ -10,18 +11,18 @@ and reports them by their original text, which is why CSV values stay strings he
 Pure Python (pandas, numpy, shapely, pyogrio, python-calamine), no Django: the messages
 are Dutch text, not translatable strings, so that the readers run outside a request.
 One module per family of formats: `delimited` (CSV and its encoding), `sheets` (xlsx and
-the sheet-limit scan), `geo_files` (GeoJSON, GeoPackage, zipped Shapefile); `table` holds
+the sheet-limit scan), `geo_files` (GeoJSON, GeoPackage, Shapefile); `table` holds
 what they share.
 """
 
 from pathlib import Path
 
 from impor.importing.delimited import read_csv
-from impor.importing.geo_files import read_geo, read_zipped_shapefile
+from impor.importing.geo_files import read_geo, read_shapefile_parts, read_zipped_shapefile
 from impor.importing.sheets import SheetLimits, open_xlsx, read_xlsx, workbook_sheets
 from impor.importing.table import MB, ImportFileError, Table, megabytes, unsupported_message
 
-SUPPORTED = (".csv", ".xlsx", ".geojson", ".json", ".gpkg", ".zip")
+SUPPORTED = (".csv", ".xlsx", ".geojson", ".json", ".gpkg", ".zip", ".shp")
 
 #: How far an Excel sheet may reach, counted from A1. The sheet is read as one full grid of
 #: rows × columns (about 50 bytes a cell, empty or not), so a single cell at XFD1048576
@@ -51,6 +52,8 @@ def read_table(
     ``path.name`` by default), check the size, then read it with the format's reader.
     ``sheet`` chooses the Excel sheet and ``layer`` the GeoPackage layer (or the shapefile
     in a zip holding several); both are needed only when the file holds more than one.
+    A ``.shp`` is read with the parts beside it (`read_shapefile_parts`); a missing
+    ``.shx`` or ``.dbf`` is named in the error.
     An Excel sheet that reaches beyond ``max_sheet_rows``, ``max_sheet_columns`` or
     ``max_sheet_cells`` (rows × columns) is refused before its cells are read.
     """
@@ -74,6 +77,8 @@ def read_table(
         return read_xlsx(path, name, sheet, max_uncompressed_bytes, limits)
     if suffix == ".zip":
         return read_zipped_shapefile(path, name, layer, max_uncompressed_bytes)
+    if suffix == ".shp":
+        return read_shapefile_parts(path, name)
     return read_geo(str(path), name, suffix, layer)
 
 

@@ -132,12 +132,12 @@ def megabytes(size: int) -> str:
 def unsupported_message(name: str, suffix: str) -> str:
     hint = {
         ".xls": " Sla het oude Excel-formaat (.xls) in Excel op als .xlsx.",
-        ".shp": " Zip de .shp samen met de .shx, .dbf en .prj en upload de zip.",
         ".ods": " Sla het bestand op als .xlsx of als CSV.",
     }.get(suffix, "")
     return (
         f"{name} heeft een bestandstype dat IMPOR niet leest. Kies CSV (.csv), Excel (.xlsx), "
-        f"GeoJSON (.geojson, .json), GeoPackage (.gpkg) of een gezipte shapefile (.zip).{hint}"
+        f"GeoJSON (.geojson, .json), GeoPackage (.gpkg) of een shapefile (.shp met .shx en .dbf, "
+        f"of gezipt als .zip).{hint}"
     )
 
 

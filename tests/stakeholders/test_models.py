@@ -33,7 +33,7 @@ INTERNAL_IS_DEPARTMENT = "Een gemeentelijke actor is een afdeling of team; een e
 CHECKS = [
     pytest.param(
         PartnerFactory,
-        {"kind": "gemeente"},
+        {"kind": "koepel"},
         "actor_kind_valid",
         "kind",
         None,
