@@ -1,8 +1,9 @@
 """Read-only queries for the area page and the villages overview."""
 
 from collections import defaultdict
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from impor.choices import AreaLevel
 from impor.models import Area
@@ -107,3 +108,44 @@ def villages_overview(programme: Programme | None) -> list[dict]:
             }
         )
     return result
+
+
+def villages_index(programme: Programme | None) -> list[dict]:
+    """The kernen with their key figures, for the index of the villages pages: one dict per
+    kern in name order, ``{"kern": Area, "works": n, "cost": Decimal | None, "projects": n,
+    "first": year | None, "last": year | None}`` (the programme's planned works in the kern
+    and the projects that touch it). Four queries whatever the number of kernen."""
+    kern_by_area = kern_of_areas()
+    kernen = Area.objects.filter(level=AreaLevel.KERN).defer("geometry").order_by("name")
+    works: dict[int, int] = defaultdict(int)
+    costs: dict[int, Decimal] = {}
+    years: dict[int, set[int]] = defaultdict(set)
+    if programme is not None:
+        rows = (
+            Work.objects.filter(programme=programme, scheduled_year__isnull=False)
+            .values("area_id", "scheduled_year")
+            .annotate(n=Count("pk"), cost=Sum("cost"))
+            .order_by()
+        )
+        for row in rows:
+            kern = kern_by_area.get(row["area_id"])
+            if kern is not None:
+                works[kern] += row["n"]
+                costs[kern] = costs.get(kern, Decimal(0)) + (row["cost"] or Decimal(0))
+                years[kern].add(row["scheduled_year"])
+    projects: dict[int, set[int]] = defaultdict(set)
+    for area_id, project_id in Project.areas.through.objects.values_list("area_id", "project_id"):
+        kern = kern_by_area.get(area_id)
+        if kern is not None:
+            projects[kern].add(project_id)
+    return [
+        {
+            "kern": kern,
+            "works": works[kern.pk],
+            "cost": costs.get(kern.pk),
+            "projects": len(projects[kern.pk]),
+            "first": min(years[kern.pk], default=None),
+            "last": max(years[kern.pk], default=None),
+        }
+        for kern in kernen
+    ]

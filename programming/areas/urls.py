@@ -8,7 +8,7 @@ reference to the pages above it; the root URLconf includes this module.
 from django.urls import path
 
 from impor import area_urls
-from programming.areas.views import AreaDetailView, AreaGeoJSONView, VillagesView
+from programming.areas.views import AreaDetailView, AreaGeoJSONView, VillagesView, VillageView
 
 app_name = area_urls.app_name
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("gebieden/<int:pk>/", AreaDetailView.as_view(), name="area_detail"),
     path("gebieden/<int:pk>/kaart.geojson", AreaGeoJSONView.as_view(), name="area_geojson"),
     path("kernen/", VillagesView.as_view(), name="villages"),
+    path("kernen/<int:pk>/", VillageView.as_view(), name="village"),
 ]

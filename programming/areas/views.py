@@ -11,6 +11,7 @@ from django.db.models import Count, F, Max, Min
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
@@ -18,7 +19,7 @@ from django.views.generic import DetailView, TemplateView
 from assets import lifecycle
 from assets.filters import lifecycle_expressions
 from assets.models import Asset
-from impor.choices import Discipline
+from impor.choices import AreaLevel, Discipline
 from impor.geometry import to_geojson
 from impor.models import Area
 from programming.areas import selectors
@@ -74,11 +75,51 @@ def asset_table(area_ids: list[int]) -> dict:
         counts[row["asset_class__discipline"]][period] += row["n"]
     ordered = sorted(periods)
     labels = dict(Discipline.choices)
+    disciplines = sorted(counts, key=lambda d: list(labels).index(d) if d in labels else 99)
     table = [
         (labels.get(d, d), [counts[d].get(p, 0) for p in ordered], sum(counts[d].values()))
-        for d in sorted(counts, key=lambda d: list(labels).index(d) if d in labels else 99)
+        for d in disciplines
     ]
-    return {"periods": ordered, "period_years": PERIOD_YEARS, "rows": table}
+    summary = [
+        (
+            labels.get(d, d),
+            [_in_bucket(counts[d], bucket) for bucket in SUMMARY_BUCKETS],
+            sum(counts[d].values()),
+        )
+        for d in disciplines
+    ]
+    return {
+        "periods": ordered,
+        "period_years": PERIOD_YEARS,
+        "rows": table,
+        "summary_starts": _bucket_starts(),
+        "summary": summary,
+    }
+
+
+#: The area page's summary of the asset table: overdue, this decade, the two after, later
+#: (as (from, to) offsets in years from the start of this year's period; None is open).
+SUMMARY_BUCKETS = ((None, 0), (0, 10), (10, 30), (30, None))
+
+
+def _bucket_starts() -> list[tuple[int | None, int | None]]:
+    """The summary's columns as (first year, last year), None for an open end."""
+    base = timezone.localdate().year // PERIOD_YEARS * PERIOD_YEARS
+    return [
+        (None if low is None else base + low, None if high is None else base + high - 1)
+        for low, high in SUMMARY_BUCKETS
+    ]
+
+
+def _in_bucket(counts: dict[int, int], bucket: tuple[int | None, int | None]) -> int:
+    """How many of one discipline's assets fall due in a summary column."""
+    base = timezone.localdate().year // PERIOD_YEARS * PERIOD_YEARS
+    low, high = bucket
+    return sum(
+        n
+        for period, n in counts.items()
+        if (low is None or period >= base + low) and (high is None or period < base + high)
+    )
 
 
 class AreaDetailView(PermissionRequiredMixin, DetailView):
@@ -219,7 +260,9 @@ def _feature(wkt: str, colour: str, label: str, url: str | None) -> dict:
 
 
 class VillagesView(PermissionRequiredMixin, TemplateView):
-    """Per kern and year what is planned: the information channel the villages asked for."""
+    """The index of the villages pages: every kern with its key figures (planned works,
+    their cost, projects, years), each linking to its own page. One page with every kern's
+    works grew to forty thousand pixels."""
 
     permission_required = "impor.view_area"
     raise_exception = True
@@ -229,5 +272,26 @@ class VillagesView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         programme = Programme.objects.current()
         context["programme"] = programme
-        context["kernen"] = selectors.villages_overview(programme)
+        context["kernen"] = selectors.villages_index(programme)
+        return context
+
+
+class VillageView(PermissionRequiredMixin, TemplateView):
+    """Per year what is planned in one kern: the information channel the villages asked
+    for. Same permission as the index; the projects shown are those the index counts."""
+
+    permission_required = "impor.view_area"
+    raise_exception = True
+    template_name = "areas/village_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kern = get_object_or_404(
+            Area.objects.defer("geometry"), pk=kwargs["pk"], level=AreaLevel.KERN
+        )
+        programme = Programme.objects.current()
+        context["programme"] = programme
+        context["kern"] = kern
+        overview = selectors.villages_overview(programme)
+        context["years"] = next(item["years"] for item in overview if item["kern"].pk == kern.pk)
         return context

@@ -149,17 +149,31 @@ def test_the_area_map_aggregates_assets_per_street_and_discipline(
     assert 52.3 < lat < 52.7
 
 
-def test_the_villages_overview_lists_per_kern_and_year(
+def test_the_villages_index_lists_every_kern_with_its_figures_and_a_link(
     reader_client, area_with_content, django_assert_max_num_queries
 ):
-    AreaFactory.create_batch(5, kern=True)
+    kernen = [area_with_content.parent, *AreaFactory.create_batch(5, kern=True)]
     with django_assert_max_num_queries(10):
         response = reader_client.get(reverse("areas:villages"))
     body = response.content.decode()
+    assert all(reverse("areas:village", args=[kern.pk]) in body for kern in kernen)
+    # The index names no single work: those are on the kern's own page.
+    assert "Riool vervangen Prinsenstraat" not in body
+
+
+def test_a_kern_page_lists_its_works_per_year(
+    reader_client, area_with_content, django_assert_max_num_queries
+):
     kern = area_with_content.parent
+    # The index's queries and one for the kern itself, however many works it has.
+    with django_assert_max_num_queries(11):
+        response = reader_client.get(reverse("areas:village", args=[kern.pk]))
+    body = response.content.decode()
     assert kern.name in body
     assert "Riool vervangen Prinsenstraat" in body
     assert '<th scope="row">2029</th>' in body
+    wijk = area_with_content
+    assert reader_client.get(reverse("areas:village", args=[wijk.pk])).status_code == 404
 
 
 def test_a_reader_cannot_edit_an_area(reader_client):
