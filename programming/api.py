@@ -671,7 +671,7 @@ class ComparisonMixin(ProgrammeChildMixin):
         moved = paginator.paginate_queryset(
             moved_works(programme, other)
             .select_related(None)
-            .only("pk", "key", "label", "scheduled_year"),
+            .only("pk", "key", "label", "discipline", "place", "asset_count", "scheduled_year"),
             request,
             view=self,
         )
@@ -687,7 +687,7 @@ class ComparisonMixin(ProgrammeChildMixin):
                 {
                     "id": work.pk,
                     "key": work.key,
-                    "label": work.label,
+                    "label": work.name,
                     "scheduled_year": work.scheduled_year,
                     "other_year": work.other_year,
                 }

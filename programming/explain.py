@@ -26,11 +26,11 @@ Works other than the explained one are named only when the user may see them
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -38,11 +38,7 @@ from django.utils.translation import ngettext
 from programming.choices import CriterionCode
 from programming.models import Criterion, UnfundedItem, UnfundedReason, Work, WorkCost
 from programming.money import programme_money
-
-
-def euro(amount: Decimal | float) -> str:
-    """An amount as the pages write it: € 12.345 (whole euros, Dutch grouping)."""
-    return "€ " + number_format(round(Decimal(str(amount))), 0, force_grouping=True)
+from programming.wording import euro, graafrust_cause
 
 
 def _years(years: Iterable[int]) -> str:
@@ -67,8 +63,33 @@ def _named(work: Work) -> dict[str, Any]:
     return {
         "id": work.pk,
         "key": work.key,
-        "label": work.label,
+        "label": work.name,
         "scheduled_year": work.scheduled_year,
+    }
+
+
+def unfunded_sentences(items: Sequence[UnfundedItem], *, user=None) -> dict[int, str]:
+    """Per unfunded row (by id), why, in the active language (`UnfundedItem.sentence`):
+    two queries for any number of rows, for the names of the works their facts name (a
+    work `user` may not see is left out, so the sentence hides it) and for each work's
+    whole gap per line, which the sentence tells."""
+    keys = {key for item in items for key in _fact_keys(item.facts)}
+    names: dict[str, str] = {}
+    if keys:
+        works = Work.objects.filter(programme_id=items[0].work.programme_id, key__in=keys)
+        if user is not None:
+            works = works.filter(pk__in=Work.objects.visible_to(user).values("pk"))
+        parts = ("key", "label", "discipline", "place", "asset_count")
+        names = {w.key: w.name for w in works.only(*parts)}
+    gaps = {
+        (row["work_id"], row["budget_line_id"]): row["total"]
+        for row in UnfundedItem.objects.filter(work_id__in={i.work_id for i in items})
+        .values("work_id", "budget_line_id")
+        .annotate(total=Sum("gap"))
+    }
+    return {
+        item.pk: item.sentence(names, gaps.get((item.work_id, item.budget_line_id)))
+        for item in items
     }
 
 
@@ -119,16 +140,20 @@ def work_explanation(work: Work, *, user=None) -> dict[str, Any]:
             )
         }
 
+    names = {key: w.name for key, w in referred.items() if getattr(w, "visible", True)}
+    line_gaps: dict[int | None, Decimal] = {}
+    for item in unfunded:
+        line_gaps[item.budget_line_id] = line_gaps.get(item.budget_line_id, Decimal(0)) + item.gap
     budget = _budget_pressure(work, costs, money)
     timing = _timing(work, members, neighbours, budget, graafrust)
     return {
-        "work": {"id": work.pk, "key": work.key, "label": work.label},
+        "work": {"id": work.pk, "key": work.key, "label": work.name},
         "timing": timing,
         "coupling": _coupling(work, members),
         "budget": budget,
         "priority": _priority(work, weights),
         "graafrust": _graafrust(work, neighbours, graafrust),
-        "unfunded": [_unfunded(item, referred) for item in unfunded],
+        "unfunded": [_unfunded(item, referred, names, line_gaps) for item in unfunded],
     }
 
 
@@ -389,7 +414,7 @@ def _graafrust(work: Work, neighbours: list[Work], years: int) -> dict[str, Any]
     ]
     if work.breaks_graafrust and work.graafrust_cause:
         sentence = _("Dit werk doorbreekt de graafrust: %(cause)s.") % {
-            "cause": work.graafrust_cause.rstrip(". ")
+            "cause": graafrust_cause(work.graafrust_cause.rstrip(". "))
         }
     elif work.breaks_graafrust:
         sentence = _("Dit werk doorbreekt de graafrust.")
@@ -404,14 +429,20 @@ def _graafrust(work: Work, neighbours: list[Work], years: int) -> dict[str, Any]
     return {
         "years": years,
         "breaks": work.breaks_graafrust,
-        "cause": work.graafrust_cause,
+        "cause": graafrust_cause(work.graafrust_cause),
         "works": rows,
         "sentence": sentence,
     }
 
 
-def _unfunded(item: UnfundedItem, referred: dict[str, Work]) -> dict[str, Any]:
-    """One reason the work is not (wholly) funded: its code, the engine's Dutch reason,
+def _unfunded(
+    item: UnfundedItem,
+    referred: dict[str, Work],
+    names: dict[str, str],
+    line_gaps: dict[int | None, Decimal],
+) -> dict[str, Any]:
+    """One reason the work is not (wholly) funded: its code, the reason in the reader's
+    language,
     the gap on its line and year, the facts and the works those facts name."""
     line = item.budget_line
     if item.gap and line is not None:
@@ -425,7 +456,7 @@ def _unfunded(item: UnfundedItem, referred: dict[str, Work]) -> dict[str, Any]:
     return {
         "code": item.code,
         "code_label": str(dict(UnfundedReason.choices).get(item.code, item.code)),
-        "reason": item.reason,
+        "reason": item.sentence(names, line_gaps[item.budget_line_id]),
         "line": line.code if line else None,
         "line_name": line.name if line else None,
         "year": item.year,

@@ -45,6 +45,7 @@ from programming import couplings, pages
 from programming.choices import CouplingDecisionStatus, CouplingKind, WorkKind
 from programming.filtersets import CouplingFilterSet, WorkFilterSet
 from programming.models import CostRule, Programme
+from programming.wording import NAME_PARTS, work_name
 from projects.choices import Certainty
 
 GEOJSON_CONTENT_TYPE = "application/geo+json"
@@ -169,20 +170,25 @@ def _works(request: HttpRequest, programme: Programme) -> QuerySet:
     return WorkFilterSet(request.GET, queryset=visible, request=request).qs.order_by("pk")
 
 
+def named_rows(works: QuerySet, fields: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """`works` as value rows of `fields`, streamed, with the work's name in the active
+    language (`Work.name`) where `fields` has ``label``."""
+    at, count = fields.index("label"), len(fields)
+    rows = works.values_list(*fields, *NAME_PARTS)
+    for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        yield (*row[:at], work_name(row[at], *row[count:]), *row[at + 1 : count])
+
+
 def works_csv(request: HttpRequest, programme: Programme) -> StreamingHttpResponse:
     columns = work_columns()
-    rows = _works(request, programme).values_list(*(f for f, _c in columns))
-    return csv_response(
-        _filename(programme, "werken"),
-        [c for _f, c in columns],
-        rows.iterator(chunk_size=EXPORT_CHUNK_SIZE),
-    )
+    rows = named_rows(_works(request, programme), [f for f, _c in columns])
+    return csv_response(_filename(programme, "werken"), [c for _f, c in columns], rows)
 
 
 def works_geojson(request: HttpRequest, programme: Programme) -> StreamingHttpResponse:
     columns = work_columns()
-    rows = _works(request, programme).values_list("geometry", *(f for f, _c in columns))
-    pairs = ((row[0], row[1:]) for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    rows = named_rows(_works(request, programme), ["geometry", *(f for f, _c in columns)])
+    pairs = ((row[0], row[1:]) for row in rows)
     return _geojson_response(
         _filename(programme, "werken"), _feature_collection(_features(columns, pairs))
     )

@@ -297,7 +297,7 @@ def programme_differences(current: Programme, baseline: Programme) -> dict:
     """What changed from `baseline` to `current`: works moved to another year, added,
     dropped, and the programme-wide KPIs side by side."""
     moved = [
-        {"key": work.key, "label": work.label, "from": work.other_year, "to": work.scheduled_year}
+        {"key": work.key, "label": work.name, "from": work.other_year, "to": work.scheduled_year}
         for work in moved_works(current, baseline).order_by("key")
     ]
     kpis_now, kpis_before = kpi_totals(current), kpi_totals(baseline)

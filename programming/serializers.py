@@ -12,6 +12,8 @@ from rest_framework import serializers
 from impor.api.serializers import ModelSerializer
 from programming.choices import CouplingDecisionStatus, CouplingKind
 from programming.couplings import reservation_saving
+from programming.explain import unfunded_sentences
+from programming.wording import graafrust_cause
 from programming.models import (
     PROGRAMME_SETTINGS,
     SCENARIO_SETTINGS,
@@ -119,6 +121,10 @@ class RunSerializer(serializers.ModelSerializer):
 
 
 class WorkSerializer(serializers.ModelSerializer):
+    #: The work's name in the request's language (`Work.name`), under its old field name.
+    label = serializers.CharField(source="name", read_only=True)
+    graafrust_cause = serializers.SerializerMethodField()
+
     class Meta:
         model = Work
         fields = (
@@ -147,6 +153,9 @@ class WorkSerializer(serializers.ModelSerializer):
             "breaks_graafrust",
             "graafrust_cause",
         )
+
+    def get_graafrust_cause(self, work: Work) -> str:
+        return graafrust_cause(work.graafrust_cause)
 
 
 class CouplingSerializer(serializers.Serializer):
@@ -183,11 +192,32 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "key", "decided_by", "decided_at")
 
 
+class UnfundedItemListSerializer(serializers.ListSerializer):
+    """Words a page's reasons at once (`unfunded_sentences`: two queries per page)."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        request = self.context.get("request")
+        self.child.reasons = unfunded_sentences(items, user=getattr(request, "user", None))
+        return super().to_representation(items)
+
+
 class UnfundedItemSerializer(serializers.ModelSerializer):
-    work_label = serializers.CharField(source="work.label", read_only=True)
+    work_label = serializers.CharField(source="work.name", read_only=True)
+    #: The reason in the request's language, from its code and facts.
+    reason = serializers.SerializerMethodField()
+    reasons: dict[int, str] | None = None
+
+    def get_reason(self, item: UnfundedItem) -> str:
+        reasons = self.reasons
+        if reasons is None or item.pk not in reasons:
+            request = self.context.get("request")
+            reasons = unfunded_sentences([item], user=getattr(request, "user", None))
+        return reasons[item.pk]
 
     class Meta:
         model = UnfundedItem
+        list_serializer_class = UnfundedItemListSerializer
         fields = (
             "id",
             "work",

@@ -240,7 +240,7 @@ WORK_FIELDS = (
     "programme", "key", "kind", "label", "project", "area", "street", "geometry",
     "window_start", "window_end", "preferred_year", "scheduled_year", "cost", "saving",
     "opens_street", "reconstructs_street", "certainty", "must_do", "asset_count", "score",
-    "score_breakdown", "coupling", "breaks_graafrust", "graafrust_cause",
+    "score_breakdown", "coupling", "breaks_graafrust", "graafrust_cause", "discipline", "place",
 )  # fmt: skip
 
 
@@ -343,12 +343,14 @@ def store_result(
                 work.reconstructs_street,
                 work.certainty,
                 work.must_do,
-                0,
+                (work.label_parts or {}).get("count", 0),
                 done.score,
                 json.dumps(done.breakdown),
                 coupling_ids.get(done.cluster or ""),
                 done.breaks_graafrust,
                 (done.graafrust_cause or "")[:300],
+                (work.label_parts or {}).get("discipline", ""),
+                str((work.label_parts or {}).get("place", ""))[:200],
             )
             for work in instance.works
             for done in (outcome[work.key],)

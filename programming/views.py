@@ -22,7 +22,7 @@ from impor.charts import BarChart, bar_chart
 from impor.geometry import feature_collection, to_geojson_many
 from impor.visibility import partner_of
 from programming import couplings, exports, pages, services, tasks, workbook
-from programming.explain import work_explanation
+from programming.explain import unfunded_sentences, work_explanation
 from programming.filtersets import CouplingFilterSet, WorkFilterSet
 from programming.forms import (
     AdoptForm,
@@ -53,6 +53,7 @@ from programming.money import (
     CODES as MONEY_CODES,
 )
 from programming.selectors import adopted_baseline, kpi_totals, moved_works
+from programming.wording import NAME_PARTS, work_name
 from stakeholders.models import Actor
 
 PAGE_SIZE = 50
@@ -367,7 +368,7 @@ class GeoJsonView(ProgrammeMixin, View):
         works = WorkFilterSet(request.GET, queryset=located, request=request).qs
         rows = list(
             works.order_by("-score", "pk").values_list(
-                "pk", "label", "scheduled_year", "geometry", "coupling_id"
+                "pk", "label", "scheduled_year", "geometry", "coupling_id", *NAME_PARTS
             )[: pages.MAP_LIMIT]
         )
         gantt = reverse("programming:programme_gantt", args=[self.programme.pk])
@@ -376,13 +377,13 @@ class GeoJsonView(ProgrammeMixin, View):
         unplanned = str(gettext("niet gepland"))
         properties = (
             {
-                "label": f"{label} ({year or unplanned})",
+                "label": f"{work_name(label, *parts)} ({year or unplanned})",
                 "color": pages.year_colour(self.programme, year),
                 "year": year,
                 "url": gantt if coupling is None else f"{couplings_url}{coupling}/",
                 "id": pk,
             }
-            for pk, label, year, _wkt, coupling in rows
+            for pk, label, year, _wkt, coupling, *parts in rows
         )
         geometries = to_geojson_many([row[3] for row in rows])
         return HttpResponse(
@@ -475,10 +476,11 @@ class UnfundedView(ProgrammeMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        return context | {
-            "gaps": pages.unfunded_gaps(self.programme),
-            "page_obj": _page(self.request, pages.unfunded_items(self.programme)),
-        }
+        page = _page(self.request, pages.unfunded_items(self.programme))
+        reasons = unfunded_sentences(page.object_list, user=self.request.user)
+        for item in page:
+            item.reason_text = reasons[item.pk]
+        return context | {"gaps": pages.unfunded_gaps(self.programme), "page_obj": page}
 
 
 class ScenarioView(ProgrammeMixin, TemplateView):
@@ -572,7 +574,7 @@ class WorkDetailView(ProgrammeMixin, TemplateView):
         work.programme = self.programme
         return context | {
             "work": work,
-            "title": work.label,
+            "title": work.name,
             "uitleg": work_explanation(work, user=user),
         }
 
@@ -712,7 +714,7 @@ class CouplingGeoJsonView(CouplingMixin, View):
             else:
                 properties.append(
                     {
-                        "label": f"{work.label} ({owner})",
+                        "label": f"{work.name} ({owner})",
                         "color": COUPLING_COLOUR,
                         "url": reverse(
                             "programming:programme_work", args=[self.programme.pk, work.pk]

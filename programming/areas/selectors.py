@@ -71,6 +71,9 @@ def villages_overview(programme: Programme | None) -> list[dict]:
             .select_related("asset_class", "owner")
             .only(
                 "label",
+                "discipline",
+                "place",
+                "asset_count",
                 "street",
                 "kind",
                 "scheduled_year",

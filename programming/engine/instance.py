@@ -106,6 +106,10 @@ class Work:
     themes: tuple[str, ...] = ()
     social_priority: int | None = None
     owner: str | None = None
+    #: What `label` is written from, so pages can word it in the reader's language: a
+    #: measure's ``{"discipline": code, "place": street or area name, "count": assets}``.
+    #: None for projects and partner works (their label is their name) and in older files.
+    label_parts: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         where = f"werk {self.key!r}"
@@ -180,6 +184,7 @@ class Work:
             themes=tuple(data.get("themes", ())),
             social_priority=_optional_int(data.get("social_priority")),
             owner=data.get("owner"),
+            label_parts=data.get("label_parts"),
         )
 
 

@@ -244,7 +244,8 @@ def group_measures(
             Work(
                 key=_key(disc, where_area, where_street, where_place, nth),
                 kind=KIND_MEASURE,
-                label=f"{disc}: {where} ({count} objecten)",
+                label=f"{disc}: {where} ({count} {'object' if count == 1 else 'objecten'})",
+                label_parts={"discipline": disc, "place": where, "count": count},
                 window_start=int(years[0]),
                 window_end=int(years[1]),
                 preferred_year=int(years[2]),

@@ -2,16 +2,19 @@
 them, what does not fit the budgets (unfunded items) and its KPIs. A computation replaces
 all of it (`services.store_result`)."""
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from impor.choices import Discipline
 from impor.fields import GeometryField, year_field, year_in_range
 from programming.choices import CouplingKind, WorkKind
 from programming.models.programme import Programme
 from programming.querysets import CouplingQuerySet, WorkQuerySet, WorkRowQuerySet
+from programming.wording import unfunded_reason, work_name
 from projects.choices import Certainty
 
 
@@ -159,6 +162,12 @@ class Work(models.Model):
     )
     must_do = models.BooleanField(_("moet"), default=False)
     asset_count = models.PositiveIntegerField(_("aantal objecten"), default=0)
+    # What the engine wrote `label` from (a measure's discipline, street or area, and
+    # asset_count), so `name` words it in the reader's language; empty for projects.
+    discipline = models.CharField(
+        _("beheerdiscipline"), max_length=20, choices=Discipline.choices, blank=True
+    )
+    place = models.CharField(_("plaats"), max_length=200, blank=True)
     score = models.FloatField(_("score"), default=0)
     score_breakdown = models.JSONField(_("score per criterium"), default=dict, blank=True)
     coupling = models.ForeignKey(
@@ -217,7 +226,13 @@ class Work(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """How pages, the API, exports and alerts name the work, in the active language
+        (`label` is the engine's Dutch wording, kept for its JSON and older results)."""
+        return work_name(self.label, self.discipline, self.place, self.asset_count)
 
 
 class WorkCost(models.Model):
@@ -302,6 +317,21 @@ class UnfundedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work} ({self.gap})"
+
+    def sentence(self, names: Mapping[str, str], line_gap: Decimal | None = None) -> str:
+        """Why, in the active language, from the code and facts (`reason` is the engine's
+        Dutch); `names` maps the keys of the works the facts name to their names and
+        `line_gap` is the work's whole gap on this row's line, all years together, which
+        the sentence tells (`programming.explain.unfunded_sentences` reads both). Rows
+        stored without a code keep `reason`."""
+        if not self.code:
+            return self.reason
+        line = self.budget_line.code if self.budget_line_id else None
+        if line is None and self.year is not None:
+            # Cost no budget line pays (selectors.NO_FUNDING) is stored without a line.
+            line = _("geen-dekking")
+        gap = self.gap if line_gap is None else line_gap
+        return unfunded_reason(self.code, self.facts, gap, line, names)
 
 
 class KpiValue(models.Model):

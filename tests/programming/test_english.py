@@ -1,0 +1,131 @@
+"""Text the code generates is worded in the reader's language (#18 §3): work names,
+unfunded reasons and graafrust causes are stored as codes and facts and worded by
+`programming.wording`; in Dutch the wording is the engine's, word for word."""
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+
+from impor.choices import Discipline
+from programming.engine.instance import Work as EngineWork
+from programming.models import Programme, UnfundedItem, Work
+from programming.wording import graafrust_cause, work_name
+from stakeholders.choices import Role
+from stakeholders.roles import ensure_role_groups
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+#: Dutch words that only generated text would bring onto an English page.
+DUTCH = ("objecten", "past niet", "budgetregel", "koppeling", "jaar", "werk", "ontbreekt")
+#: The API fields that hold generated text.
+API_TEXT = ("label", "work_label", "reason", "graafrust_cause")
+#: Proper names of the demo that contain a marker (none today; street and village names).
+PROPER_NAMES: tuple[str, ...] = ()
+
+
+@pytest.fixture
+def demo():
+    """The demo municipality with its concept programme computed (seed_demo, ~10 s)."""
+    call_command("seed_demo", seed=1, verbosity=0)
+    return Programme.objects.current()
+
+
+def test_in_dutch_the_names_and_reasons_are_the_engines(demo):
+    works = list(Work.objects.filter(programme=demo))
+    # Named by the engine's labels, the sentences must be the engine's to the letter.
+    labels = {w.key: w.label for w in works}
+    measures = [w for w in works if w.discipline]
+    assert measures, "the demo has measures"
+    items = list(UnfundedItem.objects.filter(work__programme=demo).select_related("budget_line"))
+    assert {item.code for item in items} >= {"budget_vol"}
+    causes = {w.graafrust_cause for w in works if w.graafrust_cause}
+    with translation.override("nl"):
+        # The engine writes the discipline's code, the pages its name ("verlichting" is
+        # "openbare verlichting"); the rest is the engine's label.
+        assert [w.name for w in measures] == [
+            w.label.replace(w.discipline, str(Discipline(w.discipline).label), 1)
+            for w in measures
+        ]
+        gaps = defaultdict(Decimal)
+        for item in items:
+            gaps[item.work_id, item.budget_line_id] += item.gap
+        assert [
+            item.sentence(labels, gaps[item.work_id, item.budget_line_id]) for item in items
+        ] == [item.reason for item in items]
+        assert {graafrust_cause(c) for c in causes} == causes
+
+
+def test_a_single_asset_is_one_object_not_one_objecten():
+    with translation.override("nl"):
+        assert work_name("x", "riolering", "Vechtdijk", 1) == "riolering: Vechtdijk (1 object)"
+        assert work_name("x", "riolering", "Vechtdijk", 28) == "riolering: Vechtdijk (28 objecten)"
+    with translation.override("en"):
+        assert work_name("x", "riolering", "Vechtdijk", 1) == "sewerage: Vechtdijk (1 asset)"
+        assert work_name("x", "", "", 0) == "x"
+
+
+def test_older_engine_files_without_label_parts_still_load():
+    work = EngineWork.from_dict(
+        {"key": "M:1", "kind": "maatregel", "label": "riolering: A (2 objecten)",
+         "window_start": 2027, "window_end": 2028, "preferred_year": 2027}
+    )  # fmt: skip
+    assert work.label_parts is None
+    again = EngineWork.from_dict(work.to_dict() | {"label_parts": {"discipline": "groen"}})
+    assert again.label_parts == {"discipline": "groen"}
+
+
+def _text(html: str) -> str:
+    body = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
+    return unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def _dutch_words(text: str) -> list[str]:
+    for name in PROPER_NAMES:
+        text = text.replace(name, "")
+    return [
+        match.group(0)
+        for word in DUTCH
+        for match in re.finditer(rf"(?i)\b{word}\b", text)
+    ]
+
+
+def test_english_pages_and_api_show_no_dutch_generated_text(demo, client):
+    ensure_role_groups()
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=Role.PROGRAMME_MANAGER.value))
+    client.force_login(user)
+    unfunded = (
+        UnfundedItem.objects.filter(work__programme=demo, work__discipline__gt="")
+        .exclude(facts={})
+        .select_related("work")
+    )
+    by_code = {item.code: item.work for item in unfunded}
+    coupled = Work.objects.filter(programme=demo, coupling__isnull=False, discipline__gt="")
+    broken = Work.objects.filter(programme=demo, breaks_graafrust=True).exclude(graafrust_cause="")
+    works = {*by_code.values(), coupled.first(), *broken[:1]}
+    pages = [
+        reverse("programming:dashboard"),
+        reverse("programming:programme_unfunded", args=[demo.pk]),
+        reverse("programming:coupling_detail", args=[demo.pk, coupled.first().coupling_id]),
+        *(reverse("programming:programme_work", args=[demo.pk, w.pk]) for w in works),
+    ]
+    api = [f"/api/v1/programmas/{demo.pk}/werken", f"/api/v1/programmas/{demo.pk}/niet-gedekt"]
+    found = {}
+    for url in pages:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200, url
+        found[url] = _dutch_words(_text(response.content.decode()))
+    for url in api:  # its codes and field names are Dutch by design; its sentences not
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200, url
+        texts = [row.get(f, "") for row in response.json()["results"] for f in API_TEXT]
+        found[url] = _dutch_words(" ".join(texts))
+    assert {url: words for url, words in found.items() if words} == {}
