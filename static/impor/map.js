@@ -8,11 +8,19 @@
  *   data-tile-url  XYZ tile URL in EPSG:28992; empty: no base map
  *   data-attribution  the base map's attribution
  *   data-legend    optional JSON list of [label, color]
+ *   data-tile-error   the message shown once when base map tiles fail to load
+ *   data-year-filter  optional id of a <select> of years: only features whose `year`
+ *                  property matches show ("" all, "none" those without a year)
+ *   data-year-table   optional id of the table alternative; rows with another
+ *                  data-year are hidden by the same filter
  *
+ * Polygons are drawn as outlines with a light fill, so a large area (a whole rural
+ * district) does not cover the base map and the works on it.
  * Leaflet, proj4 and proj4leaflet are loaded once, and only on pages that have a map;
  * their URLs come from this script's own data attributes (set in base.html). No inline
  * JavaScript and no inline style attributes, for a strict Content-Security-Policy.
- * Without network the tiles fail quietly and the shapes show on a plain background.
+ * Without network the failed tiles are hidden, the shapes show on a plain background and a
+ * status line says so.
  */
 (function () {
   "use strict";
@@ -150,6 +158,48 @@
     status.addTo(map);
   }
 
+  function yearMatches(choice, year) {
+    if (!choice) {
+      return true;
+    }
+    return choice === "none" ? year === null || year === undefined : String(year) === choice;
+  }
+
+  function connectYearFilter(element, layer, map) {
+    var select = element.dataset.yearFilter && document.getElementById(element.dataset.yearFilter);
+    if (!select) {
+      return;
+    }
+    var table = element.dataset.yearTable && document.getElementById(element.dataset.yearTable);
+    var all = layer.getLayers();
+    function apply() {
+      var choice = select.value;
+      var shown = 0;
+      all.forEach(function (featureLayer) {
+        var properties = featureLayer.feature.properties || {};
+        if (yearMatches(choice, properties.year)) {
+          shown += 1;
+          if (!layer.hasLayer(featureLayer)) {
+            layer.addLayer(featureLayer);
+          }
+        } else if (layer.hasLayer(featureLayer)) {
+          layer.removeLayer(featureLayer);
+        }
+      });
+      element.dataset.imporMapShown = String(shown);
+      if (table) {
+        table.querySelectorAll("tbody tr[data-year]").forEach(function (row) {
+          row.hidden = !yearMatches(choice, row.dataset.year === "none" ? null : row.dataset.year);
+        });
+      }
+    }
+    if (select.parentElement) {
+      select.parentElement.hidden = false;
+    }
+    select.addEventListener("change", apply);
+    apply();
+  }
+
   function initMap(element) {
     if (element.dataset.imporMapReady) {
       return;
@@ -173,9 +223,16 @@
         maxNativeZoom: 14,
         bounds: L.latLngBounds([48.04, -1.66], [56.11, 12.43]),
       });
-      // Offline or blocked: hide the failed tile instead of a broken-image icon.
+      // Offline or blocked: hide the failed tile instead of a broken-image icon, and say
+      // once that the map works without its background.
+      var tileErrorShown = false;
       tiles.on("tileerror", function (event) {
         event.tile.classList.add("impor-map__tile--failed");
+        if (!tileErrorShown && element.dataset.tileError) {
+          tileErrorShown = true;
+          element.dataset.imporMapTileError = "1";
+          showStatus(map, element.dataset.tileError);
+        }
       });
       tiles.addTo(map);
     }
@@ -199,7 +256,15 @@
         var layer = L.geoJSON(data, {
           style: function (feature) {
             var color = (feature.properties && feature.properties.color) || DEFAULT_COLOR;
-            return { color: color, weight: 2, opacity: 0.9, fillColor: color, fillOpacity: 0.3 };
+            var type = feature.geometry && feature.geometry.type;
+            var area = type === "Polygon" || type === "MultiPolygon";
+            return {
+              color: color,
+              weight: area ? 2 : 3,
+              opacity: 0.9,
+              fillColor: color,
+              fillOpacity: area ? 0.08 : 0.3,
+            };
           },
           pointToLayer: function (feature, latlng) {
             var color = (feature.properties && feature.properties.color) || DEFAULT_COLOR;
@@ -223,6 +288,7 @@
             }
           },
         }).addTo(map);
+        connectYearFilter(element, layer, map);
         var bounds = layer.getBounds();
         if (bounds.isValid()) {
           map.fitBounds(bounds, { padding: [16, 16], maxZoom: 13 });
