@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assets import views
+from assets import import_views, views
 from assets.models import Asset
 from impor.history_views import ObjectHistoryView
 
@@ -23,4 +23,29 @@ urlpatterns = [
         ObjectHistoryView.as_view(model=Asset),
         name="asset_history",
     ),
+    path("importeren/", import_views.ImportUploadView.as_view(), name="import_upload"),
+    path(
+        "importeren/<str:token>/blad/", import_views.ImportSheetView.as_view(), name="import_sheet"
+    ),
+    path(
+        "importeren/<str:token>/kolommen/",
+        import_views.ImportMappingView.as_view(),
+        name="import_mapping",
+    ),
+    path(
+        "importeren/<str:token>/proefimport/",
+        import_views.ImportDryRunView.as_view(),
+        name="import_dry_run",
+    ),
+    path(
+        "importeren/<str:token>/fouten.csv",
+        import_views.ImportErrorsView.as_view(),
+        name="import_errors",
+    ),
+    path(
+        "importeren/<str:token>/verwerken/",
+        import_views.ImportCommitView.as_view(),
+        name="import_commit",
+    ),
+    path("importeren/import/<int:pk>/", import_views.ImportRunView.as_view(), name="import_run"),
 ]

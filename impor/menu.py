@@ -32,6 +32,7 @@ MUNICIPAL = (
     Entry("areas:area_list", _("Gebieden")),
     Entry("areas:villages", _("Kernen")),
     Entry("assets:asset_list", _("Beheerobjecten")),
+    Entry("assets:import_upload", _("Importeren")),
     Entry("projects:project_list", _("Projecten")),
     Entry("stakeholders:actor_list", _("Actoren")),
     Entry("stakeholders:ambition_list", _("Ambities")),

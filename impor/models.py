@@ -165,6 +165,12 @@ class ImportRun(models.Model):
     )
     started_at = models.DateTimeField(_("gestart"), auto_now_add=True)
     seconds = models.FloatField(_("duur (s)"), default=0)
+    #: A background import's progress (0–100) and the step it is in, which its page
+    #: polls; an import in the request is done before anyone could look.
+    progress = models.PositiveSmallIntegerField(
+        _("voortgang (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    step = models.CharField(_("stap"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("import")

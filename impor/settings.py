@@ -286,6 +286,9 @@ IMPOR_IMPORT_MAX_MB = env_int("IMPOR_IMPORT_MAX_MB", 200)
 IMPOR_IMPORT_MAX_ROWS = env_int("IMPOR_IMPORT_MAX_ROWS", 1_000_000)
 IMPOR_IMPORT_MAX_COLUMNS = env_int("IMPOR_IMPORT_MAX_COLUMNS", 500)
 IMPOR_IMPORT_MAX_CELLS = env_int("IMPOR_IMPORT_MAX_CELLS", 20_000_000)
+# The browser import commits a file of more rows than this on the task worker, with a
+# progress page, instead of in the request (assets/import_views.py).
+IMPOR_IMPORT_BACKGROUND_ROWS = env_int("IMPOR_IMPORT_BACKGROUND_ROWS", 20_000)
 # The first upload handler stops the files of a request at IMPOR_IMPORT_MAX_MB, before
 # the next ones keep them in memory or in a temporary file (impor/uploads.py).
 FILE_UPLOAD_HANDLERS = [

@@ -10,9 +10,19 @@ Two guards, because a client may say nothing about its size, or too little:
 
 Both answer 413: a Dutch page for people, problem+json for the API. The reverse proxy in
 front should refuse such bodies sooner still (docs/deploy.md, "Uploads").
+
+An upload that waits for a next step (the browser import's mapping, dry run and commit)
+is kept by `store_pending` in a folder of its own under ``VAR_DIR``, never under a public
+media path; folders older than a day are removed at the next upload.
 """
 
 import json
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
@@ -27,6 +37,9 @@ from impor.api.middleware import API_PREFIX
 #: Room for a form's other fields and the multipart framing around its file.
 FORM_ALLOWANCE_BYTES = 1024**2
 _REFUSED = "_impor_upload_too_large"
+#: Uploads whose next step nobody took within this many seconds are removed.
+PENDING_MAX_AGE = 24 * 3600
+_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 def max_upload_bytes() -> int:
@@ -121,3 +134,44 @@ def too_large_response(request: HttpRequest) -> HttpResponse:
     nonce = str(request.csp_nonce) if hasattr(request, "csp_nonce") else ""
     html = render_to_string("413.html", {"csp_nonce": nonce, "message": message})
     return HttpResponse(html, status=413)
+
+
+def safe_file_name(name: str) -> str:
+    """The base name of an uploaded file, with only letters, digits, ``-``, ``_`` and
+    ``.``: a client's name never chooses a path on the server."""
+    base = re.sub(r"[^\w.-]+", "_", Path(name.replace("\\", "/")).name).strip("._")
+    return base[-120:] or "bestand"
+
+
+def store_pending(root: Path, files: Iterable[tuple[str, object]]) -> Path:
+    """Save the files of one upload (``(name, UploadedFile)``; names made safe by the
+    caller with `safe_file_name`) in a new folder under ``root`` and return it; the
+    folder's name is the token the next steps find it by. Stale folders go first."""
+    root.mkdir(parents=True, exist_ok=True)
+    remove_stale(root)
+    folder = root / uuid.uuid4().hex
+    folder.mkdir()
+    for name, upload in files:
+        with (folder / name).open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+    return folder
+
+
+def pending_folder(root: Path, token: str) -> Path | None:
+    """The folder of a pending upload, or None for a token that is malformed or gone."""
+    if not _TOKEN.fullmatch(token or ""):
+        return None
+    folder = root / token
+    return folder if folder.is_dir() else None
+
+
+def remove_stale(root: Path, max_age: int = PENDING_MAX_AGE) -> None:
+    """Remove pending uploads older than ``max_age`` seconds."""
+    limit = time.time() - max_age
+    for child in root.iterdir():
+        if child.stat().st_mtime < limit:
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)

@@ -76,11 +76,15 @@ def import_file(
     commit: bool = False,
     only_valid: bool = False,
     progress: Progress | None = None,
+    run_id: int | None = None,
 ) -> ImportReport:
-    """Read, check and (with ``commit``) import one file; see the module docstring."""
+    """Read, check and (with ``commit``) import one file; see the module docstring.
+
+    ``run_id`` names an `ImportRun` logged before the import began (a background import,
+    whose page follows the run's progress): the import completes that record."""
     started = time.perf_counter()
     file_name = file_name or path.name
-    report = ImportReport(kind=kind, file_name=file_name, source=source)
+    report = ImportReport(kind=kind, file_name=file_name, source=source, run_id=run_id)
     step = progress or (lambda *_args: None)
     step("lezen", 0, 1)
     try:
@@ -98,14 +102,11 @@ def import_file(
     report.warnings.extend(table.warnings)
 
     saved = ImportMapping.objects.filter(source=source, kind=kind).first()
-    report.mapping = mapping or mapping_rules.propose_mapping(
-        list(table.frame.columns),
-        kind,
-        saved=saved.mapping if saved else None,
-        has_geometry=table.geometry is not None,
-    )
-    if mapping is None and kind == ImportKind.ASSETS:
-        _make_ids_unique(report, table)
+    if mapping:
+        report.mapping = mapping
+    else:
+        report.mapping, notes = propose(kind, table, saved)
+        report.warnings.extend(notes)
     missing = mapping_rules.missing_required(report.mapping, kind)
     if missing:
         for target in missing:
@@ -233,21 +234,36 @@ def _refuse_other_disciplines(rows: Rows, prepared: pd.DataFrame, user, source: 
     rows.flag(refused, target, lambda i: access.refusal(user, disciplines.iloc[i]))
 
 
-def _make_ids_unique(report: ImportReport, table: Table) -> None:
+def propose(kind: str, table: Table, saved: ImportMapping | None) -> tuple[dict, list[str]]:
+    """The mapping an import starts from when none is given, and the notes on it: the
+    source's saved mapping, else recognition (`mapping.propose_mapping`). The command
+    line imports with it; the browser's import shows it to be edited first."""
+    mapping = mapping_rules.propose_mapping(
+        list(table.frame.columns),
+        kind,
+        saved=saved.mapping if saved else None,
+        has_geometry=table.geometry is not None,
+    )
+    notes = _make_ids_unique(mapping, table) if kind == ImportKind.ASSETS else []
+    return mapping, notes
+
+
+def _make_ids_unique(mapping: dict, table: Table) -> list[str]:
     """A recognised id column that repeats itself (element numbers that are unique per
     street, say) cannot identify objects on its own; with a location it usually can."""
-    column = report.mapping.get("external_id")
-    located = table.geometry is not None or {"x", "y"} <= report.mapping.keys()
+    column = mapping.get("external_id")
+    located = table.geometry is not None or {"x", "y"} <= mapping.keys()
     if not isinstance(column, str) or not located:
-        return
+        return []
     ids = parse_text(table.frame[column])
     distinct = ids[ids.ne("")].nunique()
     if distinct < ids.ne("").sum():
-        report.mapping["external_id"] = {"column": column, "with_location": True}
-        report.warnings.append(
+        mapping["external_id"] = {"column": column, "with_location": True}
+        return [
             f"kolom '{column}' is niet uniek ({distinct} verschillende waarden in "
             f"{len(ids)} rijen); het id wordt '{column}' plus de locatie op de meter"
-        )
+        ]
+    return []
 
 
 def _record_asset_history(source: str, written_at, *, user, reason: str) -> None:

@@ -131,9 +131,11 @@ def record_run(
     skipped: int,
 ) -> None:
     """Log the import as it stands as an `ImportRun`; the counts are the caller's, as
-    each import says what it counts."""
+    each import says what it counts. A run logged before the import started (a
+    background import, whose page follows it: ``report.run_id``) is completed instead,
+    so an import is logged once."""
     report.seconds = round(time.perf_counter() - started, 3)
-    run = ImportRun.objects.create(
+    fields = dict(
         kind=report.kind,
         source=report.source,
         status=report.status,
@@ -151,7 +153,10 @@ def record_run(
         user=user,
         seconds=report.seconds,
     )
-    report.run_id = run.pk
+    if report.run_id is not None:
+        ImportRun.objects.filter(pk=report.run_id).update(**fields, progress=100, step="")
+        return
+    report.run_id = ImportRun.objects.create(**fields).pk
 
 
 def finish_run(
