@@ -27,9 +27,10 @@ demo: $(STAMP)
 	@echo ""
 	BIN=$(BIN) HOST=$(HOST) tools/demo.sh
 
-## Run the whole test suite (DATABASE_URL selects PostgreSQL)
+## Run the whole test suite on every core (DATABASE_URL selects PostgreSQL); a module's
+## tests stay on one worker, so a module-scoped browser or demo fixture is built once
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
