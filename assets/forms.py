@@ -166,7 +166,8 @@ class ImportMappingForm(forms.Form):
     sample value) and, for the object type, one type for every row. The values are the
     mapping entries as JSON (a column name, or ``{"value": …}``, or the proposed
     ``{"column": …, "with_location": true}``), so what the form returns is the mapping
-    `assets.importing.service.import_file` reads."""
+    `assets.importing.service.import_file` reads. A target in ``value_only`` offers
+    only its fixed values (an area file's level)."""
 
     PREFIX = "veld_"
 
@@ -178,6 +179,7 @@ class ImportMappingForm(forms.Form):
         samples: dict[str, str],
         proposal: dict,
         fixed_values: dict[str, list[tuple[str, str]]],
+        value_only: frozenset[str] = frozenset(),
         ask_crs: bool,
         ask_crs_confirmation: bool,
         **kwargs,
@@ -189,7 +191,9 @@ class ImportMappingForm(forms.Form):
             for column in columns
         ]
         for target in targets:
-            choices = [("", _("— niet gebruiken —")), *column_choices]
+            choices = [("", _("— niet gebruiken —"))]
+            if target.name not in value_only:
+                choices += column_choices
             choices += [
                 (json.dumps({"value": value}), _("voor elke rij: %(value)s") % {"value": label})
                 for value, label in fixed_values.get(target.name, [])

@@ -29,6 +29,7 @@ the session and its description (``meta.json``) names the user.
 
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,11 +48,12 @@ from assets.forms import (
     ImportUploadForm,
 )
 from assets.importing import mapping as mapping_rules
-from assets.importing.service import propose
+from assets.importing.service import PREPARE, propose
 from assets.models import AssetClass, ImportMapping
 from assets.tasks import IMPORTERS, STEP_NAMES, import_in_background
-from impor.choices import ImportKind, ImportStatus
+from impor.choices import AreaLevel, ImportKind, ImportStatus
 from impor.exports import ExportColumn, csv_response
+from impor.importing.columns import Target, propose_mapping
 from impor.importing.readers import ImportFileError, list_sheets, read_table
 from impor.importing.report import file_sha256, read_limits
 from impor.models import ImportRun
@@ -66,17 +68,57 @@ SHOWN_ERRORS = 50
 SAMPLE_LENGTH = 40
 
 
+#: The fields of an area file (`impor.area_import`, any polygon file): the level is one
+#: value for the whole file, the others are columns.
+AREA_TARGETS = (
+    Target(
+        "name",
+        "naam",
+        ("naam", "name", "gebiedsnaam", "buurtnaam", "wijknaam", "kernnaam", "woonplaatsnaam"),
+        required=True,
+    ),
+    Target("level", "niveau", required=True),
+    Target("parent", "valt onder (naam)", ("valt_onder", "ouder", "parent", "hoort_bij")),
+    Target("code", "CBS-code", ("code", "cbs_code", "buurtcode", "wijkcode", "gemeentecode")),
+)
+
+
+def _asset_classes() -> dict[str, list[tuple[str, str]]]:
+    return {"asset_class": list(AssetClass.objects.order_by("name").values_list("code", "name"))}
+
+
+def _area_levels() -> dict[str, list[tuple[str, str]]]:
+    return {"level": [(str(value), str(label)) for value, label in AreaLevel.choices]}
+
+
 @dataclass(frozen=True)
 class Kind:
-    """A kind the browser import offers: what it imports, who may, and its fields."""
+    """A kind the browser import offers: what it imports, who may, its fields, the
+    values a field may take for every row (``fixed_values``; ``value_only``: no column),
+    whether the import reads coordinates whose CRS the user may give, and whether a
+    large file goes to the task worker."""
 
     code: str
     permissions: tuple[str, ...]
-    targets: tuple
+    targets: tuple[Target, ...]
+    fixed_values: Callable[[], dict[str, list[tuple[str, str]]]] = dict
+    value_only: frozenset[str] = frozenset()
+    asks_crs: bool = True
+    in_background: bool = True
 
     @property
     def label(self) -> str:
         return str(ImportKind(self.code).label)
+
+    def propose(self, table, source: str) -> tuple[dict, list[str]]:
+        """The proposed mapping (the source's saved one first) and notes on it."""
+        saved = ImportMapping.objects.filter(source=source, kind=self.code).first()
+        if self.code in PREPARE:
+            return propose(self.code, table, saved)
+        mapping = propose_mapping(
+            list(table.frame.columns), self.targets, saved=saved.mapping if saved else None
+        )
+        return mapping, []
 
 
 KINDS = {
@@ -86,6 +128,7 @@ KINDS = {
             ImportKind.ASSETS,
             ("assets.add_asset", "assets.change_asset"),
             mapping_rules.ASSET_TARGETS,
+            fixed_values=_asset_classes,
         ),
         Kind(
             ImportKind.INSPECTIONS,
@@ -96,6 +139,15 @@ KINDS = {
             ImportKind.REPORTS,
             ("assets.add_report", "assets.change_report"),
             mapping_rules.REPORT_TARGETS,
+        ),
+        Kind(
+            ImportKind.AREAS,
+            ("impor.add_area", "impor.change_area"),
+            AREA_TARGETS,
+            fixed_values=_area_levels,
+            value_only=frozenset({"level"}),
+            asks_crs=False,
+            in_background=False,
         ),
     )
 }
@@ -161,10 +213,7 @@ class PendingUpload:
             values = frame[column].dropna().astype(str).str.strip()
             filled = values[values.ne("")]
             samples[column] = filled.iloc[0][:SAMPLE_LENGTH] if len(filled) else ""
-        saved = ImportMapping.objects.filter(
-            source=self.meta["source"], kind=self.meta["kind"]
-        ).first()
-        proposal, notes = propose(self.meta["kind"], table, saved)
+        proposal, notes = KINDS[self.meta["kind"]].propose(table, self.meta["source"])
         self.meta.update(
             columns=list(frame.columns),
             samples=samples,
@@ -173,7 +222,9 @@ class PendingUpload:
             has_geometry=table.geometry is not None,
             notes=[*table.warnings, *notes],
             proposal=proposal,
-            saved=saved is not None,
+            saved=ImportMapping.objects.filter(
+                source=self.meta["source"], kind=self.meta["kind"]
+            ).exists(),
         )
         self.save()
 
@@ -315,19 +366,15 @@ class ImportMappingView(PendingMixin, View):
         reads_coordinates = meta["has_geometry"] or any(
             t.name in ("x", "lon") for t in self.kind.targets
         )
-        fixed = {}
-        if self.kind.code == ImportKind.ASSETS:
-            fixed["asset_class"] = list(
-                AssetClass.objects.order_by("name").values_list("code", "name")
-            )
         form = ImportMappingForm(
             data,
             targets=self.kind.targets,
             columns=meta["columns"],
             samples=meta["samples"],
             proposal=chosen.get("mapping", meta["proposal"]),
-            fixed_values=fixed,
-            ask_crs=reads_coordinates and not meta["crs"],
+            fixed_values=self.kind.fixed_values(),
+            value_only=self.kind.value_only,
+            ask_crs=self.kind.asks_crs and reads_coordinates and not meta["crs"],
             ask_crs_confirmation=bool(meta.get("dry_run", {}).get("crs_needs_confirmation")),
         )
         if "crs" in form.fields:
@@ -407,7 +454,8 @@ class ImportDryRunView(PendingMixin, View):
                 "errors": shown,
                 "hidden_errors": max(len(errors) - SHOWN_ERRORS, 0),
                 "refused": dry_run["rows"] - dry_run["valid"],
-                "background": dry_run["rows"] > settings.IMPOR_IMPORT_BACKGROUND_ROWS,
+                "background": self.kind.in_background
+                and dry_run["rows"] > settings.IMPOR_IMPORT_BACKGROUND_ROWS,
                 "can_commit": dry_run["valid"] > 0
                 and not dry_run["file_errors"]
                 and not dry_run["crs_needs_confirmation"],
@@ -459,7 +507,7 @@ class ImportCommitView(PendingMixin, View):
         request.session[SESSION_KEY] = [
             t for t in request.session.get(SESSION_KEY, []) if t != token
         ]
-        if dry_run["rows"] > settings.IMPOR_IMPORT_BACKGROUND_ROWS:
+        if self.kind.in_background and dry_run["rows"] > settings.IMPOR_IMPORT_BACKGROUND_ROWS:
             run = ImportRun.objects.create(
                 kind=self.kind.code,
                 source=options["source"],

@@ -14,9 +14,52 @@ from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from assets.importing.service import import_file
+from assets.models import ImportMapping
+from impor.area_import import import_areas
 from impor.choices import ImportKind, ImportStatus
+from impor.importing.columns import column_of
+from impor.importing.report import ImportReport
 from impor.models import ImportRun
 from stakeholders.models import User
+
+
+def import_area_file(
+    *,
+    kind: str,
+    path: Path,
+    source: str,
+    file_name: str,
+    mapping: dict,
+    user=None,
+    commit: bool = False,
+    progress=None,
+    layer: str | None = None,
+    **unused,
+) -> ImportReport:
+    """`impor.area_import.import_areas` for a polygon file, called as `import_file` is:
+    the mapping's ``level`` is one value for every row, its ``name``, ``parent`` and
+    ``code`` are columns. A commit saves the mapping for the source, as the asset import
+    does. The asset import's other options (``crs``, ``sheet``, ``only_valid``,
+    ``run_id``) do not apply: the area import reads the CRS the file declares and writes
+    every area or none, and area files are small enough for the request."""
+    columns = {t: column_of(mapping[t]) for t in ("name", "parent", "code") if t in mapping}
+    report = import_areas(
+        path=path,
+        file_name=file_name,
+        source=source,
+        mapping={target: column for target, column in columns.items() if column},
+        level=(mapping.get("level") or {}).get("value"),
+        layer=layer,
+        user=user,
+        commit=commit,
+        progress=progress,
+    )
+    if report.status == ImportStatus.COMMITTED:
+        ImportMapping.objects.update_or_create(
+            source=source, kind=kind, defaults={"mapping": mapping, "crs": report.crs}
+        )
+    return report
+
 
 #: The import service of each kind the browser import offers; each has the shape of
 #: `assets.importing.service.import_file` (path, source, mapping, commit, user, progress,
@@ -25,6 +68,7 @@ IMPORTERS = {
     ImportKind.ASSETS: import_file,
     ImportKind.INSPECTIONS: import_file,
     ImportKind.REPORTS: import_file,
+    ImportKind.AREAS: import_area_file,
 }
 
 #: Where each step of the import service lies on the progress bar (start, end, in %):

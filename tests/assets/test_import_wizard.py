@@ -19,7 +19,7 @@ from assets import import_views, tasks
 from assets.models import Asset, ImportMapping
 from assets.services import asset_classes_load_defaults
 from impor.choices import ImportStatus
-from impor.models import ImportRun
+from impor.models import Area, ImportRun
 from stakeholders.choices import Role
 from tests.api.conftest import user_with_role
 from tests.factories import ActorFactory, AreaFactory
@@ -431,3 +431,63 @@ def test_the_leeuwarden_trees_as_loose_parts_through_the_wizard(editor_client):
     trees = Asset.objects.filter(source="leeuwarden")
     assert trees.count() == dry_run["valid"] == dry_run["creates"]
     assert trees.count() > 2_088 * 0.8
+
+
+def kernen_geojson(names) -> SimpleUploadedFile:
+    """Two kernen side by side inside the test gemeente (RD New)."""
+
+    def square(xmin):
+        return [
+            [
+                [xmin, 496000],
+                [xmin + 2000, 496000],
+                [xmin + 2000, 498000],
+                [xmin, 498000],
+                [xmin, 496000],
+            ]
+        ]
+
+    collection = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"naam": name},
+                "geometry": {"type": "Polygon", "coordinates": square(211000 + 3000 * i)},
+            }
+            for i, name in enumerate(names)
+        ],
+    }
+    return SimpleUploadedFile("kernen.geojson", json.dumps(collection).encode())
+
+
+def test_an_administrator_imports_areas_with_their_level(settings):
+    client = Client()
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+    response = upload(client, kernen_geojson(["Oosterdorp", "Westerdorp"]), kind="areas")
+    token = token_of(response)
+    form = client.get(response["Location"]).context["form"]
+    assert form["veld_name"].value() == json.dumps("naam")
+    assert json.dumps("naam") not in dict(form.fields["veld_level"].choices), (
+        "the level is one value for the file, never a column"
+    )
+
+    missing_level = mapping_post(client, token)
+    assert missing_level.status_code == 400
+    mapping_post(client, token, veld_level=json.dumps({"value": "kern"}))
+    dry_run = client.get(reverse("assets:import_dry_run", args=[token])).context["dry_run"]
+    assert (dry_run["creates"], dry_run["errors"]) == (2, 0)
+    client.post(reverse("assets:import_commit", args=[token]))
+
+    kernen = Area.objects.filter(level="kern")
+    assert sorted(kernen.values_list("name", flat=True)) == ["Oosterdorp", "Westerdorp"]
+    assert {k.parent.name for k in kernen} == {"Testgemeente"}
+    assert ImportMapping.objects.get(kind="areas").mapping["level"] == {"value": "kern"}
+
+
+def test_an_editor_is_not_offered_areas(editor_client):
+    kinds = dict(editor_client.get(UPLOAD).context["form"].fields["kind"].choices)
+
+    assert set(kinds) == {"assets", "inspections", "reports"}
+    assert upload(editor_client, kernen_geojson(["Oosterdorp"]), kind="areas").status_code == 400
