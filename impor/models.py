@@ -1,7 +1,10 @@
+import time
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from impor.choices import AreaLevel, AreaType, ImportKind, ImportStatus, QualityLevel
@@ -106,6 +109,15 @@ class Area(models.Model):
         indexes = [models.Index(fields=["level", "name"])]
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name, with the level when another level has an area of the same name:
+        "Dalfsen (kern)" beside "Dalfsen (wijk)", so lists, selects, maps and exports
+        tell them apart; a name used at one level only stays as it is."""
+        if self.name in shared_area_names():
+            return f"{self.name} ({self.get_level_display()})"
         return self.name
 
     def subtree_ids(self) -> list[int]:
@@ -129,6 +141,41 @@ class Area(models.Model):
                     % {"level": self.get_level_display(), "expected": AreaLevel(expected).label}
                 }
             )
+
+
+#: How long a process trusts its list of shared names when no area changed in it: another
+#: process (a worker, a second web process) may have changed the areas meanwhile.
+SHARED_NAMES_SECONDS = 300.0
+_shared_names: tuple[float, frozenset[str]] | None = None
+
+
+def shared_area_names() -> frozenset[str]:
+    """Names that areas of more than one level have.
+
+    An area's name is shown in lists of hundreds, which must not cost a query each, nor
+    one per page: the names are kept per process, read again when an area is saved or
+    deleted in this process (at that moment, not when a page next shows one) and after
+    `SHARED_NAMES_SECONDS` for changes made by another process.
+    """
+    if _shared_names is None or time.monotonic() - _shared_names[0] > SHARED_NAMES_SECONDS:
+        return _read_shared_area_names()
+    return _shared_names[1]
+
+
+def _read_shared_area_names(**_signal: object) -> frozenset[str]:
+    global _shared_names
+    names = frozenset(
+        Area.objects.values("name")
+        .annotate(levels=models.Count("level", distinct=True))
+        .filter(levels__gt=1)
+        .values_list("name", flat=True)
+    )
+    _shared_names = (time.monotonic(), names)
+    return names
+
+
+post_save.connect(_read_shared_area_names, sender=Area, dispatch_uid="area_shared_names_save")
+post_delete.connect(_read_shared_area_names, sender=Area, dispatch_uid="area_shared_names_delete")
 
 
 class ImportRun(models.Model):

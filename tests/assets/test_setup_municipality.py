@@ -339,3 +339,14 @@ def write_layer_geojson(path: Path, columns: dict[str, list], shapes: list) -> N
         crs="EPSG:28992",
         driver="GeoJSON",
     )
+
+
+def test_same_named_areas_are_shown_with_their_level(cbs_map):
+    setup(cbs_map, "--commit")
+
+    assert str(Area.objects.get(level=AreaLevel.GEMEENTE)) == "Leeuwarden (gemeente)"
+    assert str(Area.objects.get(level=AreaLevel.KERN)) == "Leeuwarden (kern)"
+    assert str(Area.objects.get(cbs_code="BU00800100")) == "Oost", "a name of one level only"
+    Area.objects.filter(level=AreaLevel.KERN).update(name="Ljouwert")
+    Area.objects.get(cbs_code="BU00800100").save()  # any saved area renews the shared names
+    assert str(Area.objects.get(level=AreaLevel.GEMEENTE)) == "Leeuwarden"
