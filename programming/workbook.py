@@ -1,7 +1,7 @@
 """The council workbook (raadswerkboek): a programme as an Excel file for college and council.
 
-Eight sheets, in this order: Samenvatting, Per jaar, Per gebied, Per thema, Per
-budgetregel, Koppelkansen, Niet gedekt, Parameters en afwegingskader. Every sheet opens
+Nine sheets, in this order: Samenvatting, Per jaar, Per gebied, Per thema, Per
+budgetregel, Werken, Koppelkansen, Niet gedekt, Parameters en afwegingskader. Every sheet opens
 with a title block (programme, version, status, adoption date, printed date) above one
 table with Dutch headers, a frozen header row, an autofilter, euro and number formats and
 column widths. Totals are Excel formulas (``=SUM(...)``) written with their computed
@@ -19,7 +19,9 @@ Where the figures come from:
 - themes come from the projects: a work counts in each theme of its project, and asset
   measures have no theme (their discipline's budget line shows them, on "Per
   budgetregel"), so the theme totals are not the programme's total spend;
-- "Koppelkansen" and "Niet gedekt" list every coupling and every unfunded item.
+- "Werken", "Koppelkansen" and "Niet gedekt" list every work, coupling and unfunded
+  item; the works' gross cost in the programme's years adds up to the summary's planned
+  gross.
 
 Bounded memory: XlsxWriter runs in ``constant_memory`` mode (each row goes to a temporary
 file as soon as the next starts), the long lists are read with
@@ -52,8 +54,9 @@ from xlsxwriter.utility import xl_col_to_name
 from impor.choices import AreaLevel
 from impor.models import Area
 from programming import couplings, pages
-from programming.choices import CouplingDecisionStatus, CouplingKind, MeasureGrouping
-from programming.models import CostRule, KpiValue, Programme, UnfundedItem, Work
+from programming.choices import CouplingDecisionStatus, CouplingKind, MeasureGrouping, WorkKind
+from programming.explain import unfunded_sentences
+from programming.models import CostRule, KpiValue, Programme, UnfundedItem, Work, WorkCost
 from programming.money import (
     BUDGET,
     GROSS,
@@ -66,6 +69,7 @@ from programming.money import (
 )
 from programming.pages import Openings
 from programming.selectors import kpi_totals
+from programming.wording import NAME_PARTS, work_name
 from programming.xlsx import HEADER_ROW, Cell, Column, Sheet, write_sheets
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -621,16 +625,119 @@ def _couplings_sheet(programme: Programme, money: Money) -> Sheet:
     )
 
 
-def _unfunded_rows(programme: Programme) -> Iterator[list[Any]]:
+def _works_rows(programme: Programme) -> Iterator[list[Any]]:
+    """Every work of the programme, planned ones by year first; its budget lines are read
+    per chunk (one query each). "In de looptijd" is the part of a planned work's gross
+    cost that falls in the programme's years, which is what the summary's planned gross
+    adds up."""
+    kinds = dict(WorkKind.choices)
+    in_horizon = Subquery(
+        WorkCost.objects.filter(work=OuterRef("pk"))
+        .annotate(at=F("work__scheduled_year") + F("offset"))
+        .filter(at__lte=programme.last_year)
+        .order_by()
+        .values("work")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     rows = (
-        UnfundedItem.objects.filter(work__programme=programme)
-        .order_by(F("year").asc(nulls_last=True), "-gap", "pk")
+        programme.works.order_by(F("scheduled_year").asc(nulls_last=True), "label", "pk")
+        .annotate(in_horizon=Coalesce(in_horizon, Value(Decimal(0))))
         .values_list(
-            "work__label", "work__area__name", "budget_line__name", "year", "gap", "reason"
+            "pk",
+            "label",
+            *NAME_PARTS,
+            "kind",
+            "area__name",
+            "street",
+            "owner__name",
+            "project__owner__name",
+            "window_start",
+            "window_end",
+            "scheduled_year",
+            "coupling_id",
+            "cost",
+            "in_horizon",
         )
     )
-    for label, area, line, year, gap, reason in rows.iterator(chunk_size=CHUNK_SIZE):
-        yield [label, area or "", line or "", year, float(gap), reason]
+    planned, unplanned = _("gepland"), _("niet gepland")
+    for chunk in _chunks(rows.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
+        lines: dict[int, list[str]] = defaultdict(list)
+        for work, line in (
+            WorkCost.objects.filter(work_id__in=[row[0] for row in chunk])
+            .order_by("work_id", "budget_line__name")
+            .values_list("work_id", "budget_line__name")
+            .distinct()
+        ):
+            lines[work].append(line)
+        for (pk, label, discipline, place, count, kind, area, street, owner, project_owner,
+             start, end, year, coupling, cost, horizon_cost) in chunk:  # fmt: skip
+            yield [
+                pk,
+                work_name(label, discipline, place, count),
+                str(kinds.get(kind, kind)),
+                area or "",
+                street,
+                owner or project_owner or "",
+                start,
+                end,
+                year,
+                planned if year is not None else unplanned,
+                coupling,
+                ", ".join(lines.get(pk, [])),
+                float(cost),
+                float(horizon_cost) if year is not None else None,
+            ]
+
+
+def _works_sheet(programme: Programme) -> Sheet:
+    return Sheet(
+        _("Werken"),
+        [
+            Column(_("Nummer"), "id"),
+            Column(_("Werk"), width=40),
+            Column(_("Soort"), width=12),
+            Column(_("Gebied")),
+            Column(_("Straat")),
+            Column(_("Eigenaar")),
+            Column(_("Venster vanaf"), "year", width=10),
+            Column(_("Venster tot en met"), "year", width=10),
+            Column(_("Gepland jaar"), "year", width=10),
+            Column(_("Status"), width=12),
+            Column(_("Koppelkans"), "id", width=11),
+            Column(_("Budgetregel"), width=32),
+            Column(_("Kosten bruto, alle jaren (€)"), "money", total=True),
+            Column(_("Gepland bruto in de looptijd (€)"), "money", total=True),
+        ],
+        _works_rows(programme),
+        _(
+            "Elk werk van het programma, gepland of niet. De kosten zijn bruto, zonder "
+            "koppelvoordeel. Gepland bruto in de looptijd is het deel van de kosten van een "
+            "gepland werk dat in de jaren van het programma valt; het totaal daarvan is het "
+            "geplande bruto van de Samenvatting."
+        ),
+    )
+
+
+def _unfunded_rows(programme: Programme) -> Iterator[list[Any]]:
+    """Every unfunded item with its reason in the reader's language, worded per chunk
+    (`explain.unfunded_sentences`: two queries each)."""
+    items = (
+        UnfundedItem.objects.filter(work__programme=programme)
+        .select_related("work", "work__area", "budget_line")
+        .order_by(F("year").asc(nulls_last=True), "-gap", "pk")
+    )
+    for chunk in _chunks(items.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
+        reasons = unfunded_sentences(chunk)
+        for item in chunk:
+            yield [
+                item.work.name,
+                item.work.area.name if item.work.area else "",
+                item.budget_line.name if item.budget_line else "",
+                item.year,
+                float(item.gap),
+                reasons[item.pk],
+            ]
 
 
 def _unfunded_sheet(programme: Programme) -> Sheet:
@@ -729,7 +836,7 @@ def _parameters_sheet(programme: Programme) -> Sheet:
 
 
 def workbook_sheets(programme: Programme) -> list[Sheet]:
-    """The eight sheets of the council workbook, in order. The money comes from the one
+    """The nine sheets of the council workbook, in order. The money comes from the one
     selector (`programming.money`) the pages and the API read too. The long lists
     (couplings, unfunded items) are generators that stream from the database while they
     are written."""
@@ -742,6 +849,7 @@ def workbook_sheets(programme: Programme) -> list[Sheet]:
         _per_area_sheet(programme),
         _per_theme_sheet(programme),
         _per_line_sheet(money),
+        _works_sheet(programme),
         _couplings_sheet(programme, money),
         _unfunded_sheet(programme),
         _parameters_sheet(programme),

@@ -48,6 +48,9 @@ WIDTHS = {
     "date": 12,
 }
 TEXT_WIDTH = 24
+#: XlsxWriter's paper code for A4, and the longest header or footer Excel accepts.
+PAPER_A4 = 9
+HEADER_FOOTER_LIMIT = 255
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,29 @@ def _title_block(
         worksheet.write_string(6, 0, sheet.note, formats.note)
 
 
+def _print_setup(worksheet, programme: Programme, printed: datetime.date) -> None:
+    """A council member prints a sheet as it is: A4 landscape, all columns on one page
+    wide, the header row on every page, and a header and footer that say which
+    programme, version and status the paper shows, when it was printed, and the page."""
+    worksheet.set_landscape()
+    worksheet.set_paper(PAPER_A4)
+    worksheet.fit_to_pages(1, 0)
+    worksheet.repeat_rows(HEADER_ROW)
+    # "&" starts a code in Excel's header and footer; a literal one is "&&".
+    name = programme.name.replace("&", "&&")
+    version = _("versie %(version)s, %(status)s") % {
+        "version": programme.version,
+        "status": programme.get_status_display(),
+    }
+    worksheet.set_header(f"&L{name}&R{version}"[:HEADER_FOOTER_LIMIT])
+    worksheet.set_footer(
+        "&L"
+        + _("Afgedrukt op %(date)s") % {"date": printed.strftime("%d-%m-%Y")}
+        + "&R"
+        + _("Pagina &P van &N")
+    )
+
+
 def _write_sheet(
     worksheet, sheet: Sheet, programme: Programme, formats: _Formats, printed: datetime.date
 ) -> None:
@@ -205,6 +231,7 @@ def _write_sheet(
         worksheet.write_string(r, 0, _("Geen gegevens"), formats.note)
     worksheet.freeze_panes(HEADER_ROW + 1, 0)
     worksheet.autofilter(HEADER_ROW, 0, r, len(columns) - 1)
+    _print_setup(worksheet, programme, printed)
     if summed:
         worksheet.write_string(r + 1, 0, _("Totaal"), formats.total["text"])
         for c in summed:

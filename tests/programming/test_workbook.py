@@ -7,10 +7,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.db.models import Sum
 from django.urls import reverse
 
-from programming.models import KpiValue, UnfundedItem
+from programming.models import KpiValue, Programme, UnfundedItem
 from programming.money import programme_money
 from programming.services import programme_adopt, programme_compute
 from programming.workbook import HEADER_ROW, write_workbook
@@ -39,6 +40,7 @@ SHEETS = [
     "Per gebied",
     "Per thema",
     "Per budgetregel",
+    "Werken",
     "Koppelkansen",
     "Niet gedekt",
     "Parameters en afwegingskader",
@@ -105,7 +107,7 @@ def _table(sheet) -> tuple[list[str], list[tuple], tuple]:
     return header, body, ()
 
 
-def test_the_workbook_has_its_eight_sheets_in_order(formulas):
+def test_the_workbook_has_its_nine_sheets_in_order(formulas):
     assert formulas.sheetnames == SHEETS
 
 
@@ -123,6 +125,50 @@ def test_every_sheet_has_a_title_block_a_frozen_header_and_an_autofilter(formula
         assert sheet.auto_filter.ref.startswith(f"A{HEADER}:"), sheet.title
         assert sheet.cell(HEADER, 1).font.bold, sheet.title
         assert sheet.column_dimensions["A"].width >= 8, sheet.title
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_its_header_on_every_page(
+    formulas, computed
+):
+    for sheet in formulas.worksheets:
+        setup = sheet.page_setup
+        assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        # fitToWidth left out is its default, 1 (ECMA-376); fitToHeight 0 is "as many".
+        assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0), sheet.title
+        assert sheet.print_title_rows == f"${HEADER}:${HEADER}", sheet.title
+        assert sheet.oddHeader.left.text == computed.name
+        assert sheet.oddHeader.right.text == f"versie {computed.version}, vastgesteld"
+        assert sheet.oddFooter.left.text.startswith("Afgedrukt op ")
+        assert sheet.oddFooter.right.text == "Pagina &P van &N"
+
+
+def test_an_ampersand_in_the_programme_name_prints_as_itself(street):  # noqa: F811
+    street.name = "Wegen & water"
+    street.save()
+    sheet = _read(street, data_only=False)["Werken"]
+    assert sheet.oddHeader.left.text == "Wegen && water"
+
+
+def test_the_works_sheet_lists_every_work_and_adds_up_to_the_summary(values, computed):
+    header, rows, totals = _table(values["Werken"])
+    works = list(computed.works.all())
+    assert sorted(row[header.index("Werk")] for row in rows) == sorted(w.name for w in works)
+    assert len(rows) == len(works) > 0
+    by_id = {row[0]: row for row in rows}
+    unfunded = UnfundedItem.objects.filter(work__programme=computed).first().work
+    assert by_id[unfunded.pk][header.index("Status")] == "niet gepland"
+    assert by_id[unfunded.pk][header.index("Gepland bruto in de looptijd (€)")] is None
+    assert by_id[unfunded.pk][header.index("Budgetregel")] == "Groen en spelen"
+    planned = next(w for w in works if w.scheduled_year)
+    assert by_id[planned.pk][header.index("Gepland jaar")] == planned.scheduled_year
+    gross = totals[header.index("Gepland bruto in de looptijd (€)")]
+    year_header, _rows, year_totals = _table(values["Per jaar"])
+    assert gross == pytest.approx(float(programme_money(computed).cell().gross))
+    assert gross == pytest.approx(year_totals[year_header.index("Gepland bruto (€)")])
+    assert totals[header.index("Kosten bruto, alle jaren (€)")] == pytest.approx(
+        float(sum(w.cost for w in works))
+    )
 
 
 def test_a_concept_programme_says_it_is_not_adopted(street):  # noqa: F811
@@ -308,8 +354,10 @@ def test_the_workbook_reads_a_fixed_number_of_queries(django_assert_max_num_quer
         coupling = CouplingFactory(programme=programme)
         WorkFactory(programme=programme, coupling=coupling, key=f"w{n}")
         UnfundedItemFactory(work__programme=programme)
-    # The couplings' cost split adds two per chunk: their works and sharing rules.
-    with django_assert_max_num_queries(16):
+    # The couplings' cost split adds two per chunk: their works and sharing rules; the
+    # works sheet one for its rows and one per chunk for their budget lines; the unfunded
+    # reasons two per chunk (names of the works they mention, each work's gap per line).
+    with django_assert_max_num_queries(20):
         _read(programme, data_only=True)
 
 
@@ -358,3 +406,21 @@ def test_a_partner_gets_no_workbook_of_the_whole_programme(client):
         client.get(reverse("programming:programme_workbook", args=[programme.pk])).status_code
         == 403
     )
+
+
+def test_on_the_demo_the_works_sheet_adds_up_to_the_money_on_every_view(client):
+    """Cross-view: the works sheet's planned gross in the programme's years is the money
+    selector's (which the dashboard, matrix and budget page show: test_money), the
+    summary's and the per-year sheet's, on the demo the engine computed (works with costs
+    over several years and lines, and unplanned works)."""
+    call_command("seed_demo", seed=1, verbosity=0)
+    programme = Programme.objects.current()
+    book = _read(programme, data_only=True)
+    header, rows, totals = _table(book["Werken"])
+    assert len(rows) == programme.works.count()
+    gross = programme_money(programme).cell().gross
+    assert totals[header.index("Gepland bruto in de looptijd (€)")] == pytest.approx(float(gross))
+    year_header, _rows, year_totals = _table(book["Per jaar"])
+    assert year_totals[year_header.index("Gepland bruto (€)")] == pytest.approx(float(gross))
+    summary = {row[0]: row[1] for row in book["Samenvatting"].iter_rows(values_only=True)}
+    assert summary["Gepland (bruto)"] == pytest.approx(float(gross))
