@@ -142,6 +142,9 @@ class Subject:
     change: str = ""
     previous_year: int | None = None
     point: list[float] = field(default_factory=list)
+    #: What a measure's label is written from, so the alert words it in the reader's
+    #: language (`stakeholders.alert_text.work_name`); None for projects and partner works.
+    name_parts: dict[str, Any] | None = None
 
     @property
     def cost(self) -> float:
@@ -180,6 +183,8 @@ def work_item(subject: Subject, reader: int, reader_internal: bool) -> dict[str,
             year=subject.year,
             cost=round(subject.cost, 2),
         )
+        if subject.name_parts:
+            item["name_parts"] = subject.name_parts
         if subject.change:
             item["previous_year"] = subject.previous_year
     return item
@@ -297,6 +302,7 @@ def changed_subjects(
                 area=area_names.get(int(work.area), "") if (work.area or "").isdigit() else "",
                 geometry=work.geometry or "",
                 costs=work.costs,
+                name_parts=work.label_parts,
                 change=change,
                 previous_year=previous[0] if previous else None,
             )
@@ -430,6 +436,11 @@ def _stored_subjects(works: Iterable[Work]) -> list[Subject]:
                 area=work.area.name if work.area else "",
                 geometry=work.geometry,
                 costs={"": (float(work.cost),)},
+                name_parts=(
+                    {"discipline": work.discipline, "place": work.place, "count": work.asset_count}
+                    if work.discipline
+                    else None
+                ),
             )
         )
     return subjects

@@ -18,9 +18,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from impor.choices import Discipline
 from programming.engine.graafrust import EVERY_YEAR, NO_SINGLE_MOVE, WINDOWS
 from programming.engine.unfunded import (
     ABOVE_YEAR_BUDGET,
@@ -29,6 +27,7 @@ from programming.engine.unfunded import (
     NO_BUDGET,
     OUTSIDE_HORIZON,
 )
+from stakeholders.alert_text import work_name as work_name
 
 
 def euro(amount: Decimal | float) -> str:
@@ -36,25 +35,9 @@ def euro(amount: Decimal | float) -> str:
     return "€ " + number_format(round(Decimal(str(amount))), 0, force_grouping=True)
 
 
-#: The stored fields `work_name` words a work from, after its label.
+#: The stored fields `work_name` (`stakeholders.alert_text`, which alerts share) words a
+#: work from, after its label.
 NAME_PARTS = ("discipline", "place", "asset_count")
-
-
-def work_name(label: str, discipline: str, place: str, count: int) -> str:
-    """A work's name: a measure's discipline, place and number of assets in the active
-    language, anything else (projects, partner works, older results) by its label."""
-    if not discipline:
-        return label
-    known = discipline in Discipline.values
-    return ngettext(
-        "%(discipline)s: %(place)s (%(count)s object)",
-        "%(discipline)s: %(place)s (%(count)s objecten)",
-        count,
-    ) % {
-        "discipline": Discipline(discipline).label if known else discipline,
-        "place": place,
-        "count": count,
-    }
 
 
 def _years(years: Sequence[int]) -> str:

@@ -12,7 +12,44 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from impor.choices import Discipline
 from stakeholders.models import Alert, AlertKind
+
+
+def work_name(label: str, discipline: str, place: str, count: int) -> str:
+    """A work's name: a measure's discipline, place and number of assets in the active
+    language, anything else (projects, partner works, older results) by its label.
+
+    Defined here, in the lowest layer that names works, so alerts (stored facts) and
+    programming (`Work.name`, through `programming.wording`) word them the same way."""
+    if not discipline:
+        return label
+    known = discipline in Discipline.values
+    return ngettext(
+        "%(discipline)s: %(place)s (%(count)s object)",
+        "%(discipline)s: %(place)s (%(count)s objecten)",
+        count,
+    ) % {
+        "discipline": Discipline(discipline).label if known else discipline,
+        "place": place,
+        "count": count,
+    }
+
+
+def _translated(label: str | None) -> str:
+    """A choice's Dutch label stored in the facts (`programming.alerts` stores them in
+    the default language), in the reader's language: it is its own msgid."""
+    return _(label) if label else ""
+
+
+def _name(item: dict[str, Any]) -> str:
+    parts = item.get("name_parts") or {}
+    return work_name(
+        item.get("label", ""),
+        parts.get("discipline", ""),
+        parts.get("place", ""),
+        parts.get("count", 0),
+    )
 
 
 def _window(item: dict[str, Any]) -> str:
@@ -31,9 +68,9 @@ def work_sentence(item: dict[str, Any]) -> str:
     place and window) and what changed; a member of a coupling without a change is
     told with its window."""
     facts = {
-        "label": item.get("label", ""),
+        "label": _name(item),
         "owner": item.get("owner") or _("onbekende eigenaar"),
-        "kind": item.get("kind_label") or item.get("kind", ""),
+        "kind": _translated(item.get("kind_label")) or item.get("kind", ""),
         "place": _place(item) or _("plaats onbekend"),
         "window": _window(item),
         "year": item.get("year"),
@@ -68,7 +105,7 @@ def coupling_sentence(item: dict[str, Any]) -> str:
         "place": _place(item) or _("plaats onbekend"),
         "window": _window(item),
         "count": len(item.get("members", [])),
-        "status": item.get("status_label") or item.get("status", ""),
+        "status": _translated(item.get("status_label")) or item.get("status", ""),
     }
     text = (
         ngettext(
@@ -86,7 +123,7 @@ def coupling_sentence(item: dict[str, Any]) -> str:
     if response:
         text += ". " + _("Reactie van %(organisation)s: %(answer)s") % {
             "organisation": response.get("organisation", ""),
-            "answer": response.get("answer_label") or response.get("answer", ""),
+            "answer": _translated(response.get("answer_label")) or response.get("answer", ""),
         }
         if response.get("comment"):
             text += f" ({response['comment']})"
@@ -118,11 +155,11 @@ def title(alert: Alert) -> str:
             "(%(programme)s)"
         ) % {
             "organisation": response.get("organisation", ""),
-            "answer": response.get("answer_label") or response.get("answer", ""),
+            "answer": _translated(response.get("answer_label")) or response.get("answer", ""),
             "programme": programme,
         }
     return _("Besluit over een koppelkans in uw interessegebied: %(status)s (%(programme)s)") % {
-        "status": coupling.get("status_label") or coupling.get("status", ""),
+        "status": _translated(coupling.get("status_label")) or coupling.get("status", ""),
         "programme": programme,
     }
 

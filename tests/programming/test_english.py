@@ -17,6 +17,7 @@ from impor.choices import Discipline
 from programming.engine.instance import Work as EngineWork
 from programming.models import Programme, UnfundedItem, Work
 from programming.wording import graafrust_cause, work_name
+from stakeholders.alert_text import coupling_sentence, work_sentence
 from stakeholders.choices import Role
 from stakeholders.roles import ensure_role_groups
 from tests.factories import UserFactory
@@ -51,8 +52,7 @@ def test_in_dutch_the_names_and_reasons_are_the_engines(demo):
         # The engine writes the discipline's code, the pages its name ("verlichting" is
         # "openbare verlichting"); the rest is the engine's label.
         assert [w.name for w in measures] == [
-            w.label.replace(w.discipline, str(Discipline(w.discipline).label), 1)
-            for w in measures
+            w.label.replace(w.discipline, str(Discipline(w.discipline).label), 1) for w in measures
         ]
         gaps = defaultdict(Decimal)
         for item in items:
@@ -90,11 +90,7 @@ def _text(html: str) -> str:
 def _dutch_words(text: str) -> list[str]:
     for name in PROPER_NAMES:
         text = text.replace(name, "")
-    return [
-        match.group(0)
-        for word in DUTCH
-        for match in re.finditer(rf"(?i)\b{word}\b", text)
-    ]
+    return [match.group(0) for word in DUTCH for match in re.finditer(rf"(?i)\b{word}\b", text)]
 
 
 def test_english_pages_and_api_show_no_dutch_generated_text(demo, client):
@@ -129,3 +125,24 @@ def test_english_pages_and_api_show_no_dutch_generated_text(demo, client):
         texts = [row.get(f, "") for row in response.json()["results"] for f in API_TEXT]
         found[url] = _dutch_words(" ".join(texts))
     assert {url: words for url, words in found.items() if words} == {}
+
+
+def test_an_alert_words_the_work_its_kind_and_its_status_in_the_readers_language():
+    """Alerts store facts in Dutch (programming.alerts) and are read later, in the
+    reader's language (stakeholders.alert_text)."""
+    work = {
+        "own": False, "owner": "Enexis", "kind": "maatregel",
+        "kind_label": "maatregel uit het areaal", "label": "riolering: Vechtdijk (28 objecten)",
+        "name_parts": {"discipline": "riolering", "place": "Vechtdijk", "count": 28},
+        "street": "Vechtdijk", "window": [2027, 2029], "change": "nieuw",
+    }  # fmt: skip
+    coupling = {"street": "Vechtdijk", "window": [2027, 2029], "members": [work],
+                "status": "geaccepteerd", "status_label": "geaccepteerd"}  # fmt: skip
+    with translation.override("en"):
+        sentence = work_sentence(work)
+        about_coupling = coupling_sentence(coupling)
+    assert "sewerage: Vechtdijk (28 assets)" in sentence
+    assert ": accepted" in about_coupling
+    assert _dutch_words(sentence + about_coupling) == []
+    with translation.override("nl"):
+        assert "riolering: Vechtdijk (28 objecten)" in work_sentence(work)
