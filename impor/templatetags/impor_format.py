@@ -94,3 +94,11 @@ def percent(value, decimals: int = 0) -> SafeString:
 def percent_value(value, decimals: int = 1) -> SafeString:
     """A value already in percent (3.5) with its sign: `3,5 %` (nl), `3.5%` (en)."""
     return _percent(_number(value), int(decimals))
+
+
+@register.filter
+def field_label(name) -> str:
+    """A column name from an import (`diameter_mm`) as words (`Diameter mm`): such names
+    are kept as the source wrote them, but a page shows no raw field names."""
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
