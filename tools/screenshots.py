@@ -1,4 +1,6 @@
-"""Screenshots for the README: the dashboard, an area page and the programme Gantt.
+"""Screenshots for the README: the dashboard, an area page and the programme Gantt, on a
+1,280 px screen and on a 390 px phone (the `-telefoon` files; the phone's menu open on
+the dashboard).
 
 `make screenshots` runs this: it prepares the demo municipality in var/ (migrate,
 seed_demo --if-empty, compute the concept programme with a short time limit when it has
@@ -35,6 +37,18 @@ print(programme.pk, area.pk)
 """
 
 
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def log_in(page) -> None:
+    page.goto("/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill("programma")
+    page.get_by_label("Wachtwoord").fill("impor-demo")
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state("networkidle")
+
+
 def manage(*args: str) -> str:
     return subprocess.run(
         [PYTHON, "manage.py", *args], cwd=ROOT, env=ENV, check=True, capture_output=True, text=True
@@ -63,25 +77,27 @@ def main() -> None:
                 executable_path=CHROMIUM,
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
             )
-            page = browser.new_page(
-                base_url=f"http://{ADDRESS}",
-                locale="nl-NL",
-                viewport={"width": 1280, "height": 900},
-            )
-            page.goto("/inloggen/")
-            page.get_by_label("Gebruikersnaam").fill("programma")
-            page.get_by_label("Wachtwoord").fill("impor-demo")
-            page.get_by_role("button", name="Inloggen").click()
-            page.wait_for_load_state("networkidle")
-            for name, path in (
+            pages = (
                 ("dashboard", "/"),
                 ("gebied", f"/gebieden/{area}/"),
                 ("planning", f"/programmas/{programme}/planning/"),
-            ):
-                page.goto(path)
-                page.wait_for_load_state("networkidle")
-                page.screenshot(path=TARGET / f"{name}.png", full_page=False)
-                print(f"docs/screenshots/{name}.png")
+            )
+            for suffix, viewport in (("", DESKTOP), ("-telefoon", PHONE)):
+                page = browser.new_page(
+                    base_url=f"http://{ADDRESS}", locale="nl-NL", viewport=viewport
+                )
+                log_in(page)
+                for name, path in pages:
+                    page.goto(path)
+                    page.wait_for_load_state("networkidle")
+                    page.screenshot(path=TARGET / f"{name}{suffix}.png", full_page=False)
+                    print(f"docs/screenshots/{name}{suffix}.png")
+                if suffix:
+                    page.goto("/")
+                    page.get_by_role("button", name="Menu").click()
+                    page.screenshot(path=TARGET / f"menu{suffix}.png", full_page=False)
+                    print(f"docs/screenshots/menu{suffix}.png")
+                page.close()
             browser.close()
     finally:
         server.terminate()
