@@ -260,3 +260,45 @@ def test_a_computed_column_sorts_only_a_list_under_the_cap(client, monkeypatch):
     assert response.context["sort"] == "asset_class__name", "back to the default order"
     assert "Op deze kolom sorteren kan bij ten hoogste 2 resultaten" in response.content.decode()
     assert client.get(url, {"sort": "-construction_year"}).context["sort_refused"] is False
+
+
+def _render(source: str, **context) -> str:
+    from django.template import Context, Template
+
+    return Template("{% load impor_format %}" + source).render(Context(context))
+
+
+def test_euros_are_whole_and_grouped_the_way_each_language_writes_them():
+    with translation.override("nl"):
+        assert _render("{{ v|euro }}", v=1234567.5) == "€ 1.234.568"  # rounded half up
+        assert _render("{{ v|euro }}", v=-1234) == "€ -1.234"
+        assert _render("{{ v|euro_cents }}", v="12.5") == "€ 12,50"
+        assert _render("{{ v|euro }}", v=None) == "–"
+    with translation.override("en"):
+        assert _render("{{ v|euro }}", v=1234567) == "€1,234,567"
+        assert _render("{{ v|euro }}", v=-1234) == "-€1,234"
+        assert _render("{{ v|euro_cents }}", v=12.5) == "€12.50"
+
+
+def test_percentages_carry_their_sign_in_each_language():
+    with translation.override("nl"):
+        assert _render("{{ v|percent }}", v=0.375) == "38 %"
+        assert _render("{{ v|percent_value }}", v=3.45) == "3,5 %"
+    with translation.override("en"):
+        assert _render("{{ v|percent:1 }}", v=0.375) == "37.5%"
+        assert _render("{{ v|percent }}", v=None) == "–"
+
+
+def test_an_import_column_shows_as_words():
+    assert _render("{{ v|field_label }}", v="diameter_mm") == "Diameter mm"
+
+
+def test_every_number_cell_uses_the_one_numeric_class():
+    """One class and one CSS rule for figures: `num` and `number` were used beside it."""
+    templates = Path(settings.BASE_DIR) / "templates"
+    stray = [
+        str(path.relative_to(templates))
+        for path in templates.rglob("*.html")
+        if re.search(r'class="(?:num|number)\b', path.read_text())
+    ]
+    assert stray == []
