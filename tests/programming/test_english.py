@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from impor.choices import Discipline
+from impor.choices import AreaLevel, Discipline
+from impor.models import Area
 from programming.engine.instance import Work as EngineWork
 from programming.models import Programme, UnfundedItem, Work
 from programming.wording import graafrust_cause, work_name
@@ -107,8 +108,13 @@ def test_english_pages_and_api_show_no_dutch_generated_text(demo, client):
     coupled = Work.objects.filter(programme=demo, coupling__isnull=False, discipline__gt="")
     broken = Work.objects.filter(programme=demo, breaks_graafrust=True).exclude(graafrust_cause="")
     works = {*by_code.values(), coupled.first(), *broken[:1]}
+    kern = Area.objects.filter(level=AreaLevel.KERN).order_by("name").first()
     pages = [
         reverse("programming:dashboard"),
+        reverse("programming:programme_detail", args=[demo.pk]),
+        reverse("programming:programme_gantt", args=[demo.pk]),
+        reverse("areas:area_detail", args=[kern.pk]),
+        reverse("areas:village", args=[kern.pk]),
         reverse("programming:programme_unfunded", args=[demo.pk]),
         reverse("programming:coupling_detail", args=[demo.pk, coupled.first().coupling_id]),
         *(reverse("programming:programme_work", args=[demo.pk, w.pk]) for w in works),
