@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assets import import_views, views
+from assets import import_views, setup_views, views
 from assets.models import Asset
 from impor.history_views import ObjectHistoryView
 
@@ -48,4 +48,6 @@ urlpatterns = [
         name="import_commit",
     ),
     path("importeren/import/<int:pk>/", import_views.ImportRunView.as_view(), name="import_run"),
+    path("inrichten/", setup_views.SetupStartView.as_view(), name="setup"),
+    path("inrichten/<str:token>/", setup_views.SetupCommitView.as_view(), name="setup_commit"),
 ]

@@ -40,6 +40,7 @@ MUNICIPAL = (
     Entry("stakeholders:budgetline_list", _("Budgetregels")),
     Entry("stakeholders:interest_list", _("Interessegebieden")),
     Entry("stakeholders:inbox", _("Meldingen")),
+    Entry("assets:setup", _("Gemeente inrichten")),
 )
 
 PARTNER = (

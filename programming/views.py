@@ -18,6 +18,8 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, TemplateView
 
+from assets.municipality import is_set_up
+from assets.setup_views import SETUP_PERMISSIONS
 from impor.charts import BarChart, bar_chart
 from impor.geometry import feature_collection, to_geojson_many
 from impor.visibility import partner_of
@@ -105,6 +107,10 @@ class DashboardView(TemplateView):
             "decisions": pages.recent_decisions(),
             "may_add": user.has_perm("programming.add_programme"),
             "concept": Programme.objects.filter(computed_at__isnull=True).first(),
+            # Only without a programme, so the usual dashboard costs no query for it.
+            "setup_needed": programme is None
+            and user.has_perms(SETUP_PERMISSIONS)
+            and not is_set_up(),
         }
         if programme is not None:
             money = programme_money(programme)

@@ -7,16 +7,20 @@ import numpy as np
 import pyogrio.raw
 import pytest
 import shapely
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
 
 from assets.models import AssetClass
 from assets.municipality import municipality_setup
 from impor.area_import import import_areas, kern_name_of_wijk
 from impor.choices import AreaLevel, ImportKind, ImportStatus
 from impor.models import Area, ImportRun
-from stakeholders.choices import ActorKind
+from stakeholders.choices import ActorKind, Role
 from stakeholders.models import Actor, BudgetLine
+from tests.api.conftest import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -350,3 +354,83 @@ def test_same_named_areas_are_shown_with_their_level(cbs_map):
     Area.objects.filter(level=AreaLevel.KERN).update(name="Ljouwert")
     Area.objects.get(cbs_code="BU00800100").save()  # any saved area renews the shared names
     assert str(Area.objects.get(level=AreaLevel.GEMEENTE)) == "Leeuwarden"
+
+
+# --- The wizard "Gemeente inrichten" ----------------------------------------------------
+
+
+@pytest.fixture
+def admin_browser(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+    client = Client()
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+    return client
+
+
+def cbs_upload(path: Path) -> SimpleUploadedFile:
+    return SimpleUploadedFile(path.name, path.read_bytes())
+
+
+def test_the_wizard_shows_what_it_would_create_and_creates_it_on_confirm(admin_browser, cbs_map):
+    start = admin_browser.get(reverse("assets:setup"))
+    assert "Nog niets ingericht" in start.text
+    dashboard = admin_browser.get(reverse("programming:dashboard")).text
+    assert "Nog niets ingericht: richt uw gemeente in" in dashboard, "prominent when empty"
+    assert f'href="{reverse("assets:setup")}"' in dashboard
+
+    check = admin_browser.post(
+        reverse("assets:setup"), {"areas": cbs_upload(cbs_map), "gemeentecode": "GM0080"}
+    )
+
+    assert check.status_code == 200
+    assert "<dd>Leeuwarden</dd>" in check.text
+    assert '<th scope="row">buurt</th><td class="numeric">3</td>' in check.text
+    assert not Area.objects.exists(), "the check is a dry run"
+    token = check.context["token"]
+
+    done = admin_browser.post(reverse("assets:setup_commit", args=[token]))
+
+    assert done.status_code == 302
+    assert Area.objects.filter(level=AreaLevel.BUURT).count() == 3
+    assert Actor.objects.filter(name="Gemeente Leeuwarden").exists()
+    assert "al ingericht" in admin_browser.get(reverse("assets:setup")).text
+    dashboard = admin_browser.get(reverse("programming:dashboard")).text
+    assert "Nog niets ingericht" not in dashboard
+
+
+def test_the_wizard_asks_for_the_gemeentecode_of_a_cbs_map(admin_browser, cbs_map):
+    response = admin_browser.post(reverse("assets:setup"), {"areas": cbs_upload(cbs_map)})
+
+    assert "vul de code van uw gemeente in" in response.text
+    assert not ImportRun.objects.exists()
+
+
+def test_the_wizard_shows_row_errors_and_offers_no_confirm(admin_browser, cbs_map):
+    response = admin_browser.post(
+        reverse("assets:setup"), {"areas": cbs_upload(cbs_map), "gemeentecode": "GM9999"}
+    )
+
+    assert "gemeentecode GM9999 staat niet in laag gemeenten" in response.text
+    assert "Inrichten</button>" not in response.text
+
+
+def test_another_sessions_upload_cannot_be_confirmed(admin_browser, cbs_map):
+    check = admin_browser.post(
+        reverse("assets:setup"), {"areas": cbs_upload(cbs_map), "gemeentecode": "GM0080"}
+    )
+    other = Client()
+    other.force_login(user_with_role(Role.ADMINISTRATOR))
+
+    response = other.post(reverse("assets:setup_commit", args=[check.context["token"]]))
+
+    assert response.status_code == 404
+    assert not Area.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.PROGRAMME_MANAGER, Role.EDITOR, Role.VIEWER])
+def test_only_the_administrator_may_set_up(role):
+    client = Client()
+    client.force_login(user_with_role(role))
+
+    assert client.get(reverse("assets:setup")).status_code == 403
+    assert reverse("assets:setup") not in client.get(reverse("programming:dashboard")).text

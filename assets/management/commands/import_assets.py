@@ -32,8 +32,8 @@ class ProgressBar:
 class Command(BaseCommand):
     help = (
         "Importeer beheerobjecten, inspecties of meldingen uit CSV, XLSX, GeoJSON, GeoPackage "
-        "of een gezipte Shapefile. Zonder --commit is het een proefimport: er wordt niets "
-        "opgeslagen."
+        "of een Shapefile (de .shp met de .shx, .dbf en .prj ernaast, of gezipt). Zonder "
+        "--commit is het een proefimport: er wordt niets opgeslagen."
     )
 
     def add_arguments(self, parser):
