@@ -93,6 +93,9 @@ class AreaListView(ObjectListView):
         context = super().get_context_data(**kwargs)
         context["tree"] = self.is_tree()
         context["areas"] = context["object_list"]
+        # CBS code, area type, quality level and liveability: left out on a phone
+        # (.impor-priority-low), where name, level, parent and figures must fit.
+        context["low_priority_columns"] = (4, 5, 6, 8)
         return context
 
 
