@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from stakeholders.models import User
 
@@ -118,16 +119,24 @@ def pages(db) -> dict[str, dict[str, list[str]]]:
     """The visible text of every page reached, per language, from one demo crawl (the
     first test to ask seeds and crawls; the database is rolled back after it)."""
     if not _CRAWL:
-        call_command("seed_demo", verbosity=0)
-        client = Client()
-        client.force_login(User.objects.get(username="programma"))
-        start_page = _Page()
-        start_page.feed(client.get(reverse("programming:dashboard")).content.decode())
-        start = [reverse("programming:dashboard"), *start_page.links]
-        for language in ("nl", "en"):
-            client.cookies["django_language"] = language
-            _CRAWL[language] = _crawl(client, start)
+        # The middleware activates each request's language in this thread; the override
+        # puts back the language of the tests that follow.
+        with translation.override(translation.get_language()):
+            _crawl_demo()
     return _CRAWL
+
+
+def _crawl_demo() -> None:
+    """Seed the demo and crawl it as the programme manager, in Dutch and in English."""
+    call_command("seed_demo", verbosity=0)
+    client = Client()
+    client.force_login(User.objects.get(username="programma"))
+    start_page = _Page()
+    start_page.feed(client.get(reverse("programming:dashboard")).content.decode())
+    start = [reverse("programming:dashboard"), *start_page.links]
+    for language in ("nl", "en"):
+        client.cookies["django_language"] = language
+        _CRAWL[language] = _crawl(client, start)
 
 
 def _findings(pages, pattern) -> list[str]:
