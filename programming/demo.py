@@ -1,4 +1,4 @@
-"""The demo municipality's assessment framework, a first (concept) programme and, once
+"""The demo municipality's first (concept) programme and, once
 it is computed, a coupling that shows a cost split, riding along and a partner's answer."""
 
 from decimal import Decimal
@@ -6,12 +6,9 @@ from decimal import Decimal
 from django.db.models import Q
 
 from programming import couplings, services
-from programming.choices import CriterionCode
 from programming.models import (
-    AssessmentFramework,
     CostRule,
     Coupling,
-    Criterion,
     Programme,
     ReservationKind,
     ResponseAnswer,
@@ -24,32 +21,9 @@ DEMO_PARTNERS = ("enexis", "vechthorst")
 #: Couplings of a partner looked at for one with another party (the best first).
 CANDIDATES = 20
 
-#: Weights of the demo framework. Modelled on Utrecht's PRIOR ranking (technical need,
-#: use of the space, societal and political preference) extended with coupling value,
-#: cost and certainty; a municipality sets its own weights.
-WEIGHTS = {
-    CriterionCode.URGENCY: ("30", "Conditie en restlevensduur: hoe dringend is vervanging?"),
-    CriterionCode.RISK: ("15", "Gevolgen van falen: veiligheid, wateroverlast, bereikbaarheid."),
-    CriterionCode.AMBITION: ("20", "Bijdrage aan de ambities van de omgevingsvisie en de thema's."),
-    CriterionCode.SOCIAL: ("10", "Sociale prioriteit en leefbaarheid van het gebied."),
-    CriterionCode.COUPLING: (
-        "15",
-        "Besparing en minder graafmomenten door werk met werk te maken.",
-    ),
-    CriterionCode.COST: ("5", "Waarde per euro."),
-    CriterionCode.CERTAINTY: ("5", "Hoe vast staan de plannen (idee, voorgenomen, vastgesteld)?"),
-}
-
 
 def build_programme(first_year: int, created_by: User | None) -> Programme:
-    framework = AssessmentFramework.objects.create(
-        name="Afwegingskader IMPOR",
-        description="Gewogen criteria om werken en koppelkansen te prioriteren.",
-    )
-    Criterion.objects.bulk_create(
-        Criterion(framework=framework, code=code, weight=Decimal(weight), description=text)
-        for code, (weight, text) in WEIGHTS.items()
-    )
+    framework = services.default_framework()
     return Programme.objects.create(
         name=f"IMPOR {first_year}–{first_year + 9}",
         description="Integraal meerjarenprogramma openbare ruimte, eerste concept.",

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from programming import services
 from programming.choices import CouplingDecisionStatus
 from programming.couplings import party_key
 from programming.models import (
@@ -28,6 +29,19 @@ class ProgrammeForm(forms.ModelForm):
         # Dutch users type decimal commas; years and counts stay without separators.
         localized_fields = ("coupling_overlap", "opening_cost_share", "budget_factor")
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        framework = self.fields["framework"]
+        framework.required = False
+        framework.empty_label = _("Standaard: %(name)s") % {"name": services.DEFAULT_FRAMEWORK_NAME}
+        framework.help_text = _(
+            "Leeg laten: het standaard afwegingskader, met de gewichten van IMPOR. U kunt "
+            "ze later aanpassen."
+        )
+
+    def clean_framework(self):
+        return self.cleaned_data["framework"] or services.default_framework()
 
 
 class ScenarioForm(forms.ModelForm):

@@ -26,7 +26,12 @@ from django_tasks_db.models import DBTaskResult
 from impor.bulk import insert_rows
 from impor.models import Area
 from programming import alerts, freshness
-from programming.choices import CouplingDecisionStatus, ProgrammeStatus, RunStatus
+from programming.choices import (
+    CouplingDecisionStatus,
+    CriterionCode,
+    ProgrammeStatus,
+    RunStatus,
+)
 from programming.couplings import cost_split, member_works, members_of, parties_of, party_key
 from programming.engine import Stopwatch, gc_paused, run
 from programming.engine.instance import Instance, Result
@@ -494,6 +499,44 @@ def coupling_decide(
     decision.save()
     alerts.notify_decision(programme, coupling, decision)
     return decision
+
+
+#: The criteria of the default framework, with weight and explanation. Modelled on
+#: Utrecht's PRIOR ranking (technical need, use of the space, societal and political
+#: preference) extended with coupling value, cost and certainty; a municipality sets its
+#: own weights on the framework's page or through the API.
+DEFAULT_CRITERIA = {
+    CriterionCode.URGENCY: ("30", "Conditie en restlevensduur: hoe dringend is vervanging?"),
+    CriterionCode.RISK: ("15", "Gevolgen van falen: veiligheid, wateroverlast, bereikbaarheid."),
+    CriterionCode.AMBITION: ("20", "Bijdrage aan de ambities van de omgevingsvisie en de thema's."),
+    CriterionCode.SOCIAL: ("10", "Sociale prioriteit en leefbaarheid van het gebied."),
+    CriterionCode.COUPLING: (
+        "15",
+        "Besparing en minder graafmomenten door werk met werk te maken.",
+    ),
+    CriterionCode.COST: ("5", "Waarde per euro."),
+    CriterionCode.CERTAINTY: ("5", "Hoe vast staan de plannen (idee, voorgenomen, vastgesteld)?"),
+}
+DEFAULT_FRAMEWORK_NAME = "Afwegingskader IMPOR"
+
+
+def default_framework() -> AssessmentFramework:
+    """The framework a programme gets when none is chosen: "Afwegingskader IMPOR" with
+    `DEFAULT_CRITERIA`, made the first time it is asked for. A municipality that starts
+    from empty (`setup_municipality`) can so create its first programme without first
+    writing a framework in the admin."""
+    existing = AssessmentFramework.objects.filter(name=DEFAULT_FRAMEWORK_NAME).first()
+    if existing is not None:
+        return existing
+    return framework_save(
+        None,
+        name=DEFAULT_FRAMEWORK_NAME,
+        description="Gewogen criteria om werken en koppelkansen te prioriteren.",
+        criteria=[
+            {"code": code, "weight": Decimal(weight), "description": text}
+            for code, (weight, text) in DEFAULT_CRITERIA.items()
+        ],
+    )
 
 
 @transaction.atomic

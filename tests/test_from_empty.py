@@ -8,13 +8,16 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.forms.models import model_to_dict
+from django.utils.formats import localize_input
 
 from assets.models import Asset, AssetClass
 from impor.choices import AreaLevel
 from impor.models import Area
 from programming.choices import WorkKind
-from programming.models import AssessmentFramework, Programme
-from programming.services import programme_compute
+from programming.forms import ProgrammeForm
+from programming.models import PROGRAMME_SETTINGS, Programme
+from programming.services import DEFAULT_CRITERIA, programme_compute
 from projects.choices import Certainty, ProjectKind
 from projects.models import Funding, Project
 from stakeholders.models import Actor, BudgetAmount, BudgetLine
@@ -100,13 +103,16 @@ def test_an_empty_database_becomes_a_computed_programme(tmp_path, no_demo_code, 
     )
 
     # 5. A programme over ten years, computed.
-    programme = Programme.objects.create(
-        name="IMPOR Leeuwarden",
-        first_year=FIRST_YEAR,
-        horizon=10,
-        framework=AssessmentFramework.objects.create(name="Afwegingskader"),
-        price_year=FIRST_YEAR - 1,
-    )
+    #    Through the page's form as a user fills it in: the framework left empty, so the
+    #    programme gets the default one, made here for the first time.
+    settings = model_to_dict(Programme(), fields=PROGRAMME_SETTINGS)
+    data = {name: localize_input(value) for name, value in settings.items() if value is not None}
+    data.update(name="IMPOR Leeuwarden", first_year=FIRST_YEAR, horizon=10, framework="")
+    data["price_year"] = FIRST_YEAR - 1
+    form = ProgrammeForm(data=data)
+    assert form.is_valid(), form.errors
+    programme = form.save()
+    assert programme.framework.criteria.count() == len(DEFAULT_CRITERIA)
     programme_compute(programme)
 
     # Trees planted before 1966 are past their 60-year lifespan in 2026: their replacements
