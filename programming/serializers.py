@@ -13,7 +13,6 @@ from impor.api.serializers import ModelSerializer
 from programming.choices import CouplingDecisionStatus, CouplingKind
 from programming.couplings import reservation_saving
 from programming.explain import unfunded_sentences
-from programming.wording import graafrust_cause
 from programming.models import (
     PROGRAMME_SETTINGS,
     SCENARIO_SETTINGS,
@@ -30,6 +29,7 @@ from programming.models import (
     UnfundedItem,
     Work,
 )
+from programming.wording import graafrust_cause
 from projects.choices import DecisionLevel
 
 
