@@ -8,10 +8,13 @@ seeded once per test (seed_demo takes a few seconds); every demo user's password
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.system import required
 
@@ -65,6 +68,38 @@ def browser():
             os.environ.pop(ASYNC_UNSAFE, None)
         else:
             os.environ[ASYNC_UNSAFE] = previous
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time.
+
+    With the in-memory SQLite test database, Django gives every request thread the test's
+    one connection. A page that loads its map's GeoJSON while the browser already asks for
+    the next page then runs two queries on that connection at once, and both threads wait
+    for each other for good (seen on the kernen page under pytest-xdist). Requests still
+    arrive on their own threads (Chromium keeps several connections open); only the
+    application, body and close included, runs under one lock."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    return list(result)
+                finally:
+                    result.close()
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time():
+    previous = LiveServerThread.server_class
+    LiveServerThread.server_class = OneRequestAtATimeServer
+    yield
+    LiveServerThread.server_class = previous
 
 
 @pytest.fixture
