@@ -19,6 +19,19 @@ def _fresh_shared_area_names():
     models._shared_names = None
 
 
+@pytest.fixture(autouse=True)
+def _dutch_unless_asked():
+    """Start every test in the site's language (Dutch). A request in English leaves English
+    active in the thread (LocaleMiddleware activates, nothing deactivates), so without this
+    a test's messages depend on which test ran before it on the same worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def pytest_generate_tests(metafunc):
     """Parametrise the ConstraintRules tests with the tables of the class that runs them."""
     cls = metafunc.cls
