@@ -80,18 +80,38 @@ class OneRequestAtATimeServer(ThreadedWSGIServer):
     arrive on their own threads (Chromium keeps several connections open); only the
     application, body and close included, runs under one lock."""
 
+    #: Requests received and not yet answered, for `wait_until_idle`.
+    in_flight = 0
+    idle = threading.Condition()
+
     def set_app(self, application):
         lock = threading.Lock()
+        server = type(self)
 
         def one_at_a_time(environ, start_response):
-            with lock:
-                result = application(environ, start_response)
-                try:
-                    return list(result)
-                finally:
-                    result.close()
+            with server.idle:
+                server.in_flight += 1
+            try:
+                with lock:
+                    result = application(environ, start_response)
+                    try:
+                        return list(result)
+                    finally:
+                        result.close()
+            finally:
+                with server.idle:
+                    server.in_flight -= 1
+                    server.idle.notify_all()
 
         super().set_app(one_at_a_time)
+
+    @classmethod
+    def wait_until_idle(cls, timeout: float = 15) -> None:
+        """Wait until every request the browser sent is answered, so that the test's
+        database is flushed only after the last of them (a map's GeoJSON may still be on
+        its way when a test ends)."""
+        with cls.idle:
+            cls.idle.wait_for(lambda: cls.in_flight == 0, timeout=timeout)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -109,13 +129,17 @@ def demo(transactional_db):
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator:
-    """A fresh browser page in Dutch; `page.goto("/path")` is relative to the live server."""
+def page(browser, live_server, transactional_db) -> Iterator:
+    """A fresh browser page in Dutch; `page.goto("/path")` is relative to the live server.
+
+    It asks for the database itself, so the database is flushed after the page is closed
+    and the server has answered the page's last request, never while one is running."""
     context = browser.new_context(base_url=live_server.url, locale="nl-NL")
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    OneRequestAtATimeServer.wait_until_idle()
 
 
 def log_in(page, username: str = "programma", password: str = DEMO_PASSWORD) -> None:

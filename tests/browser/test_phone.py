@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from impor.models import Area
 from programming.models import Programme
-from tests.browser.conftest import log_in, serious_violations
+from tests.browser.conftest import OneRequestAtATimeServer, log_in, serious_violations
 
 PHONE = {"width": 390, "height": 844}
 
@@ -23,12 +23,13 @@ def computed_demo(transactional_db):
 
 
 @pytest.fixture
-def phone(browser, live_server):
+def phone(browser, live_server, transactional_db):
     context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    OneRequestAtATimeServer.wait_until_idle()
 
 
 def _pages() -> list[str]:
