@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DEMO_PASSWORD = "impor-demo"
+#: How long a page action or an assertion may wait, in milliseconds.
+EXPECT_TIMEOUT = 15_000
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
@@ -52,8 +54,12 @@ def browser():
         if required("IMPOR_REQUIRE_BROWSER"):
             pytest.fail(f"IMPOR_REQUIRE_BROWSER is set but {reason}")
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A 2-core CI machine running two test workers and Chromium is slow: an assertion waits
+    # as long as a page action may (Redoc alone needs the OpenAPI document, 3.5 s to build
+    # there, and then renders it), instead of Playwright's 5 s default.
+    expect.set_options(timeout=EXPECT_TIMEOUT)
     # Playwright's sync API runs an event loop; Django refuses database calls from a
     # thread with a running loop unless told that this is deliberate.
     previous = os.environ.get(ASYNC_UNSAFE)
@@ -136,7 +142,7 @@ def page(browser, live_server, transactional_db) -> Iterator:
     and the server has answered the page's last request, never while one is running."""
     context = browser.new_context(base_url=live_server.url, locale="nl-NL")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(EXPECT_TIMEOUT)
     yield page
     context.close()
     OneRequestAtATimeServer.wait_until_idle()

@@ -12,7 +12,12 @@ from playwright.sync_api import expect
 
 from impor.models import Area
 from programming.models import Programme
-from tests.browser.conftest import OneRequestAtATimeServer, log_in, serious_violations
+from tests.browser.conftest import (
+    EXPECT_TIMEOUT,
+    OneRequestAtATimeServer,
+    log_in,
+    serious_violations,
+)
 
 PHONE = {"width": 390, "height": 844}
 
@@ -26,7 +31,7 @@ def computed_demo(transactional_db):
 def phone(browser, live_server, transactional_db):
     context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=PHONE)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(EXPECT_TIMEOUT)
     yield page
     context.close()
     OneRequestAtATimeServer.wait_until_idle()
