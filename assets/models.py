@@ -126,6 +126,26 @@ class AssetClass(models.Model):
         help_text=_("De budgetregel waaruit vervanging betaald wordt."),
     )
     source = models.TextField(_("bron van de standaardwaarden"))
+    maintenance_cost = models.DecimalField(
+        _("beheerkosten per eenheid per jaar (€)"),
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Wat een nieuw object van dit type per eenheid per jaar aan beheer kost."),
+    )
+    maintenance_saving = models.DecimalField(
+        _("besparing op beheer bij vervanging per eenheid per jaar (€)"),
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "Wat vervanging van een versleten object per eenheid per jaar aan beheer "
+            "(reparaties, klachten) bespaart."
+        ),
+    )
+    maintenance_source = models.TextField(_("bron van de beheerkosten"), blank=True)
 
     class Meta:
         verbose_name = _("objecttype")

@@ -99,6 +99,36 @@ class Project(models.Model):
         default=0,
         validators=[MinValueValidator(0)],
     )
+    team = models.ForeignKey(
+        "stakeholders.Team",
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        help_text=_("Het team dat het werk voorbereidt, aanbesteedt en begeleidt."),
+    )
+    hours = models.PositiveIntegerField(
+        _("uren"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Uren voor voorbereiding, aanbesteding en toezicht samen; leeg: de standaard "
+            "naar soort en omvang."
+        ),
+    )
+    maintenance = models.DecimalField(
+        _("beheerlasten per jaar (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Verandering van de jaarlijkse beheerkosten na afronding: positief voor nieuw "
+            "groen of spelen, negatief als versleten objecten worden vervangen; leeg: de "
+            "standaard."
+        ),
+    )
     participation_level = models.CharField(
         _("participatieniveau"),
         max_length=20,

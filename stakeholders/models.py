@@ -18,6 +18,8 @@ from stakeholders.querysets import (
     BudgetAmountQuerySet,
     BudgetLineQuerySet,
     NotificationQuerySet,
+    TeamHoursQuerySet,
+    TeamQuerySet,
     WebhookDeliveryQuerySet,
     WebhookEndpointQuerySet,
 )
@@ -494,6 +496,71 @@ def hash_token_key(key: str) -> str:
     """The stored form of a token key: only its SHA-256 is kept, so a stolen database
     gives no working keys."""
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Team(models.Model):
+    """A team whose hours works need: preparation, tender and supervision (capacity).
+
+    Belongs to a department of the municipality or to a partner; a team with a discipline
+    takes the works of that discipline by default. The schedule keeps every year's hours
+    within what the team has, like a budget line's money.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    actor = models.ForeignKey(
+        Actor,
+        verbose_name=_("organisatie of afdeling"),
+        on_delete=models.PROTECT,
+        related_name="teams",
+    )
+    discipline = models.CharField(
+        _("vakdiscipline"),
+        max_length=20,
+        choices=Discipline.choices,
+        blank=True,
+        help_text=_("Werken van deze discipline vragen standaard uren van dit team."),
+    )
+
+    history = HistoricalRecords()
+    #: Reverse relations whose history this object's history shows too (impor.history).
+    history_parts = ("hours",)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamHours(models.Model):
+    """The hours a team has available for works in one year."""
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="hours"
+    )
+    year = year_field(_("jaar"))
+    hours = models.PositiveIntegerField(_("beschikbare uren"))
+
+    history = HistoricalRecords()
+
+    objects = TeamHoursQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("beschikbare uren")
+        verbose_name_plural = _("beschikbare uren")
+        ordering = ["team", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "year"], name="team_hours_unique_year"),
+            models.CheckConstraint(condition=year_in_range("year"), name="team_hours_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.year}"
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -28,6 +28,18 @@ class BudgetAmountQuerySet(models.QuerySet):
         return for_partner(self, user, "budget_line__owner")
 
 
+class TeamQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TeamQuerySet":
+        """Every team for a municipal user; for a partner its organisation's."""
+        return for_partner(self, user, "actor")
+
+
+class TeamHoursQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TeamHoursQuerySet":
+        """The hours of the teams `user` may see."""
+        return for_partner(self, user, "team__actor")
+
+
 class AreaOfInterestQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AreaOfInterestQuerySet":
         """Every area of interest for a municipal user; for a partner its organisation's."""

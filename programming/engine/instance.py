@@ -110,6 +110,16 @@ class Work:
     #: measure's ``{"discipline": code, "place": street or area name, "count": assets}``.
     #: None for projects and partner works (their label is their name) and in older files.
     label_parts: dict[str, Any] | None = None
+    #: Hours the work asks of each team (`Instance.teams`), per year from its start (offset
+    #: 0, 1, …) like `costs`; a team the instance does not declare has unlimited hours.
+    hours: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    #: The part of `hours` per team that is preparation and tender (one design, one
+    #: tender): works coupled in one unit share it (capacity.py).
+    preparation_hours: dict[str, float] = field(default_factory=dict)
+    #: The change in annual maintenance cost (beheerlasten, € per year) from the year after
+    #: the work's last cost year: positive adds cost (new green), negative lowers it
+    #: (old assets replaced).
+    maintenance: float = 0.0
 
     def __post_init__(self) -> None:
         where = f"werk {self.key!r}"
@@ -134,6 +144,15 @@ class Work:
         for line, amounts in self.costs.items():
             if any(amount < 0 for amount in amounts):
                 raise InstanceError(f"{where}: negatieve kosten op {line}")
+        for team, hours in self.hours.items():
+            if any(hour < 0 for hour in hours):
+                raise InstanceError(f"{where}: negatieve uren voor team {team}")
+        for team, hours in self.preparation_hours.items():
+            if hours < 0 or hours > sum(self.hours.get(team, ())):
+                raise InstanceError(
+                    f"{where}: voorbereidingsuren voor team {team} liggen niet tussen 0 en "
+                    "de uren van het werk"
+                )
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -151,6 +170,7 @@ class Work:
         data["costs"] = {line: list(amounts) for line, amounts in self.costs.items()}
         data["allowed_years"] = None if self.allowed_years is None else list(self.allowed_years)
         data["themes"] = list(self.themes)
+        data["hours"] = {team: list(hours) for team, hours in self.hours.items()}
         return data
 
     @classmethod
@@ -185,6 +205,14 @@ class Work:
             social_priority=_optional_int(data.get("social_priority")),
             owner=data.get("owner"),
             label_parts=data.get("label_parts"),
+            hours={
+                str(team): tuple(float(h) for h in hours)
+                for team, hours in data.get("hours", {}).items()
+            },
+            preparation_hours={
+                str(team): float(hours) for team, hours in data.get("preparation_hours", {}).items()
+            },
+            maintenance=float(data.get("maintenance", 0.0)),
         )
 
 
@@ -205,6 +233,26 @@ class BudgetLine:
         if any(amount < 0 for amount in amounts.values()):
             raise InstanceError(f"budgetregel {data['code']!r}: een negatief budget")
         return cls(code=str(data["code"]), amounts=amounts)
+
+
+@dataclass(frozen=True)
+class Team:
+    """A team whose hours works need (capacity), with the hours available per year; a
+    missing year has none. Works name it in their `hours`."""
+
+    code: str
+    hours: dict[int, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "hours": {str(y): h for y, h in self.hours.items()}}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Team:
+        _check_keys(data, cls, f"team {data.get('code')!r}")
+        hours = {int(year): float(h) for year, h in data["hours"].items()}
+        if any(h < 0 for h in hours.values()):
+            raise InstanceError(f"team {data['code']!r}: negatieve uren")
+        return cls(code=str(data["code"]), hours=hours)
 
 
 @dataclass(frozen=True)
@@ -297,6 +345,11 @@ class Instance:
     parameters: Parameters
     accepted_clusters: tuple[tuple[str, ...], ...] = ()
     rejected_clusters: tuple[tuple[str, ...], ...] = ()
+    #: Capacity: the teams whose hours bind the schedule like budget lines (capacity.py).
+    teams: tuple[Team, ...] = ()
+    #: A base plan to start from (warm start): work key → start year. Only a hint for the
+    #: solver; keys the instance does not have are ignored.
+    warm_start: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         keys = [work.key for work in self.works]
@@ -306,6 +359,9 @@ class Instance:
         codes = [line.code for line in self.budget_lines]
         if len(set(codes)) < len(codes):
             raise InstanceError("dubbele budgetregels")
+        teams = [team.code for team in self.teams]
+        if len(set(teams)) < len(teams):
+            raise InstanceError("dubbele teams")
         known = set(keys)
         for members in (*self.accepted_clusters, *self.rejected_clusters):
             missing = sorted(set(members) - known)
@@ -324,6 +380,8 @@ class Instance:
             "parameters": self.parameters.to_dict(),
             "accepted_clusters": [list(members) for members in self.accepted_clusters],
             "rejected_clusters": [list(members) for members in self.rejected_clusters],
+            "teams": [team.to_dict() for team in self.teams],
+            "warm_start": dict(self.warm_start),
         }
 
     @classmethod
@@ -335,6 +393,8 @@ class Instance:
             parameters=Parameters.from_dict(data["parameters"]),
             accepted_clusters=_member_lists(data.get("accepted_clusters", ())),
             rejected_clusters=_member_lists(data.get("rejected_clusters", ())),
+            teams=tuple(Team.from_dict(t) for t in data.get("teams", ())),
+            warm_start={str(k): int(y) for k, y in data.get("warm_start", {}).items()},
         )
 
 
@@ -432,7 +492,7 @@ class UnfundedRow:
 
 @dataclass(frozen=True)
 class Kpi:
-    """One KPI figure, optionally per year, area, budget line or theme."""
+    """One KPI figure, optionally per year, area, budget line, theme or team."""
 
     code: str
     value: float
@@ -440,6 +500,7 @@ class Kpi:
     area: str | None = None
     budget_line: str | None = None
     theme: str | None = None
+    team: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

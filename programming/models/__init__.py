@@ -9,6 +9,7 @@ from programming.models.content import (
     UnfundedReason,
     Work,
     WorkCost,
+    WorkHours,
 )
 from programming.models.couplings import (
     MUNICIPAL_PARTY,
@@ -32,6 +33,12 @@ from programming.models.programme import (
     ProgrammeQuerySet,
     ProgrammeRun,
 )
+from programming.models.scenario import (
+    ChangeKind,
+    ChangeOperation,
+    ScenarioChange,
+    WorkSetting,
+)
 
 __all__ = [
     "HORIZON_MAX",
@@ -41,6 +48,8 @@ __all__ = [
     "SCENARIO_SETTINGS",
     "AssessmentFramework",
     "BudgetOverride",
+    "ChangeKind",
+    "ChangeOperation",
     "CostRule",
     "Coupling",
     "CouplingCostSharing",
@@ -55,8 +64,11 @@ __all__ = [
     "ProgrammeRun",
     "ReservationKind",
     "ResponseAnswer",
+    "ScenarioChange",
     "UnfundedItem",
     "UnfundedReason",
     "Work",
     "WorkCost",
+    "WorkHours",
+    "WorkSetting",
 ]

@@ -178,6 +178,16 @@ class Work(models.Model):
         blank=True,
         related_name="works",
     )
+    maintenance = models.DecimalField(
+        _("beheerlasten per jaar (€)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text=_(
+            "Wat het werk na afronding jaarlijks aan beheerkosten toevoegt (positief) of "
+            "bespaart (negatief)."
+        ),
+    )
     breaks_graafrust = models.BooleanField(_("doorbreekt graafrust"), default=False)
     graafrust_cause = models.CharField(
         _("reden doorbreken graafrust"),
@@ -334,8 +344,39 @@ class UnfundedItem(models.Model):
         return unfunded_reason(self.code, self.facts, gap, line, names)
 
 
+class WorkHours(models.Model):
+    """Hours a work asks of one team, `offset` years after it starts (capacity)."""
+
+    work = models.ForeignKey(
+        Work, verbose_name=_("werk"), on_delete=models.CASCADE, related_name="hours"
+    )
+    team = models.ForeignKey(
+        "stakeholders.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="+"
+    )
+    offset = models.PositiveSmallIntegerField(_("jaar na start"), default=0)
+    hours = models.DecimalField(
+        _("uren"), max_digits=10, decimal_places=1, validators=[MinValueValidator(0)]
+    )
+
+    objects = WorkRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("uren van een werk")
+        verbose_name_plural = _("uren van werken")
+        constraints = [
+            models.UniqueConstraint(fields=["work", "team", "offset"], name="work_hours_unique"),
+            models.CheckConstraint(
+                condition=models.Q(hours__gte=0), name="work_hours_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work} {self.team} +{self.offset}"
+
+
 class KpiValue(models.Model):
-    """One KPI figure of a computed programme, optionally per year, area, line or theme."""
+    """One KPI figure of a computed programme, optionally per year, area, line, theme or
+    team."""
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("programma"), on_delete=models.CASCADE, related_name="kpis"
@@ -361,6 +402,14 @@ class KpiValue(models.Model):
     theme = models.ForeignKey(
         "stakeholders.Theme",
         verbose_name=_("thema"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "stakeholders.Team",
+        verbose_name=_("team"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
