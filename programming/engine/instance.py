@@ -147,8 +147,8 @@ class Work:
         for team, hours in self.hours.items():
             if any(hour < 0 for hour in hours):
                 raise InstanceError(f"{where}: negatieve uren voor team {team}")
-        for team, hours in self.preparation_hours.items():
-            if hours < 0 or hours > sum(self.hours.get(team, ())):
+        for team, preparation in self.preparation_hours.items():
+            if preparation < 0 or preparation > sum(self.hours.get(team, ())):
                 raise InstanceError(
                     f"{where}: voorbereidingsuren voor team {team} liggen niet tussen 0 en "
                     "de uren van het werk"
