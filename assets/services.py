@@ -29,6 +29,11 @@ def asset_classes_load_defaults(*, path: Path = DEFAULT_CLASSES) -> list[AssetCl
 
     A budget line named in the file is linked when it exists; an unknown one is left empty
     so a municipality without that line can still load the defaults.
+
+    The maintenance defaults (``maintenance_cost``, ``maintenance_saving`` and their
+    ``maintenance_source``, docs/maintenance.md) are filled for a new class and for an
+    existing class that has none yet (both amounts 0 and no source, as every class had
+    before the columns existed), but never over what a municipality set itself.
     """
     lines = {line.code: line for line in BudgetLine.objects.all()}
     classes = []
@@ -53,6 +58,14 @@ def asset_classes_load_defaults(*, path: Path = DEFAULT_CLASSES) -> list[AssetCl
                 if row.get("imbor_class")
                 else row["source"]
             )
+            if not (
+                asset_class.maintenance_cost
+                or asset_class.maintenance_saving
+                or asset_class.maintenance_source
+            ):
+                asset_class.maintenance_cost = Decimal(row.get("maintenance_cost") or 0)
+                asset_class.maintenance_saving = Decimal(row.get("maintenance_saving") or 0)
+                asset_class.maintenance_source = row.get("maintenance_source", "")
             asset_class.full_clean()
             asset_class.save()
             classes.append(asset_class)
