@@ -33,6 +33,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from programming.engine.graafrust import ClosedPairs, breaches_at
 from programming.engine.milp import build_model
 from programming.engine.units import (
+    CarryOver,
     Plan,
     Unit,
     must_do_missed,
@@ -49,7 +50,7 @@ MUST_DO_INFEASIBLE = "must_do_infeasible"
 def solve_heuristically(
     units: Sequence[Unit],
     budget: np.ndarray,
-    carry_over: bool,
+    carry_over: CarryOver,
     time_limit: float,
     pairs: ClosedPairs | None = None,
 ) -> Plan:
@@ -80,7 +81,7 @@ def solve_heuristically(
 def solve_greedily(
     units: Sequence[Unit],
     budget: np.ndarray,
-    carry_over: bool,
+    carry_over: CarryOver,
     pairs: ClosedPairs | None = None,
 ) -> Plan:
     """The plain greedy rule: densest first, each in the fitting year nearest its target."""
@@ -97,7 +98,7 @@ def solve_greedily(
 def place_in_order(
     units: Sequence[Unit],
     budget: np.ndarray,
-    carry_over: bool,
+    carry_over: CarryOver,
     order: Sequence[int],
     years: Sequence[Sequence[int]],
     pairs: ClosedPairs | None = None,
@@ -137,7 +138,7 @@ def place_in_order(
 
 
 def solve_relaxation(
-    units: Sequence[Unit], budget: np.ndarray, carry_over: bool, time_limit: float
+    units: Sequence[Unit], budget: np.ndarray, carry_over: CarryOver, time_limit: float
 ) -> tuple[np.ndarray, list[dict[int, float]], float] | None:
     """The LP relaxation: per unit the share scheduled and the weight per year, and the
     LP objective (an upper bound). Must-do rows are dropped if they make it infeasible."""

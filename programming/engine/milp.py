@@ -40,8 +40,10 @@ from scipy.sparse import csr_matrix, vstack
 
 from programming.engine.graafrust import DIG_BEFORE_PAVE, ClosedPairs
 from programming.engine.units import (
+    CarryOver,
     Plan,
     Unit,
+    carried,
     coefficients,
     objective_of,
     value_epsilon,
@@ -90,7 +92,7 @@ class Model:
 def solve_exactly(
     units: Sequence[Unit],
     budget: np.ndarray,
-    carry_over: bool,
+    carry_over: CarryOver,
     time_limit: float,
     pairs: ClosedPairs | None = None,
     mip_gap: float = MIP_REL_GAP,
@@ -127,7 +129,7 @@ def solve_exactly(
 def build_model(
     units: Sequence[Unit],
     budget: np.ndarray,
-    carry_over: bool,
+    carry_over: CarryOver,
     pairs: ClosedPairs | None = None,
 ) -> Model:
     """Variables (unit, feasible year) and slacks, their rewards, and the constraint
@@ -231,7 +233,7 @@ def budget_rows(
     var_unit: np.ndarray,
     var_year: np.ndarray,
     budget: np.ndarray,
-    carry_over: bool,
+    carry_over: CarryOver,
 ) -> tuple[csr_matrix, np.ndarray]:
     """One row per line and programme year, each scaled so its limit (or largest entry) is 1.
 
@@ -240,10 +242,9 @@ def budget_rows(
     lines, horizon = budget.shape
     cost = np.stack([unit.cost for unit in units])
     length = min(cost.shape[2], horizon)
-    profile = np.zeros((len(units), lines, horizon if carry_over else length))
+    profile = np.zeros((len(units), lines, horizon if np.any(carry_over) else length))
     profile[:, :, :length] = cost[:, :, :length]
-    if carry_over:
-        profile = np.cumsum(profile, axis=2)
+    profile = carried(profile, carry_over)
     unit, line, offset = np.nonzero(profile)
     cols, entry = _entries(np.bincount(unit, minlength=len(units)), var_unit)
     year = offset[entry] + var_year[cols]
@@ -253,7 +254,7 @@ def budget_rows(
         (profile[unit[entry], line[entry], offset[entry]], (line[entry] * horizon + year, cols)),
         shape=(lines * horizon, len(var_unit)),
     )
-    limit = (np.cumsum(budget, axis=1) if carry_over else budget).ravel()
+    limit = carried(budget, carry_over).ravel()
     largest = np.asarray(abs(matrix).max(axis=1).todense()).ravel()
     scale = 1.0 / np.maximum(np.maximum(limit, largest), 1.0)
     return csr_matrix(matrix.multiply(scale[:, None])), limit * scale

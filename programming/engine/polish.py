@@ -29,8 +29,10 @@ import numpy as np
 
 from programming.engine.graafrust import ClosedPairs, breaches_at, breaking
 from programming.engine.units import (
+    CarryOver,
     Plan,
     Unit,
+    carried,
     fitting_spends,
     objective_of,
     placed_works,
@@ -44,7 +46,7 @@ def polish_plan(
     units: Sequence[Unit],
     plan: Plan,
     budget: np.ndarray,
-    carry_over: bool,
+    carry_over: CarryOver,
     pairs: ClosedPairs | None = None,
 ) -> Plan:
     """The plan after repairing breaks, moving units towards their targets and adding
@@ -144,9 +146,9 @@ def breaking_units(
     return found
 
 
-def first_full(spend: np.ndarray, budget: np.ndarray, carry_over: bool) -> tuple[int, int]:
+def first_full(spend: np.ndarray, budget: np.ndarray, carry_over: CarryOver) -> tuple[int, int]:
     """The first (line, year index) where `spend` exceeds the budget."""
-    over = (np.cumsum(spend - budget, axis=1) if carry_over else spend - budget) > 0
+    over = carried(spend - budget, carry_over) > 0
     line, year = (
         np.argwhere(over)[0]
         if over.any()

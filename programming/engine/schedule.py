@@ -19,7 +19,7 @@ from programming.engine.heuristic import solve_heuristically
 from programming.engine.instance import Parameters
 from programming.engine.milp import NO_SOLUTION, TIME_LIMIT, solve_exactly
 from programming.engine.polish import polish_plan
-from programming.engine.units import Plan, Unit, must_do_missed, work_years
+from programming.engine.units import CarryOver, Plan, Unit, must_do_missed, work_years
 
 EXACT = "milp"
 HEURISTIC = "heuristic"
@@ -31,9 +31,11 @@ def schedule(
     params: Parameters,
     method: str | None = None,
     pairs: ClosedPairs | None = None,
+    carry_over: CarryOver | None = None,
 ) -> Plan:
     """A start year per unit (−1: not scheduled), keeping graafrust between `pairs`
-    (graafrust.py) wherever windows and budgets allow.
+    (graafrust.py) wherever windows and budgets allow; `carry_over` per row of `budget`
+    (frames.py: a team's hours never carry over), else `params.carry_over` for all rows.
 
     Steps:
     1. Choose the method: `method` when given, else exact up to `max_exact_works` works.
@@ -48,7 +50,7 @@ def schedule(
     if method is None:
         method = EXACT if n_works <= params.max_exact_works else HEURISTIC
     limit = params.time_limit
-    carry_over = params.carry_over
+    carry_over = params.carry_over if carry_over is None else carry_over
     if method == HEURISTIC:
         plan = solve_heuristically(units, budget, carry_over, limit, pairs)
     else:

@@ -42,6 +42,9 @@ YEAR_DELTA = 1e-3
 BUDGET_TOLERANCE = 1e-6
 #: A reward: one (float) or one per column (array).
 Reward = TypeVar("Reward", float, np.ndarray)
+#: Whether unused budget moves to the next year: one flag for every row of the budget
+#: array, or one flag per row (capacity.py: a team's unused hours never move on).
+CarryOver = bool | np.ndarray
 
 
 @dataclass(frozen=True)
@@ -201,13 +204,24 @@ def spend_of(cost: np.ndarray, start: int, horizon: int) -> np.ndarray:
     return spend
 
 
-def within_budget(spend: np.ndarray, budget: np.ndarray, carry_over: bool) -> bool:
+def carried(values: np.ndarray, carry_over: CarryOver) -> np.ndarray:
+    """`values` (… × rows × years) with every row that carries over summed up to each
+    year (cumulative), the other rows as they are: the form in which budget and spend
+    compare (a flag for all rows gives exactly the cumulative sums of before)."""
+    if isinstance(carry_over, bool | np.bool_):
+        return np.cumsum(values, axis=-1) if carry_over else values
+    if not carry_over.any():
+        return values
+    summed = values.copy()
+    summed[..., carry_over, :] = np.cumsum(values[..., carry_over, :], axis=-1)
+    return summed
+
+
+def within_budget(spend: np.ndarray, budget: np.ndarray, carry_over: CarryOver) -> bool:
     """True when no line's spend exceeds its budget in any year (with carry-over: no
     line's cumulative spend exceeds its cumulative budget)."""
-    slack = budget - spend
-    if carry_over:
-        slack = np.cumsum(slack, axis=1)
-        budget = np.cumsum(budget, axis=1)
+    slack = carried(budget - spend, carry_over)
+    budget = carried(budget, carry_over)
     return bool((slack >= -BUDGET_TOLERANCE * np.maximum(budget, 1.0)).all())
 
 
@@ -216,7 +230,7 @@ def fitting_spends(
     starts: Sequence[int],
     base: np.ndarray,
     budget: np.ndarray,
-    carry_over: bool,
+    carry_over: CarryOver,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The spend `base` + `spend_of(cost, start)` for each of `starts` (starts × lines ×
     horizon), and whether each is `within_budget`.
@@ -231,10 +245,8 @@ def fitting_spends(
     for i, start in enumerate(starts):
         length = min(cost.shape[1], horizon - start)
         spends[i, :, start : start + length] += cost[:, :length]
-    slack = budget - spends
-    if carry_over:
-        slack = np.cumsum(slack, axis=2)
-        budget = np.cumsum(budget, axis=1)
+    slack = carried(budget - spends, carry_over)
+    budget = carried(budget, carry_over)
     fits = (slack >= -BUDGET_TOLERANCE * np.maximum(budget, 1.0)).all(axis=(1, 2))
     return spends, fits
 
