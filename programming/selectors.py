@@ -16,6 +16,7 @@ from assets.models import Asset, AssetClass
 from assets.selectors import asset_records, with_lifecycle
 from impor.choices import Discipline
 from impor.models import Area
+from programming import capacity
 from programming.choices import WorkKind
 from programming.engine import Clock, Stopwatch, gc_paused
 from programming.engine.instance import BudgetLine, Instance, Parameters, Work
@@ -231,12 +232,15 @@ def programme_instance(
         accepted, rejected = _decided_clusters(programme)
         project_works = _project_works(programme)
         budget_lines = tuple(_budget_lines(programme))
+        works = capacity.with_hours(programme, (*measures.works, *project_works))
+        teams = capacity.capacity_teams(programme)
     return Instance(
-        works=(*measures.works, *project_works),
+        works=works,
         budget_lines=budget_lines,
         parameters=engine_parameters(programme, weights),
         accepted_clusters=tuple(tuple(m) for m in accepted),
         rejected_clusters=tuple(tuple(m) for m in rejected),
+        teams=teams,
     )
 
 

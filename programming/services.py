@@ -25,7 +25,7 @@ from django_tasks_db.models import DBTaskResult
 
 from impor.bulk import insert_rows
 from impor.models import Area
-from programming import alerts, freshness
+from programming import alerts, capacity, freshness
 from programming.choices import (
     CouplingDecisionStatus,
     CriterionCode,
@@ -51,6 +51,7 @@ from programming.models import (
     UnfundedItem,
     Work,
     WorkCost,
+    WorkHours,
 )
 from programming.selectors import (
     NO_FUNDING,
@@ -59,7 +60,7 @@ from programming.selectors import (
     programme_instance,
 )
 from projects.models import Project
-from stakeholders.models import Actor, BudgetLine, Theme, User
+from stakeholders.models import Actor, BudgetLine, Team, Theme, User
 
 Progress = Callable[[int, str], None]
 logger = logging.getLogger(__name__)
@@ -246,6 +247,7 @@ WORK_FIELDS = (
     "window_start", "window_end", "preferred_year", "scheduled_year", "cost", "saving",
     "opens_street", "reconstructs_street", "certainty", "must_do", "asset_count", "score",
     "score_breakdown", "coupling", "breaks_graafrust", "graafrust_cause", "discipline", "place",
+    "maintenance",
 )  # fmt: skip
 
 
@@ -262,6 +264,7 @@ def _delete_content(programme: Programme) -> None:
     works = Work.objects.filter(programme=programme)
     using = works.db
     WorkCost.objects.filter(work__in=works.values("pk"))._raw_delete(using)
+    WorkHours.objects.filter(work__in=works.values("pk"))._raw_delete(using)
     UnfundedItem.objects.filter(work__in=works.values("pk"))._raw_delete(using)
     works._raw_delete(using)
     Coupling.objects.filter(programme=programme)._raw_delete(using)
@@ -356,6 +359,7 @@ def store_result(
                 (done.graafrust_cause or "")[:300],
                 (work.label_parts or {}).get("discipline", ""),
                 str((work.label_parts or {}).get("place", ""))[:200],
+                _money(work.maintenance),
             )
             for work in instance.works
             for done in (outcome[work.key],)
@@ -371,6 +375,16 @@ def store_result(
             for line, amounts in work.costs.items()
             if line != NO_FUNDING
             for offset, amount in enumerate(amounts)
+        ),
+    )
+    team_ids = dict(Team.objects.values_list("code", "pk"))
+    insert_rows(
+        WorkHours,
+        ("work", "team", "offset", "hours"),
+        (
+            (stored[key], team_ids[team], offset, Decimal(str(hours)))
+            for key, team, offset, hours in capacity.stored_hours(instance, result)
+            if team in team_ids
         ),
     )
     insert_rows(
@@ -391,7 +405,7 @@ def store_result(
     )
     insert_rows(
         KpiValue,
-        ("programme", "code", "year", "area", "budget_line", "theme", "value"),
+        ("programme", "code", "year", "area", "budget_line", "theme", "team", "value"),
         (
             (
                 programme.pk,
@@ -400,6 +414,7 @@ def store_result(
                 areas.get(kpi.area or ""),
                 lines.get(kpi.budget_line or ""),
                 themes.get(kpi.theme or ""),
+                team_ids.get(kpi.team or ""),
                 kpi.value,
             )
             for kpi in result.kpis

@@ -75,6 +75,8 @@ from stakeholders.models import (
     Notification,
     ProcessPosition,
     SingleSignOnIdentity,
+    Team,
+    TeamHours,
     Theme,
     User,
     WebhookDelivery,
@@ -336,6 +338,27 @@ class BudgetAmountFactory(DjangoModelFactory):
     budget_line = factory.SubFactory(BudgetLineFactory)
     year = factory.Sequence(_year)
     amount = Decimal("500000.00")
+
+
+class TeamFactory(DjangoModelFactory):
+    """A municipal team of the sewer discipline; give `actor` a partner for a partner team."""
+
+    class Meta:
+        model = Team
+
+    code = factory.Sequence(lambda n: f"team-{n}")
+    name = factory.Sequence(lambda n: f"Team {n}")
+    actor = factory.SubFactory(ActorFactory)
+    discipline = Discipline.RIOLERING
+
+
+class TeamHoursFactory(DjangoModelFactory):
+    class Meta:
+        model = TeamHours
+
+    team = factory.SubFactory(TeamFactory)
+    year = factory.Sequence(_year)
+    hours = 1000
 
 
 # --- assets ----------------------------------------------------------------------------

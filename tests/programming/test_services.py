@@ -21,6 +21,7 @@ from programming.models import (
     UnfundedItem,
     Work,
     WorkCost,
+    WorkHours,
 )
 from programming.selectors import adopted_baseline, programme_differences, programme_instance
 from programming.services import (
@@ -230,10 +231,10 @@ def test_the_store_deletes_every_table_that_points_at_the_content():
         for model in (Work, Coupling)
     }
     assert pointing_at == {
-        Work: {(WorkCost, "work"), (UnfundedItem, "work")},
+        Work: {(WorkCost, "work"), (UnfundedItem, "work"), (WorkHours, "work")},
         Coupling: {(Work, "coupling")},
     }
-    for model in (Work, WorkCost, UnfundedItem, Coupling, KpiValue):
+    for model in (Work, WorkCost, WorkHours, UnfundedItem, Coupling, KpiValue):
         assert not pre_delete.has_listeners(model), model
         assert not post_delete.has_listeners(model), model
 
