@@ -16,11 +16,11 @@ from assets.models import Asset, AssetClass
 from assets.selectors import asset_records, with_lifecycle
 from impor.choices import Discipline
 from impor.models import Area
-from programming import capacity
+from programming import capacity, maintenance
 from programming.choices import WorkKind
 from programming.engine import Clock, Stopwatch, gc_paused
 from programming.engine.instance import BudgetLine, Instance, Parameters, Work
-from programming.engine.measures import NEED_COLUMNS, Measures, group_measures
+from programming.engine.measures import MAINTENANCE, NEED_COLUMNS, Measures, group_measures
 from programming.models import PROGRAMME_SETTINGS, CouplingDecision, Programme
 from programming.models import Work as WorkRow
 from projects.choices import ProjectStatus
@@ -48,8 +48,10 @@ def _needs(programme: Programme, clock: Clock) -> pd.DataFrame:
             records, reference_year=programme.first_year, price_year=programme.price_year
         )
     classes = pd.DataFrame.from_records(
-        AssetClass.objects.values_list("pk", "discipline", "opens_street", "budget_line__code"),
-        columns=["id", "discipline", "opens_street", "budget_line"],
+        AssetClass.objects.values_list(
+            "pk", "discipline", "opens_street", "budget_line__code", "maintenance_saving"
+        ),
+        columns=["id", "discipline", "opens_street", "budget_line", "saving"],
     ).set_index("id")
     cls = classes.reindex(frame[lifecycle.ASSET_CLASS_ID].to_numpy())
     needs = pd.DataFrame(
@@ -69,9 +71,12 @@ def _needs(programme: Programme, clock: Clock) -> pd.DataFrame:
             "reconstructs_street": np.isin(cls["discipline"].to_numpy(), list(RECONSTRUCTING)),
             "owner": frame["owner__name"].to_numpy(),
             **{c: frame[c].to_numpy() for c in NEED_COLUMNS[-4:]},
+            # Replacing a worn asset saves its class's saving per unit (docs/maintenance.md).
+            MAINTENANCE: -frame[lifecycle.QUANTITY].to_numpy(np.float64)
+            * cls["saving"].fillna(0).to_numpy(np.float64),
         }
     )
-    return needs[list(NEED_COLUMNS)]
+    return needs[[*NEED_COLUMNS, MAINTENANCE]]
 
 
 def programme_measures(programme: Programme, clock: Clock | None = None) -> Measures:
@@ -233,6 +238,7 @@ def programme_instance(
         project_works = _project_works(programme)
         budget_lines = tuple(_budget_lines(programme))
         works = capacity.with_hours(programme, (*measures.works, *project_works))
+        works = maintenance.with_maintenance(programme, works)
         teams = capacity.capacity_teams(programme)
     return Instance(
         works=works,

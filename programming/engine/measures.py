@@ -18,6 +18,10 @@ Needs already overdue when the programme starts (latest < first year) are backlo
 get the window [first year, first year + backlog_years − 1] and prefer the first year.
 Other windows that open before the first year open in it instead.
 Needs that only start after the horizon are left out.
+
+A need may carry the optional column ``maintenance``: the change in annual maintenance
+cost its replacement brings (negative: a worn asset replaced saves repairs). A measure's
+``maintenance`` is the sum over its needs; frames without the column give 0.
 """
 
 import hashlib
@@ -50,6 +54,8 @@ NEED_COLUMNS = (
     ASSET, DISCIPLINE, AREA, STREET, EARLIEST, LATEST, PREFERRED, COST, BUDGET_LINE,
     CONDITION, REMAINING_LIFE, OPENS_STREET, RECONSTRUCTS_STREET, OWNER, *BBOX,
 )  # fmt: skip
+#: Optional column: the need's change in annual maintenance cost (€ per year).
+MAINTENANCE = "maintenance"
 MEASURE = "measure"
 PLACE = "place"
 #: The grouping rules, see the module docstring.
@@ -190,6 +196,11 @@ def group_measures(
     opens = np.logical_or.reduceat(in_order(OPENS_STREET, bool), starts)
     reconstructs = np.logical_or.reduceat(in_order(RECONSTRUCTS_STREET, bool), starts)
     owners = _first_present(in_order(OWNER, object), starts)
+    maintenance = (
+        np.add.reduceat(np.nan_to_num(in_order(MAINTENANCE, np.float64)), starts).tolist()
+        if MAINTENANCE in needs.columns
+        else [0.0] * len(starts)
+    )
 
     line_codes, lines = pd.factorize(in_order(BUDGET_LINE, object), sort=True)
     priced = line_codes >= 0
@@ -233,12 +244,13 @@ def group_measures(
         owners,
         counts.tolist(),
         boxes,
+        maintenance,
         strict=True,
     )
     works = []
     for number, row in enumerate(columns):
         (disc, where_area, where_street, where_place, nth, *years, worst, least) = row[:10]
-        (opens_street, reconstructs_street, owner, count, box) = row[10:]
+        (opens_street, reconstructs_street, owner, count, box, upkeep) = row[10:]
         where = where_street or names.get(where_area, where_area)
         works.append(
             Work(
@@ -259,6 +271,7 @@ def group_measures(
                 condition=None if worst is None else int(worst),
                 remaining_life=None if least is None else float(least),
                 owner=owner,
+                maintenance=round(float(upkeep), 2),
             )
         )
     work_keys = np.asarray([work.key for work in works], dtype=object)
