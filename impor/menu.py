@@ -38,6 +38,7 @@ MUNICIPAL = (
     Entry("stakeholders:ambition_list", _("Ambities")),
     Entry("stakeholders:theme_list", _("Thema's")),
     Entry("stakeholders:budgetline_list", _("Budgetregels")),
+    Entry("stakeholders:team_list", _("Teams")),
     Entry("stakeholders:interest_list", _("Interessegebieden")),
     Entry("stakeholders:inbox", _("Meldingen")),
     Entry("assets:setup", _("Gemeente inrichten")),

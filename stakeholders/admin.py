@@ -25,6 +25,8 @@ from stakeholders.models import (
     Notification,
     ProcessPosition,
     SingleSignOnIdentity,
+    Team,
+    TeamHours,
     Theme,
     User,
     WebhookDelivery,
@@ -253,6 +255,22 @@ class BudgetAmountAdmin(SimpleHistoryAdmin):
     search_fields = ("budget_line__code", "budget_line__name")
     list_select_related = ("budget_line",)
     autocomplete_fields = ("budget_line",)
+
+
+class TeamHoursInline(admin.TabularInline):
+    model = TeamHours
+    extra = 0
+    fields = ("year", "hours")
+
+
+@admin.register(Team)
+class TeamAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "actor", "discipline")
+    list_filter = ("discipline", ("actor", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("code", "name")
+    list_select_related = ("actor",)
+    autocomplete_fields = ("actor",)
+    inlines = (TeamHoursInline,)
 
 
 @admin.register(ApiToken)

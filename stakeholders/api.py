@@ -1,4 +1,4 @@
-"""/api/v1/actoren, /themas, /ambities, /budgetregels, /gebiedsopgaven and
+"""/api/v1/actoren, /themas, /ambities, /budgetregels, /teams, /gebiedsopgaven and
 /interessegebieden."""
 
 from django.db import transaction
@@ -16,9 +16,10 @@ from stakeholders.filters import (
     ActorFilterSet,
     AmbitionFilterSet,
     BudgetLineFilterSet,
+    TeamFilterSet,
     ThemeFilterSet,
 )
-from stakeholders.forms import ActorForm, BudgetLineForm
+from stakeholders.forms import ActorForm, BudgetLineForm, TeamForm
 from stakeholders.models import (
     Actor,
     Ambition,
@@ -28,6 +29,8 @@ from stakeholders.models import (
     BudgetAmount,
     BudgetLine,
     Indicator,
+    Team,
+    TeamHours,
     Theme,
 )
 
@@ -127,6 +130,59 @@ class BudgetLineSerializer(ModelSerializer):
     def _replace_amounts(self, line: BudgetLine, rows: list[dict]) -> None:
         line.amounts.all().delete()
         BudgetAmount.objects.bulk_create(BudgetAmount(budget_line=line, **row) for row in rows)
+
+
+class TeamHoursSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TeamHours
+        fields = ["year", "hours"]
+
+
+class TeamSerializer(ModelSerializer):
+    """A team with its available hours per year; writing `hours` replaces them all."""
+
+    hours = TeamHoursSerializer(many=True, required=False)
+
+    class Meta:
+        model = Team
+        # The fields the team form edits, with the hours per year.
+        fields = ["id", *TeamForm.Meta.fields, "hours"]
+
+    def validate_hours(self, rows: list[dict]) -> list[dict]:
+        seen = set()
+        for row in rows:
+            if row["year"] in seen:
+                raise serializers.ValidationError(
+                    _("Het jaar %(year)s staat meer dan eens in de lijst.") % {"year": row["year"]}
+                )
+            seen.add(row["year"])
+        return rows
+
+    def validate(self, attrs: dict) -> dict:
+        hours = attrs.pop("hours", None)
+        attrs = super().validate(attrs)
+        if hours is not None:
+            attrs["hours"] = hours
+        return attrs
+
+    @transaction.atomic
+    def create(self, validated_data: dict) -> Team:
+        hours = validated_data.pop("hours", [])
+        team = super().create(validated_data)
+        self._replace_hours(team, hours)
+        return team
+
+    @transaction.atomic
+    def update(self, instance: Team, validated_data: dict) -> Team:
+        hours = validated_data.pop("hours", None)
+        team = super().update(instance, validated_data)
+        if hours is not None:
+            self._replace_hours(team, hours)
+        return team
+
+    def _replace_hours(self, team: Team, rows: list[dict]) -> None:
+        team.hours.all().delete()
+        TeamHours.objects.bulk_create(TeamHours(team=team, **row) for row in rows)
 
 
 class AreaTaskSerializer(ModelSerializer):
@@ -239,6 +295,24 @@ class BudgetLineViewSet(HistoryMixin, viewsets.ModelViewSet):
     filterset_class = BudgetLineFilterSet
 
 
+class TeamViewSet(HistoryMixin, viewsets.ModelViewSet):
+    """Teams met hun beschikbare uren per jaar (capaciteit). Een partner ziet alleen de
+    teams van de eigen organisatie."""
+
+    serializer_class = TeamSerializer
+    permission_classes = [ModelPermissions]
+    queryset = Team.objects.none()  # the model for ModelPermissions
+    filterset_class = TeamFilterSet
+
+    def get_queryset(self):
+        return (
+            Team.objects.visible_to(self.request.user)
+            .select_related("actor")
+            .prefetch_related(Prefetch("hours", queryset=TeamHours.objects.order_by("year")))
+            .order_by("code", "pk")
+        )
+
+
 class AreaTaskViewSet(viewsets.ModelViewSet):
     """Gebiedsopgaven: fysieke, sociale en technische opgaven per gebied."""
 
@@ -253,6 +327,7 @@ router.register("actoren", ActorViewSet, basename="actor")
 router.register("themas", ThemeViewSet, basename="theme")
 router.register("ambities", AmbitionViewSet, basename="ambition")
 router.register("budgetregels", BudgetLineViewSet, basename="budgetline")
+router.register("teams", TeamViewSet, basename="team")
 router.register("gebiedsopgaven", AreaTaskViewSet, basename="areatask")
 router.register("interessegebieden", AreaOfInterestViewSet, basename="areaofinterest")
 urlpatterns = router.urls

@@ -1,11 +1,12 @@
-"""Filters of the stakeholder lists: actors, themes, ambitions and budget lines."""
+"""Filters of the stakeholder lists: actors, themes, ambitions, budget lines and teams."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from impor.choices import Discipline
 from impor.filters import FilterSet
 from stakeholders.choices import ActorKind, Domain
-from stakeholders.models import Actor, Ambition, AreaOfInterest, BudgetLine, Theme
+from stakeholders.models import Actor, Ambition, AreaOfInterest, BudgetLine, Team, Theme
 
 YES_NO = [("true", _("ja")), ("false", _("nee"))]
 
@@ -57,6 +58,22 @@ class BudgetLineFilterSet(FilterSet):
 
     class Meta:
         model = BudgetLine
+        fields: list[str] = []
+
+
+class TeamFilterSet(FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Naam bevat"))
+    actor = django_filters.ModelChoiceFilter(
+        queryset=Actor.objects.order_by("name"),
+        label=_("Organisatie of afdeling"),
+        empty_label=_("Alle"),
+    )
+    discipline = django_filters.ChoiceFilter(
+        choices=Discipline.choices, label=_("Vakdiscipline"), empty_label=_("Alle")
+    )
+
+    class Meta:
+        model = Team
         fields: list[str] = []
 
 

@@ -20,6 +20,8 @@ from stakeholders.models import (
     BudgetLine,
     ContactPerson,
     ProcessPosition,
+    Team,
+    TeamHours,
     WebhookEndpoint,
 )
 from stakeholders.webhook_address import check_webhook_address
@@ -77,6 +79,22 @@ BudgetAmountFormSet = inlineformset_factory(
     BudgetAmount,
     formset=SharedChoicesInlineFormSet,
     fields=["year", "amount"],
+    extra=2,
+    can_delete=True,
+)
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["code", "name", "actor", "discipline"]
+
+
+TeamHoursFormSet = inlineformset_factory(
+    Team,
+    TeamHours,
+    formset=SharedChoicesInlineFormSet,
+    fields=["year", "hours"],
     extra=2,
     can_delete=True,
 )

@@ -45,7 +45,15 @@ EDITOR_MODELS = {
 
 #: What programme managers manage on top of the editors' models.
 PROGRAMME_MANAGER_MODELS = {
-    "stakeholders": ("budgetline", "budgetamount", "theme", "ambition", "indicator"),
+    "stakeholders": (
+        "budgetline",
+        "budgetamount",
+        "theme",
+        "ambition",
+        "indicator",
+        "team",
+        "teamhours",
+    ),
     "programming": (
         "assessmentframework",
         "criterion",
@@ -85,6 +93,8 @@ def ensure_role_groups() -> dict[str, Group]:
         Role.ADMINISTRATOR: Q(content_type__app_label__in=(*DOMAIN_APPS, "auth")),
         Role.PARTNER: _permissions(PARTNER_MODELS, ("view", *write))
         | _permissions({"stakeholders": ("webhookdelivery",)}, ("view",))
+        # Their own organisation's teams (row rule: `Team.objects.visible_to`).
+        | _permissions({"stakeholders": ("team", "teamhours")}, ("view",))
         | _permissions({"programming": ("coupling", "work")}, ("view",))
         # Partners answer a coupling and ride along for their own organisation on the
         # couplings they see (row rule: `services.coupling_respond`, `reservation_add`).

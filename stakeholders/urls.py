@@ -1,11 +1,12 @@
-"""Pages of the stakeholders: actors, process matrix, themes, ambitions, budget lines."""
+"""Pages of the stakeholders: actors, process matrix, themes, ambitions, budget lines,
+teams."""
 
 from django.urls import path
 
 from impor.history_views import ObjectHistoryView
 from stakeholders import token_views, views
 from stakeholders.feeds import notification_feed
-from stakeholders.models import AreaOfInterest, BudgetLine
+from stakeholders.models import AreaOfInterest, BudgetLine, Team
 
 app_name = "stakeholders"
 
@@ -37,6 +38,15 @@ urlpatterns = [
         "budgetregels/<int:pk>/geschiedenis/",
         ObjectHistoryView.as_view(model=BudgetLine),
         name="budgetline_history",
+    ),
+    path("teams/", views.TeamListView.as_view(), name="team_list"),
+    path("teams/nieuw/", views.TeamEditView.as_view(), name="team_create"),
+    path("teams/<int:pk>/", views.TeamDetailView.as_view(), name="team_detail"),
+    path("teams/<int:pk>/wijzigen/", views.TeamEditView.as_view(), name="team_update"),
+    path(
+        "teams/<int:pk>/geschiedenis/",
+        ObjectHistoryView.as_view(model=Team),
+        name="team_history",
     ),
     path("interessegebieden/", views.InterestListView.as_view(), name="interest_list"),
     path("interessegebieden/nieuw/", views.InterestEditView.as_view(), name="interest_create"),

@@ -1,6 +1,7 @@
 """Pages of the stakeholders: actors and the process matrix, themes, ambitions with their
-indicators, budget lines with their annual amounts, and each organisation's areas of
-interest with the alerts about them (inbox, settings, webhooks)."""
+indicators, budget lines with their annual amounts, teams with their hours per year, and
+each organisation's areas of interest with the alerts about them (inbox, settings,
+webhooks)."""
 
 import uuid
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.views import View
 from django.views.generic import DeleteView, FormView, ListView, TemplateView
 
 from impor import geometry
+from impor.choices import Discipline
 from impor.formsets import FormsetsMixin
 from impor.lists import Column
 from impor.object_views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectViewMixin
@@ -29,6 +31,7 @@ from stakeholders.filters import (
     AmbitionFilterSet,
     AreaOfInterestFilterSet,
     BudgetLineFilterSet,
+    TeamFilterSet,
     ThemeFilterSet,
 )
 from stakeholders.forms import (
@@ -40,6 +43,8 @@ from stakeholders.forms import (
     ContactFormSet,
     InterestUploadForm,
     ProcessPositionFormSet,
+    TeamForm,
+    TeamHoursFormSet,
     WebhookForm,
 )
 from stakeholders.models import (
@@ -51,6 +56,7 @@ from stakeholders.models import (
     Indicator,
     Notification,
     ProcessPosition,
+    Team,
     Theme,
     WebhookDelivery,
     WebhookEndpoint,
@@ -258,6 +264,48 @@ class BudgetLineEditView(FormsetsMixin, ObjectEditView):
     detail_url = "stakeholders:budgetline_detail"
     formset_classes = {"amounts": BudgetAmountFormSet}
     formset_legends = {"amounts": _("Bedragen per jaar")}
+    success_message = _("De wijzigingen zijn opgeslagen.")
+
+
+# --- teams (issue #19 §3) ---------------------------------------------------------------
+
+
+class TeamListView(ObjectListView):
+    queryset = Team.objects.select_related("actor").annotate(
+        year_count=Count("hours"), total=Sum("hours__hours")
+    )
+    filterset_class = TeamFilterSet
+    default_sort = "code"
+    export_name = "teams"
+    columns = (
+        Column("code", _("code")),
+        Column("name", _("naam")),
+        Column("actor__name", _("organisatie of afdeling")),
+        Column("discipline", _("vakdiscipline"), choices=dict(Discipline.choices)),
+        Column("year_count", _("jaren"), kind="int"),
+        Column("total", _("uren"), kind="int"),
+    )
+
+
+class TeamDetailView(ObjectDetailView):
+    queryset = Team.objects.select_related("actor").prefetch_related("hours")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        hours = list(self.object.hours.all())
+        context["hours"] = hours
+        context["total"] = sum(row.hours for row in hours)
+        return context
+
+
+class TeamEditView(FormsetsMixin, ObjectEditView):
+    """A new team or a team's changes, with its available hours per year."""
+
+    model = Team
+    form_class = TeamForm
+    detail_url = "stakeholders:team_detail"
+    formset_classes = {"hours": TeamHoursFormSet}
+    formset_legends = {"hours": _("Beschikbare uren per jaar")}
     success_message = _("De wijzigingen zijn opgeslagen.")
 
 
