@@ -9,7 +9,8 @@ Which changes count, and how they are seen:
 
 - assets (their condition and lifecycle), projects and partner works with their windows,
   their funding, budget lines and their amounts, the framework's weights and the
-  programme's decisions and budget overrides: each of these models keeps a
+  programme's decisions, budget overrides and scenario changes (its own and its base's,
+  `programming.scenarios`): each of these models keeps a
   django-simple-history table (also written by the imports, see docs/history.md), so a
   newer `history_date` than `computed_at` is a change, a deletion included;
 - the programme's own parameters: its `updated_at` (storing results saves only
@@ -35,6 +36,7 @@ from programming.models import (
     Criterion,
     Programme,
     ProgrammeRun,
+    ScenarioChange,
 )
 from projects.models import Funding, Project
 from stakeholders.models import BudgetAmount, BudgetLine
@@ -60,6 +62,12 @@ INPUTS = (
         _("een besluit over een koppelkans"),
         CouplingDecision,
         Q(programme_id=OuterRef("pk")),
+    ),
+    (
+        "wijzigingen",
+        _("een wijziging in dit scenario of zijn basisprogramma"),
+        ScenarioChange,
+        Q(programme_id=OuterRef("pk")) | Q(programme_id=OuterRef("based_on_id")),
     ),
     ("kader", _("het afwegingskader"), AssessmentFramework, Q(id=OuterRef("framework_id"))),
     (
