@@ -86,7 +86,7 @@ def test_more_money_funds_the_work_that_did_not_fit_and_compare_shows_it(base):
     assert _years(scenario)["P:A"] == _years(scenario)["P:B"] == 2026
 
     columns = scenarios.comparison(base, [scenario])
-    assert columns[0].is_base and not columns[1].is_base
+    assert [c.is_base for c in columns] == [True, False]
     assert [w["key"] for w in columns[1].newly_funded] == ["P:A"]
     assert columns[1].newly_funded_count == 1
     assert columns[1].newly_unfunded_count == columns[1].moved_count == 0
