@@ -62,6 +62,7 @@ PROGRAMME_MANAGER_MODELS = {
         "couplingdecision",
         "couplingcostsharing",
         "couplingreservation",
+        "worksetting",
     ),
 }
 
