@@ -24,6 +24,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
+import pandas as pd
+
 from programming.engine import columns as col
 from programming.engine.couplings import find_couplings
 from programming.engine.frames import prepare
@@ -41,7 +43,7 @@ from programming.engine.instance import (
     load_instance,
     load_result,
 )
-from programming.engine.kpis import compute_kpis
+from programming.engine.kpis import compute_kpis, resource_kpis
 from programming.engine.results import cluster_results, kpi_results, round_gap, work_results
 from programming.engine.schedule import coupling_discounts, schedule, scheduled_years
 from programming.engine.scoring import score_works
@@ -130,11 +132,14 @@ def run(instance: Instance, method: str | None = None) -> Result:
             couplings,
             params.first_year,
             params.opening_cost_share,
+            data.preparation,
         )
         pairs = closed_pairs(
             works, couplings.neighbours, params.graafrust_years, params.graafrust_weight
         )
-        plan = schedule(units, data.budget, params, method, pairs)
+        plan = schedule(
+            units, data.budget, params, method, pairs, data.carry_over(params.carry_over)
+        )
         years = scheduled_years(units, plan, len(works), params.first_year)
         discount = coupling_discounts(units, plan, len(works))
         unfunded = find_unfunded(
@@ -148,11 +153,12 @@ def run(instance: Instance, method: str | None = None) -> Result:
             scores[col.SCHEDULING_VALUE].to_numpy(dtype=float),
             closed=closed_years(pairs, years, params.horizon, params.first_year),
             neighbours=couplings.neighbours,
+            teams=data.teams,
         )
     with clock("graafrust"):
         breaks = find_graafrust_breaks(pairs, years)
         causes = graafrust_causes(
-            pairs, years, data.feasible, plan.blocked, data.lines, params.first_year
+            pairs, years, data.feasible, plan.blocked, data.rows, params.first_year
         )
     with clock("kpis"):
         kpis = compute_kpis(
@@ -161,13 +167,16 @@ def run(instance: Instance, method: str | None = None) -> Result:
             years,
             discount,
             couplings,
-            data.budget,
+            data.money_budget,
             data.lines,
             params,
             unfunded,
             data.feasible,
             breaks,
             plan.gap,
+        )
+        kpis = pd.concat(
+            [kpis, resource_kpis(data, units, plan.start, years, params)], ignore_index=True
         )
     seconds = {**clock.seconds, "total": round(sum(clock.seconds.values()), 4)}
 

@@ -11,34 +11,79 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from programming.engine import capacity
 from programming.engine import columns as col
 from programming.engine.instance import Instance
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """Everything the stages read, built once from the instance."""
+    """Everything the stages read, built once from the instance.
+
+    The budget array and the cost tensor hold one row per budget line (money, the first
+    `len(lines)` rows) and then one per declared team (hours, capacity.py), so the
+    schedule keeps both within their limits alike; `money_budget` and `money_tensor`
+    are the money rows alone, for what counts euros.
+    """
 
     works: pd.DataFrame
     costs: pd.DataFrame
     lines: tuple[str, ...]
-    budget: np.ndarray  # lines × horizon
-    tensor: np.ndarray  # works × lines × offsets
+    budget: np.ndarray  # (lines + teams) × horizon
+    tensor: np.ndarray  # works × (lines + teams) × offsets
     feasible: np.ndarray  # works × horizon, bool
+    teams: tuple[str, ...] = ()
+    #: Preparation hours per work and team (works × teams), shared in a unit.
+    preparation: np.ndarray | None = None
+    #: Per work, the change in annual maintenance cost after it (€/year; kpis.py).
+    maintenance: np.ndarray | None = None
+
+    @property
+    def money_budget(self) -> np.ndarray:
+        return self.budget[: len(self.lines)]
+
+    @property
+    def money_tensor(self) -> np.ndarray:
+        return self.tensor[:, : len(self.lines)]
+
+    @property
+    def rows(self) -> tuple[str, ...]:
+        """A name per row of `budget`: the line codes, then "uren <team>"."""
+        return (*self.lines, *(f"uren {team}" for team in self.teams))
+
+    def carry_over(self, flag: bool) -> bool | np.ndarray:
+        """Per row of `budget` whether unused budget moves on (capacity.py)."""
+        return capacity.carry_over_rows(flag, len(self.lines), len(self.teams))
 
 
 def prepare(instance: Instance) -> Prepared:
-    """The frames and arrays of an instance."""
+    """The frames and arrays of an instance, the declared teams' rows after the lines'."""
     works = works_frame(instance)
     costs = costs_frame(instance)
     lines = line_codes(instance)
+    budget = budget_matrix(instance, lines)
+    tensor = cost_tensor(costs, len(works), lines)
+    teams = capacity.team_codes(instance)
+    maintenance = np.array([work.maintenance for work in instance.works], dtype=float)
+    if not teams:
+        return Prepared(
+            works, costs, lines, budget, tensor, feasible_years(instance), maintenance=maintenance
+        )
+    hours = capacity.hours_tensor(instance, teams)
+    depth = max(tensor.shape[2], hours.shape[2])
+    combined = np.zeros((len(works), len(lines) + len(teams), depth))
+    combined[:, : len(lines), : tensor.shape[2]] = tensor
+    combined[:, len(lines) :, : hours.shape[2]] = hours
     return Prepared(
         works=works,
         costs=costs,
         lines=lines,
-        budget=budget_matrix(instance, lines),
-        tensor=cost_tensor(costs, len(works), lines),
+        budget=np.vstack([budget, capacity.hours_available(instance, teams)]),
+        tensor=combined,
         feasible=feasible_years(instance),
+        teams=teams,
+        preparation=capacity.preparation(instance, teams),
+        maintenance=maintenance,
     )
 
 

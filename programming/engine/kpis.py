@@ -31,7 +31,24 @@ tekort                     unfunded gap per year × line and in total: the sum o
                            unfunded works' gaps (unfunded.py)
 achterstand                works past their end of life (remaining life ≤ 0 or
                            condition 6) that are not scheduled
+uren_beschikbaar           a team's available hours per year × team (teams only)
+uren_gepland               a team's planned hours per year × team: the hours of the
+                           scheduled units in the years they run, after shared
+                           preparation (capacity.py); never above uren_beschikbaar
+uren_gevraagd_niet_gedekt  the hours unscheduled works would need, per year × team:
+                           each one's hours profile started in its preferred year
+uren_besparing             preparation hours saved by coupling, per year (the unit's
+                           start year) × team, and per team in total
+beheerlasten               the change in annual maintenance cost in a year: the sum
+                           of `maintenance` of the scheduled works whose last cost
+                           year lies before it; per year, per year × line (the
+                           work's main line: its largest cost line), per year × area,
+                           and programme-wide (no year: the value in the last year)
 =========================  =======================================================
+
+Hours are never money: the money figures count the cost entries alone, and the hour
+figures (teams only, with the team column set) only appear when the instance declares
+teams; beheerlasten rows only when a work has a maintenance effect.
 
 Both opening counts run over the same works — the scheduled opening works — in the same
 years — their scheduled years — so they compare one programme done sectorally and
@@ -54,7 +71,9 @@ import pandas as pd
 from programming.engine import columns as col
 from programming.engine.bound import openings_lower_bound
 from programming.engine.couplings import Couplings
+from programming.engine.frames import Prepared
 from programming.engine.instance import Parameters, UnfundedRow
+from programming.engine.units import Unit, total_spend
 
 BUDGET = "budget"
 SPEND = "besteding"
@@ -71,12 +90,19 @@ SAVINGS = "besparing"
 AMBITION_SERVED = "ambitie_bediend"
 UNFUNDED_GAP = "tekort"
 BACKLOG = "achterstand"
+HOURS_AVAILABLE = "uren_beschikbaar"
+HOURS_PLANNED = "uren_gepland"
+HOURS_UNFUNDED = "uren_gevraagd_niet_gedekt"
+HOURS_SAVED = "uren_besparing"
+MAINTENANCE = "beheerlasten"
+#: The KPI frame's team column (Kpi.team).
+TEAM = "team"
 
 #: Columns of the spend frame: the amount a cost entry saves by coupling, and its amount
 #: before that saving.
 SAVED = "saved"
 GROSS = "gross"
-KPI_COLUMNS = [col.CODE, col.YEAR, col.AREA, col.BUDGET_LINE, col.THEME, col.VALUE]
+KPI_COLUMNS = [col.CODE, col.YEAR, col.AREA, col.BUDGET_LINE, col.THEME, TEAM, col.VALUE]
 
 
 def compute_kpis(
@@ -278,6 +304,119 @@ def summary_rows(
             {col.CODE: BACKLOG, col.VALUE: float((overdue.to_numpy() & ~scheduled).sum())},
         ]
     )
+
+
+def capacity_rows(
+    teams: Sequence[str],
+    available: np.ndarray,
+    planned: np.ndarray,
+    wanted: np.ndarray,
+    saved: np.ndarray,
+    params: Parameters,
+) -> pd.DataFrame:
+    """The hour figures per team (teams × horizon arrays): available, planned, wanted
+    by unscheduled works and saved by shared preparation (module docstring)."""
+    rows: list[dict[str, Any]] = []
+    for k, team in enumerate(teams):
+        for code, matrix in (
+            (HOURS_AVAILABLE, available),
+            (HOURS_PLANNED, planned),
+            (HOURS_UNFUNDED, wanted),
+        ):
+            rows.extend(
+                {col.CODE: code, col.YEAR: year, TEAM: team, col.VALUE: float(matrix[k, t])}
+                for t, year in enumerate(params.years)
+            )
+        rows.extend(
+            {col.CODE: HOURS_SAVED, col.YEAR: year, TEAM: team, col.VALUE: float(saved[k, t])}
+            for t, year in enumerate(params.years)
+            if saved[k, t] > 0
+        )
+        rows.append({col.CODE: HOURS_SAVED, TEAM: team, col.VALUE: float(saved[k].sum())})
+    return _rows(rows)
+
+
+def resource_kpis(
+    data: Prepared,
+    units: Sequence[Unit],
+    start: np.ndarray,
+    years: np.ndarray,
+    params: Parameters,
+) -> pd.DataFrame:
+    """The hour figures (when the instance has teams) and beheerlasten of a plan:
+    `start` per unit (year index, −1 not placed), `years` per work (NaN not scheduled)."""
+    frames = []
+    if data.teams:
+        horizon = params.horizon
+        money = len(data.lines)
+        planned = total_spend(units, start, data.budget.shape)[money:]
+        wanted = np.zeros((len(data.teams), horizon))
+        preferred = data.works[col.PREFERRED_YEAR].to_numpy(dtype=int) - params.first_year
+        for i in np.flatnonzero(np.isnan(years)):
+            profile = data.tensor[i, money:]
+            for offset in np.flatnonzero(profile.any(axis=0)):
+                t = int(preferred[i] + offset)
+                if 0 <= t < horizon:
+                    wanted[:, t] += profile[:, offset]
+        saved = np.zeros((len(data.teams), horizon))
+        for unit, year in zip(units, start, strict=True):
+            if year >= 0 and unit.hours_saved:
+                saved[:, int(year)] += unit.hours_saved
+        available = data.budget[money:]
+        frames.append(capacity_rows(data.teams, available, planned, wanted, saved, params))
+    if data.maintenance is not None:
+        frames.append(
+            maintenance_rows(
+                data.works, data.maintenance, years, data.money_tensor, data.lines, params
+            )
+        )
+    return pd.concat(frames, ignore_index=True) if frames else _rows([])
+
+
+def maintenance_rows(
+    works: pd.DataFrame,
+    maintenance: np.ndarray,
+    years: np.ndarray,
+    tensor: np.ndarray,
+    lines: tuple[str, ...],
+    params: Parameters,
+) -> pd.DataFrame:
+    """beheerlasten (module docstring): `maintenance` per work (€/year), `years` the
+    scheduled start years (NaN: not scheduled), `tensor` the money cost per work × line
+    × offset, whose largest line is the work's main line."""
+    effect = (~np.isnan(years)) & (maintenance != 0)
+    if not (maintenance != 0).any():
+        return _rows([])
+    index = np.flatnonzero(effect)
+    from_year = years[index] + works[col.DURATION].to_numpy(dtype=int)[index]
+    per_line = tensor[index].sum(axis=2) if len(lines) else np.zeros((len(index), 0))
+    main = [lines[int(np.argmax(row))] if len(row) and row.max() > 0 else None for row in per_line]
+    area = works[col.AREA].to_numpy()[index]
+    rows: list[dict[str, Any]] = []
+    for year in params.years:
+        active = from_year <= year
+        amounts = maintenance[index][active]
+        rows.append({col.CODE: MAINTENANCE, col.YEAR: year, col.VALUE: float(amounts.sum())})
+        by_line: dict[str, float] = {}
+        by_area: dict[str, float] = {}
+        for line, place, amount in zip(
+            np.asarray(main, dtype=object)[active], area[active], amounts, strict=True
+        ):
+            if line is not None:
+                by_line[line] = by_line.get(line, 0.0) + float(amount)
+            if isinstance(place, str):
+                by_area[place] = by_area.get(place, 0.0) + float(amount)
+        rows.extend(
+            {col.CODE: MAINTENANCE, col.YEAR: year, col.BUDGET_LINE: line, col.VALUE: amount}
+            for line, amount in sorted(by_line.items())
+        )
+        rows.extend(
+            {col.CODE: MAINTENANCE, col.YEAR: year, col.AREA: place, col.VALUE: amount}
+            for place, amount in sorted(by_area.items())
+        )
+    last = maintenance[index][from_year <= params.last_year].sum()
+    rows.append({col.CODE: MAINTENANCE, col.VALUE: float(last)})
+    return _rows(rows)
 
 
 def _rows(rows: Any) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from programming.engine.instance import (
     UnfundedRow,
     WorkResult,
 )
+from programming.engine.kpis import TEAM
 
 
 def work_results(
@@ -91,7 +92,7 @@ def kpi_results(kpis: pd.DataFrame) -> tuple[Kpi, ...]:
     """The KPI frame as Kpi objects, empty dimensions as None."""
 
     def optional(value: Any) -> str | None:
-        # The area, budget line and theme columns hold str codes or NaN.
+        # The area, budget line, theme and team columns hold str codes or NaN.
         return None if pd.isna(value) else cast(str, value)
 
     return tuple(
@@ -102,6 +103,7 @@ def kpi_results(kpis: pd.DataFrame) -> tuple[Kpi, ...]:
             area=optional(row[col.AREA]),
             budget_line=optional(row[col.BUDGET_LINE]),
             theme=optional(row[col.THEME]),
+            team=optional(row[TEAM]),
         )
         for row in kpis.to_dict("records")
     )

@@ -39,7 +39,15 @@ koppeling                it is in an accepted coupling that does not fit as a wh
 budget_vol               the line is full in those years, taken by works of higher value
 graafrust                the money would fit in a permitted year, but every such year
                          is closed by graafrust (or every permitted year is closed)
+capaciteit               a team's hours (capacity.py) are full in every open start year,
+                         taken by works of higher value: no money would fund the work
 =======================  ==================================================================
+
+Team rows (capacity.py) are no money: the gap is only sought in the open start years in
+which every team still has the hours the unit needs (money cannot buy hours), so a gap
+funds the work. When no open year has the hours, the reason is `capaciteit`, with the
+facts team, years, the works holding those hours (`by`), the hours short and the
+team's hours available and planned in those years, and no gap.
 
 A must-do work carries ``must_do: true`` in its facts rather than a code of its own.
 """
@@ -70,7 +78,8 @@ ABOVE_YEAR_BUDGET = "groter_dan_jaarbudget"
 LINE_FULL = "budget_vol"
 COUPLING = "koppeling"
 GRAAFRUST = "graafrust"
-CODES = (OUTSIDE_HORIZON, NO_BUDGET, ABOVE_YEAR_BUDGET, LINE_FULL, COUPLING, GRAAFRUST)
+CAPACITY = "capaciteit"
+CODES = (OUTSIDE_HORIZON, NO_BUDGET, ABOVE_YEAR_BUDGET, LINE_FULL, COUPLING, GRAAFRUST, CAPACITY)
 
 #: Gaps below this (in euros) are rounding noise of the solver's tolerances.
 HALF_A_CENT = 0.005
@@ -80,7 +89,10 @@ MAX_NAMED = 5
 
 @dataclass(frozen=True)
 class Context:
-    """What every unit's analysis reads: the plan's spend and the works' facts."""
+    """What every unit's analysis reads: the plan's spend and the works' facts.
+
+    `budget` and `spend` are the money rows; `hours` and `booked` the teams' rows
+    (available and planned hours, capacity.py); `tensor` holds both, lines first."""
 
     keys: np.ndarray
     labels: dict[str, str]  # key → label, for the sentences
@@ -99,6 +111,9 @@ class Context:
     must_do: np.ndarray
     #: (line, year index) → the scheduled works spending there, highest value first.
     filling: dict[tuple[int, int], list[int]]
+    teams: tuple[str, ...] = ()
+    hours: np.ndarray | None = None
+    booked: np.ndarray | None = None
 
 
 def spenders(
@@ -139,12 +154,14 @@ def find_unfunded(
     value: np.ndarray,
     closed: np.ndarray | None = None,
     neighbours: np.ndarray | None = None,
+    teams: tuple[str, ...] = (),
 ) -> list[UnfundedRow]:
     """Rows for every work that is not scheduled, with its reason, facts and gap.
 
     `value` is each work's scheduling value (to name the works of higher value that fill
     a line); `closed` the graafrust-closed start years per work; `neighbours` the
-    neighbour pairs (couplings.py), to name the works that close a year.
+    neighbour pairs (couplings.py), to name the works that close a year; `teams` the
+    teams whose rows follow the lines' in `budget` and `tensor` (frames.py).
 
     Steps:
     1. Works in no unit have no feasible year in the horizon: buiten_looptijd.
@@ -155,13 +172,15 @@ def find_unfunded(
        cell's gap split over the members in proportion to their cost on the line.
     """
     start = np.nan_to_num(work_years(units, plan.start, len(works)), nan=-1).astype(int)
+    spend = total_spend(units, plan.start, budget.shape)
+    money = len(lines)
     context = Context(
         keys=works[col.KEY].to_numpy(),
         labels=dict(zip(works[col.KEY].astype(str), works[col.LABEL].astype(str), strict=True)),
         value=np.asarray(value, dtype=float),
         tensor=tensor,
-        budget=budget,
-        spend=total_spend(units, plan.start, budget.shape),
+        budget=budget[:money],
+        spend=spend[:money],
         lines=lines,
         years=start,
         params=params,
@@ -177,6 +196,9 @@ def find_unfunded(
             works[col.KEY].to_numpy(),
             budget.shape[1],
         ),
+        teams=teams,
+        hours=budget[money:],
+        booked=spend[money:],
     )
     in_unit = np.zeros(len(works), dtype=bool)
     for unit in units:
@@ -239,8 +261,9 @@ def _deficit(slack: np.ndarray) -> np.ndarray:
 def best_start(unit: Unit, years: Sequence[int], context: Context) -> tuple[int, np.ndarray]:
     """The start year (among `years`) needing the least extra money, and its gaps: ties go
     to the year nearest the unit's target, then the earliest."""
+    cost = unit.cost[: len(context.lines)]
     options = [
-        (y, gap_matrix(unit.cost, y, context.spend, context.budget, context.params.carry_over))
+        (y, gap_matrix(cost, y, context.spend, context.budget, context.params.carry_over))
         for y in years
     ]
     return min(options, key=lambda o: (round(float(o[1].sum()), 2), abs(o[0] - unit.target), o[0]))
@@ -254,11 +277,13 @@ def unit_rows(unit: Unit, context: Context) -> list[UnfundedRow]:
     else:
         shut = {y for y in unit.years if context.closed[members, y].any()}
     open_years = [y for y in unit.years if y not in shut]
+    money = unit.cost[: len(context.lines)]
     fits_shut = sorted(
         y
         for y in shut
-        if gap_matrix(unit.cost, y, context.spend, context.budget, context.params.carry_over).sum()
+        if gap_matrix(money, y, context.spend, context.budget, context.params.carry_over).sum()
         <= HALF_A_CENT
+        and not hours_short(unit, y, context).any()
     )
     base: dict[str, Any] = {}
     if shut and (fits_shut or not open_years):
@@ -266,7 +291,11 @@ def unit_rows(unit: Unit, context: Context) -> list[UnfundedRow]:
         base["money_fits"] = bool(fits_shut)
     if not open_years:
         return [_plain_row(unit, m, GRAAFRUST, base, context) for m in members]
-    year, gaps = best_start(unit, open_years, context)
+    staffed = [y for y in open_years if not hours_short(unit, y, context).any()]
+    if not staffed:
+        facts = {**base, **capacity_facts(unit, open_years, context)}
+        return [_plain_row(unit, m, CAPACITY, facts, context) for m in members]
+    year, gaps = best_start(unit, staffed, context)
     rows = [
         row
         for line in np.flatnonzero((gaps > HALF_A_CENT).any(axis=1))
@@ -280,6 +309,49 @@ def unit_rows(unit: Unit, context: Context) -> list[UnfundedRow]:
     # no money is missing, and the sentence says so rather than blaming a line.
     fits = {**base, "fits_year": context.params.first_year + year}
     return [_plain_row(unit, m, LINE_FULL, fits, context) for m in members]
+
+
+def hours_short(unit: Unit, start: int, context: Context) -> np.ndarray:
+    """Per team and year index, the hours by which the unit started in `start` would
+    overrun what the team has left (teams × horizon; hours never carry over)."""
+    if not context.teams or context.hours is None or context.booked is None:
+        return np.zeros((0, context.budget.shape[1]))
+    need = spend_of(unit.cost[len(context.lines) :], start, context.budget.shape[1])
+    left = context.hours - context.booked
+    short: np.ndarray = np.clip(need - left, 0.0, None) * (need > 0)
+    short[short <= HALF_A_CENT] = 0.0
+    return short
+
+
+def capacity_facts(unit: Unit, years: Sequence[int], context: Context) -> dict[str, Any]:
+    """Why no open start year has the hours: in the year with the fewest hours short
+    (ties: nearest the target, then the earliest), the team short the most, the years
+    it is short, by how many hours, what it has and has planned in those years, and the
+    works of higher value holding those hours."""
+    assert context.hours is not None
+    assert context.booked is not None
+    year = min(
+        years,
+        key=lambda y: (
+            round(float(hours_short(unit, y, context).sum()), 2),
+            abs(y - unit.target),
+            y,
+        ),
+    )
+    short = hours_short(unit, year, context)
+    team = int(np.argmax(short.sum(axis=1)))
+    cells = [int(t) for t in np.flatnonzero(short[team] > 0)]
+    facts: dict[str, Any] = {
+        "team": context.teams[team],
+        "years": [context.params.first_year + t for t in cells],
+        "hours_short": round(float(short[team, cells].sum()), 1),
+        "hours_available": round(float(context.hours[team, cells].sum()), 1),
+        "hours_planned": round(float(context.booked[team, cells].sum()), 1),
+        "by": filled_by(unit, len(context.lines) + team, cells, context),
+    }
+    if len(unit.members) > 1:
+        facts["members"] = [str(context.keys[m]) for m in unit.members]
+    return facts
 
 
 def line_rows(
@@ -445,6 +517,8 @@ def describe(
         )
     if code == GRAAFRUST:
         return graafrust_sentence(facts, labels) + missing
+    if code == CAPACITY:
+        return capacity_sentence(facts, labels)
     if "fits_year" in facts:
         return (
             f"Dit werk past in {facts['fits_year']} binnen het budget, maar de berekening "
@@ -462,6 +536,18 @@ def describe(
         else ""
     )
     return f"{full}{room}{missing}"
+
+
+def capacity_sentence(facts: dict[str, Any], labels: Mapping[str, str]) -> str:
+    """Why a team's hours keep the work out, in Dutch (B1)."""
+    by = ", ".join(labels.get(key, key) for key in facts.get("by", []))
+    held = f", door werken met een hogere prioriteit: {by}" if by else ""
+    return (
+        f"Team {facts['team']} heeft in {_years(facts['years'])} te weinig uren over: "
+        f"{hours(facts['hours_planned'])} van {hours(facts['hours_available'])} uur is al "
+        f"gepland{held}. Dit werk komt {hours(facts['hours_short'])} uur tekort; met meer "
+        "geld lukt het niet."
+    )
 
 
 def graafrust_sentence(facts: dict[str, Any], labels: Mapping[str, str]) -> str:
@@ -489,6 +575,11 @@ def graafrust_sentence(facts: dict[str, Any], labels: Mapping[str, str]) -> str:
 def euro(amount: float) -> str:
     """An amount in whole euros, Dutch style: € 40.000."""
     return "€ " + f"{amount:,.0f}".replace(",", ".")
+
+
+def hours(amount: float) -> str:
+    """Hours in whole hours, Dutch style: 1.200."""
+    return f"{amount:,.0f}".replace(",", ".")
 
 
 def _years(years: Sequence[int]) -> str:

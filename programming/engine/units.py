@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from programming.engine import columns as col
+from programming.engine.capacity import shared_preparation
 from programming.engine.couplings import Couplings
 from programming.engine.graafrust import ClosedPairs, penalty
 
@@ -61,6 +62,8 @@ class Unit:
     discount: tuple[float, ...] = ()
     #: A proposed cluster's coupled option; its members also have units of their own.
     alternative: bool = False
+    #: Per team (capacity.py), the preparation hours its members share and so save.
+    hours_saved: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,9 +91,14 @@ def build_units(
     couplings: Couplings,
     first_year: int,
     share: float,
+    preparation: np.ndarray | None = None,
 ) -> list[Unit]:
     """The units of an instance: accepted clusters with a common year, every other work
     that has a feasible year in the horizon, then the proposed clusters' coupled options.
+
+    With teams (capacity.py), the last `preparation.shape[1]` rows of `tensor` are hours:
+    the coupling discount (money) does not apply to them, and a cluster's members share
+    their preparation hours (`preparation`: works × teams).
 
     An accepted cluster without a common year cannot be honoured; its members are placed
     on their own (the cluster reports no year). Members of a proposed cluster are also
@@ -119,6 +127,8 @@ def build_units(
         common = np.asarray(feasible[members].all(axis=0))
         discount = coupling_discount(opening_cost[members], share)
         unit = _unit(members, common, target[members[0]], values, must_do, tensor, discount)
+        if preparation is not None and preparation.shape[1]:
+            unit = _with_shared_preparation(unit, tensor, preparation)
         if cluster.accepted:
             units.append(unit)
             placed[members] = True
@@ -174,6 +184,19 @@ def _unit(
         cost=np.tensordot(keep, tensor[members], axes=1),
         discount=tuple(float(d) for d in 1.0 - keep),
     )
+
+
+def _with_shared_preparation(unit: Unit, tensor: np.ndarray, preparation: np.ndarray) -> Unit:
+    """A cluster's unit with hour rows summed without the money's coupling discount and
+    less the preparation its members share (capacity.py)."""
+    teams = preparation.shape[1]
+    members = list(unit.members)
+    hours = tensor[members, -teams:]
+    saved = shared_preparation(hours, preparation[members])
+    cost = unit.cost.copy()
+    cost[-teams:] = (hours - saved).sum(axis=0)
+    per_team = saved.sum(axis=(0, 2))
+    return replace(unit, cost=cost, hours_saved=tuple(float(h) for h in per_team))
 
 
 def placed_works(units: Sequence[Unit], start: np.ndarray) -> np.ndarray:
