@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programming import api
+from programming import api, capacity_api
 
 programmes = api.ProgrammeViewSet.as_view({"get": "list", "post": "create"})
 programme = api.ProgrammeViewSet.as_view(
@@ -54,6 +54,7 @@ urlpatterns = [
     ),
     path(f"{ONE}/niet-gedekt", api.UnfundedListView.as_view(), name="programme_unfunded"),
     path(f"{ONE}/kpis", api.KpiListView.as_view(), name="programme_kpis"),
+    path(f"{ONE}/capaciteit", capacity_api.CapacityView.as_view(), name="programme_capacity"),
     path(f"{ONE}/kpis/samenvatting", api.KpiSummaryView.as_view(), name="programme_kpi_summary"),
     path(f"{ONE}/scenarios", api.ScenarioCreateView.as_view(), name="programme_scenarios"),
     path(f"{ONE}/vergelijking", api.ComparisonView.as_view(), name="programme_comparison"),

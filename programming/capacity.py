@@ -22,11 +22,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from programming.capacity_forms import WorkSettingForm
 from programming.choices import WorkKind
 from programming.engine.instance import Instance, Result, Work
 from programming.engine.instance import Team as EngineTeam
 from programming.models import KpiValue, Programme, WorkHours, WorkSetting
 from programming.models import Work as WorkRow
+from programming.xlsx import Column, Sheet
 from projects.choices import ProjectStatus
 from projects.models import Project
 from stakeholders.models import Team, TeamHours
@@ -257,6 +261,11 @@ class TeamYear:
         return self.free is not None and self.free < 0
 
     @property
+    def over_hours(self) -> float:
+        """Hours planned beyond what the team has (0 when within)."""
+        return -self.free if self.free is not None and self.free < 0 else 0.0
+
+    @property
     def full(self) -> bool:
         """All hours planned (within a tenth of an hour) or more."""
         return self.free is not None and self.free <= 0.05
@@ -400,3 +409,81 @@ def works_holding(
         )
         for cell, works in top.items()
     }
+
+
+def capacity_sheet(programme: Programme) -> Sheet:
+    """The council workbook's sheet "Capaciteit": one row per team and year, the figures
+    of `capacity_use` (the page and the API show the same)."""
+    use = capacity_use(programme)
+    rows = [
+        [
+            team.name,
+            team.organisation,
+            cell.year,
+            cell.available,
+            cell.planned,
+            cell.free,
+            _("ja") if cell.over else _("nee"),
+            cell.unfunded,
+        ]
+        for team in use.teams
+        for cell in team.years
+    ]
+    return Sheet(
+        _("Capaciteit"),
+        [
+            Column(_("Team"), width=30),
+            Column(_("Organisatie"), width=30),
+            Column(_("Jaar"), "year"),
+            Column(_("Beschikbare uren"), "count", total=True),
+            Column(_("Geplande uren"), "count", total=True),
+            Column(_("Vrije uren"), "count", total=True),
+            Column(_("Te veel gepland")),
+            Column(_("Uren gevraagd door niet-gedekte werken"), "count", total=True),
+        ],
+        rows,
+        _(
+            "Uren per team en jaar: beschikbaar, gepland, vrij (onder nul: te veel gepland) en "
+            "wat niet-gedekte werken in hun voorkeursjaar zouden vragen. Leeg bij beschikbaar: "
+            "het team heeft geen grens."
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class WorkCapacity:
+    """What a work's page shows of its hours and maintenance effect."""
+
+    #: Per team: (team, ((year, hours), …)) in the work's scheduled year, else its
+    #: preferred year.
+    hours: tuple[tuple[Team, tuple[tuple[int, float], ...]], ...]
+    maintenance: Decimal
+    setting: WorkSetting | None
+    #: The form to set the programme's own hours and maintenance (None: the user may not).
+    form: WorkSettingForm | None
+
+
+def work_capacity(work: WorkRow, user) -> WorkCapacity:
+    """The stored hours per team and year of `work`, its maintenance effect, the
+    programme's own setting for it and, for a programme manager on a programme that is
+    not adopted, the form to change that setting."""
+    programme = work.programme
+    start = work.scheduled_year if work.scheduled_year is not None else work.preferred_year
+    per_team: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for team, offset, hours in work.hours.order_by("team__code", "offset").values_list(
+        "team_id", "offset", "hours"
+    ):
+        per_team[team].append((start + offset, float(hours)))
+    teams = Team.objects.in_bulk(list(per_team))
+    setting = WorkSetting.objects.filter(programme=programme, key=work.key).first()
+    may_set = (
+        user.has_perm("programming.add_worksetting")
+        and user.has_perm("programming.change_worksetting")
+        and not programme.is_adopted
+    )
+    return WorkCapacity(
+        hours=tuple((teams[pk], tuple(rows)) for pk, rows in per_team.items()),
+        maintenance=work.maintenance,
+        setting=setting,
+        form=WorkSettingForm(instance=setting) if may_set else None,
+    )

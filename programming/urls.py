@@ -3,7 +3,7 @@
 from django.urls import path
 
 from impor.history_views import ObjectHistoryView
-from programming import partner, views
+from programming import capacity_views, partner, views
 from programming.models import AssessmentFramework, Programme
 
 app_name = "programming"
@@ -74,6 +74,16 @@ urlpatterns = [
         "programmas/<int:pk>/werken/<int:work>/",
         views.WorkDetailView.as_view(),
         name="programme_work",
+    ),
+    path(
+        "programmas/<int:pk>/werken/<int:work>/instellingen/",
+        capacity_views.WorkSettingView.as_view(),
+        name="programme_work_setting",
+    ),
+    path(
+        "programmas/<int:pk>/capaciteit/",
+        capacity_views.CapacityView.as_view(),
+        name="programme_capacity",
     ),
     path(
         "programmas/<int:pk>/geschiedenis/",

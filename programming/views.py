@@ -23,7 +23,7 @@ from assets.setup_views import SETUP_PERMISSIONS
 from impor.charts import BarChart, bar_chart
 from impor.geometry import feature_collection, to_geojson_many
 from impor.visibility import partner_of
-from programming import couplings, exports, pages, services, tasks, workbook
+from programming import capacity, couplings, exports, pages, services, tasks, workbook
 from programming.explain import unfunded_sentences, work_explanation
 from programming.filtersets import CouplingFilterSet, WorkFilterSet
 from programming.forms import (
@@ -582,6 +582,7 @@ class WorkDetailView(ProgrammeMixin, TemplateView):
             "work": work,
             "title": work.name,
             "uitleg": work_explanation(work, user=user),
+            "capacity": capacity.work_capacity(work, user),
         }
 
 
