@@ -18,6 +18,8 @@ class AssetClassAdmin(admin.ModelAdmin):
         "price_year",
         "opens_street",
         "budget_line",
+        "maintenance_cost",
+        "maintenance_saving",
     )
     list_filter = ("discipline", "unit", "geometry_kind", "opens_street")
     search_fields = ("name", "code")

@@ -40,6 +40,9 @@ class AssetClassSerializer(ModelSerializer):
             "condition_rule",
             "budget_line",
             "source",
+            "maintenance_cost",
+            "maintenance_saving",
+            "maintenance_source",
         ]
 
 

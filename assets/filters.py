@@ -204,3 +204,16 @@ class AssetFilterSet(FilterSet):
         # list's sort index and stops after a page, instead of joining a million rows.
         class_ids = list(AssetClass.objects.filter(discipline=value).values_list("pk", flat=True))
         return queryset.filter(asset_class_id__in=class_ids)
+
+
+class AssetClassFilterSet(FilterSet):
+    """The asset classes' list (objecttypen): by name and discipline."""
+
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Naam bevat"))
+    discipline = django_filters.ChoiceFilter(
+        choices=Discipline.choices, label=_("Beheerdiscipline"), empty_label=_("Alle")
+    )
+
+    class Meta:
+        model = AssetClass
+        fields: list[str] = []

@@ -7,7 +7,7 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assets.models import Asset
+from assets.models import Asset, AssetClass
 from impor import geometry
 from impor.widgets import LongSelect
 
@@ -245,3 +245,13 @@ def _proposed_label(choice: dict) -> str:
     if choice.get("with_location"):
         return _("%(column)s plus de locatie") % {"column": choice.get("column", "")}
     return str(choice.get("column", ""))
+
+
+class AssetClassMaintenanceForm(forms.ModelForm):
+    """An asset class's maintenance defaults: what a new object costs to maintain per
+    unit and year, what replacing a worn one saves, and where the figures come from."""
+
+    class Meta:
+        model = AssetClass
+        fields = ["maintenance_cost", "maintenance_saving", "maintenance_source"]
+        widgets = {"maintenance_source": forms.Textarea(attrs={"rows": 4})}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assets import import_views, setup_views, views
+from assets import class_views, import_views, setup_views, views
 from assets.models import Asset
 from impor.history_views import ObjectHistoryView
 
@@ -22,6 +22,17 @@ urlpatterns = [
         "beheerobjecten/<int:pk>/geschiedenis/",
         ObjectHistoryView.as_view(model=Asset),
         name="asset_history",
+    ),
+    path("objecttypen/", class_views.AssetClassListView.as_view(), name="assetclass_list"),
+    path(
+        "objecttypen/<int:pk>/",
+        class_views.AssetClassDetailView.as_view(),
+        name="assetclass_detail",
+    ),
+    path(
+        "objecttypen/<int:pk>/wijzigen/",
+        class_views.AssetClassEditView.as_view(),
+        name="assetclass_update",
     ),
     path("importeren/", import_views.ImportUploadView.as_view(), name="import_upload"),
     path(

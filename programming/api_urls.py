@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programming import api, capacity_api
+from programming import api, capacity_api, maintenance_api
 
 programmes = api.ProgrammeViewSet.as_view({"get": "list", "post": "create"})
 programme = api.ProgrammeViewSet.as_view(
@@ -56,6 +56,11 @@ urlpatterns = [
     path(f"{ONE}/kpis", api.KpiListView.as_view(), name="programme_kpis"),
     path(f"{ONE}/capaciteit", capacity_api.CapacityView.as_view(), name="programme_capacity"),
     path(f"{ONE}/kpis/samenvatting", api.KpiSummaryView.as_view(), name="programme_kpi_summary"),
+    path(
+        f"{ONE}/beheerlasten",
+        maintenance_api.MaintenanceView.as_view(),
+        name="programme_maintenance",
+    ),
     path(f"{ONE}/scenarios", api.ScenarioCreateView.as_view(), name="programme_scenarios"),
     path(f"{ONE}/vergelijking", api.ComparisonView.as_view(), name="programme_comparison"),
     path(

@@ -40,6 +40,7 @@ from programming.money import ZERO, Money, programme_money, to_cents
 from programming.xlsx import Column, Sheet
 from projects.choices import ProjectKind, ProjectStatus
 from projects.models import Project
+from stakeholders.models import BudgetLine
 
 #: New public space a project builds, by theme: the class whose upkeep it adds and the
 #: share of the project's cost spent on building it. IMPOR assumptions
@@ -268,12 +269,14 @@ def maintenance_by_year(programme: Programme, money: Money | None = None) -> Mai
                 line.pk, line.name, _years(years, by_line.pop(line.pk, []), investment)
             )
         )
-    names = dict(Area.objects.filter(pk__in=[a for a in by_area if a]).values_list("pk", "name"))
+    # A main line without money rows, or no line at all: no investment to show.
+    line_names = dict(
+        BudgetLine.objects.filter(pk__in=[pk for pk in by_line if pk]).values_list("pk", "name")
+    )
     for pk, line_effects in sorted(by_line.items(), key=lambda item: item[0] or 0):
-        # A main line without money rows (or none at all): no investment to show.
-        lines.append(
-            MaintenanceGroup(pk, _("zonder budgetregel"), _years(years, line_effects, None))
-        )
+        name = line_names.get(pk, _("zonder budgetregel"))
+        lines.append(MaintenanceGroup(pk, name, _years(years, line_effects, None)))
+    names = dict(Area.objects.filter(pk__in=[a for a in by_area if a]).values_list("pk", "name"))
     nameless = _("zonder gebied")
     areas = [
         MaintenanceGroup(pk, names.get(pk, nameless), _years(years, area_effects, None))

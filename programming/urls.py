@@ -3,7 +3,7 @@
 from django.urls import path
 
 from impor.history_views import ObjectHistoryView
-from programming import capacity_views, partner, views
+from programming import capacity_views, maintenance_views, partner, views
 from programming.models import AssessmentFramework, Programme
 
 app_name = "programming"
@@ -23,6 +23,11 @@ urlpatterns = [
     path("programmas/<int:pk>/matrix/", views.MatrixView.as_view(), name="programme_matrix"),
     path("programmas/<int:pk>/planning/", views.GanttView.as_view(), name="programme_gantt"),
     path("programmas/<int:pk>/budget/", views.BudgetView.as_view(), name="programme_budget"),
+    path(
+        "programmas/<int:pk>/beheerlasten/",
+        maintenance_views.MaintenanceView.as_view(),
+        name="programme_maintenance",
+    ),
     path("programmas/<int:pk>/kaart/", views.MapView.as_view(), name="programme_map"),
     path(
         "programmas/<int:pk>/kaart.geojson",

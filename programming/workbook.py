@@ -53,7 +53,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from impor.choices import AreaLevel
 from impor.models import Area
-from programming import capacity, couplings, pages
+from programming import capacity, couplings, maintenance, pages
 from programming.choices import CouplingDecisionStatus, CouplingKind, MeasureGrouping, WorkKind
 from programming.explain import unfunded_sentences
 from programming.models import CostRule, KpiValue, Programme, UnfundedItem, Work, WorkCost
@@ -853,6 +853,7 @@ def workbook_sheets(programme: Programme) -> list[Sheet]:
         _works_sheet(programme),
         _couplings_sheet(programme, money),
         _unfunded_sheet(programme),
+        maintenance.maintenance_sheet(programme, money),
         _parameters_sheet(programme),
     ]
 
