@@ -45,7 +45,12 @@ from programming.engine.instance import (
 )
 from programming.engine.kpis import compute_kpis, resource_kpis
 from programming.engine.results import cluster_results, kpi_results, round_gap, work_results
-from programming.engine.schedule import coupling_discounts, schedule, scheduled_years
+from programming.engine.schedule import (
+    coupling_discounts,
+    schedule,
+    scheduled_years,
+    warm_start_units,
+)
 from programming.engine.scoring import score_works
 from programming.engine.unfunded import find_unfunded
 from programming.engine.units import build_units
@@ -137,8 +142,16 @@ def run(instance: Instance, method: str | None = None) -> Result:
         pairs = closed_pairs(
             works, couplings.neighbours, params.graafrust_years, params.graafrust_weight
         )
+        keys = works[col.KEY].tolist()
+        start = warm_start_units(units, keys, instance.warm_start, params.first_year)
         plan = schedule(
-            units, data.budget, params, method, pairs, data.carry_over(params.carry_over)
+            units,
+            data.budget,
+            params,
+            method,
+            pairs,
+            data.carry_over(params.carry_over),
+            start=start,
         )
         years = scheduled_years(units, plan, len(works), params.first_year)
         discount = coupling_discounts(units, plan, len(works))

@@ -1,4 +1,4 @@
-"""The exact schedule: a binary MILP solved by HiGHS through scipy.optimize.milp.
+"""The exact schedule: a binary MILP solved by HiGHS (highspy).
 
 Variables: x[u, y] ∈ {0, 1} for every unit u and each of its feasible start years y.
 
@@ -27,6 +27,13 @@ HiGHS stops when it has proven the plan within `mip_gap` of the best possible ob
 Models up to `EXACT_COLUMNS` columns are solved to 10⁻⁶, so every tie-break holds; on
 larger ones a multi-year knapsack's last fractions of a percent cost minutes of
 branching for no visible difference, and the plan reports its proven gap instead.
+
+Warm start: given a base plan (a start year per unit), HiGHS receives it as a starting
+solution, so a re-plan after a small change (one budget line, whatif.py) begins from a
+good incumbent and mostly has to prove it or improve it. The start is a hint only: the
+unit columns are given and HiGHS completes the slacks; a start that breaks the new
+budgets is repaired or dropped by HiGHS, and the answer is the same optimum as without
+it. highspy rather than scipy.optimize.milp because scipy cannot pass a start.
 """
 
 from __future__ import annotations
@@ -34,8 +41,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix, vstack
 
 from programming.engine.graafrust import DIG_BEFORE_PAVE, ClosedPairs
@@ -96,12 +103,15 @@ def solve_exactly(
     time_limit: float,
     pairs: ClosedPairs | None = None,
     mip_gap: float = MIP_REL_GAP,
+    start: np.ndarray | None = None,
 ) -> Plan:
     """Solve the schedule MILP; the plan's status tells whether it is proven optimal.
+    `start`: a start-year index per unit (−1: not placed), given to HiGHS as its
+    starting solution (module docstring).
 
     Steps:
     1. Build the model: variables, rewards, assignment and budget rows.
-    2. Solve with HiGHS under the time limit.
+    2. Solve with HiGHS under the time limit, from `start` when given.
     3. If the must-do rows make it infeasible, solve again with the must-do bonus.
     4. Read the start year per unit, the objective, the best bound and the gap.
     """
@@ -109,7 +119,8 @@ def solve_exactly(
         return Plan(np.full(0, -1), "milp", OPTIMAL, 0.0, 0.0, 0.0)
     model = build_model(units, budget, carry_over, pairs)
     tolerance = MIP_REL_GAP if len(model.reward) <= EXACT_COLUMNS else max(mip_gap, MIP_REL_GAP)
-    status, start, bound, gap = _solve(model, model.reward, True, time_limit, tolerance)
+    initial = None if start is None else start_columns(model, start)
+    status, placed, bound, gap = _solve(model, model.reward, True, time_limit, tolerance, initial)
     if status == INFEASIBLE and model.must_do.any():
         rewards = model.reward[: len(model.var_unit)]
         # Larger than all rewards and all graafrust costs together: a must-do work is
@@ -118,12 +129,18 @@ def solve_exactly(
         must_do = np.array([unit.must_do for unit in units], dtype=float)
         boosted = model.reward.copy()
         boosted[: len(rewards)] += bonus * must_do[model.var_unit]
-        status, start, _, _ = _solve(model, boosted, False, time_limit, tolerance)
-        status, bound, gap = (MUST_DO_INFEASIBLE if start is not None else status), None, None
-    if start is None:
-        return Plan(np.full(len(units), -1), "milp", status, 0.0)
-    objective = objective_of(units, start, budget.shape[1], pairs)
-    return Plan(start, "milp", status, objective, bound, gap)
+        status, placed, _, _ = _solve(model, boosted, False, time_limit, tolerance, initial)
+        status, bound, gap = (MUST_DO_INFEASIBLE if placed is not None else status), None, None
+    if placed is None:
+        return Plan(np.full(len(units), -1), "milp", status, 0.0, bound)
+    objective = objective_of(units, placed, budget.shape[1], pairs)
+    return Plan(placed, "milp", status, objective, bound, gap)
+
+
+def start_columns(model: Model, start: np.ndarray) -> np.ndarray:
+    """The unit columns' values (0 or 1) of a plan given as a start-year index per unit."""
+    chosen: np.ndarray = start[model.var_unit] == model.var_year
+    return chosen.astype(float)
 
 
 def build_model(
@@ -271,22 +288,70 @@ def _entries(count: np.ndarray, var_unit: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def _solve(
-    model: Model, reward: np.ndarray, must_do: bool, time_limit: float, tolerance: float
+    model: Model,
+    reward: np.ndarray,
+    must_do: bool,
+    time_limit: float,
+    tolerance: float,
+    initial: np.ndarray | None = None,
 ) -> tuple[str, np.ndarray | None, float | None, float | None]:
-    """One HiGHS run: (status, start year index per unit, best bound, gap)."""
-    result = milp(
-        -reward,
-        integrality=model.integrality,
-        bounds=Bounds(0, 1),
-        constraints=LinearConstraint(model.matrix, model.assignment_lower(must_do), model.upper),
-        options={"time_limit": time_limit, "mip_rel_gap": tolerance, "disp": False},
-    )
-    status = {0: OPTIMAL, 1: TIME_LIMIT, 2: INFEASIBLE}.get(result.status, NO_SOLUTION)
-    if result.x is None:
-        return (NO_SOLUTION if status == TIME_LIMIT else status), None, None, None
+    """One HiGHS run: (status, start year index per unit, best bound, gap); `initial`:
+    the unit columns' values of a starting solution."""
+    highs = _highs(model, -reward, model.assignment_lower(must_do), integral=True)
+    highs.setOptionValue("time_limit", float(time_limit))
+    highs.setOptionValue("mip_rel_gap", float(tolerance))
+    if initial is not None:
+        columns = np.arange(len(initial), dtype=np.int32)
+        highs.setSolution(len(initial), columns, initial)
+    highs.run()
+    status = _STATUS.get(highs.getModelStatus(), NO_SOLUTION)
+    info = highs.getInfo()
+    if status not in (OPTIMAL, TIME_LIMIT) or info.objective_function_value == highspy.kHighsInf:
+        # Stopped before any plan: the bound HiGHS proved so far still bounds every plan
+        # (the heuristic's, schedule.py), when it got that far.
+        bound = -float(info.mip_dual_bound) if status == TIME_LIMIT else np.inf
+        known = None if np.isinf(bound) else bound
+        return (NO_SOLUTION if status == TIME_LIMIT else status), None, known, None
+    x = np.asarray(highs.getSolution().col_value)
     start = np.full(model.n_units, -1)
-    chosen = result.x[: len(model.var_unit)] > 0.5
+    chosen = x[: len(model.var_unit)] > 0.5
     start[model.var_unit[chosen]] = model.var_year[chosen]
-    bound = None if result.mip_dual_bound is None else -float(result.mip_dual_bound)
-    gap = None if result.mip_gap is None else float(result.mip_gap)
-    return status, start, bound, gap
+    return status, start, -float(info.mip_dual_bound), float(info.mip_gap)
+
+
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: OPTIMAL,
+    highspy.HighsModelStatus.kTimeLimit: TIME_LIMIT,
+    highspy.HighsModelStatus.kInfeasible: INFEASIBLE,
+}
+
+
+def _highs(model: Model, cost: np.ndarray, lower: np.ndarray, integral: bool) -> highspy._Highs:
+    """A silent HiGHS holding the model (minimising `cost`, rows from `lower` to the
+    model's upper bounds, every column in [0, 1]); `integral`: the unit columns binary.
+
+    The plain `_Highs` core, as scipy uses it: `highspy.Highs` prints a banner on the
+    first construction in a process and starts callback machinery the engine has no
+    use for."""
+    matrix = model.matrix.tocsc()
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(cost)
+    lp.num_row_ = len(lower)
+    lp.col_cost_ = np.asarray(cost, dtype=float)
+    lp.col_lower_ = np.zeros(len(cost))
+    lp.col_upper_ = np.ones(len(cost))
+    lp.row_lower_ = np.where(np.isinf(lower), -highspy.kHighsInf, lower)
+    lp.row_upper_ = np.asarray(model.upper, dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = len(cost)
+    lp.a_matrix_.num_row_ = len(lower)
+    lp.a_matrix_.start_ = matrix.indptr
+    lp.a_matrix_.index_ = matrix.indices
+    lp.a_matrix_.value_ = matrix.data.astype(float)
+    if integral:
+        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+        lp.integrality_ = [kinds[flag] for flag in model.integrality]
+    highs = highspy._Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.passModel(lp)
+    return highs

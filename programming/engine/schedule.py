@@ -9,7 +9,7 @@ What cannot be scheduled, why, and the money that would fund it: unfunded.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -32,10 +32,14 @@ def schedule(
     method: str | None = None,
     pairs: ClosedPairs | None = None,
     carry_over: CarryOver | None = None,
+    *,
+    start: np.ndarray | None = None,
 ) -> Plan:
     """A start year per unit (−1: not scheduled), keeping graafrust between `pairs`
     (graafrust.py) wherever windows and budgets allow; `carry_over` per row of `budget`
     (frames.py: a team's hours never carry over), else `params.carry_over` for all rows.
+    `start`: a base plan's start-year index per unit (`warm_start_units`), the MILP's
+    starting solution; the heuristic builds its own.
 
     Steps:
     1. Choose the method: `method` when given, else exact up to `max_exact_works` works.
@@ -54,7 +58,7 @@ def schedule(
     if method == HEURISTIC:
         plan = solve_heuristically(units, budget, carry_over, limit, pairs)
     else:
-        plan = solve_exactly(units, budget, carry_over, limit, pairs, params.mip_gap)
+        plan = solve_exactly(units, budget, carry_over, limit, pairs, params.mip_gap, start)
         if plan.status in (TIME_LIMIT, NO_SOLUTION):
             other = solve_heuristically(units, budget, carry_over, limit, pairs)
             if merit(units, other) > merit(units, plan):
@@ -65,6 +69,33 @@ def schedule(
         return plan
     gap = max(plan.best_bound - plan.objective, 0.0) / max(abs(plan.objective), 1e-9)
     return replace(plan, gap=gap)
+
+
+def warm_start_units(
+    units: Sequence[Unit], keys: Sequence[str], warm_start: Mapping[str, int], first_year: int
+) -> np.ndarray | None:
+    """A base plan (work key → start year, `Instance.warm_start`) as a start-year index
+    per unit (−1: not placed), or None when there is no base plan.
+
+    A unit starts in year y when all its members start in y in the base plan and y is
+    one of its feasible years. Larger units are matched first and a work is placed at
+    most once: a stored plan tells the year, not whether a proposed cluster's works were
+    placed as the cluster or apart, and the cluster is the cheaper of the two. Works the
+    base plan does not have are not placed in the start.
+    """
+    if not warm_start:
+        return None
+    missing = -(1 << 30)
+    year = np.array([warm_start.get(key, missing) for key in keys], dtype=np.int64) - first_year
+    start = np.full(len(units), -1)
+    taken = np.zeros(len(keys), dtype=bool)
+    for u in sorted(range(len(units)), key=lambda u: -len(units[u].members)):
+        members = list(units[u].members)
+        first = int(year[members[0]])
+        if (year[members] == first).all() and first in units[u].years and not taken[members].any():
+            start[u] = first
+            taken[members] = True
+    return start
 
 
 def merit(units: Sequence[Unit], plan: Plan) -> tuple[int, float]:
