@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from impor.filters import AreaFilter, FilterSet, subtree_ids
 from projects.choices import ProjectKind, ProjectStatus
 from projects.models import Project
-from stakeholders.models import Actor, Theme
+from stakeholders.models import Actor, Team, Theme
 
 
 class ProjectFilterSet(FilterSet):
@@ -20,10 +20,11 @@ class ProjectFilterSet(FilterSet):
     theme = django_filters.ModelChoiceFilter(
         label=_("Thema"), field_name="themes", queryset=Theme.objects.all()
     )
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all())
 
     class Meta:
         model = Project
-        fields = ["q", "kind", "status", "owner", "area", "year", "theme"]
+        fields = ["q", "kind", "status", "owner", "area", "year", "theme", "team"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))

@@ -59,7 +59,7 @@ class ProjectDetailView(ObjectDetailView):
         return (
             super()
             .get_queryset()
-            .select_related("owner", "lead", "brief")
+            .select_related("owner", "lead", "brief", "team")
             .prefetch_related(
                 "areas",
                 "themes",
