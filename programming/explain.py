@@ -15,7 +15,13 @@ shows, in this order:
    reconstruction up to `graafrust_years` before it while this work opens the street,
    or an opening up to `graafrust_years` after it while this work reconstructs it);
 3. budget: in the preferred year (or a later year the work would pay in) a budget line
-   of the work has less unused money than the work needs there.
+   of the work has less unused money than the work needs there;
+4. capaciteit: in the preferred year (or a later year of its hours) a team the work
+   asks hours of has fewer hours left (available less what the plan gives the other
+   works) than the work needs there. A team without hours in the horizon has no limit.
+
+A work that is not funded because a team's hours are full says so in its unfunded row
+(code ``capaciteit``, with the team, years, hours short and the works holding them).
 
 When none holds the plan as a whole chose the year (more value or fewer street openings
 within the budgets), and the sentence says so rather than invent a cause.
@@ -30,15 +36,24 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, F, OuterRef, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from programming.choices import CriterionCode
-from programming.models import Criterion, UnfundedItem, UnfundedReason, Work, WorkCost
+from programming.engine.unfunded import CAPACITY
+from programming.models import (
+    Criterion,
+    UnfundedItem,
+    UnfundedReason,
+    Work,
+    WorkCost,
+    WorkHours,
+)
 from programming.money import programme_money
-from programming.wording import euro, graafrust_cause
+from programming.wording import euro, graafrust_cause, hours
+from stakeholders.models import TeamHours
 
 
 def _years(years: Iterable[int]) -> str:
@@ -96,8 +111,9 @@ def unfunded_sentences(items: Sequence[UnfundedItem], *, user=None) -> dict[int,
 def work_explanation(work: Work, *, user=None) -> dict[str, Any]:
     """Everything the work page's "Waarom dit jaar" shows, as plain data (JSON-ready
     except for Decimal amounts). Nine queries at most, whatever the programme's size
-    (fewer without a coupling, a street or works named in the facts); pass `user` to
-    hide the works that user may not see."""
+    (fewer without a coupling, a street or works named in the facts), and up to three
+    more for a work moved from its preferred year (its hours, its teams' hours, the
+    hours planned); pass `user` to hide the works that user may not see."""
     programme = work.programme
     money = programme_money(programme)  # 3 queries
     costs = list(WorkCost.objects.filter(work=work).select_related("budget_line"))
@@ -145,12 +161,14 @@ def work_explanation(work: Work, *, user=None) -> dict[str, Any]:
     for item in unfunded:
         line_gaps[item.budget_line_id] = line_gaps.get(item.budget_line_id, Decimal(0)) + item.gap
     budget = _budget_pressure(work, costs, money)
-    timing = _timing(work, members, neighbours, budget, graafrust)
+    capacity = _capacity_pressure(work)
+    timing = _timing(work, members, neighbours, budget, graafrust, capacity)
     return {
         "work": {"id": work.pk, "key": work.key, "label": work.name},
         "timing": timing,
         "coupling": _coupling(work, members),
         "budget": budget,
+        "capacity": capacity,
         "priority": _priority(work, weights),
         "graafrust": _graafrust(work, neighbours, graafrust),
         "unfunded": [_unfunded(item, referred, names, line_gaps) for item in unfunded],
@@ -196,12 +214,73 @@ def _budget_pressure(work: Work, costs: list[WorkCost], money) -> list[dict[str,
     return list(lines.values())
 
 
+def _capacity_pressure(work: Work) -> list[dict[str, Any]]:
+    """For a work moved from its preferred year, per team it asks hours of: per year its
+    hours would run in from the preferred year, the team's hours available, the hours the
+    plan gives the other works there, what is free and what this work needs. Teams
+    without hours in the programme's horizon have no limit (as in the engine) and are
+    left out."""
+    if work.scheduled_year is None or work.scheduled_year == work.preferred_year:
+        return []
+    need: dict[tuple[int, int], Decimal] = {}
+    teams = {}
+    for row in WorkHours.objects.filter(work=work, hours__gt=0).select_related("team"):
+        teams[row.team_id] = row.team
+        cell = (row.team_id, work.preferred_year + row.offset)
+        need[cell] = need.get(cell, Decimal(0)) + row.hours
+    if not need:
+        return []
+    programme = work.programme
+    available = {
+        (team, year): Decimal(value)
+        for team, year, value in TeamHours.objects.filter(
+            team_id__in=list(teams), year__gte=programme.first_year, year__lte=programme.last_year
+        ).values_list("team_id", "year", "hours")
+    }
+    limited = sorted({team for team, _year in available}, key=lambda t: teams[t].code)
+    years = sorted({year for _team, year in need if programme.first_year <= year})
+    planned = {
+        (team, year): total
+        for team, year, total in WorkHours.objects.filter(
+            work__programme_id=work.programme_id,
+            work__scheduled_year__isnull=False,
+            team_id__in=limited,
+        )
+        .exclude(work=work)
+        .annotate(at=F("work__scheduled_year") + F("offset"))
+        .filter(at__in=years)
+        .values("team_id", "at")
+        .annotate(total=Sum("hours"))
+        .values_list("team_id", "at", "total")
+    }
+    rows = []
+    for team in limited:
+        cells = []
+        for year in years:
+            if (team, year) not in need or year > programme.last_year:
+                continue
+            has = available.get((team, year), Decimal(0))
+            taken = planned.get((team, year), Decimal(0))
+            cells.append(
+                {
+                    "year": year,
+                    "available": has,
+                    "planned": taken,
+                    "free": has - taken,
+                    "need_if_preferred": need[team, year],
+                }
+            )
+        rows.append({"team": teams[team].code, "name": teams[team].name, "years": cells})
+    return rows
+
+
 def _timing(
     work: Work,
     members: list[Work],
     neighbours: list[Work],
     budget: list[dict[str, Any]],
     graafrust: int,
+    capacity: list[dict[str, Any]],
 ) -> dict[str, Any]:
     """The window, the preferred and the scheduled year, and why they differ."""
     scheduled, preferred = work.scheduled_year, work.preferred_year
@@ -219,7 +298,7 @@ def _timing(
     elif scheduled == preferred:
         sentence = _("Gepland in %(year)s, het voorkeursjaar.") % {"year": scheduled}
     else:
-        causes = _moved_causes(work, members, neighbours, budget, graafrust)
+        causes = _moved_causes(work, members, neighbours, budget, graafrust, capacity)
         if causes:
             why = "; ".join(cause["sentence"] for cause in causes)
         else:
@@ -247,9 +326,10 @@ def _moved_causes(
     neighbours: list[Work],
     budget: list[dict[str, Any]],
     graafrust: int,
+    capacity: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """What the stored plan shows about why the work left its preferred year (module
-    docstring: coupling, graafrust, budget)."""
+    docstring: coupling, graafrust, budget, capacity)."""
     causes: list[dict[str, Any]] = []
     preferred = work.preferred_year
     coupling = work.coupling
@@ -319,6 +399,27 @@ def _moved_causes(
                     "years": full,
                     "sentence": _("in %(years)s is budgetregel %(line)s vol")
                     % {"years": _years(full), "line": line["name"]},
+                }
+            )
+    for team in capacity:
+        short = [cell for cell in team["years"] if cell["need_if_preferred"] > cell["free"]]
+        if short:
+            causes.append(
+                {
+                    "code": CAPACITY,
+                    "team": team["team"],
+                    "years": [cell["year"] for cell in short],
+                    "sentence": _(
+                        "team %(team)s heeft in %(years)s te weinig uren: %(planned)s van "
+                        "%(available)s uur gepland, dit werk vraagt er %(need)s"
+                    )
+                    % {
+                        "team": team["name"],
+                        "years": _years(cell["year"] for cell in short),
+                        "planned": hours(sum(cell["planned"] for cell in short)),
+                        "available": hours(sum(cell["available"] for cell in short)),
+                        "need": hours(sum(cell["need_if_preferred"] for cell in short)),
+                    },
                 }
             )
     return causes
@@ -455,7 +556,7 @@ def _unfunded(
         gap = ""
     return {
         "code": item.code,
-        "code_label": str(dict(UnfundedReason.choices).get(item.code, item.code)),
+        "code_label": _code_label(item.code),
         "reason": item.sentence(names, line_gaps[item.budget_line_id]),
         "line": line.code if line else None,
         "line_name": line.name if line else None,
@@ -469,3 +570,11 @@ def _unfunded(
             if key in referred
         ],
     }
+
+
+def _code_label(code: str) -> str:
+    """The reason code's label; capaciteit is not among the stored choices (adding it
+    would alter the model field), so it is labelled here."""
+    if code == CAPACITY:
+        return _("uren van een team vol")
+    return str(dict(UnfundedReason.choices).get(code, code))

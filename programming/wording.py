@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from programming.engine.graafrust import EVERY_YEAR, NO_SINGLE_MOVE, WINDOWS
 from programming.engine.unfunded import (
     ABOVE_YEAR_BUDGET,
+    CAPACITY,
     COUPLING,
     GRAAFRUST,
     NO_BUDGET,
@@ -38,6 +39,11 @@ def euro(amount: Decimal | float) -> str:
 #: The stored fields `work_name` (`stakeholders.alert_text`, which alerts share) words a
 #: work from, after its label.
 NAME_PARTS = ("discipline", "place", "asset_count")
+
+
+def hours(amount: Decimal | float) -> str:
+    """Hours as the pages write them: 1.200 (whole hours, the language's grouping)."""
+    return number_format(round(Decimal(str(amount))), 0, force_grouping=True)
 
 
 def _years(years: Sequence[int]) -> str:
@@ -128,6 +134,8 @@ def _describe(
         )
     if code == GRAAFRUST:
         return graafrust_reason(facts, names) + missing
+    if code == CAPACITY:
+        return capacity_reason(facts, names)
     if "fits_year" in facts:
         return _(
             "Dit werk past in %(year)s binnen het budget, maar de berekening heeft het niet "
@@ -151,6 +159,32 @@ def _describe(
             "needed": euro(facts["needed"]),
         }
     return f"{full}{room}{missing}"
+
+
+def capacity_reason(facts: dict[str, Any], names: Mapping[str, str]) -> str:
+    """Why a team's hours keep the work out (`unfunded.capacity_sentence` in Dutch)."""
+    values = {
+        "team": facts["team"],
+        "years": _years(facts["years"]),
+        "planned": hours(facts["hours_planned"]),
+        "available": hours(facts["hours_available"]),
+        "short": hours(facts["hours_short"]),
+    }
+    if facts.get("by"):
+        head = _(
+            "Team %(team)s heeft in %(years)s te weinig uren over: %(planned)s van "
+            "%(available)s uur is al gepland, door werken met een hogere prioriteit: %(works)s."
+        ) % {**values, "works": _named(facts["by"], names)}
+    else:
+        head = (
+            _(
+                "Team %(team)s heeft in %(years)s te weinig uren over: %(planned)s van "
+                "%(available)s uur is al gepland."
+            )
+            % values
+        )
+    short = _("Dit werk komt %(short)s uur tekort; met meer geld lukt het niet.") % values
+    return f"{head} {short}"
 
 
 def graafrust_reason(facts: dict[str, Any], names: Mapping[str, str]) -> str:
