@@ -297,7 +297,8 @@ def _solve(
 ) -> tuple[str, np.ndarray | None, float | None, float | None]:
     """One HiGHS run: (status, start year index per unit, best bound, gap); `initial`:
     the unit columns' values of a starting solution."""
-    highs = _highs(model, -reward, model.assignment_lower(must_do), integral=True)
+    lower = model.assignment_lower(must_do)
+    highs = highs_model(reward, model.matrix, lower, model.upper, model.integrality)
     highs.setOptionValue("time_limit", float(time_limit))
     highs.setOptionValue("mip_rel_gap", float(tolerance))
     if initial is not None:
@@ -326,31 +327,40 @@ _STATUS = {
 }
 
 
-def _highs(model: Model, cost: np.ndarray, lower: np.ndarray, integral: bool) -> highspy._Highs:
-    """A silent HiGHS holding the model (minimising `cost`, rows from `lower` to the
-    model's upper bounds, every column in [0, 1]); `integral`: the unit columns binary.
+def highs_model(
+    reward: np.ndarray,
+    matrix: csr_matrix,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    integrality: np.ndarray | None = None,
+) -> highspy._Highs:
+    """A silent HiGHS holding: maximise `reward`·x over x in [0, 1] with `lower` ≤
+    `matrix` x ≤ `upper` (−inf: no lower bound), as a minimisation of −reward (so a
+    binding upper row has a dual ≤ 0); `integrality`: 1 for the integer columns, else
+    the LP.
 
     The plain `_Highs` core, as scipy uses it: `highspy.Highs` prints a banner on the
     first construction in a process and starts callback machinery the engine has no
     use for."""
-    matrix = model.matrix.tocsc()
+    columns = matrix.tocsc()
+    n_columns, n_rows = len(reward), len(lower)
     lp = highspy.HighsLp()
-    lp.num_col_ = len(cost)
-    lp.num_row_ = len(lower)
-    lp.col_cost_ = np.asarray(cost, dtype=float)
-    lp.col_lower_ = np.zeros(len(cost))
-    lp.col_upper_ = np.ones(len(cost))
+    lp.num_col_ = n_columns
+    lp.num_row_ = n_rows
+    lp.col_cost_ = -np.asarray(reward, dtype=float)
+    lp.col_lower_ = np.zeros(n_columns)
+    lp.col_upper_ = np.ones(n_columns)
     lp.row_lower_ = np.where(np.isinf(lower), -highspy.kHighsInf, lower)
-    lp.row_upper_ = np.asarray(model.upper, dtype=float)
+    lp.row_upper_ = np.asarray(upper, dtype=float)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_ = len(cost)
-    lp.a_matrix_.num_row_ = len(lower)
-    lp.a_matrix_.start_ = matrix.indptr
-    lp.a_matrix_.index_ = matrix.indices
-    lp.a_matrix_.value_ = matrix.data.astype(float)
-    if integral:
+    lp.a_matrix_.num_col_ = n_columns
+    lp.a_matrix_.num_row_ = n_rows
+    lp.a_matrix_.start_ = columns.indptr
+    lp.a_matrix_.index_ = columns.indices
+    lp.a_matrix_.value_ = columns.data.astype(float)
+    if integrality is not None:
         kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
-        lp.integrality_ = [kinds[flag] for flag in model.integrality]
+        lp.integrality_ = [kinds[flag] for flag in integrality]
     highs = highspy._Highs()
     highs.setOptionValue("output_flag", False)
     highs.passModel(lp)

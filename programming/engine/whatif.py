@@ -1,0 +1,398 @@
+"""What extra money buys: the curve of one budget line in one year (issue #19 §2).
+
+The council asks "what do we get for €X more on riolering in 2028?". The answer is
+computed exactly: the schedule is solved again with the extra money in that cell, and
+the plan is compared with the base plan. Everything before the schedule (the frames,
+the couplings, the scores, the units) does not depend on the budget, so it is built
+once (`stage`); each step re-solves the schedule alone, warm-started from the step
+before (milp.py), which makes a step cost a fraction of a full computation.
+
+Steps are the user's amounts (extra euros in that cell, each measured from the base
+budget), or automatic: the smallest extra that brings in the next unfunded work. The
+automatic search starts from the work's gap on that line and year (unfunded.py: the
+least money that funds it with the rest of the plan fixed), re-solves, and when the
+re-solve funds no new work (the plan may rearrange and spend the money elsewhere) it
+doubles the increment, at most `MAX_TRIES` times. Then the next work, up to
+`max_steps`.
+
+Per step: the works newly funded and dropped against the base plan, the value gained,
+the street openings (sectoral and integrated, kpis.py) and the openings saved against
+the base (openings avoided by coupling, more than in the base plan), per area, and the
+savings of coupling.
+
+LP duals only choose where to look (`where_to_look`): the shadow price of a budget row
+in the schedule's LP relaxation says how much value one more euro would buy at the
+margin, which ranks the line-years; the curve itself never uses them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import highspy
+import numpy as np
+import pandas as pd
+from scipy.sparse import vstack
+
+from programming.engine import columns as col
+from programming.engine.couplings import Couplings, find_couplings
+from programming.engine.frames import Prepared, prepare
+from programming.engine.graafrust import ClosedPairs, closed_pairs, closed_years
+from programming.engine.instance import Instance, InstanceError
+from programming.engine.kpis import (
+    OPENINGS_INTEGRATED,
+    OPENINGS_SECTORAL,
+    SAVED,
+    opening_rows,
+    spend_frame,
+)
+from programming.engine.milp import assignment_rows, budget_rows, highs_model
+from programming.engine.schedule import (
+    coupling_discounts,
+    schedule,
+    scheduled_years,
+    warm_start_units,
+)
+from programming.engine.scoring import score_works
+from programming.engine.unfunded import HALF_A_CENT, find_unfunded
+from programming.engine.units import (
+    Plan,
+    Unit,
+    build_units,
+    carried,
+    coefficients,
+    value_epsilon,
+)
+
+#: How often the automatic search doubles an increment that funded no new work.
+MAX_TRIES = 6
+#: The most steps a curve has.
+MAX_STEPS = 8
+
+
+@dataclass(frozen=True)
+class Step:
+    """One point of the curve: the plan with `extra` euros more in the curve's cell."""
+
+    extra: float
+    status: str
+    #: Works funded now and not in the base plan, and the other way round (keys).
+    funded: tuple[str, ...]
+    dropped: tuple[str, ...]
+    value: float
+    value_gained: float
+    openings_sectoral: int
+    openings_integrated: int
+    #: Openings avoided by coupling (sectoral − integrated), more than in the base plan.
+    openings_saved: int
+    #: Per area, the openings saved against the base plan (areas that save any).
+    openings_saved_by_area: dict[str, int] = field(default_factory=dict)
+    savings: float = 0.0
+    savings_gained: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Curve:
+    """What extra money on `line` in `year` buys: the base plan and the steps."""
+
+    line: str
+    year: int
+    base: Step
+    steps: tuple[Step, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "year": self.year,
+            "base": self.base.to_dict(),
+            "steps": [step.to_dict() for step in self.steps],
+        }
+
+
+@dataclass(frozen=True)
+class Staged:
+    """The stages before the schedule, as `run` builds them: they do not depend on the
+    budget, so every step of a curve reuses them."""
+
+    instance: Instance
+    data: Prepared
+    couplings: Couplings
+    scores: pd.DataFrame
+    units: list[Unit]
+    pairs: ClosedPairs
+
+    @property
+    def keys(self) -> list[str]:
+        keys: list[str] = self.data.works[col.KEY].tolist()
+        return keys
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    plan: Plan
+    funded: frozenset[str]
+    value: float
+    sectoral: int
+    integrated: int
+    avoided_by_area: dict[str, int]
+    savings: float
+
+
+def stage(instance: Instance) -> Staged:
+    """Prepare, couple and score an instance, and build its units (as `run` does)."""
+    params = instance.parameters
+    data = prepare(instance)
+    works = data.works
+    position = {key: i for i, key in enumerate(works[col.KEY])}
+    accepted = [[position[k] for k in members] for members in instance.accepted_clusters]
+    rejected = [[position[k] for k in members] for members in instance.rejected_clusters]
+    couplings = find_couplings(works, data.feasible, params, accepted, rejected)
+    scores = score_works(works, couplings, params)
+    units = build_units(
+        works,
+        scores[col.SCHEDULING_VALUE],
+        scores[col.SOLO_VALUE],
+        data.feasible,
+        data.tensor,
+        couplings,
+        params.first_year,
+        params.opening_cost_share,
+        data.preparation,
+    )
+    pairs = closed_pairs(
+        works, couplings.neighbours, params.graafrust_years, params.graafrust_weight
+    )
+    return Staged(instance, data, couplings, scores, units, pairs)
+
+
+def money_curve(
+    instance: Instance,
+    line: str,
+    year: int,
+    amounts: Sequence[float] | None = None,
+    max_steps: int = 5,
+    staged: Staged | None = None,
+) -> Curve:
+    """The curve of extra money on `line` in `year` (module docstring): at `amounts`
+    (extra euros, each from the base budget) or automatic, at most `max_steps` steps.
+
+    Steps:
+    1. Stage the instance once (or take `staged`) and solve the base plan, from the
+       instance's warm start.
+    2. Per step, add the extra to the cell and re-solve the schedule from the plan of
+       the step before; automatic steps search the extra first (`_next_step`).
+    3. Compare every plan with the base plan.
+    """
+    staged = staged or stage(instance)
+    params = instance.parameters
+    if line not in staged.data.lines:
+        raise InstanceError(f"onbekende budgetregel: {line}")
+    if not params.first_year <= year <= params.last_year:
+        raise InstanceError(f"{year} ligt buiten de looptijd")
+    max_steps = max(0, min(max_steps, MAX_STEPS))
+    cell = (staged.data.lines.index(line), year - params.first_year)
+    start = warm_start_units(staged.units, staged.keys, instance.warm_start, params.first_year)
+    base = _outcome(staged, _solve(staged, cell, 0.0, start))
+    outcomes: list[tuple[float, _Outcome]] = []
+    if amounts is not None:
+        previous = base
+        for extra in sorted({float(a) for a in amounts if a > 0})[:max_steps]:
+            previous = _outcome(staged, _solve(staged, cell, extra, previous.plan.start))
+            outcomes.append((extra, previous))
+    else:
+        extra, previous = 0.0, base
+        while len(outcomes) < max_steps:
+            found = _next_step(staged, cell, extra, previous)
+            if found is None:
+                break
+            extra, previous = found
+            outcomes.append(found)
+    return Curve(
+        line=line,
+        year=year,
+        base=_step(0.0, base, base),
+        steps=tuple(_step(extra, outcome, base) for extra, outcome in outcomes),
+    )
+
+
+def where_to_look(instance: Instance, staged: Staged | None = None) -> list[tuple[str, int, float]]:
+    """The budget cells where one more euro buys the most value at the margin: (line,
+    year, value per euro) from the shadow prices of the budget rows in the schedule's LP
+    relaxation (without graafrust), highest first, cells with a positive price only.
+
+    Only a ranking: the LP may split works and the price holds for the first euros
+    only; what money really buys is `money_curve`'s exact re-solve.
+    """
+    staged = staged or stage(instance)
+    units, data = staged.units, staged.data
+    if not units:
+        return []
+    params = instance.parameters
+    carry = data.carry_over(params.carry_over)
+    var_unit = np.repeat(np.arange(len(units)), [len(unit.years) for unit in units])
+    var_year = np.array([y for unit in units for y in unit.years], dtype=int)
+    reward = coefficients(units, var_unit, var_year, params.horizon, value_epsilon(units))
+    assignment, must_do = assignment_rows(units, var_unit)
+    # budget_rows scales each row by 1 / max(limit, largest entry, 1); against a budget
+    # larger than any cost that is 1 / limit, so the rows come back in euros.
+    huge = np.full(data.budget.shape, 1e12)
+    scaled, _ = budget_rows(units, var_unit, var_year, huge, carry)
+    spend = scaled.multiply(carried(huge, carry).ravel()[:, None]).tocsr()
+    limit = carried(data.budget, carry).ravel()
+    duals = None
+    for lower in (must_do.astype(float), np.zeros(len(must_do))):
+        highs = highs_model(
+            reward,
+            vstack([assignment, spend]).tocsr(),
+            np.concatenate([lower, np.full(len(limit), -np.inf)]),
+            np.concatenate([np.ones(len(must_do)), limit]),
+        )
+        highs.run()
+        if highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            duals = np.asarray(highs.getSolution().row_dual)[len(must_do) :]
+            break
+    if duals is None:
+        return []
+    # Minimising −reward, a binding ≤ row has a dual ≤ 0: −dual is value per euro. A euro
+    # more in a cell raises the carried limits of that year and, on a carrying row, the
+    # years after it: its price is the sum of theirs.
+    price = -duals.reshape(data.budget.shape)
+    price = carried(price[:, ::-1], carry)[:, ::-1]
+    cells = [
+        (line, params.first_year + t, float(price[i, t]))
+        for i, line in enumerate(data.lines)
+        for t in range(params.horizon)
+        if price[i, t] > 1e-12
+    ]
+    return sorted(cells, key=lambda cell: (-cell[2], cell[0], cell[1]))
+
+
+def _solve(staged: Staged, cell: tuple[int, int], extra: float, start: np.ndarray | None) -> Plan:
+    """The schedule with `extra` euros more in `cell`, from `start`."""
+    params = staged.instance.parameters
+    budget = staged.data.budget.copy()
+    budget[cell] += extra
+    carry = staged.data.carry_over(params.carry_over)
+    return schedule(staged.units, budget, params, None, staged.pairs, carry, start=start)
+
+
+def _next_step(
+    staged: Staged, cell: tuple[int, int], extra: float, previous: _Outcome
+) -> tuple[float, _Outcome] | None:
+    """The smallest extra (found as the module docstring says) above `extra` whose plan
+    funds a work `previous` does not; None when no unfunded work has a gap in the cell
+    alone or the tries run out."""
+    gap = _smallest_gap(staged, cell, extra, previous.plan)
+    if gap is None:
+        return None
+    increment = float(math.ceil(gap))
+    for _ in range(MAX_TRIES):
+        trial = extra + increment
+        outcome = _outcome(staged, _solve(staged, cell, trial, previous.plan.start))
+        if outcome.funded - previous.funded:
+            return trial, outcome
+        increment *= 2
+    return None
+
+
+def _smallest_gap(staged: Staged, cell: tuple[int, int], extra: float, plan: Plan) -> float | None:
+    """The least gap among the unfunded works whose whole gap lies in `cell` (money
+    elsewhere would be needed for the others), at budget + `extra` in the cell."""
+    data, params = staged.data, staged.instance.parameters
+    budget = data.budget.copy()
+    budget[cell] += extra
+    years = scheduled_years(staged.units, plan, len(data.works), params.first_year)
+    rows = find_unfunded(
+        data.works,
+        staged.units,
+        plan,
+        budget,
+        data.tensor,
+        data.lines,
+        params,
+        staged.scores[col.SCHEDULING_VALUE].to_numpy(dtype=float),
+        closed=closed_years(staged.pairs, years, params.horizon, params.first_year),
+        neighbours=staged.couplings.neighbours,
+        teams=data.teams,
+    )
+    line, year = data.lines[cell[0]], params.first_year + cell[1]
+    elsewhere = {
+        row.work
+        for row in rows
+        if row.gap > HALF_A_CENT and (row.budget_line, row.year) != (line, year)
+    }
+    gaps = [
+        row.gap
+        for row in rows
+        if row.gap > HALF_A_CENT
+        and (row.budget_line, row.year) == (line, year)
+        and row.work not in elsewhere
+    ]
+    return min(gaps, default=None)
+
+
+def _outcome(staged: Staged, plan: Plan) -> _Outcome:
+    """What a plan funds, is worth, opens and saves."""
+    data, params = staged.data, staged.instance.parameters
+    n_works = len(data.works)
+    years = scheduled_years(staged.units, plan, n_works, params.first_year)
+    keys = staged.keys
+    funded = frozenset(keys[i] for i in np.flatnonzero(~np.isnan(years)))
+    value = float(
+        sum(unit.value for unit, s in zip(staged.units, plan.start, strict=True) if s >= 0)
+    )
+    openings = opening_rows(data.works, years, staged.couplings, data.feasible)
+    total = openings[openings[col.YEAR].isna() & openings[col.AREA].isna()]
+    sectoral = _count(total, OPENINGS_SECTORAL)
+    integrated = _count(total, OPENINGS_INTEGRATED)
+    by_area = openings[openings[col.YEAR].notna() & openings[col.AREA].notna()]
+    per_area = by_area.groupby([col.CODE, col.AREA])[col.VALUE].sum()
+    avoided = {
+        str(area): int(per_area.get((OPENINGS_SECTORAL, area), 0))
+        - int(per_area.get((OPENINGS_INTEGRATED, area), 0))
+        for area in by_area[col.AREA].unique()
+    }
+    discount = coupling_discounts(staged.units, plan, n_works)
+    spend = spend_frame(data.works, data.costs, years, discount, params)
+    return _Outcome(
+        plan=plan,
+        funded=funded,
+        value=value,
+        sectoral=sectoral,
+        integrated=integrated,
+        avoided_by_area=avoided,
+        savings=float(spend[SAVED].sum()),
+    )
+
+
+def _count(rows: pd.DataFrame, code: str) -> int:
+    return int(rows.loc[rows[col.CODE] == code, col.VALUE].sum())
+
+
+def _step(extra: float, outcome: _Outcome, base: _Outcome) -> Step:
+    areas = set(outcome.avoided_by_area) | set(base.avoided_by_area)
+    saved_by_area = {
+        area: outcome.avoided_by_area.get(area, 0) - base.avoided_by_area.get(area, 0)
+        for area in sorted(areas)
+    }
+    avoided = outcome.sectoral - outcome.integrated
+    return Step(
+        extra=extra,
+        status=outcome.plan.status,
+        funded=tuple(sorted(outcome.funded - base.funded)),
+        dropped=tuple(sorted(base.funded - outcome.funded)),
+        value=outcome.value,
+        value_gained=outcome.value - base.value,
+        openings_sectoral=outcome.sectoral,
+        openings_integrated=outcome.integrated,
+        openings_saved=avoided - (base.sectoral - base.integrated),
+        openings_saved_by_area={area: n for area, n in saved_by_area.items() if n > 0},
+        savings=outcome.savings,
+        savings_gained=outcome.savings - base.savings,
+    )
