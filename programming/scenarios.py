@@ -172,10 +172,10 @@ class KnownWork:
 def known_works(programme: Programme) -> QuerySet[Work]:
     """The works a change can name: the stored works of the scenario's base (of the
     programme itself when it has no base, or when the base was never computed)."""
-    for source in (programme.based_on, programme):
-        if source is not None and source.works.exists():
-            return source.works.all()
-    return Work.objects.none()
+    base = programme.based_on
+    if base is not None and base.computed_at is not None:
+        return base.works.all()
+    return programme.works.all()
 
 
 def find_work(programme: Programme, key: str) -> KnownWork | None:
@@ -186,6 +186,7 @@ def find_work(programme: Programme, key: str) -> KnownWork | None:
         known_works(programme)
         .filter(key=key)
         .only(
+            "programme",
             "key",
             "kind",
             "label",
@@ -424,7 +425,7 @@ def _work_names(keys: Iterable[str], programme: Programme) -> dict[str, str]:
         row.key: row.name
         for row in known_works(programme)
         .filter(key__in=wanted)
-        .only("key", "label", "discipline", "place", "asset_count")
+        .only("programme", "key", "label", "discipline", "place", "asset_count")
     }
     for key in wanted - names.keys():
         found = find_work(programme, key)
@@ -516,8 +517,8 @@ class Column:
     newly_unfunded_count: int = 0
     moved: list[dict[str, Any]] = field(default_factory=list)
     moved_count: int = 0
-    capacity: Any = None
-    maintenance: Any = None
+    capacity: dict[str, float] | None = None
+    maintenance: Decimal | None = None
 
     @property
     def savings(self) -> Decimal:
@@ -555,8 +556,8 @@ def _column(programme: Programme, base: Programme | None) -> Column:
         money=programme_money(programme),
         openings=pages.programme_openings(programme),
         kpis=kpi_totals(programme),
-        capacity=_optional("capacity", "capacity_use", programme),
-        maintenance=_optional("maintenance", "maintenance_by_year", programme),
+        capacity=capacity_figures(programme),
+        maintenance=maintenance_level(programme),
     )
     if base is None:
         return column
@@ -585,6 +586,28 @@ def _optional(module: str, function: str, programme: Programme) -> Any:
     return found(programme)
 
 
+def capacity_figures(programme: Programme) -> dict[str, float] | None:
+    """Hours planned for all teams over the horizon, and the hours above what the teams
+    have (summed over teams and years); None while capacity is not available."""
+    use = _optional("capacity", "capacity_use", programme)
+    if use is None:
+        return None
+    years = [year for team in use.teams for year in team.years]
+    return {
+        "planned": round(sum(y.planned for y in years), 1),
+        "over": round(
+            sum(max(y.planned - y.available, 0) for y in years if y.available is not None), 1
+        ),
+    }
+
+
+def maintenance_level(programme: Programme) -> Decimal | None:
+    """The change in annual maintenance cost at the end of the horizon; None while the
+    maintenance figures are not available."""
+    maintenance = _optional("maintenance", "maintenance_by_year", programme)
+    return None if maintenance is None else maintenance.level
+
+
 def comparison(base: Programme, others: Sequence[Programme]) -> list[Column]:
     """The base programme and each other programme (a scenario) side by side, the base
     first: what each funds, no longer funds and moves compared with the base, the
@@ -609,6 +632,7 @@ def money_rows(columns: list[Column]) -> list[dict[str, Any]]:
                     "gross": [cell.gross for cell in cells],
                     "net": [cell.net for cell in cells],
                     "budget": [cell.budget for cell in cells],
+                    "pairs": [(cell.gross, cell.net) for cell in cells],
                 }
             )
     return rows

@@ -28,13 +28,11 @@ from programming.explain import unfunded_sentences, work_explanation
 from programming.filtersets import CouplingFilterSet, WorkFilterSet
 from programming.forms import (
     AdoptForm,
-    CompareForm,
     CostSharingForm,
     CouplingDecisionForm,
     ProgrammeForm,
     ReservationForm,
     ResponseForm,
-    ScenarioForm,
 )
 from programming.models import (
     Coupling,
@@ -54,7 +52,7 @@ from programming.money import (
 from programming.money import (
     CODES as MONEY_CODES,
 )
-from programming.selectors import adopted_baseline, kpi_totals, moved_works
+from programming.selectors import adopted_baseline, kpi_totals
 from programming.wording import NAME_PARTS, work_name
 from stakeholders.models import Actor
 
@@ -487,58 +485,6 @@ class UnfundedView(ProgrammeMixin, TemplateView):
         for item in page:
             item.reason_text = reasons[item.pk]
         return context | {"gaps": pages.unfunded_gaps(self.programme), "page_obj": page}
-
-
-class ScenarioView(ProgrammeMixin, TemplateView):
-    """Copy the programme into a scenario with other parameters."""
-
-    template_name = "programming/programme_scenario.html"
-    tab = "scenario"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("form", ScenarioForm(source=self.programme))
-        return context
-
-    def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("programming.add_programme"):
-            raise PermissionDenied
-        form = ScenarioForm(request.POST, source=self.programme)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        copy = services.programme_copy(
-            self.programme, name=form.cleaned_data["name"], user=request.user, **form.changes()
-        )
-        messages.success(request, gettext("Het scenario is aangemaakt. Bereken het nu."))
-        return redirect("programming:programme_detail", pk=copy.pk)
-
-
-class CompareView(ProgrammeMixin, TemplateView):
-    """This programme next to another (a scenario) or, by default, its adopted baseline."""
-
-    template_name = "programming/programme_compare.html"
-    tab = "vergelijken"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        form = CompareForm(self.request.GET or None, programme=self.programme)
-        other = form.cleaned_data["other"] if form.is_valid() else None
-        baseline = adopted_baseline(self.programme)
-        if other is None:
-            other = baseline
-        if other is None:
-            return context | {"form": form, "other": None}
-        result = pages.comparison(self.programme, other)
-        for row in result["kpis"]:
-            row["label"] = KPI_LABELS.get(row["code"], row["code"])
-        moved = _page(self.request, moved_works(self.programme, other))
-        return context | {
-            "form": form,
-            "other": other,
-            "is_baseline": baseline is not None and other.pk == baseline.pk,
-            "result": result,
-            "page_obj": moved,
-        }
 
 
 class AdoptView(ProgrammeMixin, TemplateView):

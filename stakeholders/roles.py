@@ -59,6 +59,7 @@ PROGRAMME_MANAGER_MODELS = {
         "criterion",
         "programme",
         "budgetoverride",
+        "scenariochange",
         "couplingdecision",
         "couplingcostsharing",
         "couplingreservation",
