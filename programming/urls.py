@@ -3,7 +3,7 @@
 from django.urls import path
 
 from impor.history_views import ObjectHistoryView
-from programming import capacity_views, maintenance_views, partner, views
+from programming import capacity_views, maintenance_views, partner, scenario_views, views
 from programming.models import AssessmentFramework, Programme
 
 app_name = "programming"
@@ -72,8 +72,36 @@ urlpatterns = [
     path(
         "programmas/<int:pk>/niet-gedekt/", views.UnfundedView.as_view(), name="programme_unfunded"
     ),
-    path("programmas/<int:pk>/scenario/", views.ScenarioView.as_view(), name="programme_scenario"),
-    path("programmas/<int:pk>/vergelijken/", views.CompareView.as_view(), name="programme_compare"),
+    path(
+        "programmas/<int:pk>/scenario/",
+        scenario_views.ScenarioView.as_view(),
+        name="programme_scenario",
+    ),
+    path(
+        "programmas/<int:pk>/wijzigingen/",
+        scenario_views.ChangeAddView.as_view(),
+        name="scenario_change_add",
+    ),
+    path(
+        "programmas/<int:pk>/wijzigingen/<int:change>/",
+        scenario_views.ChangeEditView.as_view(),
+        name="scenario_change_edit",
+    ),
+    path(
+        "programmas/<int:pk>/wijzigingen/<int:change>/verwijderen/",
+        scenario_views.ChangeDeleteView.as_view(),
+        name="scenario_change_delete",
+    ),
+    path(
+        "programmas/<int:pk>/overnemen/",
+        scenario_views.PromoteView.as_view(),
+        name="scenario_promote",
+    ),
+    path(
+        "programmas/<int:pk>/vergelijken/",
+        scenario_views.CompareView.as_view(),
+        name="programme_compare",
+    ),
     path("programmas/<int:pk>/vaststellen/", views.AdoptView.as_view(), name="programme_adopt"),
     path(
         "programmas/<int:pk>/werken/<int:work>/",
