@@ -138,7 +138,7 @@ class ChangeEditView(ProgrammeMixin, TemplateView):
     permission_required = "programming.change_scenariochange"
     tab = "scenario"
 
-    def change(self) -> ScenarioChange:
+    def get_change(self) -> ScenarioChange:
         return get_object_or_404(
             ScenarioChange.objects.select_related("budget_line", "team"),
             pk=self.kwargs["change"],
@@ -147,7 +147,7 @@ class ChangeEditView(ProgrammeMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        change = kwargs.get("change") or self.change()
+        change = kwargs.get("change_row") or self.get_change()
         form = kwargs.get("form") or ChangeForm(
             instance=change, kind=change.kind, programme=self.programme
         )
@@ -159,7 +159,7 @@ class ChangeEditView(ProgrammeMixin, TemplateView):
         }
 
     def post(self, request, *args, **kwargs):
-        change = self.change()
+        change = self.get_change()
         form = ChangeForm(request.POST, instance=change, kind=change.kind, programme=self.programme)
         if form.is_valid():
             fields = form.fields_for_service()
@@ -177,7 +177,9 @@ class ChangeEditView(ProgrammeMixin, TemplateView):
                     + "#wijzigingen"
                 )
         change.refresh_from_db()
-        return self.render_to_response(self.get_context_data(change=change, form=form), status=400)
+        return self.render_to_response(
+            self.get_context_data(change_row=change, form=form), status=400
+        )
 
 
 class ChangeDeleteView(ProgrammeMixin, View):
