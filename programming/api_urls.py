@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programming import api, capacity_api, maintenance_api
+from programming import api, capacity_api, maintenance_api, whatif_api
 
 programmes = api.ProgrammeViewSet.as_view({"get": "list", "post": "create"})
 programme = api.ProgrammeViewSet.as_view(
@@ -61,6 +61,7 @@ urlpatterns = [
         maintenance_api.MaintenanceView.as_view(),
         name="programme_maintenance",
     ),
+    path(f"{ONE}/extra-geld", whatif_api.ExtraMoneyView.as_view(), name="programme_extra_money"),
     path(f"{ONE}/scenarios", api.ScenarioCreateView.as_view(), name="programme_scenarios"),
     path(f"{ONE}/vergelijking", api.ComparisonView.as_view(), name="programme_comparison"),
     path(

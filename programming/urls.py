@@ -3,7 +3,14 @@
 from django.urls import path
 
 from impor.history_views import ObjectHistoryView
-from programming import capacity_views, maintenance_views, partner, scenario_views, views
+from programming import (
+    capacity_views,
+    maintenance_views,
+    partner,
+    scenario_views,
+    views,
+    whatif_views,
+)
 from programming.models import AssessmentFramework, Programme
 
 app_name = "programming"
@@ -27,6 +34,11 @@ urlpatterns = [
         "programmas/<int:pk>/beheerlasten/",
         maintenance_views.MaintenanceView.as_view(),
         name="programme_maintenance",
+    ),
+    path(
+        "programmas/<int:pk>/extra-geld/",
+        whatif_views.ExtraMoneyView.as_view(),
+        name="programme_extra_money",
     ),
     path("programmas/<int:pk>/kaart/", views.MapView.as_view(), name="programme_map"),
     path(
