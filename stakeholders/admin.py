@@ -273,6 +273,15 @@ class TeamAdmin(SimpleHistoryAdmin):
     inlines = (TeamHoursInline,)
 
 
+@admin.register(TeamHours)
+class TeamHoursAdmin(SimpleHistoryAdmin):
+    list_display = ("team", "year", "hours")
+    list_filter = ("year", "team")
+    search_fields = ("team__code", "team__name")
+    list_select_related = ("team",)
+    autocomplete_fields = ("team",)
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens of integrations. Making one shows its key once; only its hash is kept."""

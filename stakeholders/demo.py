@@ -1,4 +1,4 @@
-"""Actors, themes, ambitions, budget lines and users of the demo municipality.
+"""Actors, themes, ambitions, budget lines, teams and users of the demo municipality.
 
 The four ambitions are those of Dalfsen's Omgevingsvisie 1.0 (seed document 000); the
 themes are the societal tasks of DOMAIN.md §3. Organisations outside the municipality are
@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 
 from impor import geometry
+from impor.choices import Discipline
 from impor.models import Area
 from stakeholders.choices import ActorKind, Domain, Involvement, ProcessStep, Role, TaskDomain
 from stakeholders.models import (
@@ -28,6 +29,8 @@ from stakeholders.models import (
     ContactPerson,
     Indicator,
     ProcessPosition,
+    Team,
+    TeamHours,
     Theme,
     User,
 )
@@ -170,6 +173,29 @@ BUDGET_LINES = (
     ("warmte", "Warmtenet Dalfsen", "warmte", 1_500_000),
 )
 
+#: Productive hours of one full-time employee per year: 1,363 in the Handleiding
+#: Overheidstarieven 2023 (Ministerie van Financiën), 1,872 contract hours less leave,
+#: illness, training and overhead.
+PRODUCTIVE_HOURS = 1363
+#: Teams that prepare, tender and supervise works: code, name, actor, discipline and the
+#: full-time staff on works. The staff is a demo assumption, sized so that the sewer and
+#: road teams run out of hours in the years a colleague is missing (`SHORT_YEARS`) and
+#: the schedule moves works; Enexis's team is a partner team (its works ask its hours).
+TEAMS = (
+    ("riolering", "Team Riolering", "riolering", Discipline.RIOLERING, 7.5),
+    ("water", "Team Water en oevers", "riolering", Discipline.WATER, 0.6),
+    ("wegen", "Team Wegen", "wegen", Discipline.VERHARDING, 5.5),
+    ("groen", "Team Groen en bomen", "groen", Discipline.GROEN, 1.2),
+    ("verlichting", "Team Openbare verlichting", "verlichting", Discipline.VERLICHTING, 1.5),
+    ("kunstwerken", "Team Kunstwerken", "kunstwerken", Discipline.KUNSTWERKEN, 0.7),
+    ("spelen", "Team Spelen", "kunstwerken", Discipline.SPELEN, 0.4),
+    ("enexis", "Netversterking Enexis", "enexis", "", 2.0),
+)
+#: Years after the programme's first year in which the municipal teams have a third
+#: fewer hours (a vacancy that is hard to fill): the capacity page shows them full.
+SHORT_YEARS = (1, 2)
+SHORT_FACTOR = 2 / 3
+
 DEMO_USERS = (
     ("admin", "Anna", "de Beheerder", Role.ADMINISTRATOR, None),
     ("programma", "Pieter", "Programmamanager", Role.PROGRAMME_MANAGER, "impor"),
@@ -284,6 +310,32 @@ def build_budget_lines(
         )
         lines[code] = line
     return lines
+
+
+def build_teams(
+    actors: dict[str, Actor], years: range, first_year: int, scale: float = 1.0
+) -> dict[str, Team]:
+    """The teams of `TEAMS` with their hours per year: staff × `PRODUCTIVE_HOURS`, a
+    third less for the municipal teams in `SHORT_YEARS` after `first_year`."""
+    teams = {}
+    for code, name, actor, discipline, staff in TEAMS:
+        team = Team.objects.create(code=code, name=name, actor=actors[actor], discipline=discipline)
+        short = actors[actor].is_internal
+        TeamHours.objects.bulk_create(
+            TeamHours(
+                team=team,
+                year=year,
+                hours=round(
+                    staff
+                    * scale
+                    * PRODUCTIVE_HOURS
+                    * (SHORT_FACTOR if short and year - first_year in SHORT_YEARS else 1)
+                ),
+            )
+            for year in years
+        )
+        teams[code] = team
+    return teams
 
 
 def build_area_tasks(

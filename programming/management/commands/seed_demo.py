@@ -114,6 +114,7 @@ class Command(BaseCommand):
         lines = people.build_budget_lines(
             rng, actors, range(FIRST_YEAR - 2, FIRST_YEAR + 12), scale
         )
+        people.build_teams(actors, range(FIRST_YEAR - 2, FIRST_YEAR + 12), FIRST_YEAR, scale)
         people.build_area_tasks(rng, [a for a in areas if a.level == "kern"], themes, actors)
         users = people.build_users(actors, DEMO_PASSWORD)
         people.build_interest_areas(actors, areas, streets)
