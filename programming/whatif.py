@@ -18,15 +18,16 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Sum
 from django.utils import formats
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 
 from impor.models import Area
 from impor.templatetags.impor_format import euro
-from programming.engine.instance import Instance
+from programming.engine.instance import Instance, Parameters
 from programming.engine.whatif import MAX_STEPS, Curve, Staged, Step, money_curve, stage
 from programming.engine.whatif import where_to_look as engine_where_to_look
 from programming.models import Programme, UnfundedItem, Work
 from programming.selectors import programme_instance
+from programming.xlsx import Column, Sheet
 from stakeholders.models import BudgetLine
 
 #: The query parameters (API) and form fields (page), named in errors.
@@ -215,6 +216,72 @@ def extra_money(
         staged=staged,
     )
     return _answer(programme, line, curve, automatic=amounts is None)
+
+
+def extra_money_sheet(programme: Programme) -> Sheet:
+    """The council workbook's sheet "Extra geld": per budget line with unfunded works, its
+    automatic curve (`WORKBOOK_STEPS` steps) in the year with the line's largest unfunded
+    gap. The programme is staged once for all lines. Programmes beyond the exact
+    solver's size (the heuristic's) get a note instead: the page answers one line then."""
+    largest = largest_gaps(programme)
+    works = Work.objects.filter(programme=programme).count()
+    rows: list[list[object]] = []
+    note = str(_SHEET_NOTE)
+    if works > Parameters.max_exact_works:
+        note = gettext(
+            "Dit programma is te groot om hier elke budgetregel door te rekenen: kies een "
+            "budgetregel en jaar op de pagina Extra geld."
+        )
+    elif largest:
+        staged = stage(whatif_instance(programme))
+        for code in sorted(largest):
+            answer = extra_money(
+                programme, code, largest[code][0], max_steps=WORKBOOK_STEPS, staged=staged
+            )
+            rows.extend(_sheet_row(answer, step) for step in answer.steps)
+    return Sheet(
+        gettext("Extra geld"),
+        [
+            Column(gettext("Budgetregel")),
+            Column(gettext("Naam"), width=24),
+            Column(gettext("Jaar"), "year"),
+            Column(gettext("Extra geld (€)"), "money"),
+            Column(gettext("Werken die doorgaan"), "count"),
+            Column(gettext("Welke"), width=48),
+            Column(gettext("Werken die afvallen"), "count"),
+            Column(gettext("Waarde erbij (punten)"), "decimal"),
+            Column(gettext("Keer minder open"), "count"),
+            Column(gettext("Waar het meest"), width=20),
+            Column(gettext("Koppelvoordeel erbij (€)"), "money"),
+            Column(gettext("Zin voor de raad"), width=80),
+        ],
+        rows,
+        note,
+    )
+
+
+_SHEET_NOTE = gettext_lazy(
+    "Per budgetregel met niet-gedekte werken: wat extra geld in het jaar met het grootste "
+    "tekort oplevert. Elke stap is het kleinste bedrag waarbij het volgende werk doorgaat, "
+    "exact uitgerekend door de planning opnieuw te maken (tegen het huidige plan)."
+)
+
+
+def _sheet_row(answer: MoneyAnswer, step: MoneyStep) -> list[object]:
+    return [
+        answer.line.code,
+        answer.line.name,
+        answer.year,
+        float(step.extra),
+        len(step.funded),
+        "; ".join(work.label for work in step.funded),
+        len(step.dropped),
+        step.value_gained,
+        step.openings_saved,
+        step.place or "",
+        float(step.savings_gained),
+        step.sentence,
+    ]
 
 
 def _answer(programme: Programme, line: BudgetLine, curve: Curve, automatic: bool) -> MoneyAnswer:
