@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programming import api, capacity_api, maintenance_api, whatif_api
+from programming import api, capacity_api, maintenance_api, scenario_api, whatif_api
 
 programmes = api.ProgrammeViewSet.as_view({"get": "list", "post": "create"})
 programme = api.ProgrammeViewSet.as_view(
@@ -62,8 +62,27 @@ urlpatterns = [
         name="programme_maintenance",
     ),
     path(f"{ONE}/extra-geld", whatif_api.ExtraMoneyView.as_view(), name="programme_extra_money"),
-    path(f"{ONE}/scenarios", api.ScenarioCreateView.as_view(), name="programme_scenarios"),
-    path(f"{ONE}/vergelijking", api.ComparisonView.as_view(), name="programme_comparison"),
+    path(
+        f"{ONE}/scenarios",
+        scenario_api.ScenarioCreateView.as_view(),
+        name="programme_scenarios",
+    ),
+    path(
+        f"{ONE}/wijzigingen",
+        scenario_api.ChangeListView.as_view(),
+        name="programme_changes",
+    ),
+    path(
+        f"{ONE}/wijzigingen/<int:change>",
+        scenario_api.ChangeDetailView.as_view(),
+        name="programme_change",
+    ),
+    path(f"{ONE}/promoveren", scenario_api.PromoteView.as_view(), name="programme_promote"),
+    path(
+        f"{ONE}/vergelijking",
+        scenario_api.ComparisonView.as_view(),
+        name="programme_comparison",
+    ),
     path(
         f"{ONE}/verschil-met-vastgesteld",
         api.BaselineDifferenceView.as_view(),
