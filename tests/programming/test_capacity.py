@@ -2,6 +2,7 @@
 the overrides, what the computation stores, and the one selector behind the capacity
 page, the API and the workbook sheet."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -320,3 +321,19 @@ def test_a_programme_manager_sets_a_works_hours_and_bad_input_is_refused(street,
     assert sum(cable.hours["net"]) == 120
     client.post(url, {"hours": "", "maintenance": ""})
     assert not WorkSetting.objects.exists()
+
+
+def test_an_adopted_programme_keeps_its_work_settings(street, client):
+    programme_compute(street)
+    work = WorkRow.objects.filter(programme=street, key="P:E-1").get()
+    # Adopted after computing (the adoption itself is tested elsewhere).
+    type(street).objects.filter(pk=street.pk).update(
+        status="vastgesteld", adopted_on=date(2025, 11, 6), adopted_by="raad"
+    )
+    client.force_login(user_with_role(Role.PROGRAMME_MANAGER))
+    url = reverse("programming:programme_work_setting", args=[street.pk, work.pk])
+    response = client.post(url, {"hours": "10"}, follow=True)
+    assert "vastgesteld" in response.content.decode()
+    assert not WorkSetting.objects.exists()
+    page = client.get(reverse("programming:programme_work", args=[street.pk, work.pk]))
+    assert 'name="hours"' not in page.content.decode()
