@@ -384,39 +384,35 @@ def maintenance_rows(
     """beheerlasten (module docstring): `maintenance` per work (€/year), `years` the
     scheduled start years (NaN: not scheduled), `tensor` the money cost per work × line
     × offset, whose largest line is the work's main line."""
-    effect = (~np.isnan(years)) & (maintenance != 0)
     if not (maintenance != 0).any():
         return _rows([])
-    index = np.flatnonzero(effect)
-    from_year = years[index] + works[col.DURATION].to_numpy(dtype=int)[index]
-    per_line = tensor[index].sum(axis=2) if len(lines) else np.zeros((len(index), 0))
-    main = [lines[int(np.argmax(row))] if len(row) and row.max() > 0 else None for row in per_line]
-    area = works[col.AREA].to_numpy()[index]
-    rows: list[dict[str, Any]] = []
+    index = np.flatnonzero(~np.isnan(years) & (maintenance != 0))
+    per_line = tensor[index].sum(axis=2)
+    has_line = per_line.max(axis=1, initial=0.0) > 0
+    main = np.asarray(lines, dtype=object)[per_line.argmax(axis=1)] if len(lines) else None
+    effects = pd.DataFrame(
+        {
+            "from": years[index] + works[col.DURATION].to_numpy(dtype=int)[index],
+            col.BUDGET_LINE: np.where(has_line, main, None),
+            col.AREA: works[col.AREA].to_numpy()[index],
+            col.VALUE: maintenance[index],
+        }
+    )
+    frames = []
     for year in params.years:
-        active = from_year <= year
-        amounts = maintenance[index][active]
-        rows.append({col.CODE: MAINTENANCE, col.YEAR: year, col.VALUE: float(amounts.sum())})
-        by_line: dict[str, float] = {}
-        by_area: dict[str, float] = {}
-        for line, place, amount in zip(
-            np.asarray(main, dtype=object)[active], area[active], amounts, strict=True
-        ):
-            if line is not None:
-                by_line[line] = by_line.get(line, 0.0) + float(amount)
-            if isinstance(place, str):
-                by_area[place] = by_area.get(place, 0.0) + float(amount)
-        rows.extend(
-            {col.CODE: MAINTENANCE, col.YEAR: year, col.BUDGET_LINE: line, col.VALUE: amount}
-            for line, amount in sorted(by_line.items())
-        )
-        rows.extend(
-            {col.CODE: MAINTENANCE, col.YEAR: year, col.AREA: place, col.VALUE: amount}
-            for place, amount in sorted(by_area.items())
-        )
-    last = maintenance[index][from_year <= params.last_year].sum()
-    rows.append({col.CODE: MAINTENANCE, col.VALUE: float(last)})
-    return _rows(rows)
+        active = effects[effects["from"] <= year]
+        total = float(active[col.VALUE].sum())
+        frames.append(_rows([{col.CODE: MAINTENANCE, col.YEAR: year, col.VALUE: total}]))
+        for dimension in (col.BUDGET_LINE, col.AREA):
+            summed = (
+                active.dropna(subset=[dimension])
+                .groupby(dimension, as_index=False)[col.VALUE]
+                .sum()
+            )
+            frames.append(summed.assign(**{col.CODE: MAINTENANCE, col.YEAR: year}))
+    last = effects.loc[effects["from"] <= params.last_year, col.VALUE].sum()
+    frames.append(_rows([{col.CODE: MAINTENANCE, col.VALUE: float(last)}]))
+    return pd.concat(frames, ignore_index=True).reindex(columns=KPI_COLUMNS)
 
 
 def _rows(rows: Any) -> pd.DataFrame:
