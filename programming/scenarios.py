@@ -41,6 +41,8 @@ from programming.models import (
 from programming.money import Money, programme_money
 from programming.selectors import _first_project_with_code as first_project_with_code
 from programming.selectors import kpi_totals, moved_works, project_work_key
+from programming.xlsx import Cell, Sheet
+from programming.xlsx import Column as XlsxColumn
 from projects.choices import Certainty, ProjectStatus
 from projects.models import Project
 from stakeholders.models import BudgetLine, Team, User
@@ -649,3 +651,97 @@ def lookups(programme: Programme) -> dict[str, Any]:
         "teams": Team.objects.order_by("name"),
         "years": list(range(programme.first_year, programme.last_year + 1)),
     }
+
+
+# --- the council workbook's sheet ------------------------------------------------------
+
+
+def _cell(value: Any, kind: str) -> Cell:
+    if value is None:
+        return Cell("—")
+    return Cell(float(value), kind)
+
+
+def comparison_rows(columns: list[Column]) -> list[list[Any]]:
+    """The comparison as rows of the workbook sheet: a figure, its budget line and year
+    where it has them, then one value per column (the same figures as the page)."""
+
+    def figure(label: str, kind: str, value_of, base_too: bool = True) -> list[Any]:
+        return [
+            label,
+            "",
+            Cell(""),
+            *(
+                _cell(value_of(c), kind) if base_too or not c.is_base else Cell("—")
+                for c in columns
+            ),
+        ]
+
+    rows = [
+        figure(_("Nieuw gedekte werken"), "count", lambda c: c.newly_funded_count, False),
+        figure(_("Niet meer gedekte werken"), "count", lambda c: c.newly_unfunded_count, False),
+        figure(_("Verschoven werken"), "count", lambda c: c.moved_count, False),
+        figure(_("Graafmomenten sectoraal"), "count", lambda c: c.openings.sectoral),
+        figure(_("Graafmomenten integraal"), "count", lambda c: c.openings.integrated),
+        figure(_("Ondergrens graafmomenten"), "count", lambda c: c.openings.bound),
+        figure(_("Koppelvoordeel (€)"), "money", lambda c: c.savings),
+        figure(_("Budget (€)"), "money", lambda c: c.money.cell().budget),
+        figure(_("Gepland bruto (€)"), "money", lambda c: c.money.cell().gross),
+        figure(_("Gepland netto (€)"), "money", lambda c: c.money.cell().net),
+        figure(_("Tekort (€)"), "money", lambda c: c.money.cell().shortfall),
+        figure(
+            _("Deel van de ambities bediend"), "percent", lambda c: c.kpis.get("ambitie_bediend")
+        ),
+        figure(
+            _("Capaciteit: uren gepland"),
+            "count",
+            lambda c: c.capacity["planned"] if c.capacity else None,
+        ),
+        figure(
+            _("Capaciteit: uren boven wat de teams hebben"),
+            "count",
+            lambda c: c.capacity["over"] if c.capacity else None,
+        ),
+        figure(
+            _("Beheerlasten per jaar erbij aan het eind van de looptijd (€)"),
+            "money",
+            lambda c: c.maintenance,
+        ),
+    ]
+    for row in money_rows(columns):
+        for label, values in (
+            (_("Gepland bruto (€)"), row["gross"]),
+            (_("Gepland netto (€)"), row["net"]),
+        ):
+            rows.append(
+                [
+                    label,
+                    row["line"].name,
+                    Cell(row["year"], "year"),
+                    *(Cell(float(v), "money") for v in values),
+                ]
+            )
+    return rows
+
+
+def scenarios_sheet(programme: Programme) -> Sheet:
+    """The council workbook's sheet "Scenario's": the programme (first column) next to
+    each of its scenarios, the figures of the comparison page."""
+    columns = comparison(programme, list(scenarios_of(programme)))
+    note = _(
+        "Het programma (eerste kolom) naast elk van zijn scenario's: wat een scenario nieuw "
+        "dekt, niet meer dekt en verschuift, de graafmomenten, het geld en de ambities."
+    )
+    if len(columns) == 1:
+        note = _("Dit programma heeft geen scenario's.")
+    return Sheet(
+        _("Scenario's"),
+        [
+            XlsxColumn(_("Kengetal"), width=44),
+            XlsxColumn(_("Budgetregel"), width=24),
+            XlsxColumn(_("Jaar"), "mixed"),
+            *(XlsxColumn(c.programme.name, "mixed", width=18) for c in columns),
+        ],
+        comparison_rows(columns),
+        note,
+    )

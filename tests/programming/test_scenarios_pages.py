@@ -1,8 +1,10 @@
 """The scenario pages: adding, editing and deleting changes, bad input, promoting, and
 comparing two or more programmes side by side."""
 
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -10,6 +12,8 @@ from django.urls import reverse
 from programming import scenarios
 from programming.models import Programme, ScenarioChange
 from programming.services import programme_compute
+from programming.workbook import write_workbook
+from programming.xlsx import HEADER_ROW
 from stakeholders.choices import Role
 from stakeholders.models import BudgetLine
 from stakeholders.roles import ensure_role_groups
@@ -155,3 +159,29 @@ def test_the_comparison_shows_newly_funded_works_per_scenario(client, scenario):
     body = response.content.decode()
     assert "A Riool A" in body
     assert "C Kabel" in body
+
+
+def test_the_workbook_sheet_shows_the_figures_of_the_comparison_page(client, scenario):
+    line = BudgetLine.objects.get(code="riolering")
+    scenarios.change_add(
+        scenario, None, kind="budget", budget_line=line, year=2026, operation="erbij",
+        amount=Decimal(40_000),
+    )  # fmt: skip
+    programme_compute(scenario)
+    programme = scenario.based_on
+    _login(client, Role.VIEWER)
+    page = client.get(
+        reverse("programming:programme_compare", args=[programme.pk]), {"met": [scenario.pk]}
+    )
+    shown = [c.newly_funded_count for c in page.context["columns"][1:]]
+    gross = [c.money.cell().gross for c in page.context["columns"]]
+    target = io.BytesIO()
+    write_workbook(programme, target)
+    sheet = openpyxl.load_workbook(io.BytesIO(target.getvalue()))["Scenario's"]
+    rows: dict = {}
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 2, values_only=True):
+        rows.setdefault(row[0], row)
+    assert sheet.cell(HEADER_ROW + 1, 4).value == programme.name
+    assert sheet.cell(HEADER_ROW + 1, 5).value == scenario.name
+    assert list(rows["Nieuw gedekte werken"][4:]) == shown == [1]
+    assert [Decimal(str(v)) for v in rows["Gepland bruto (€)"][3:5]] == gross
