@@ -90,8 +90,14 @@ def split_hours(
     offset and the preparation hours, each to a tenth of an hour (as stored)."""
     preparation = round(total * PREPARATION_SHARE, 1)
     supervision = total - preparation
-    length = max((len(amounts) for amounts in costs.values()), default=1) or 1
-    per_year = [sum(a[i] for a in costs.values() if i < len(a)) for i in range(length)]
+    if len(costs) == 1:  # most measures: one line, no sums to make
+        per_year = list(next(iter(costs.values()))) or [0.0]
+    else:
+        per_year = [0.0] * max((len(amounts) for amounts in costs.values()), default=1)
+        for amounts in costs.values():
+            for offset, amount in enumerate(amounts):
+                per_year[offset] += amount
+    length = len(per_year)
     spent = sum(per_year)
     shares = [amount / spent for amount in per_year] if spent > 0 else [1.0] + [0.0] * (length - 1)
     hours = [supervision * share for share in shares]
