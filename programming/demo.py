@@ -1,19 +1,24 @@
-"""The demo municipality's first (concept) programme and, once
+"""The demo municipality's first (concept) programme with two ready scenarios and, once
 it is computed, a coupling that shows a cost split, riding along and a partner's answer."""
 
 from decimal import Decimal
 
 from django.db.models import Q
 
-from programming import couplings, services
+from programming import couplings, scenarios, services
 from programming.models import (
+    ChangeKind,
+    ChangeOperation,
     CostRule,
     Coupling,
     Programme,
     ReservationKind,
     ResponseAnswer,
 )
-from stakeholders.models import User
+from programming.selectors import _first_project_with_code as first_project_with_code
+from programming.selectors import project_work_key
+from projects.models import Project
+from stakeholders.models import BudgetLine, User
 
 #: The demo's partner users (`stakeholders.demo.DEMO_USERS`), in the order tried for the
 #: example coupling.
@@ -77,3 +82,60 @@ def build_coupling_example(programme: Programme) -> Coupling | None:
         comment="Akkoord als de sleuf binnen zes weken weer dicht is.",
     )
     return coupling
+
+
+#: The demo's sewer budget line (`stakeholders.demo`) and the partner work that slips: the
+#: grid operator's reinforcement of a business park (`projects/data/demo_projects.csv`),
+#: firm and planned, so its delay moves works in the comparison (the heat networks, the
+#: first idea, do not fit their line's budget at all and would move nothing).
+SEWER_LINE = "grp-riolering"
+DELAYED_WORK = "Netversterking bedrijventerrein"
+#: The part of the sewer budget the cut takes off, in the third and fourth year.
+CUT_SHARE = Decimal("0.4")
+
+
+def build_scenarios(programme: Programme, created_by: User | None) -> list[Programme]:
+    """Two ready scenarios of the demo programme, so the comparison has something to
+    show: "Bezuiniging riolering" (40% off the sewer line in two years) and
+    "Netversterking 2 jaar later" (the grid operator's work two years later). Built, not
+    computed: `compute_scenarios` computes them after their base."""
+    made = []
+    line = BudgetLine.objects.filter(code=SEWER_LINE).first()
+    if line is not None:
+        cut = scenarios.scenario_create(programme, "Bezuiniging riolering", created_by)
+        for year in (programme.first_year + 2, programme.first_year + 3):
+            amount = line.amounts.filter(year=year).values_list("amount", flat=True).first()
+            scenarios.change_add(
+                cut,
+                created_by,
+                kind=ChangeKind.BUDGET,
+                budget_line=line,
+                year=year,
+                operation=ChangeOperation.ADD,
+                amount=-((amount or Decimal(0)) * CUT_SHARE).quantize(Decimal(1000)),
+                note="Bezuinigingsvoorstel uit de voorjaarsnota.",
+            )
+        made.append(cut)
+    project = Project.objects.filter(name__startswith=DELAYED_WORK).order_by("code").first()
+    if project is not None:
+        later = scenarios.scenario_create(programme, "Netversterking 2 jaar later", created_by)
+        scenarios.change_add(
+            later,
+            created_by,
+            kind=ChangeKind.WINDOW,
+            work_key=project_work_key(project, first_project_with_code()),
+            window_start=project.earliest_start + 2,
+            window_end=project.latest_start + 2,
+            note="De netbeheerder heeft twee jaar later pas monteurs.",
+        )
+        made.append(later)
+    return made
+
+
+def compute_scenarios(programme: Programme) -> list[Programme]:
+    """Compute the demo programme's scenarios, after the programme itself (each starts
+    from its plan)."""
+    made = list(programme.scenarios.order_by("pk"))
+    for scenario in made:
+        services.programme_compute(scenario)
+    return made

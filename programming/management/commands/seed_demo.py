@@ -11,7 +11,12 @@ from assets.demo import generate_assets, generate_inspections_and_reports
 from assets.services import asset_classes_load_defaults
 from impor import demo as geography
 from impor.models import Area
-from programming.demo import build_coupling_example, build_programme
+from programming.demo import (
+    build_coupling_example,
+    build_programme,
+    build_scenarios,
+    compute_scenarios,
+)
 from programming.models import Programme
 from programming.services import programme_compute
 from projects.demo import generate_projects
@@ -95,6 +100,8 @@ class Command(BaseCommand):
                 f"{planned} van {len(result.works)} werken ingepland."
             )
         )
+        for scenario in compute_scenarios(programme):
+            self.stdout.write(f"Scenario '{scenario}' berekend.")
         example = build_coupling_example(programme)
         if example is not None:
             self.stdout.write(
@@ -140,7 +147,9 @@ class Command(BaseCommand):
                 for i in range(0, len(names), len(template))
             ]
         projects = generate_projects(streets, rng, actors, lines, themes, ambitions, places)
-        programme = build_programme(FIRST_YEAR, next(u for u in users if u.username == "programma"))
+        manager = next(u for u in users if u.username == "programma")
+        programme = build_programme(FIRST_YEAR, manager)
+        build_scenarios(programme, manager)
         counts = {
             "areas": len(areas),
             "assets": assets,
