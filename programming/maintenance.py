@@ -42,19 +42,22 @@ from projects.choices import ProjectKind, ProjectStatus
 from projects.models import Project
 from stakeholders.models import BudgetLine
 
-#: New public space a project builds, by theme: the class whose upkeep it adds and the
-#: share of the project's cost spent on building it. IMPOR assumptions
-#: (docs/maintenance.md): a climate-adaptive or nature-inclusive redesign turns about a
-#: tenth of its budget into new planting (at the class's unit cost, e.g. €35 per m²);
-#: a health-oriented redesign (beweegvriendelijk, ontmoeten) spends about a twentieth on
-#: play and sports objects. A theme of both kinds counts once per class.
-NEW_ASSETS: dict[str, tuple[str, Decimal]] = {
-    "klimaatadaptatie": ("plantsoen", Decimal("0.10")),
-    "biodiversiteit": ("plantsoen", Decimal("0.10")),
-    "gezondheid": ("speel-metaal", Decimal("0.05")),
+#: Project kinds that reshape the space and so build new green (every kind but
+#: beheergestuurd, which replaces what is there), and those that build play: the
+#: neighbourhood-oriented ones.
+RESHAPING_KINDS = frozenset(ProjectKind.values) - {ProjectKind.BEHEER}
+NEIGHBOURHOOD_KINDS = frozenset({ProjectKind.WIJKGERICHT, ProjectKind.HERSTRUCTURERING})
+#: New public space a project builds, by theme: the class whose upkeep it adds, the share
+#: of the project's cost spent on building it and the project kinds that build it. IMPOR
+#: assumptions (docs/maintenance.md): a climate-adaptive or nature-inclusive redesign
+#: turns about a tenth of its budget into new planting (at the class's unit cost, e.g.
+#: €35 per m²); a health-oriented neighbourhood redesign (beweegvriendelijk, ontmoeten)
+#: spends about a twentieth on play and sports objects. Two themes of one class count once.
+NEW_ASSETS: dict[str, tuple[str, Decimal, frozenset[str]]] = {
+    "klimaatadaptatie": ("plantsoen", Decimal("0.10"), RESHAPING_KINDS),
+    "biodiversiteit": ("plantsoen", Decimal("0.10"), RESHAPING_KINDS),
+    "gezondheid": ("speel-metaal", Decimal("0.05"), NEIGHBOURHOOD_KINDS),
 }
-#: Project kinds that replace what is there (their scope's assets) and add nothing new.
-REPLACING_KINDS = {ProjectKind.BEHEER}
 
 
 def _new_asset_upkeep(
@@ -63,12 +66,10 @@ def _new_asset_upkeep(
     """The yearly upkeep of what a project builds new (`NEW_ASSETS`): per class, the
     project's cost × share ÷ the class's unit cost gives the quantity built, × the class's
     maintenance cost per unit."""
-    if kind in REPLACING_KINDS:
-        return ZERO
     shares: dict[str, Decimal] = {}
     for theme in themes:
-        if theme in NEW_ASSETS:
-            code, share = NEW_ASSETS[theme]
+        code, share, kinds = NEW_ASSETS.get(theme, ("", ZERO, frozenset()))
+        if kind in kinds:
             shares[code] = max(shares.get(code, ZERO), share)
     upkeep = ZERO
     for code, share in shares.items():
@@ -98,7 +99,8 @@ def project_defaults(works: Iterable[Work]) -> dict[str, Decimal]:
     ).values_list("project_id", "asset__quantity", "asset__asset_class__maintenance_saving"):
         savings[project_id] += Decimal(str(quantity or 0)) * (saving or ZERO)
     classes = {
-        c.code: c for c in AssetClass.objects.filter(code__in={c for c, _s in NEW_ASSETS.values()})
+        c.code: c
+        for c in AssetClass.objects.filter(code__in={c for c, _s, _k in NEW_ASSETS.values()})
     }
     defaults = {}
     for project in projects:

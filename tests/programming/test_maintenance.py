@@ -23,6 +23,7 @@ from programming.services import programme_compute
 from programming.workbook import write_workbook
 from projects.choices import ProjectKind
 from stakeholders.choices import Role
+from stakeholders.models import Theme
 from tests.api.conftest import client_for
 from tests.factories import (
     ActorFactory,
@@ -146,6 +147,21 @@ def test_a_replacement_project_adds_no_new_green(redesign):
     redesign.kind = ProjectKind.BEHEER
     redesign.save()
     assert project_defaults([_project_work("P:K-1")]) == {"P:K-1": Decimal("-200.00")}
+
+
+def test_a_neighbourhood_project_for_health_adds_play_and_a_mobility_project_does_not():
+    """€240,000 for health in a neighbourhood: a twentieth, €12,000, buys one metal play
+    object (its unit cost) that costs €300 a year to maintain."""
+    asset_classes_load_defaults()
+    for code, kind in (("W-1", ProjectKind.WIJKGERICHT), ("T-1", ProjectKind.TRANSITIE)):
+        project = ProjectFactory(code=code, kind=kind, owner=ActorFactory())
+        project.themes.add(
+            Theme.objects.get_or_create(code="gezondheid", defaults={"name": "Gezondheid"})[0]
+        )
+    defaults = project_defaults(
+        [_project_work("P:W-1", cost=240_000.0), _project_work("P:T-1", cost=240_000.0)]
+    )
+    assert defaults == {"P:W-1": Decimal("300.00"), "P:T-1": Decimal("0.00")}
 
 
 def test_a_projects_own_figure_replaces_the_default(redesign):
