@@ -1,4 +1,5 @@
-"""The exact schedule: a binary MILP solved by HiGHS (highspy).
+"""The exact schedule: a binary MILP solved by HiGHS (scipy.optimize.milp; highspy when
+warm-started).
 
 Variables: x[u, y] ∈ {0, 1} for every unit u and each of its feasible start years y.
 
@@ -33,7 +34,11 @@ solution, so a re-plan after a small change (one budget line, whatif.py) begins 
 good incumbent and mostly has to prove it or improve it. The start is a hint only: the
 unit columns are given and HiGHS completes the slacks; a start that breaks the new
 budgets is repaired or dropped by HiGHS, and the answer is the same optimum as without
-it. highspy rather than scipy.optimize.milp because scipy cannot pass a start.
+it (within the tolerance). scipy.optimize.milp cannot pass a start, so a warm-started
+solve goes through highspy (HiGHS 1.16). Without a start the solve stays on scipy's
+HiGHS (1.12): on the demo HiGHS 1.16 took three times as long to prove the same
+tolerance (12.4 s against 4.1 s, docs/whatif.md) and ended on another plan within it,
+and a plan must not change because a solver was upgraded.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix, vstack
 
 from programming.engine.graafrust import DIG_BEFORE_PAVE, ClosedPairs
@@ -132,7 +138,7 @@ def solve_exactly(
         status, placed, _, _ = _solve(model, boosted, False, time_limit, tolerance, initial)
         status, bound, gap = (MUST_DO_INFEASIBLE if placed is not None else status), None, None
     if placed is None:
-        return Plan(np.full(len(units), -1), "milp", status, 0.0, bound)
+        return Plan(np.full(len(units), -1), "milp", status, 0.0)
     objective = objective_of(units, placed, budget.shape[1], pairs)
     return Plan(placed, "milp", status, objective, bound, gap)
 
@@ -296,23 +302,47 @@ def _solve(
     initial: np.ndarray | None = None,
 ) -> tuple[str, np.ndarray | None, float | None, float | None]:
     """One HiGHS run: (status, start year index per unit, best bound, gap); `initial`:
-    the unit columns' values of a starting solution."""
+    the unit columns' values of a starting solution (highspy), else scipy's milp."""
+    if initial is not None:
+        return _solve_from(model, reward, must_do, time_limit, tolerance, initial)
+    result = milp(
+        -reward,
+        integrality=model.integrality,
+        bounds=Bounds(0, 1),
+        constraints=LinearConstraint(model.matrix, model.assignment_lower(must_do), model.upper),
+        options={"time_limit": time_limit, "mip_rel_gap": tolerance, "disp": False},
+    )
+    status = {0: OPTIMAL, 1: TIME_LIMIT, 2: INFEASIBLE}.get(result.status, NO_SOLUTION)
+    if result.x is None:
+        return (NO_SOLUTION if status == TIME_LIMIT else status), None, None, None
+    start = np.full(model.n_units, -1)
+    chosen = result.x[: len(model.var_unit)] > 0.5
+    start[model.var_unit[chosen]] = model.var_year[chosen]
+    bound = None if result.mip_dual_bound is None else -float(result.mip_dual_bound)
+    gap = None if result.mip_gap is None else float(result.mip_gap)
+    return status, start, bound, gap
+
+
+def _solve_from(
+    model: Model,
+    reward: np.ndarray,
+    must_do: bool,
+    time_limit: float,
+    tolerance: float,
+    initial: np.ndarray,
+) -> tuple[str, np.ndarray | None, float | None, float | None]:
+    """`_solve` through highspy, from the starting solution `initial`; the same
+    statuses as scipy's milp gives."""
     lower = model.assignment_lower(must_do)
     highs = highs_model(reward, model.matrix, lower, model.upper, model.integrality)
     highs.setOptionValue("time_limit", float(time_limit))
     highs.setOptionValue("mip_rel_gap", float(tolerance))
-    if initial is not None:
-        columns = np.arange(len(initial), dtype=np.int32)
-        highs.setSolution(len(initial), columns, initial)
+    highs.setSolution(len(initial), np.arange(len(initial), dtype=np.int32), initial)
     highs.run()
     status = _STATUS.get(highs.getModelStatus(), NO_SOLUTION)
     info = highs.getInfo()
     if status not in (OPTIMAL, TIME_LIMIT) or info.objective_function_value == highspy.kHighsInf:
-        # Stopped before any plan: the bound HiGHS proved so far still bounds every plan
-        # (the heuristic's, schedule.py), when it got that far.
-        bound = -float(info.mip_dual_bound) if status == TIME_LIMIT else np.inf
-        known = None if np.isinf(bound) else bound
-        return (NO_SOLUTION if status == TIME_LIMIT else status), None, known, None
+        return (NO_SOLUTION if status == TIME_LIMIT else status), None, None, None
     x = np.asarray(highs.getSolution().col_value)
     start = np.full(model.n_units, -1)
     chosen = x[: len(model.var_unit)] > 0.5
