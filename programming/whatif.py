@@ -36,8 +36,9 @@ YEAR = "jaar"
 AMOUNTS = "bedragen"
 #: The most amounts a user may ask for: one re-solve each.
 MAX_AMOUNTS = MAX_STEPS
-#: Steps of an automatic curve when the user does not say.
-AUTOMATIC_STEPS = 5
+#: Steps of an automatic curve on the page and in the API: each is a re-solve within the
+#: programme's time limit, and the request waits for them.
+AUTOMATIC_STEPS = 3
 #: Steps per line in the workbook sheet (every line is computed, so fewer).
 WORKBOOK_STEPS = 3
 
@@ -164,12 +165,18 @@ def check_choice(
 
 
 def default_choice(programme: Programme, staged: Staged | None = None) -> tuple[str, int] | None:
-    """Where to look first: the budget cell with the highest shadow price (LP duals;
-    engine/whatif.py), else the line-year with the largest unfunded gap, else None."""
+    """Where to look first: of the budget cells where an unfunded work lacks money, the
+    one with the highest shadow price (LP duals; engine/whatif.py), else the line-year
+    with the largest unfunded gap, else None. (The LP's best cell may hold only
+    fractions of works that no whole work needs money in.)"""
     instance = staged.instance if staged else whatif_instance(programme)
-    known = set(BudgetLine.objects.values_list("code", flat=True))
+    short = set(
+        UnfundedItem.objects.filter(
+            work__programme=programme, budget_line__isnull=False, year__isnull=False, gap__gt=0
+        ).values_list("budget_line__code", "year")
+    )
     for line, year, _price in engine_where_to_look(instance, staged):
-        if line in known:
+        if (line, year) in short:
             return line, year
     largest = largest_gaps(programme)
     if largest:

@@ -21,7 +21,10 @@ unplaced units by value. On a large instance the MILP stops within its tolerance
 (`mip_gap`, 0.3% on the demo), which is more than one work is worth: started from the
 old plan alone, HiGHS would prove it good enough and keep it, and the money would buy
 nothing. Started from the filled plan, it keeps at least what the money buys greedily;
-below `EXACT_COLUMNS` it proves the optimum either way (milp.py).
+below `EXACT_COLUMNS` it proves the optimum either way (milp.py). When the solver's
+plan is no better than the filled start by more than the solver's tolerance, the step
+keeps the filled start: both are optimal within what the solver proves, and the step
+should list what the money buys, not a reshuffle among equally good plans.
 
 Per step: the works newly funded and dropped against the base plan, the value gained,
 the street openings (sectoral and integrated, kpis.py) and the openings saved against
@@ -57,7 +60,13 @@ from programming.engine.kpis import (
     opening_rows,
     spend_frame,
 )
-from programming.engine.milp import assignment_rows, budget_rows, highs_model
+from programming.engine.milp import (
+    EXACT_COLUMNS,
+    MIP_REL_GAP,
+    assignment_rows,
+    budget_rows,
+    highs_model,
+)
 from programming.engine.schedule import (
     coupling_discounts,
     schedule,
@@ -73,15 +82,19 @@ from programming.engine.units import (
     carried,
     coefficients,
     fitting_spends,
+    objective_of,
     placed_works,
     total_spend,
     value_epsilon,
+    within_budget,
 )
 
 #: How often the automatic search doubles an increment that funded no new work.
 MAX_TRIES = 6
 #: The most steps a curve has.
 MAX_STEPS = 8
+#: The status of a base plan taken as given (the stored plan), not solved again.
+BASE = "basis"
 
 
 @dataclass(frozen=True)
@@ -194,8 +207,8 @@ def money_curve(
     (extra euros, each from the base budget) or automatic, at most `max_steps` steps.
 
     Steps:
-    1. Stage the instance once (or take `staged`) and solve the base plan, from the
-       instance's warm start.
+    1. Stage the instance once (or take `staged`); the base plan is the instance's
+       warm start when that is a whole plan within budget, else solved from it.
     2. Per step, add the extra to the cell and re-solve the schedule from the plan of
        the step before; automatic steps search the extra first (`_next_step`).
     3. Compare every plan with the base plan.
@@ -208,8 +221,7 @@ def money_curve(
         raise InstanceError(f"{year} ligt buiten de looptijd")
     max_steps = max(0, min(max_steps, MAX_STEPS))
     cell = (staged.data.lines.index(line), year - params.first_year)
-    start = warm_start_units(staged.units, staged.keys, instance.warm_start, params.first_year)
-    base = _outcome(staged, _solve(staged, cell, 0.0, start))
+    base = _outcome(staged, _base_plan(staged))
     outcomes: list[tuple[float, _Outcome]] = []
     if amounts is not None:
         previous = base
@@ -284,6 +296,26 @@ def where_to_look(instance: Instance, staged: Staged | None = None) -> list[tupl
     return sorted(cells, key=lambda cell: (-cell[2], cell[0], cell[1]))
 
 
+def _base_plan(staged: Staged) -> Plan:
+    """The plan the steps are measured against: the instance's warm start when it is a
+    whole plan within budget (the stored plan the user sees: no solve needed), else the
+    schedule solved from it."""
+    params = staged.instance.parameters
+    start = warm_start_units(
+        staged.units, staged.keys, staged.instance.warm_start, params.first_year
+    )
+    carry = staged.data.carry_over(params.carry_over)
+    budget = staged.data.budget
+    if start is not None:
+        placed = placed_works(staged.units, start)
+        given = {staged.keys[i] for i in np.flatnonzero(placed)}
+        spend = total_spend(staged.units, start, (budget.shape[0], budget.shape[1]))
+        if given == set(staged.instance.warm_start) and within_budget(spend, budget, carry):
+            objective = objective_of(staged.units, start, params.horizon, staged.pairs)
+            return Plan(start, "milp", BASE, objective)
+    return schedule(staged.units, budget, params, None, staged.pairs, carry, start=start)
+
+
 def _solve(
     staged: Staged,
     cell: tuple[int, int],
@@ -297,9 +329,19 @@ def _solve(
     budget = staged.data.budget.copy()
     budget[cell] += extra
     carry = staged.data.carry_over(params.carry_over)
-    if start is not None and extra > 0:
-        start = _filled(staged, budget, carry, start, first)
-    return schedule(staged.units, budget, params, None, staged.pairs, carry, start=start)
+    if start is None or extra <= 0:
+        return schedule(staged.units, budget, params, None, staged.pairs, carry, start=start)
+    filled = _filled(staged, budget, carry, start, first)
+    plan = schedule(staged.units, budget, params, None, staged.pairs, carry, start=filled)
+    # Within the solver's tolerance both plans are optimal: keep the one that changes
+    # least (the filled start), so a step lists what the money buys, not the solver's
+    # reshuffling of equally good plans.
+    columns = sum(len(unit.years) for unit in staged.units)
+    tolerance = MIP_REL_GAP if columns <= EXACT_COLUMNS else max(params.mip_gap, MIP_REL_GAP)
+    objective = objective_of(staged.units, filled, params.horizon, staged.pairs)
+    if plan.objective - objective <= tolerance * max(abs(plan.objective), 1.0):
+        return Plan(filled, plan.solver, plan.status, objective, plan.best_bound)
+    return plan
 
 
 def _filled(
