@@ -250,7 +250,6 @@ class ScenarioComparisonSerializer(ComparisonSerializer):
 
 def column_data(column: scenarios.Column) -> dict:
     cell = column.money.cell()
-    capacity = column.capacity or {}
     return {
         "programme": column.programme,
         "is_base": column.is_base,
@@ -268,8 +267,8 @@ def column_data(column: scenarios.Column) -> dict:
         "net": cell.net,
         "shortfall": cell.shortfall,
         "ambition_served": column.kpis.get("ambitie_bediend"),
-        "capacity_planned_hours": capacity.get("planned"),
-        "capacity_over_hours": capacity.get("over"),
+        "capacity_planned_hours": column.capacity["planned"],
+        "capacity_over_hours": column.capacity["over"],
         "maintenance_level": column.maintenance,
     }
 

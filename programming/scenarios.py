@@ -14,7 +14,6 @@ the scenario is computed; a change that then no longer fits fails the run with t
 engine's message naming the change and field. See docs/scenarios.md.
 """
 
-import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,9 +26,11 @@ from django.utils.translation import gettext as _
 
 from impor.templatetags.impor_format import euro
 from programming import pages, services
+from programming.capacity import capacity_use
 from programming.choices import CriterionCode
 from programming.engine.changes import PARAMETERS, Change, apply_changes
 from programming.engine.instance import Instance
+from programming.maintenance import maintenance_by_year
 from programming.models import (
     SCENARIO_SETTINGS,
     ChangeKind,
@@ -519,8 +520,8 @@ class Column:
     newly_unfunded_count: int = 0
     moved: list[dict[str, Any]] = field(default_factory=list)
     moved_count: int = 0
-    capacity: dict[str, float] | None = None
-    maintenance: Decimal | None = None
+    capacity: dict[str, float] = field(default_factory=dict)
+    maintenance: Decimal = Decimal(0)
 
     @property
     def savings(self) -> Decimal:
@@ -552,14 +553,15 @@ def newly_unfunded(scenario: Programme, base: Programme) -> QuerySet[Work]:
 
 
 def _column(programme: Programme, base: Programme | None) -> Column:
+    money = programme_money(programme)
     column = Column(
         programme=programme,
         is_base=base is None,
-        money=programme_money(programme),
+        money=money,
         openings=pages.programme_openings(programme),
         kpis=kpi_totals(programme),
         capacity=capacity_figures(programme),
-        maintenance=maintenance_level(programme),
+        maintenance=maintenance_level(programme, money),
     )
     if base is None:
         return column
@@ -578,22 +580,10 @@ def _column(programme: Programme, base: Programme | None) -> Column:
     return column
 
 
-def _optional(module: str, function: str, programme: Programme) -> Any:
-    """A figure from a module another part of #19 adds (capacity, maintenance): None
-    while that module or function does not exist."""
-    try:
-        found = getattr(importlib.import_module(f"programming.{module}"), function)
-    except (ImportError, AttributeError):
-        return None
-    return found(programme)
-
-
-def capacity_figures(programme: Programme) -> dict[str, float] | None:
+def capacity_figures(programme: Programme) -> dict[str, float]:
     """Hours planned for all teams over the horizon, and the hours above what the teams
-    have (summed over teams and years); None while capacity is not available."""
-    use = _optional("capacity", "capacity_use", programme)
-    if use is None:
-        return None
+    have (summed over teams and years; `programming.capacity`)."""
+    use = capacity_use(programme)
     years = [year for team in use.teams for year in team.years]
     return {
         "planned": round(sum(y.planned for y in years), 1),
@@ -603,18 +593,17 @@ def capacity_figures(programme: Programme) -> dict[str, float] | None:
     }
 
 
-def maintenance_level(programme: Programme) -> Decimal | None:
-    """The change in annual maintenance cost at the end of the horizon; None while the
-    maintenance figures are not available."""
-    maintenance = _optional("maintenance", "maintenance_by_year", programme)
-    return None if maintenance is None else maintenance.level
+def maintenance_level(programme: Programme, money: Money) -> Decimal:
+    """The change in annual maintenance cost at the end of the horizon
+    (`programming.maintenance`)."""
+    return maintenance_by_year(programme, money).level
 
 
 def comparison(base: Programme, others: Sequence[Programme]) -> list[Column]:
     """The base programme and each other programme (a scenario) side by side, the base
     first: what each funds, no longer funds and moves compared with the base, the
     openings, savings, money (`programming.money`, the one money story), ambitions served
-    and, where their modules exist, capacity use and maintenance cost."""
+    capacity use and maintenance cost."""
     return [_column(base, None), *(_column(other, base) for other in others)]
 
 
@@ -692,15 +681,11 @@ def comparison_rows(columns: list[Column]) -> list[list[Any]]:
         figure(
             _("Deel van de ambities bediend"), "percent", lambda c: c.kpis.get("ambitie_bediend")
         ),
-        figure(
-            _("Capaciteit: uren gepland"),
-            "count",
-            lambda c: c.capacity["planned"] if c.capacity else None,
-        ),
+        figure(_("Capaciteit: uren gepland"), "count", lambda c: c.capacity["planned"]),
         figure(
             _("Capaciteit: uren boven wat de teams hebben"),
             "count",
-            lambda c: c.capacity["over"] if c.capacity else None,
+            lambda c: c.capacity["over"],
         ),
         figure(
             _("Beheerlasten per jaar erbij aan het eind van de looptijd (€)"),
