@@ -229,9 +229,13 @@ class ColumnSerializer(serializers.Serializer):
     net = serializers.DecimalField(max_digits=16, decimal_places=2)
     shortfall = serializers.DecimalField(max_digits=16, decimal_places=2)
     ambition_served = serializers.FloatField(allow_null=True)
-    capacity_planned_hours = serializers.FloatField(allow_null=True)
-    capacity_over_hours = serializers.FloatField(allow_null=True)
-    maintenance_level = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    capacity_planned_hours = serializers.FloatField()
+    capacity_over_hours = serializers.FloatField()
+    maintenance_level = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        help_text=_("Beheerlasten per jaar erbij aan het eind van de looptijd (€)"),
+    )
 
 
 class MoneyRowSerializer(serializers.Serializer):
