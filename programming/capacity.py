@@ -247,6 +247,10 @@ def capacity_teams(programme: Programme) -> tuple[EngineTeam, ...]:
 # --- the one capacity selector ---------------------------------------------------------
 
 
+#: The share of a team's hours planned from which the capacity page calls a year full.
+FULL_SHARE = 0.98
+
+
 @dataclass(frozen=True)
 class TeamYear:
     """One team in one year: hours available (None: no limit), planned and what the
@@ -273,8 +277,11 @@ class TeamYear:
 
     @property
     def full(self) -> bool:
-        """All hours planned (within a tenth of an hour) or more."""
-        return self.free is not None and self.free <= 0.05
+        """At least `FULL_SHARE` of the hours planned: what is left is too little for
+        another work (the smallest asks `MINIMUM_HOURS`), or none is left at all."""
+        if self.free is None or self.available is None:
+            return False
+        return self.free <= max(0.05, min(MINIMUM_HOURS, (1 - FULL_SHARE) * self.available))
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,20 @@ def test_preparation_starts_the_work_and_supervision_follows_the_money():
     assert split_hours(40, {}) == ((40.0,), 24.0)
 
 
+def test_a_year_is_full_when_no_work_fits_any_more_and_over_when_planned_exceeds():
+    from programming.capacity import TeamYear
+
+    assert TeamYear(2027, 1000.0, 970.0, 0.0).full  # 30 left: less than the smallest work
+    assert not TeamYear(2027, 1000.0, 950.0, 0.0).full  # 50 left
+    over = TeamYear(2027, 1000.0, 1120.0, 0.0)
+    assert over.over
+    assert over.over_hours == 120
+    unlimited = TeamYear(2027, None, 5000.0, 0.0)
+    assert not unlimited.full
+    assert not unlimited.over
+    assert unlimited.free is None
+
+
 # --- which team, and the overrides -----------------------------------------------------
 
 
