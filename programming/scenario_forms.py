@@ -4,6 +4,7 @@ the model (`full_clean`), so the page and the API say the same thing per field."
 
 from django import forms
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from programming import scenarios
@@ -89,6 +90,8 @@ class ChangeForm(forms.ModelForm):
                 choices.insert(0, (current, current))
             self.fields["work_key"] = forms.ChoiceField(label=_("werk"), choices=choices)
         self.fields["note"].required = False
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
 
     def fields_for_service(self) -> dict:
         return {"kind": self.kind, **self.cleaned_data}

@@ -506,8 +506,8 @@ def changes_with_text(programme: Programme) -> list[tuple[ScenarioChange, str]]:
 
 @dataclass
 class Column:
-    """One programme in the comparison, with what differs from the base (None for the
-    base itself)."""
+    """One programme in the comparison, with what differs from the base (the counts are
+    None for the base itself and for a programme not computed yet)."""
 
     programme: Programme
     is_base: bool
@@ -515,11 +515,11 @@ class Column:
     openings: pages.Openings
     kpis: dict[str, float]
     newly_funded: list[dict[str, Any]] = field(default_factory=list)
-    newly_funded_count: int = 0
+    newly_funded_count: int | None = 0
     newly_unfunded: list[dict[str, Any]] = field(default_factory=list)
-    newly_unfunded_count: int = 0
+    newly_unfunded_count: int | None = 0
     moved: list[dict[str, Any]] = field(default_factory=list)
-    moved_count: int = 0
+    moved_count: int | None = 0
     capacity: dict[str, float] = field(default_factory=dict)
     maintenance: Decimal = Decimal(0)
 
@@ -563,7 +563,9 @@ def _column(programme: Programme, base: Programme | None) -> Column:
         capacity=capacity_figures(programme),
         maintenance=maintenance_level(programme, money),
     )
-    if base is None:
+    if base is None or programme.computed_at is None:
+        # An uncomputed scenario has no plan yet: no differences to tell (None, "—").
+        column.newly_funded_count = column.newly_unfunded_count = column.moved_count = None
         return column
     funded = newly_funded(programme, base)
     unfunded = newly_unfunded(programme, base)
@@ -655,21 +657,13 @@ def comparison_rows(columns: list[Column]) -> list[list[Any]]:
     """The comparison as rows of the workbook sheet: a figure, its budget line and year
     where it has them, then one value per column (the same figures as the page)."""
 
-    def figure(label: str, kind: str, value_of, base_too: bool = True) -> list[Any]:
-        return [
-            label,
-            "",
-            Cell(""),
-            *(
-                _cell(value_of(c), kind) if base_too or not c.is_base else Cell("—")
-                for c in columns
-            ),
-        ]
+    def figure(label: str, kind: str, value_of) -> list[Any]:
+        return [label, "", Cell(""), *(_cell(value_of(c), kind) for c in columns)]
 
     rows = [
-        figure(_("Nieuw gedekte werken"), "count", lambda c: c.newly_funded_count, False),
-        figure(_("Niet meer gedekte werken"), "count", lambda c: c.newly_unfunded_count, False),
-        figure(_("Verschoven werken"), "count", lambda c: c.moved_count, False),
+        figure(_("Nieuw gedekte werken"), "count", lambda c: c.newly_funded_count),
+        figure(_("Niet meer gedekte werken"), "count", lambda c: c.newly_unfunded_count),
+        figure(_("Verschoven werken"), "count", lambda c: c.moved_count),
         figure(_("Graafmomenten sectoraal"), "count", lambda c: c.openings.sectoral),
         figure(_("Graafmomenten integraal"), "count", lambda c: c.openings.integrated),
         figure(_("Ondergrens graafmomenten"), "count", lambda c: c.openings.bound),

@@ -217,3 +217,16 @@ def test_a_change_after_computing_makes_the_results_stale(base):
     scenario.refresh_from_db()
     scenarios.change_delete(change, None)
     assert stale_reasons(scenario), "a deletion counts too"
+
+
+def test_a_scenario_not_computed_yet_shows_no_differences(base):
+    programme_compute(base)
+    scenario = scenarios.scenario_create(base, "S", None)
+    scenarios.change_add(scenario, None, kind="uitsluiten", work_key="P:B")
+    base_column, column = scenarios.comparison(base, [scenario])
+    assert (column.newly_funded_count, column.newly_unfunded_count, column.moved_count) == (
+        None,
+        None,
+        None,
+    )
+    assert base_column.newly_funded_count is None
