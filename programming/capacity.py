@@ -247,10 +247,6 @@ def capacity_teams(programme: Programme) -> tuple[EngineTeam, ...]:
 # --- the one capacity selector ---------------------------------------------------------
 
 
-#: The share of a team's hours planned from which the capacity page calls a year full.
-FULL_SHARE = 0.98
-
-
 @dataclass(frozen=True)
 class TeamYear:
     """One team in one year: hours available (None: no limit), planned and what the
@@ -277,11 +273,9 @@ class TeamYear:
 
     @property
     def full(self) -> bool:
-        """At least `FULL_SHARE` of the hours planned: what is left is too little for
-        another work (the smallest asks `MINIMUM_HOURS`), or none is left at all."""
-        if self.free is None or self.available is None:
-            return False
-        return self.free <= max(0.05, min(MINIMUM_HOURS, (1 - FULL_SHARE) * self.available))
+        """Too few hours left for another work: less than the smallest work asks
+        (`MINIMUM_HOURS`), or none at all."""
+        return self.free is not None and self.free < MINIMUM_HOURS
 
 
 @dataclass(frozen=True)
