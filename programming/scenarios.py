@@ -242,6 +242,14 @@ def change_check(change: ScenarioChange) -> None:
                 "first": programme.first_year,
                 "last": programme.last_year,
             }
+        elif (
+            change.kind == ChangeKind.CAPACITY
+            and not change.team.hours.filter(year__in=years).exists()
+        ):
+            errors["team"] = _(
+                "Dit team heeft geen uren in de looptijd en begrenst dus niets. Geef het "
+                "eerst beschikbare uren."
+            )
         elif change.operation == ChangeOperation.SET and change.amount < 0:
             errors["amount"] = _("Het nieuwe bedrag of aantal uren is niet negatief.")
         elif change.operation == ChangeOperation.ADD and change.amount < 0:

@@ -148,6 +148,12 @@ def test_a_negative_budget_or_hours_result_is_refused(base):
         )
     assert set(caught.value.message_dict) == {"year"}
     assert not ScenarioChange.objects.exists()
+    idle = TeamFactory(name="Groen")
+    with pytest.raises(ValidationError) as caught:
+        scenarios.change_add(
+            scenario, None, kind="capaciteit", team=idle, year=2027, operation="wordt", amount=1
+        )
+    assert set(caught.value.message_dict) == {"team"}, "a team without hours sets no limit"
     change = scenarios.change_add(
         scenario, None, kind="capaciteit", team=team, year=2027, operation="wordt", amount=1200
     )
