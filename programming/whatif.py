@@ -22,7 +22,7 @@ from django.utils.translation import get_language, gettext, gettext_lazy, ngette
 
 from impor.models import Area
 from impor.templatetags.impor_format import euro
-from programming.engine.instance import Instance, Parameters
+from programming.engine.instance import Instance, InstanceError, Parameters
 from programming.engine.whatif import MAX_STEPS, Curve, Staged, Step, money_curve, stage
 from programming.engine.whatif import where_to_look as engine_where_to_look
 from programming.models import Programme, UnfundedItem, Work
@@ -44,9 +44,10 @@ WORKBOOK_STEPS = 3
 
 
 class WhatIfError(ValueError):
-    """Bad input, with the field (parameter) it is about."""
+    """Bad input, with the field (parameter) it is about; `field` None: the programme
+    itself cannot be computed now (its inputs contradict each other), not the input."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str | None, message: str) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
@@ -134,8 +135,15 @@ def _amount(item: str) -> Decimal:
 
 def whatif_instance(programme: Programme) -> Instance:
     """The programme's engine instance with its stored plan (the works' scheduled years)
-    as the warm start."""
-    instance = programme_instance(programme)
+    as the warm start; WhatIfError (no field) when the engine refuses the inputs."""
+    try:
+        instance = programme_instance(programme)
+    except InstanceError as error:
+        raise WhatIfError(
+            None,
+            gettext("Het programma kan nu niet worden doorgerekend: %(reason)s")
+            % {"reason": error},
+        ) from None
     years = dict(
         Work.objects.filter(programme=programme, scheduled_year__isnull=False).values_list(
             "key", "scheduled_year"
@@ -190,7 +198,11 @@ def largest_gaps(programme: Programme) -> dict[str, tuple[int, Decimal]]:
     (the earliest on a tie) and that gap."""
     rows = (
         UnfundedItem.objects.filter(
-            work__programme=programme, budget_line__isnull=False, year__isnull=False, gap__gt=0
+            work__programme=programme,
+            budget_line__isnull=False,
+            year__gte=programme.first_year,
+            year__lte=programme.last_year,
+            gap__gt=0,
         )
         .values_list("budget_line__code", "year")
         .annotate(total=Sum("gap"))
@@ -240,31 +252,34 @@ def extra_money_sheet(programme: Programme) -> Sheet:
             "budgetregel en jaar op de pagina Extra geld."
         )
     elif largest:
-        staged = stage(whatif_instance(programme))
+        try:
+            staged = stage(whatif_instance(programme))
+        except WhatIfError as error:
+            # The rest of the workbook reads what is stored and still holds.
+            return Sheet(gettext("Extra geld"), _sheet_columns(), [], error.message)
         for code in sorted(largest):
             answer = extra_money(
                 programme, code, largest[code][0], max_steps=WORKBOOK_STEPS, staged=staged
             )
             rows.extend(_sheet_row(answer, step) for step in answer.steps)
-    return Sheet(
-        gettext("Extra geld"),
-        [
-            Column(gettext("Budgetregel")),
-            Column(gettext("Naam"), width=24),
-            Column(gettext("Jaar"), "year"),
-            Column(gettext("Extra geld (€)"), "money"),
-            Column(gettext("Werken die doorgaan"), "count"),
-            Column(gettext("Welke"), width=48),
-            Column(gettext("Werken die afvallen"), "count"),
-            Column(gettext("Waarde erbij (punten)"), "decimal"),
-            Column(gettext("Keer minder open"), "count"),
-            Column(gettext("Waar het meest"), width=20),
-            Column(gettext("Koppelvoordeel erbij (€)"), "money"),
-            Column(gettext("Zin voor de raad"), width=80),
-        ],
-        rows,
-        note,
-    )
+    return Sheet(gettext("Extra geld"), _sheet_columns(), rows, note)
+
+
+def _sheet_columns() -> list[Column]:
+    return [
+        Column(gettext("Budgetregel")),
+        Column(gettext("Naam"), width=24),
+        Column(gettext("Jaar"), "year"),
+        Column(gettext("Extra geld (€)"), "money"),
+        Column(gettext("Werken die doorgaan"), "count"),
+        Column(gettext("Welke"), width=48),
+        Column(gettext("Werken die afvallen"), "count"),
+        Column(gettext("Waarde erbij (punten)"), "decimal"),
+        Column(gettext("Keer minder open"), "count"),
+        Column(gettext("Waar het meest"), width=20),
+        Column(gettext("Koppelvoordeel erbij (€)"), "money"),
+        Column(gettext("Zin voor de raad"), width=80),
+    ]
 
 
 _SHEET_NOTE = gettext_lazy(

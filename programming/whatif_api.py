@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers
 from rest_framework.response import Response
 
+from impor.api.exceptions import Conflict
 from impor.api.permissions import ModelPermissions
 from programming.api import ProgrammeChildMixin
 from programming.models import Programme
@@ -119,5 +120,7 @@ class ExtraMoneyView(ProgrammeChildMixin, generics.GenericAPIView):
                 self.get_programme(), query[LINE], query[YEAR], amounts or None, AUTOMATIC_STEPS
             )
         except WhatIfError as error:
+            if error.field is None:
+                raise Conflict(error.message) from None
             raise exceptions.ValidationError({error.field: [error.message]}) from None
         return Response(answer_data(answer))

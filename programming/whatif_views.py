@@ -57,16 +57,18 @@ class ExtraMoneyView(ProgrammeMixin, TemplateView):
         programme = self.programme
         query = self.request.GET
         staged = None
+        years = list(range(programme.first_year, programme.last_year + 1))
         if LINE not in query and YEAR not in query:
-            staged = stage(whatif_instance(programme))
+            try:
+                staged = stage(whatif_instance(programme))
+            except WhatIfError as error:
+                form = ExtraMoneyForm(None, years=years)
+                return context | {"form": form, "answer": None, "charts": [], "refused": error}
             chosen = default_choice(programme, staged)
             query = query.copy()
             if chosen:
                 query[LINE], query[YEAR] = chosen[0], str(chosen[1])
-        form = ExtraMoneyForm(
-            query if LINE in query else None,
-            years=list(range(programme.first_year, programme.last_year + 1)),
-        )
+        form = ExtraMoneyForm(query if LINE in query else None, years=years)
         answer = None
         if LINE in query:
             try:
@@ -80,6 +82,8 @@ class ExtraMoneyView(ProgrammeMixin, TemplateView):
                     staged,
                 )
             except WhatIfError as error:
+                if error.field is None:
+                    return context | {"form": form, "answer": None, "charts": [], "refused": error}
                 form.is_valid()
                 form.add_error(error.field if error.field in form.fields else None, error.message)
                 self.response_status = 400

@@ -363,7 +363,7 @@ def highs_model(
     lower: np.ndarray,
     upper: np.ndarray,
     integrality: np.ndarray | None = None,
-) -> highspy._Highs:
+) -> highspy.Highs:
     """A silent HiGHS holding: maximise `reward`·x over x in [0, 1] with `lower` ≤
     `matrix` x ≤ `upper` (−inf: no lower bound), as a minimisation of −reward (so a
     binding upper row has a dual ≤ 0); `integrality`: 1 for the integer columns, else
@@ -391,7 +391,7 @@ def highs_model(
     if integrality is not None:
         kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
         lp.integrality_ = [kinds[flag] for flag in integrality]
-    highs = highspy._Highs()
+    highs: highspy.Highs = highspy._Highs()  # type: ignore[attr-defined]
     highs.setOptionValue("output_flag", False)
     highs.passModel(lp)
     return highs

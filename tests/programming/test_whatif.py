@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
+from programming.engine.instance import InstanceError
 from programming.models import Work
 from programming.services import programme_compute
 from programming.whatif import WhatIfError, extra_money, parse_amounts
@@ -185,3 +186,20 @@ def test_the_workbook_sheet_has_the_apis_figures(dorpsstraat, tmp_path):
         (2028, float(step["extra"])) for step in expected["steps"]
     ]
     assert rows[0][-1] == expected["steps"][0]["sentence"]
+
+
+def test_a_programme_the_engine_refuses_is_explained_not_crashed(client, dorpsstraat, monkeypatch):
+    # E.g. a decided coupling naming a work the inputs no longer have.
+    def refuse(programme):
+        raise InstanceError("koppeling met onbekende werken: P:X")
+
+    monkeypatch.setattr("programming.whatif.programme_instance", refuse)
+    client.force_login(user_with_role(Role.VIEWER))
+    page = client.get(reverse("programming:programme_extra_money", args=[dorpsstraat.pk]))
+    assert page.status_code == 200
+    assert "koppeling met onbekende werken: P:X" in page.content.decode()
+    api = client_for(user_with_role(Role.VIEWER)).get(
+        f"/api/v1/programmas/{dorpsstraat.pk}/extra-geld",
+        {"budgetregel": "riolering", "jaar": 2028},
+    )
+    assert api.status_code == 409
