@@ -7,7 +7,7 @@ naming the parameter."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers
 from rest_framework.response import Response
 
@@ -99,7 +99,15 @@ def answer_data(answer: MoneyAnswer) -> dict:
             "bijvoorbeeld 500.000, 1,2 mln). Leeg: vanzelf gekozen stappen.",
         ),
     ],
-    responses=MoneyAnswerSerializer,
+    responses={
+        200: MoneyAnswerSerializer,
+        400: OpenApiResponse(
+            description=_("Een onbekende budgetregel, een jaar buiten de looptijd of geen bedrag.")
+        ),
+        409: OpenApiResponse(
+            description=_("Het programma kan nu niet worden doorgerekend (de invoer klopt niet).")
+        ),
+    },
 )
 class ExtraMoneyView(ProgrammeChildMixin, generics.GenericAPIView):
     """What extra money on a budget line in a year buys: per step the works that go
@@ -110,6 +118,7 @@ class ExtraMoneyView(ProgrammeChildMixin, generics.GenericAPIView):
     queryset = Programme.objects.all()
 
     def get(self, request, pk: int):
+        programme = self.get_programme()
         query = request.query_params
         try:
             for name in (LINE, YEAR):
@@ -117,7 +126,7 @@ class ExtraMoneyView(ProgrammeChildMixin, generics.GenericAPIView):
                     raise WhatIfError(name, str(_("Dit veld is verplicht.")))
             amounts = parse_amounts(query.get(AMOUNTS, ""))
             answer = extra_money(
-                self.get_programme(), query[LINE], query[YEAR], amounts or None, AUTOMATIC_STEPS
+                programme, query[LINE], query[YEAR], amounts or None, AUTOMATIC_STEPS
             )
         except WhatIfError as error:
             if error.field is None:
