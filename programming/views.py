@@ -73,6 +73,7 @@ KPI_LABELS = {
     "besteding": _("gepland netto (€)"),
     "besteding_bruto": _("gepland bruto (€)"),
     "budget": _("budget (€)"),
+    "uren_besparing": _("uren bespaard doordat gekoppelde werken hun voorbereiding delen"),
 }
 #: KPI codes the programme page shows through `programming.money` and `pages.Openings`.
 SHOWN_APART = {*MONEY_CODES, *pages.OPENING_CODES, "vermeden_graafmomenten"}
