@@ -234,7 +234,7 @@ def extra_money(
         max_steps=min(max_steps, MAX_STEPS),
         staged=staged,
     )
-    return _answer(programme, line, curve, automatic=amounts is None)
+    return _answers(programme, [(line, curve)], automatic=amounts is None)[0]
 
 
 def extra_money_sheet(programme: Programme) -> Sheet:
@@ -257,10 +257,18 @@ def extra_money_sheet(programme: Programme) -> Sheet:
         except WhatIfError as error:
             # The rest of the workbook reads what is stored and still holds.
             return Sheet(gettext("Extra geld"), _sheet_columns(), [], error.message)
-        for code in sorted(largest):
-            answer = extra_money(
-                programme, code, largest[code][0], max_steps=WORKBOOK_STEPS, staged=staged
+        # One query for the lines and one per kind for all curves' works and areas: the
+        # workbook's queries do not grow with the number of lines.
+        lines = BudgetLine.objects.in_bulk(list(largest), field_name="code")
+        curves = [
+            (
+                lines[code],
+                money_curve(staged.instance, code, largest[code][0], None, WORKBOOK_STEPS, staged),
             )
+            for code in sorted(largest)
+            if code in lines
+        ]
+        for answer in _answers(programme, curves, automatic=True):
             rows.extend(_sheet_row(answer, step) for step in answer.steps)
     return Sheet(gettext("Extra geld"), _sheet_columns(), rows, note)
 
@@ -306,8 +314,13 @@ def _sheet_row(answer: MoneyAnswer, step: MoneyStep) -> list[object]:
     ]
 
 
-def _answer(programme: Programme, line: BudgetLine, curve: Curve, automatic: bool) -> MoneyAnswer:
-    keys = {key for step in curve.steps for key in (*step.funded, *step.dropped)}
+def _answers(
+    programme: Programme, curves: list[tuple[BudgetLine, Curve]], automatic: bool
+) -> list[MoneyAnswer]:
+    """The curves in the programme's terms: its works (for their links) and area names
+    read once for all of them."""
+    steps_of = [step for _line, curve in curves for step in curve.steps]
+    keys = {key for step in steps_of for key in (*step.funded, *step.dropped)}
     rows = {
         key: WorkLink(pk, key, label)
         for pk, key, label in Work.objects.filter(programme=programme, key__in=keys).values_list(
@@ -319,13 +332,23 @@ def _answer(programme: Programme, line: BudgetLine, curve: Curve, automatic: boo
         for pk, name in Area.objects.filter(
             pk__in=[
                 int(area)
-                for step in curve.steps
+                for step in steps_of
                 for area in step.openings_saved_by_area
                 if area.isdigit()
             ]
         ).values_list("pk", "name")
     }
+    return [_answer(programme, line, curve, automatic, rows, areas) for line, curve in curves]
 
+
+def _answer(
+    programme: Programme,
+    line: BudgetLine,
+    curve: Curve,
+    automatic: bool,
+    rows: dict[str, WorkLink],
+    areas: dict[str, str],
+) -> MoneyAnswer:
     def links(keys: tuple[str, ...]) -> list[WorkLink]:
         return [rows.get(key, WorkLink(None, key, key)) for key in keys]
 
