@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from assets.models import AssetClass
 from assets.services import DEFAULT_CLASSES, asset_classes_load_defaults
@@ -203,7 +204,7 @@ def three_works():
     C  2029, costs 2029–2031 on L1: −€50 from 2032, after the horizon;
     D  not scheduled, +€1,000: never counts.
     Gross spend of L1 in 2026 is €40 (KPI ``besteding_bruto``)."""
-    programme = ProgrammeFactory(first_year=2026, horizon=5)
+    programme = ProgrammeFactory(first_year=2026, horizon=5, computed_at=timezone.now())
     scheduled = {"window_start": 2026, "window_end": 2030, "preferred_year": 2026}
     l1 = BudgetLineFactory(code="l1", name="Riolering")
     l2 = BudgetLineFactory(code="l2", name="Groen")
