@@ -410,3 +410,12 @@ def test_a_viewer_may_not_edit_the_maintenance_defaults(client):
     client.force_login(user_with_role(Role.VIEWER))
     url = reverse("assets:assetclass_update", args=[tree.pk])
     assert client.post(url, {"maintenance_cost": "1"}).status_code == 403
+
+
+def test_a_programmes_setting_reaches_the_stored_work_and_the_selector(street):  # noqa: F811
+    """The municipality takes over the upkeep of the grid operator's work in Kerkstraat
+    (€500 a year): the plan's level becomes −€2,480 + €500."""
+    WorkSetting.objects.create(programme=street, key="P:E-1", maintenance=Decimal(500))
+    programme_compute(street)
+    assert street.works.get(key="P:E-1").maintenance == Decimal("500.00")
+    assert maintenance_by_year(street).level == Decimal("-1980.00")
