@@ -291,6 +291,11 @@ def test_the_selector_equals_the_engines_planned_hours(street):
     planned = {(t.pk, y.year): y.planned for t in use.teams for y in t.years}
     for kpi in kpis:
         assert planned[kpi.team_id, kpi.year] == pytest.approx(kpi.value, abs=0.1), kpi
+    asked = {(t.pk, y.year): y.unfunded for t in use.teams for y in t.years}
+    for kpi in KpiValue.objects.filter(
+        programme=street, code="uren_gevraagd_niet_gedekt", year__lte=street.last_year
+    ):
+        assert asked[kpi.team_id, kpi.year] == pytest.approx(kpi.value, abs=0.1), kpi
     available = KpiValue.objects.filter(programme=street, code="uren_beschikbaar")
     for kpi in available:
         team = next(t for t in use.teams if t.pk == kpi.team_id)
