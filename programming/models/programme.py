@@ -81,12 +81,11 @@ class ProgrammeQuerySet(models.QuerySet):
     def current(self) -> "Programme | None":
         """The programme the pages report on: the most recently adopted one, because that
         is the plan the organisation works to; without any, the most recently computed
-        concept; None while nothing has been computed."""
+        concept that is not a copy of another (a scenario is a what-if, not the plan),
+        else the most recently computed copy; None while nothing has been computed."""
         adopted = self.filter(status=ProgrammeStatus.VASTGESTELD).order_by("-adopted_on", "-pk")
-        return (
-            adopted.first()
-            or self.filter(computed_at__isnull=False).order_by("-computed_at", "-pk").first()
-        )
+        computed = self.filter(computed_at__isnull=False).order_by("-computed_at", "-pk")
+        return adopted.first() or computed.filter(based_on__isnull=True).first() or computed.first()
 
 
 class Programme(models.Model):

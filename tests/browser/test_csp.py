@@ -30,7 +30,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 def programme(demo):
     from programming.services import programme_compute
 
-    programme = Programme.objects.get()
+    programme = Programme.objects.get(based_on__isnull=True)
     Programme.objects.filter(pk=programme.pk).update(time_limit=2)
     programme.refresh_from_db()
     programme_compute(programme)

@@ -18,7 +18,7 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 @pytest.fixture
 def programme(demo, settings):
     settings.TASKS = IMMEDIATE
-    programme = Programme.objects.get()
+    programme = Programme.objects.get(based_on__isnull=True)
     Programme.objects.filter(pk=programme.pk).update(time_limit=2)
     return programme
 

@@ -236,3 +236,10 @@ def test_a_scenario_not_computed_yet_shows_no_differences(base):
         None,
     )
     assert base_column.newly_funded_count is None
+
+
+def test_the_pages_report_on_the_base_not_on_a_scenario_computed_later(base):
+    programme_compute(base)
+    scenario = scenarios.scenario_create(base, "S", None)
+    programme_compute(scenario)
+    assert Programme.objects.current() == base
