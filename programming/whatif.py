@@ -238,38 +238,32 @@ def extra_money(
 
 
 def extra_money_sheet(programme: Programme) -> Sheet:
-    """The council workbook's sheet "Extra geld": per budget line with unfunded works, its
-    automatic curve (`WORKBOOK_STEPS` steps) in the year with the line's largest unfunded
-    gap. The programme is staged once for all lines. Programmes beyond the exact
-    solver's size (the heuristic's) get a note instead: the page answers one line then."""
-    largest = largest_gaps(programme)
+    """The council workbook's sheet "Extra geld": the automatic curve (`WORKBOOK_STEPS`
+    steps) of the cell the page opens on (`default_choice`: where extra money helps
+    most). One cell only: every step re-solves the schedule (seconds on the demo), and a
+    curve per budget line made the download take most of a minute; the page answers any
+    other line and year. Programmes beyond the exact solver's size (the heuristic's) get
+    a note instead."""
     works = Work.objects.filter(programme=programme).count()
     rows: list[list[object]] = []
     note = str(_SHEET_NOTE)
     if works > Parameters.max_exact_works:
         note = gettext(
-            "Dit programma is te groot om hier elke budgetregel door te rekenen: kies een "
-            "budgetregel en jaar op de pagina Extra geld."
+            "Dit programma is te groot om hier door te rekenen: kies een budgetregel en "
+            "jaar op de pagina Extra geld."
         )
-    elif largest:
+    elif largest_gaps(programme):
         try:
             staged = stage(whatif_instance(programme))
         except WhatIfError as error:
             # The rest of the workbook reads what is stored and still holds.
             return Sheet(gettext("Extra geld"), _sheet_columns(), [], error.message)
-        # One query for the lines and one per kind for all curves' works and areas: the
-        # workbook's queries do not grow with the number of lines.
-        lines = BudgetLine.objects.in_bulk(list(largest), field_name="code")
-        curves = [
-            (
-                lines[code],
-                money_curve(staged.instance, code, largest[code][0], None, WORKBOOK_STEPS, staged),
-            )
-            for code in sorted(largest)
-            if code in lines
-        ]
-        for answer in _answers(programme, curves, automatic=True):
-            rows.extend(_sheet_row(answer, step) for step in answer.steps)
+        choice = default_choice(programme, staged)
+        line = BudgetLine.objects.filter(code=choice[0]).first() if choice else None
+        if choice and line:
+            curve = money_curve(staged.instance, line.code, choice[1], None, WORKBOOK_STEPS, staged)
+            for answer in _answers(programme, [(line, curve)], automatic=True):
+                rows.extend(_sheet_row(answer, step) for step in answer.steps)
     return Sheet(gettext("Extra geld"), _sheet_columns(), rows, note)
 
 
@@ -291,9 +285,10 @@ def _sheet_columns() -> list[Column]:
 
 
 _SHEET_NOTE = gettext_lazy(
-    "Per budgetregel met niet-gedekte werken: wat extra geld in het jaar met het grootste "
-    "tekort oplevert. Elke stap is het kleinste bedrag waarbij het volgende werk doorgaat, "
-    "exact uitgerekend door de planning opnieuw te maken (tegen het huidige plan)."
+    "Wat extra geld oplevert op de budgetregel en in het jaar waar het het meest helpt "
+    "(dezelfde als de pagina Extra geld eerst toont). Elke stap is het kleinste bedrag "
+    "waarbij het volgende werk doorgaat, exact uitgerekend door de planning opnieuw te "
+    "maken (tegen het huidige plan). Andere budgetregels en jaren: op de pagina."
 )
 
 

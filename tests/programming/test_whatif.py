@@ -12,7 +12,7 @@ from django.utils import translation
 from programming.engine.instance import InstanceError
 from programming.models import Work
 from programming.services import programme_compute
-from programming.whatif import WhatIfError, extra_money, parse_amounts
+from programming.whatif import WhatIfError, default_choice, extra_money, parse_amounts
 from programming.whatif_api import answer_data
 from programming.workbook import write_workbook
 from stakeholders.choices import Role
@@ -181,6 +181,7 @@ def test_the_workbook_sheet_has_the_apis_figures(dorpsstraat, tmp_path):
         write_workbook(dorpsstraat, target)
     sheet = openpyxl.load_workbook(path, read_only=True)["Extra geld"]
     rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "riolering"]
+    assert default_choice(dorpsstraat) == ("riolering", 2028), "the cell the page opens on"
     expected = answer_data(extra_money(dorpsstraat, "riolering", 2028, max_steps=3))
     assert [(row[2], row[3]) for row in rows] == [
         (2028, float(step["extra"])) for step in expected["steps"]

@@ -40,11 +40,19 @@ SHEETS = [
     "Per gebied",
     "Per thema",
     "Per budgetregel",
+    "Capaciteit",
     "Werken",
     "Koppelkansen",
     "Niet gedekt",
+    "Beheerlasten",
+    "Extra geld",
+    "Scenario's",
     "Parameters en afwegingskader",
 ]
+#: Sheets whose rows do not add up: "Beheerlasten" lists every year three times (in
+#: total, per line, per area), "Extra geld" steps that each include the ones before,
+#: "Scenario's" programmes side by side.
+WITHOUT_TOTALS = {"Beheerlasten", "Extra geld", "Scenario's"}
 #: The money and opening columns of "Per jaar" by the selector's names.
 PER_YEAR_HEADERS = {
     "budget": "Budget (€)",
@@ -207,6 +215,8 @@ def test_totals_and_differences_are_formulas_that_recompute(formulas):
     line = formulas["Per budgetregel"]
     assert line[f"H{FIRST}"].value == f"=MAX(D{FIRST}-G{FIRST},0)", "unused: budget − net"
     for name in SHEETS[1:]:
+        if name in WITHOUT_TOTALS:
+            continue
         _header, _rows, totals = _table(formulas[name])
         assert totals, f"{name} has a totals row"
         assert any(str(v).startswith("=SUM(") for v in totals if v), name
@@ -357,7 +367,9 @@ def test_the_workbook_reads_a_fixed_number_of_queries(django_assert_max_num_quer
     # The couplings' cost split adds two per chunk: their works and sharing rules; the
     # works sheet one for its rows and one per chunk for their budget lines; the unfunded
     # reasons two per chunk (names of the works they mention, each work's gap per line).
-    with django_assert_max_num_queries(20):
+    # "Extra geld" reads the programme's engine instance once (about 26 queries, one per
+    # table), capacity and maintenance a few: none of them per coupling or item.
+    with django_assert_max_num_queries(60):
         _read(programme, data_only=True)
 
 
