@@ -14,9 +14,12 @@ from programming.models import (
     KpiValue,
     Programme,
     ProgrammeRun,
+    ScenarioChange,
     UnfundedItem,
     Work,
     WorkCost,
+    WorkHours,
+    WorkSetting,
 )
 
 
@@ -248,6 +251,32 @@ class WorkCostAdmin(ComputedResultAdmin):
     list_select_related = ("work", "budget_line")
 
 
+@admin.register(WorkHours)
+class WorkHoursAdmin(ComputedResultAdmin):
+    list_display = ("work", "team", "offset", "hours")
+    list_filter = ("work__programme", "team")
+    search_fields = ("work__label", "=work__key")
+    list_select_related = ("work", "team")
+
+
+@admin.register(ScenarioChange)
+class ScenarioChangeAdmin(FrozenProgrammeMixin, SimpleHistoryAdmin):
+    list_display = ("programme", "kind", "budget_line", "team", "year", "work_key", "amount")
+    list_filter = ("programme", "kind")
+    search_fields = ("programme__name", "work_key", "note")
+    list_select_related = ("programme", "budget_line", "team")
+    autocomplete_fields = ("programme", "budget_line")
+
+
+@admin.register(WorkSetting)
+class WorkSettingAdmin(FrozenProgrammeMixin, SimpleHistoryAdmin):
+    list_display = ("programme", "key", "hours", "maintenance")
+    list_filter = ("programme",)
+    search_fields = ("programme__name", "=key")
+    list_select_related = ("programme",)
+    autocomplete_fields = ("programme",)
+
+
 @admin.register(UnfundedItem)
 class UnfundedItemAdmin(ComputedResultAdmin):
     list_display = ("work", "budget_line", "year", "gap", "code", "reason")
@@ -258,7 +287,7 @@ class UnfundedItemAdmin(ComputedResultAdmin):
 
 @admin.register(KpiValue)
 class KpiValueAdmin(ComputedResultAdmin):
-    list_display = ("code", "programme", "year", "area", "budget_line", "theme", "value")
+    list_display = ("code", "programme", "year", "area", "budget_line", "theme", "team", "value")
     list_filter = ("programme", "code", "year")
     search_fields = ("code",)
-    list_select_related = ("programme", "area", "budget_line", "theme")
+    list_select_related = ("programme", "area", "budget_line", "theme", "team")

@@ -573,8 +573,5 @@ def _unfunded(
 
 
 def _code_label(code: str) -> str:
-    """The reason code's label; capaciteit is not among the stored choices (adding it
-    would alter the model field), so it is labelled here."""
-    if code == CAPACITY:
-        return _("uren van een team vol")
+    """The reason code's label."""
     return str(dict(UnfundedReason.choices).get(code, code))

@@ -57,6 +57,7 @@ class KpiFilterSet(FilterSet):
 
     code = django_filters.CharFilter(label=_("kengetal"))
     jaar = django_filters.NumberFilter(field_name="year", label=_("jaar"))
+    team = django_filters.CharFilter(field_name="team__code", label=_("team (code)"))
     totaal = django_filters.BooleanFilter(
         method="filter_total", label=_("alleen de totalen van het hele programma")
     )
@@ -67,6 +68,10 @@ class KpiFilterSet(FilterSet):
 
     def filter_total(self, queryset, name, value):
         programme_wide = Q(
-            year__isnull=True, area__isnull=True, budget_line__isnull=True, theme__isnull=True
+            year__isnull=True,
+            area__isnull=True,
+            budget_line__isnull=True,
+            theme__isnull=True,
+            team__isnull=True,
         )
         return queryset.filter(programme_wide) if value else queryset.exclude(programme_wide)

@@ -37,9 +37,10 @@ from programming.models import (
     Programme,
     ProgrammeRun,
     ScenarioChange,
+    WorkSetting,
 )
 from projects.models import Funding, Project
-from stakeholders.models import BudgetAmount, BudgetLine
+from stakeholders.models import BudgetAmount, BudgetLine, Team, TeamHours
 
 NEVER_COMPUTED = _("het programma is nog niet berekend")
 
@@ -51,6 +52,14 @@ INPUTS = (
     ("financiering", _("de financiering van een project"), Funding, Q()),
     ("budgetregels", _("een budgetregel"), BudgetLine, Q()),
     ("budgetten", _("een budget"), BudgetAmount, Q()),
+    ("teams", _("een team"), Team, Q()),
+    ("uren", _("de beschikbare uren van een team"), TeamHours, Q()),
+    (
+        "werkinstellingen",
+        _("de uren of beheerlasten van een werk in dit programma"),
+        WorkSetting,
+        Q(programme_id=OuterRef("pk")),
+    ),
     (
         "afwijkende_budgetten",
         _("een afwijkend budget van dit programma"),

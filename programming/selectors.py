@@ -295,10 +295,14 @@ def works_not_in(current: Programme, other: Programme) -> QuerySet[WorkRow]:
 
 
 def kpi_totals(programme: Programme) -> dict[str, float]:
-    """The programme-wide KPIs (no year, area, line or theme) by code."""
+    """The programme-wide KPIs (no year, area, line, theme or team) by code."""
     return dict(
         programme.kpis.filter(
-            year__isnull=True, area__isnull=True, budget_line__isnull=True, theme__isnull=True
+            year__isnull=True,
+            area__isnull=True,
+            budget_line__isnull=True,
+            theme__isnull=True,
+            team__isnull=True,
         ).values_list("code", "value")
     )
 

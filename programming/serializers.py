@@ -234,7 +234,7 @@ class UnfundedItemSerializer(serializers.ModelSerializer):
 class KpiValueSerializer(serializers.ModelSerializer):
     class Meta:
         model = KpiValue
-        fields = ("id", "code", "year", "area", "budget_line", "theme", "value")
+        fields = ("id", "code", "year", "area", "budget_line", "theme", "team", "value")
 
 
 class MoneyCellSerializer(serializers.Serializer):

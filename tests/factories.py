@@ -37,10 +37,13 @@ from programming.models import (
     KpiValue,
     Programme,
     ProgrammeRun,
+    ScenarioChange,
     UnfundedItem,
     UnfundedReason,
     Work,
     WorkCost,
+    WorkHours,
+    WorkSetting,
 )
 from projects.choices import (
     Certainty,
@@ -654,6 +657,40 @@ class WorkFactory(DjangoModelFactory):
     cost = Decimal("24000.00")
     opens_street = True
     asset_count = 1
+
+
+class WorkHoursFactory(DjangoModelFactory):
+    class Meta:
+        model = WorkHours
+
+    work = factory.SubFactory(WorkFactory)
+    team = factory.SubFactory(TeamFactory)
+    offset = factory.Sequence(lambda n: n % 10)
+    hours = Decimal("120.0")
+
+
+class ScenarioChangeFactory(DjangoModelFactory):
+    """A budget change: €100,000 more on a line in a year."""
+
+    class Meta:
+        model = ScenarioChange
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = "budget"
+    budget_line = factory.SubFactory(BudgetLineFactory)
+    year = 2027
+    operation = "erbij"
+    amount = Decimal("100000.00")
+
+
+class WorkSettingFactory(DjangoModelFactory):
+    class Meta:
+        model = WorkSetting
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    key = factory.Sequence(lambda n: f"werk-{n}")
+    hours = 200
+    maintenance = Decimal("-1500.00")
 
 
 class WorkCostFactory(DjangoModelFactory):

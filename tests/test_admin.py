@@ -28,6 +28,7 @@ from programming.models import (
     UnfundedItem,
     Work,
     WorkCost,
+    WorkHours,
 )
 from projects.models import Project, ProjectBrief, RegisterEntry
 from stakeholders.models import Actor, AreaTask, User
@@ -35,7 +36,16 @@ from tests import factories
 
 DOMAIN_APPS = ("impor", "stakeholders", "assets", "projects", "programming")
 #: Tables written by the engine or the import log: viewable, never added or edited by hand.
-READ_ONLY_MODELS = (Work, WorkCost, Coupling, UnfundedItem, KpiValue, ProgrammeRun, ImportRun)
+READ_ONLY_MODELS = (
+    Work,
+    WorkCost,
+    WorkHours,
+    Coupling,
+    UnfundedItem,
+    KpiValue,
+    ProgrammeRun,
+    ImportRun,
+)
 MAX_CHANGELIST_QUERIES = 15
 
 #: Our own admins (and the auth ones we configure); third-party apps test theirs.
@@ -105,6 +115,7 @@ MAKERS = {
         area=factories.AreaFactory(),
         budget_line=factories.BudgetLineFactory(),
         theme=factories.ThemeFactory(),
+        team=factories.TeamFactory(),
     ),
 }
 

@@ -27,6 +27,7 @@ class UnfundedReason(models.TextChoices):
     BUDGET_FULL = "budget_vol", _("budget vol door werken met meer prioriteit")
     COUPLING = "koppeling", _("koppelkans past niet samen")
     GRAAFRUST = "graafrust", _("graafrust sluit het venster af")
+    CAPACITY = "capaciteit", _("uren van een team vol")
 
 
 class Coupling(models.Model):
