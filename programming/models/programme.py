@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, ExpressionWrapper, OuterRef
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -81,11 +82,23 @@ class ProgrammeQuerySet(models.QuerySet):
     def current(self) -> "Programme | None":
         """The programme the pages report on: the most recently adopted one, because that
         is the plan the organisation works to; without any, the most recently computed
-        concept that is not a copy of another (a scenario is a what-if, not the plan),
-        else the most recently computed copy; None while nothing has been computed."""
+        concept that is not a what-if (a copy of another programme with changes of its
+        own: a scenario is a question, not the plan; a later version is a copy without
+        them), else the most recently computed what-if; None while nothing has been
+        computed."""
         adopted = self.filter(status=ProgrammeStatus.VASTGESTELD).order_by("-adopted_on", "-pk")
-        computed = self.filter(computed_at__isnull=False).order_by("-computed_at", "-pk")
-        return adopted.first() or computed.filter(based_on__isnull=True).first() or computed.first()
+        changes = self.model.changes.rel.related_model.objects.filter(programme=OuterRef("pk"))
+        computed = (
+            self.filter(computed_at__isnull=False)
+            .annotate(
+                what_if=ExpressionWrapper(
+                    models.Q(based_on__isnull=False) & Exists(changes),
+                    output_field=models.BooleanField(),
+                )
+            )
+            .order_by("what_if", "-computed_at", "-pk")
+        )
+        return adopted.first() or computed.first()
 
 
 class Programme(models.Model):

@@ -240,6 +240,23 @@ def test_a_scenario_not_computed_yet_shows_no_differences(base):
 
 def test_the_pages_report_on_the_base_not_on_a_scenario_computed_later(base):
     programme_compute(base)
-    scenario = scenarios.scenario_create(base, "S", None)
+    version = scenarios.scenario_create(base, "Versie 2", None)
+    programme_compute(version)
+    assert Programme.objects.current() == version, "a copy without changes: a new version"
+    line = BudgetLine.objects.first()
+    scenario = scenarios.scenario_create(
+        base,
+        "S",
+        None,
+        changes=[
+            {
+                "kind": "budget",
+                "budget_line": line,
+                "year": base.first_year,
+                "operation": "erbij",
+                "amount": Decimal("1000"),
+            }
+        ],
+    )
     programme_compute(scenario)
-    assert Programme.objects.current() == base
+    assert Programme.objects.current() == version, "a copy with changes is a what-if"
