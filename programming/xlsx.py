@@ -213,7 +213,7 @@ def _write_sheet(
     for c, column in enumerate(columns):
         width = column.width or WIDTHS.get(column.kind, TEXT_WIDTH)
         worksheet.set_column(c, c, max(width, len(column.header) + 2))
-        worksheet.write_string(HEADER_ROW, c, column.header, formats.header)
+        worksheet.write_string(HEADER_ROW, c, neutralise(column.header), formats.header)
     writers = [_cell_writer(worksheet, column, formats) for column in columns]
     summed = [c for c, column in enumerate(columns) if column.total]
     sums = dict.fromkeys(summed, 0.0)

@@ -30,7 +30,9 @@ from tests.factories import (
     ActorFactory,
     AmbitionFactory,
     AreaOfInterestFactory,
+    AssetClassFactory,
     ProjectFactory,
+    TeamFactory,
     UserFactory,
 )
 from tests.programming.test_services import street  # noqa: F401 (a fixture)
@@ -92,6 +94,8 @@ def named(request, computed):  # noqa: F811
     BudgetLine.objects.filter(code="groen").update(name=payload)
     AmbitionFactory(name=payload, owner=grid)
     AreaOfInterestFactory(name=payload, organisation=grid)
+    TeamFactory(name=payload, actor=grid)
+    AssetClassFactory(name=payload)
     Work.objects.filter(programme=computed).update(street=payload, label=payload)
     Coupling.objects.filter(programme=computed).update(street=payload)
     Asset.objects.update(street=payload)
