@@ -1,6 +1,7 @@
 """The coupling page (/programmas/<pk>/koppelkansen/<coupling>/): what a municipal user, a
 partner of a member and a partner outside the coupling see, and the actions on it."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -168,7 +169,7 @@ def test_the_page_costs_the_same_queries_with_three_or_twelve_members(
     with django_assert_num_queries(expected):
         response = client.get(_url(world))
 
-    assert response.content.decode().count("Extra ") == 9
+    assert len(re.findall(r"Extra \d+\b", response.content.decode())) == 9
 
 
 def test_a_partner_responds_for_its_own_organisation(client, world):
