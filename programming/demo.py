@@ -97,7 +97,7 @@ CUT_SHARE = Decimal("0.4")
 def build_scenarios(programme: Programme, created_by: User | None) -> list[Programme]:
     """Two ready scenarios of the demo programme, so the comparison has something to
     show: "Bezuiniging riolering" (40% off the sewer line in two years) and
-    "Netversterking 2 jaar later" (the grid operator's work two years later). Built, not
+    "Netversterking uitgesteld" (the grid operator's work two years later). Built, not
     computed: `compute_scenarios` computes them after their base."""
     made = []
     line = BudgetLine.objects.filter(code=SEWER_LINE).first()
@@ -118,7 +118,7 @@ def build_scenarios(programme: Programme, created_by: User | None) -> list[Progr
         made.append(cut)
     project = Project.objects.filter(name__startswith=DELAYED_WORK).order_by("code").first()
     if project is not None:
-        later = scenarios.scenario_create(programme, "Netversterking 2 jaar later", created_by)
+        later = scenarios.scenario_create(programme, "Netversterking uitgesteld", created_by)
         scenarios.change_add(
             later,
             created_by,

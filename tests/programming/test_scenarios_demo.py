@@ -17,7 +17,7 @@ def test_the_demo_has_two_scenarios_the_comparison_shows():
     call_command("seed_demo", seed=7, stdout=out)
     base = Programme.objects.get(based_on__isnull=True)
     cut, later = base.scenarios.order_by("pk")
-    assert (cut.name, later.name) == ("Bezuiniging riolering", "Netversterking 2 jaar later")
+    assert (cut.name, later.name) == ("Bezuiniging riolering", "Netversterking uitgesteld")
     texts = [text for _change, text in scenarios.changes_with_text(cut)]
     assert len(texts) == 2
     assert all(t.startswith("GRP riolering") and t.endswith("eraf") for t in texts), texts
