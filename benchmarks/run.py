@@ -235,7 +235,10 @@ def bench_replan(database_url: str) -> list[str]:
     """Re-plan the computed demo programme after one changed budget line: seconds cold
     and warm-started from the base plan (the whole engine run; the schedule stage apart),
     against issue #19's target."""
-    figures = json.loads(run(["shell", "-v0", "-c", REPLAN_FIGURES], database_url).stdout)
+    # HiGHS 1.16 (highspy) writes a line of its own to stdout now and then: the figures
+    # are the last line.
+    output = run(["shell", "-v0", "-c", REPLAN_FIGURES], database_url).stdout
+    figures = json.loads(output.strip().splitlines()[-1])
     lines = [f"re-plan {figures['line']} {figures['year']} (budget € {figures['amount']:,.0f}):"]
     for change in figures["changes"]:
         cold, warm = change["cold"], change["warm"]

@@ -134,30 +134,15 @@ def engine_change(row: ScenarioChange) -> Change:
 
 def scenario_instance(programme: Programme, instance: Instance) -> Instance:
     """`instance` (the programme's own, from `selectors.programme_instance`) with the
-    changes of the programme's chain applied, and a warm start: the programme's own last
-    plan when it was computed, else its base's, so one changed line re-plans quickly."""
+    changes of the programme's chain applied.
+
+    Solved cold, without the base's plan as a warm start: on the demo the warm-started
+    solve (HiGHS 1.16 through highspy, the only way to hand HiGHS a start) took 14.8 s
+    where the cold one (scipy's HiGHS 1.12) took 2.9 s for the same −20% on one budget
+    line (`make bench`, "re-plan"), and a plan must not depend on the solver a start
+    needs. What a scenario reuses of its base is its inputs; docs/scenarios.md."""
     changes = [engine_change(row) for row in chain_changes(programme)]
-    source = programme if programme.computed_at is not None else programme.based_on
-    warm: dict[str, int] = {}
-    if source is not None:
-        warm = dict(
-            Work.objects.filter(programme=source, scheduled_year__isnull=False).values_list(
-                "key", "scheduled_year"
-            )
-        )
-    if not changes and not warm:
-        return instance
-    changed = apply_changes(instance, changes) if changes else instance
-    known = {work.key for work in changed.works}
-    return Instance(
-        works=changed.works,
-        budget_lines=changed.budget_lines,
-        parameters=changed.parameters,
-        accepted_clusters=changed.accepted_clusters,
-        rejected_clusters=changed.rejected_clusters,
-        teams=changed.teams,
-        warm_start={key: year for key, year in warm.items() if key in known},
-    )
+    return apply_changes(instance, changes) if changes else instance
 
 
 # --- checking and storing changes -------------------------------------------------------
