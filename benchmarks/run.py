@@ -244,13 +244,15 @@ def bench_replan(database_url: str) -> list[str]:
         cold, warm = change["cold"], change["warm"]
         # Both are proven within the tolerance (mip_gap), not necessarily to the same plan.
         apart = abs(cold["objective"] - warm["objective"]) / max(1.0, abs(cold["objective"]))
-        met = warm["seconds"] <= REPLAN_TARGET
+        # Scenarios are solved cold (programming/scenarios.py): the target is the cold one's.
+        met = cold["seconds"] <= REPLAN_TARGET
         lines.append(
             f"  {change['change']:>4}: cold {cold['seconds']:5.2f} s (schedule "
             f"{cold['schedule']:.2f}), warm {warm['seconds']:5.2f} s (schedule "
             f"{warm['schedule']:.2f}); {warm['status']}, "
             f"objectives {100 * apart:.2f}% apart; "
-            f"target ≤ {REPLAN_TARGET:.0f} s: {'met' if met else 'NOT met'}"
+            f"target ≤ {REPLAN_TARGET:.0f} s (cold, as scenarios are solved): "
+            f"{'met' if met else 'NOT met'}"
         )
     return lines
 
