@@ -23,7 +23,8 @@ from django.utils.translation import get_language, gettext, gettext_lazy, ngette
 from impor.models import Area
 from impor.templatetags.impor_format import euro
 from programming.engine.instance import Instance, InstanceError, Parameters
-from programming.engine.whatif import MAX_STEPS, Curve, Staged, Step, money_curve, stage
+from programming.engine.staging import Staged, stage
+from programming.engine.whatif import MAX_STEPS, Curve, Step, money_curve
 from programming.engine.whatif import where_to_look as engine_where_to_look
 from programming.models import Programme, UnfundedItem, Work
 from programming.selectors import programme_instance

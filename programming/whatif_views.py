@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from impor.charts import bar_chart
-from programming.engine.whatif import stage
+from programming.engine.staging import stage
 from programming.views import ProgrammeMixin
 from programming.whatif import (
     AMOUNTS,

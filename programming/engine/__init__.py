@@ -27,10 +27,7 @@ from contextlib import AbstractContextManager, contextmanager
 import pandas as pd
 
 from programming.engine import columns as col
-from programming.engine.couplings import find_couplings
-from programming.engine.frames import prepare
 from programming.engine.graafrust import (
-    closed_pairs,
     closed_years,
     find_graafrust_breaks,
     graafrust_causes,
@@ -51,9 +48,8 @@ from programming.engine.schedule import (
     scheduled_years,
     warm_start_units,
 )
-from programming.engine.scoring import score_works
+from programming.engine.staging import stage
 from programming.engine.unfunded import find_unfunded
-from programming.engine.units import build_units
 
 __all__ = [
     "Clock",
@@ -117,32 +113,17 @@ def run(instance: Instance, method: str | None = None) -> Result:
     """
     params = instance.parameters
     clock = Stopwatch()
-    with clock("prepare"):
-        data = prepare(instance)
-        works = data.works
-        position = {key: i for i, key in enumerate(works[col.KEY])}
-        accepted = [[position[k] for k in members] for members in instance.accepted_clusters]
-        rejected = [[position[k] for k in members] for members in instance.rejected_clusters]
-    with clock("couplings"):
-        couplings = find_couplings(works, data.feasible, params, accepted, rejected)
-    with clock("scoring"):
-        scores = score_works(works, couplings, params)
+    staged = stage(instance, clock)
+    data, couplings, scores, units, pairs = (
+        staged.data,
+        staged.couplings,
+        staged.scores,
+        staged.units,
+        staged.pairs,
+    )
+    works = data.works
     with clock("schedule"):
-        units = build_units(
-            works,
-            scores[col.SCHEDULING_VALUE],
-            scores[col.SOLO_VALUE],
-            data.feasible,
-            data.tensor,
-            couplings,
-            params.first_year,
-            params.opening_cost_share,
-            data.preparation,
-        )
-        pairs = closed_pairs(
-            works, couplings.neighbours, params.graafrust_years, params.graafrust_weight
-        )
-        keys = works[col.KEY].tolist()
+        keys = staged.keys
         start = warm_start_units(units, keys, instance.warm_start, params.first_year)
         plan = schedule(
             units,

@@ -49,9 +49,7 @@ import pandas as pd
 from scipy.sparse import vstack
 
 from programming.engine import columns as col
-from programming.engine.couplings import Couplings, find_couplings
-from programming.engine.frames import Prepared, prepare
-from programming.engine.graafrust import ClosedPairs, closed_pairs, closed_years
+from programming.engine.graafrust import closed_years
 from programming.engine.instance import Instance, InstanceError
 from programming.engine.kpis import (
     OPENINGS_INTEGRATED,
@@ -73,12 +71,10 @@ from programming.engine.schedule import (
     scheduled_years,
     warm_start_units,
 )
-from programming.engine.scoring import score_works
+from programming.engine.staging import Staged, stage
 from programming.engine.unfunded import HALF_A_CENT, find_unfunded
 from programming.engine.units import (
     Plan,
-    Unit,
-    build_units,
     carried,
     coefficients,
     fitting_spends,
@@ -140,24 +136,6 @@ class Curve:
 
 
 @dataclass(frozen=True)
-class Staged:
-    """The stages before the schedule, as `run` builds them: they do not depend on the
-    budget, so every step of a curve reuses them."""
-
-    instance: Instance
-    data: Prepared
-    couplings: Couplings
-    scores: pd.DataFrame
-    units: list[Unit]
-    pairs: ClosedPairs
-
-    @property
-    def keys(self) -> list[str]:
-        keys: list[str] = self.data.works[col.KEY].tolist()
-        return keys
-
-
-@dataclass(frozen=True)
 class _Outcome:
     plan: Plan
     funded: frozenset[str]
@@ -166,33 +144,6 @@ class _Outcome:
     integrated: int
     avoided_by_area: dict[str, int]
     savings: float
-
-
-def stage(instance: Instance) -> Staged:
-    """Prepare, couple and score an instance, and build its units (as `run` does)."""
-    params = instance.parameters
-    data = prepare(instance)
-    works = data.works
-    position = {key: i for i, key in enumerate(works[col.KEY])}
-    accepted = [[position[k] for k in members] for members in instance.accepted_clusters]
-    rejected = [[position[k] for k in members] for members in instance.rejected_clusters]
-    couplings = find_couplings(works, data.feasible, params, accepted, rejected)
-    scores = score_works(works, couplings, params)
-    units = build_units(
-        works,
-        scores[col.SCHEDULING_VALUE],
-        scores[col.SOLO_VALUE],
-        data.feasible,
-        data.tensor,
-        couplings,
-        params.first_year,
-        params.opening_cost_share,
-        data.preparation,
-    )
-    pairs = closed_pairs(
-        works, couplings.neighbours, params.graafrust_years, params.graafrust_weight
-    )
-    return Staged(instance, data, couplings, scores, units, pairs)
 
 
 def money_curve(

@@ -6,20 +6,19 @@ import gc
 
 import pytest
 
-from programming import engine
-from programming.engine import gc_paused, run
+from programming.engine import gc_paused, run, staging
 from tests.programming.engine.builders import budget, instance, work
 
 
 def test_the_collector_is_off_while_the_engine_runs_and_on_again_after(monkeypatch):
     seen = []
-    prepare = engine.prepare
+    prepare = staging.prepare
 
     def watched(inst):
         seen.append(gc.isenabled())
         return prepare(inst)
 
-    monkeypatch.setattr(engine, "prepare", watched)
+    monkeypatch.setattr(staging, "prepare", watched)
     assert gc.isenabled()
 
     run(instance([work("riool", cost=("riolering", 100))], [budget("riolering", 100)]))
