@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from impor.visibility import for_partner
-from programming.models.programme import Programme
+from programming.models.programme import FrozenWithProgramme, Programme
 
 
 def _cost_item(verbose_name) -> models.DecimalField:
@@ -69,22 +69,7 @@ class ByOrganisationQuerySet(models.QuerySet):
         return for_partner(self, user, "organisation")
 
 
-class _Frozen(models.Model):
-    """Refuses every change once the programme is adopted."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        Programme.objects.ensure_changeable(self.programme_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        Programme.objects.ensure_changeable(self.programme_id)
-        return super().delete(*args, **kwargs)
-
-
-class CouplingCostSharing(_Frozen):
+class CouplingCostSharing(FrozenWithProgramme):
     """The rule that splits a coupling's shared opening cost, and the cost items when a
     party sets them itself (empty: the default derived from the members, see
     docs/couplings.md). `agreed` holds the agreed amount per organisation id (or
@@ -148,7 +133,7 @@ class CouplingCostSharing(_Frozen):
                 )
 
 
-class CouplingReservation(_Frozen):
+class CouplingReservation(FrozenWithProgramme):
     """A party rides along: it lays something in the coupling's open trench (a duct, a
     sleeve, a cable route), saving the separate opening it would otherwise need."""
 
@@ -200,7 +185,7 @@ class CouplingReservation(_Frozen):
         return f"{self.get_kind_display()} {self.length} m"
 
 
-class CouplingResponse(_Frozen):
+class CouplingResponse(FrozenWithProgramme):
     """A partner's answer to a proposed coupling for its own part. Every answer is kept,
     so the decision history shows who said what and when."""
 

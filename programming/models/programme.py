@@ -71,9 +71,10 @@ class ProgrammeQuerySet(models.QuerySet):
         """The one guard of "an adopted programme is frozen": raise ProgrammeFrozen when
         the stored programme `pk` is adopted.
 
-        Every write passes it: the saves of a programme, a coupling decision, a budget
-        override and a new run (so the admin, the pages, the API, the commands and the
-        worker alike), and `services.store_result`, whose bulk writes skip `save()`. It
+        Every write passes it: the saves of a programme and a new run, the saves and
+        deletes of the rows that are frozen with it (`FrozenWithProgramme`), so the admin,
+        the pages, the API, the commands and the worker alike, and `services.store_result`,
+        whose bulk writes skip `save()`. It
         reads the stored status, so neither a stale instance nor an edited one slips by.
         """
         if pk is not None and self.filter(pk=pk, status=ProgrammeStatus.VASTGESTELD).exists():
@@ -290,7 +291,26 @@ class Programme(models.Model):
         return self.status == ProgrammeStatus.VASTGESTELD
 
 
-class BudgetOverride(models.Model):
+class FrozenWithProgramme(models.Model):
+    """A row that belongs to a programme and is frozen with it: an adopted programme's
+    children (its budget overrides, coupling decisions, scenario changes, work settings and
+    what the parties add to a coupling) never change, so saving or deleting one of an
+    adopted programme raises ProgrammeFrozen. Each concrete model declares its own
+    `programme` foreign key: their reverse names and labels differ."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        Programme.objects.ensure_changeable(self.programme_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        Programme.objects.ensure_changeable(self.programme_id)
+        return super().delete(*args, **kwargs)
+
+
+class BudgetOverride(FrozenWithProgramme):
     """A scenario's own amount for a budget line in a year, instead of the line's amount."""
 
     programme = models.ForeignKey(
@@ -333,14 +353,6 @@ class BudgetOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} {self.budget_line} {self.year}"
-
-    def save(self, *args, **kwargs) -> None:
-        Programme.objects.ensure_changeable(self.programme_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        Programme.objects.ensure_changeable(self.programme_id)
-        return super().delete(*args, **kwargs)
 
 
 class ProgrammeRun(models.Model):
@@ -397,7 +409,7 @@ class ProgrammeRun(models.Model):
         super().save(*args, **kwargs)
 
 
-class CouplingDecision(models.Model):
+class CouplingDecision(FrozenWithProgramme):
     """The programme manager's decision on a coupling (by key, so it outlives recomputation)."""
 
     programme = models.ForeignKey(
@@ -432,14 +444,6 @@ class CouplingDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} {self.key[:8]}"
-
-    def save(self, *args, **kwargs) -> None:
-        Programme.objects.ensure_changeable(self.programme_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        Programme.objects.ensure_changeable(self.programme_id)
-        return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from impor.fields import year_field, year_in_range
-from programming.models.programme import Programme
+from programming.models.programme import FrozenWithProgramme, Programme
 from projects.choices import Certainty
 
 
@@ -33,7 +33,7 @@ class ChangeOperation(models.TextChoices):
     SET = "wordt", _("wordt")
 
 
-class ScenarioChange(models.Model):
+class ScenarioChange(FrozenWithProgramme):
     """One change a scenario makes to its base programme.
 
     Which fields a change uses depends on its kind: a budget change names a line, a year,
@@ -114,16 +114,8 @@ class ScenarioChange(models.Model):
     def __str__(self) -> str:
         return f"{self.programme}: {self.get_kind_display()}"
 
-    def save(self, *args, **kwargs) -> None:
-        Programme.objects.ensure_changeable(self.programme_id)
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        Programme.objects.ensure_changeable(self.programme_id)
-        return super().delete(*args, **kwargs)
-
-
-class WorkSetting(models.Model):
+class WorkSetting(FrozenWithProgramme):
     """A programme's own hours or maintenance effect for one work (by key, so it outlives
     recomputation), instead of the default by kind, size and asset class."""
 
@@ -161,11 +153,3 @@ class WorkSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} {self.key}"
-
-    def save(self, *args, **kwargs) -> None:
-        Programme.objects.ensure_changeable(self.programme_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        Programme.objects.ensure_changeable(self.programme_id)
-        return super().delete(*args, **kwargs)
