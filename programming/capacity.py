@@ -199,37 +199,22 @@ def with_hours(
 
 def stored_hours(instance: Instance, result: Result) -> list[tuple[str, str, int, float]]:
     """The hours to store per work: (work key, team code, offset, hours), zero rows left
-    out. A cluster whose members all start in one year was placed as one unit: per team,
-    its members share their preparation like the engine does
-    (`engine.capacity.shared_preparation`): the member with the most preparation hours
-    (the first in the instance on a tie) keeps them, every other member's are taken from
-    its first years of hours. So the stored hours of the scheduled works add up to the
-    engine's planned hours (`uren_gepland`)."""
-    hours = {w.key: {team: list(h) for team, h in w.hours.items()} for w in instance.works}
-    order = {w.key: i for i, w in enumerate(instance.works)}
-    prepared = {w.key: w.preparation_hours for w in instance.works}
-    for cluster in result.clusters:
-        if cluster.year is None or len(cluster.members) < 2:
-            continue
-        members = sorted(cluster.members, key=order.__getitem__)
-        for team in {t for key in members for t in prepared[key]}:
-            keeper = max(members, key=lambda key: prepared[key].get(team, 0.0))
-            for key in members:
-                left = prepared[key].get(team, 0.0) if key != keeper else 0.0
-                booked = hours[key].get(team, [])
-                for offset, value in enumerate(booked):
-                    if left <= 0:
-                        break
-                    take = min(left, value)
-                    booked[offset] = value - take
-                    left -= take
-    return [
-        (key, team, offset, round(value, 1))
-        for key, teams in hours.items()
-        for team, values in teams.items()
-        for offset, value in enumerate(values)
-        if round(value, 1) > 0
-    ]
+    out. The preparation a work shares because the plan placed it in one unit with other
+    works (`WorkResult.hours_saved`, the engine's own count) is taken from its first
+    years of hours, as the engine does (`engine.capacity.shared_preparation`); so the
+    stored hours of the scheduled works add up to the engine's planned hours
+    (`uren_gepland`), also for a proposed coupling whose works land in one year apart."""
+    saved = {w.key: w.hours_saved for w in result.works}
+    rows = []
+    for work in instance.works:
+        for team, values in work.hours.items():
+            left = saved.get(work.key, {}).get(team, 0.0)
+            for offset, value in enumerate(values):
+                take = min(left, value)
+                left -= take
+                if round(value - take, 1) > 0:
+                    rows.append((work.key, team, offset, round(value - take, 1)))
+    return rows
 
 
 def capacity_teams(programme: Programme) -> tuple[EngineTeam, ...]:

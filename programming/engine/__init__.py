@@ -27,6 +27,7 @@ from contextlib import AbstractContextManager, contextmanager
 import pandas as pd
 
 from programming.engine import columns as col
+from programming.engine.capacity import hours_saved_per_work
 from programming.engine.graafrust import (
     closed_years,
     find_graafrust_breaks,
@@ -187,7 +188,19 @@ def run(instance: Instance, method: str | None = None) -> Result:
         seconds=seconds,
     )
     return Result(
-        works=work_results(works, scores, years, discount, couplings, breaks, unfunded, causes),
+        works=work_results(
+            works,
+            scores,
+            years,
+            discount,
+            couplings,
+            breaks,
+            unfunded,
+            causes,
+            hours_saved_per_work(
+                units, plan.start, data.tensor, data.preparation, data.teams, len(works)
+            ),
+        ),
         clusters=cluster_results(works, scores, years, couplings),
         unfunded=tuple(round_gap(row) for row in unfunded),
         kpis=kpi_results(kpis),

@@ -17,9 +17,15 @@ after them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from programming.engine.instance import Instance
+
+if TYPE_CHECKING:
+    from programming.engine.units import Unit
 
 
 def team_codes(instance: Instance) -> tuple[str, ...]:
@@ -88,4 +94,34 @@ def shared_preparation(hours: np.ndarray, prepared: np.ndarray) -> np.ndarray:
                 left -= take
                 if left <= 0:
                     break
+    return saved
+
+
+def hours_saved_per_work(
+    units: Sequence[Unit],
+    start: np.ndarray,
+    tensor: np.ndarray,
+    preparation: np.ndarray | None,
+    teams: Sequence[str],
+    n_works: int,
+) -> list[dict[str, float]]:
+    """Per work, the preparation hours per team it saves because the plan placed it in
+    one unit with other works (`shared_preparation`; empty when placed alone or not at
+    all). Works of a proposed coupling that land in one year as separate units share
+    nothing: only a placed unit is one design and one tender. The hours stored per work
+    (programming/capacity.py) follow this, so they add up to `uren_gepland`."""
+    saved: list[dict[str, float]] = [{} for _ in range(n_works)]
+    if preparation is None or not len(teams):
+        return saved
+    for unit, year in zip(units, start, strict=True):
+        if year < 0 or len(unit.members) < 2:
+            continue
+        members = list(unit.members)
+        per_member = shared_preparation(tensor[members, -len(teams) :], preparation[members]).sum(
+            axis=2
+        )
+        for member, hours in zip(members, per_member, strict=True):
+            saved[member] = {
+                team: round(float(h), 4) for team, h in zip(teams, hours, strict=True) if h > 0
+            }
     return saved

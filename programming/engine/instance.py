@@ -421,6 +421,9 @@ class WorkResult:
     unfunded_reason: str | None = None
     #: Why a graafrust break could not be avoided (None when it does not break graafrust).
     graafrust_cause: str | None = None
+    #: Per team, the preparation hours the work saves by being placed in one unit with
+    #: other works (one design, one tender; engine/capacity.py). Empty without teams.
+    hours_saved: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -428,7 +431,13 @@ class WorkResult:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WorkResult:
         _check_keys(data, cls, "werkresultaat")
-        return cls(**{**data, "breakdown": dict(data["breakdown"])})
+        return cls(
+            **{
+                **data,
+                "breakdown": dict(data["breakdown"]),
+                "hours_saved": dict(data.get("hours_saved", {})),
+            }
+        )
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, cast
 
@@ -31,11 +31,13 @@ def work_results(
     breaks: np.ndarray,
     unfunded: list[UnfundedRow],
     graafrust_causes: Mapping[int, str] | None = None,
+    hours_saved: Sequence[dict[str, float]] | None = None,
 ) -> tuple[WorkResult, ...]:
     """One result per work: year, score and breakdown, cluster, what coupling saves on
     it, graafrust and, when it breaks graafrust, why (`graafrust_causes`: work index →
-    cause), reason."""
+    cause), reason, and the preparation hours it shares (`hours_saved`, per work)."""
     causes = graafrust_causes or {}
+    shared = hours_saved or [{} for _ in range(len(works))]
     cluster = couplings.cluster_of(len(works))
     saving = discount * works[col.TOTAL_COST].to_numpy(dtype=float)
     reasons = {row.work: row.reason for row in unfunded}
@@ -55,6 +57,7 @@ def work_results(
             breaks_graafrust=bool(breaks[i]),
             unfunded_reason=reasons.get(key),
             graafrust_cause=causes.get(i),
+            hours_saved=shared[i],
         )
         for i, key in enumerate(works[col.KEY])
     )

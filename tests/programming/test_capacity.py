@@ -13,16 +13,17 @@ from assets.models import Asset, AssetClass
 from assets.services import asset_classes_load_defaults
 from programming import capacity
 from programming.capacity import capacity_use, default_hours, split_hours, with_hours
-from programming.choices import WorkKind
+from programming.choices import CouplingDecisionStatus, WorkKind
 from programming.engine.instance import Work
-from programming.models import KpiValue, WorkHours, WorkSetting
+from programming.models import CouplingDecision, KpiValue, WorkHours, WorkSetting
 from programming.models import Work as WorkRow
 from programming.selectors import programme_instance
 from programming.services import programme_compute
 from programming.workbook import workbook_sheets
 from projects.choices import Certainty, ProjectKind
+from projects.models import Project
 from stakeholders.choices import Role
-from stakeholders.models import BudgetAmount
+from stakeholders.models import BudgetAmount, Team
 from tests.api.conftest import client_for, user_with_role
 from tests.factories import (
     ActorFactory,
@@ -210,9 +211,11 @@ def test_the_computation_stores_every_works_hours_and_the_team_of_a_kpi(street, 
     from programming.engine.instance import Kpi
 
     real_run = services.run
+    results = []
 
     def with_team_kpi(instance):
         result = real_run(instance)
+        results.append(result)
         extra = Kpi(code="test_uren", value=12.5, year=2027, team="riolering")
         return replace(result, kpis=(*result.kpis, extra))
 
@@ -231,11 +234,51 @@ def test_the_computation_stores_every_works_hours_and_the_team_of_a_kpi(street, 
         "work__key", "team__code", "hours"
     ):
         stored[key, team] = round(stored.get((key, team), 0) + float(hours), 1)
-    # Coupled works share their preparation: stored hours are at most the instance's.
-    assert stored.keys() <= expected.keys()
-    assert all(stored[k] <= expected[k] for k in stored)
+    # A work placed in one unit with others shares its preparation: the engine says how
+    # many hours it saves, and the stored hours are the instance's less those.
+    (result,) = results
+    saved = {(w.key, team): h for w in result.works for team, h in w.hours_saved.items()}
+    assert stored == {
+        key: round(hours - saved.get(key, 0), 1)
+        for key, hours in expected.items()
+        if round(hours - saved.get(key, 0), 1) > 0
+    }
     kpi = KpiValue.objects.get(programme=street, code="test_uren")
     assert (kpi.team.code, kpi.year, kpi.value) == ("riolering", 2027, 12.5)
+
+
+def test_stored_hours_of_an_accepted_coupling_add_up_to_the_engines(street):
+    """The Kerkstraat's coupling accepted, and the cable work prepared by the sewer team
+    too: placed as one unit, the sewer and the cable share one design and tender of that
+    team, so the stored hours are less than asked, and the stored hours of the
+    scheduled works per team and year are the engine's planned hours (`uren_gepland`)."""
+    Project.objects.filter(code="E-1").update(team=Team.objects.get(code="riolering"))
+    programme_compute(street)
+    cluster = street.couplings.get()
+    members = list(cluster.works.values_list("key", flat=True))
+    CouplingDecision.objects.create(
+        programme=street, key=cluster.key, status=CouplingDecisionStatus.ACCEPTED
+    )
+    programme_compute(street)
+    works = {w.key: w for w in programme_instance(street).works}
+    wanted = sum(sum(h) for key in members for h in works[key].hours.values())
+    stored = WorkHours.objects.filter(work__programme=street, work__key__in=members)
+    assert 0 < sum(float(h.hours) for h in stored) < wanted
+    planned: dict[tuple[str, int], float] = {}
+    for row in WorkHours.objects.filter(
+        work__programme=street, work__scheduled_year__isnull=False
+    ).select_related("work", "team"):
+        year = row.work.scheduled_year + row.offset
+        planned[row.team.code, year] = planned.get((row.team.code, year), 0) + float(row.hours)
+    kpis = KpiValue.objects.filter(
+        programme=street, code="uren_gepland", team__isnull=False, value__gt=0
+    ).select_related("team")
+    assert kpis.exists()
+    for kpi in kpis:
+        assert planned.pop((kpi.team.code, kpi.year)) == pytest.approx(kpi.value, abs=0.1)
+    # Only teams with hours bind and have the KPI (wegen has none: no limit).
+    bound = {kpi.team.code for kpi in kpis}
+    assert not {k for k in planned if k[0] in bound and k[1] <= street.last_year}
 
 
 def test_page_api_and_workbook_show_the_same_capacity(street, client):
@@ -285,8 +328,7 @@ def test_page_api_and_workbook_show_the_same_capacity(street, client):
 def test_the_selector_equals_the_engines_planned_hours(street):
     programme_compute(street)
     kpis = KpiValue.objects.filter(programme=street, code="uren_gepland", team__isnull=False)
-    if not kpis.exists():
-        pytest.skip("the engine does not produce uren_gepland yet (helper H1)")
+    assert kpis.exists()
     use = capacity_use(street)
     planned = {(t.pk, y.year): y.planned for t in use.teams for y in t.years}
     for kpi in kpis:
@@ -356,3 +398,41 @@ def test_an_adopted_programme_keeps_its_work_settings(street, client):
     assert not WorkSetting.objects.exists()
     page = client.get(reverse("programming:programme_work", args=[street.pk, work.pk]))
     assert 'name="hours"' not in page.content.decode()
+
+
+def test_stored_hours_follow_the_engines_sharing_not_the_year_of_a_coupling():
+    """A and B (60 hours each, 30 of them preparation, one team) are a proposed
+    coupling that landed in 2026 as two units of their own: the cluster has a year,
+    but the engine shared nothing (`hours_saved` empty), so both keep all 60 hours.
+    Had the engine placed them as one unit, B would save its 30 preparation hours,
+    taken from its first year."""
+    from dataclasses import replace
+
+    from programming.engine import run
+    from programming.engine.instance import Cluster
+    from tests.programming.engine.builders import budget, instance, work
+
+    works = [
+        work("A", cost=("W", 10), hours={"wegen": (60,)}, preparation_hours={"wegen": 30}),
+        work("B", cost=("W", 10), hours={"wegen": (40, 20)}, preparation_hours={"wegen": 30}),
+    ]
+    inst = instance(works, [budget("W", 100)], horizon=4)
+    result = run(inst)
+    cluster = Cluster("k", ("A", "B"), "kans", "voorgesteld", 2026, 2026, 2026, 0.0, 1)
+    apart = replace(result, clusters=(cluster,))
+    assert sorted(capacity.stored_hours(inst, apart)) == [
+        ("A", "wegen", 0, 60.0),
+        ("B", "wegen", 0, 40.0),
+        ("B", "wegen", 1, 20.0),
+    ]
+    shared = replace(
+        result,
+        works=tuple(
+            replace(w, hours_saved={"wegen": 30.0}) if w.key == "B" else w for w in result.works
+        ),
+    )
+    assert sorted(capacity.stored_hours(inst, shared)) == [
+        ("A", "wegen", 0, 60.0),
+        ("B", "wegen", 0, 10.0),
+        ("B", "wegen", 1, 20.0),
+    ]

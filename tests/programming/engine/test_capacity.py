@@ -2,11 +2,14 @@
 
 from dataclasses import replace
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from programming.engine import run
+from programming.engine.capacity import hours_saved_per_work
 from programming.engine.instance import Instance, Team
+from programming.engine.units import Unit
 from tests.programming.engine.builders import budget, by_key, instance, work
 
 ROADS = "wegen"
@@ -99,6 +102,9 @@ def test_a_coupled_unit_fits_the_hours_only_by_sharing_preparation():
     assert kpi(result, "uren_gepland", 2026) == 90
     assert kpi(result, "uren_besparing", 2026) == 30
     assert kpi(result, "uren_besparing") == 30
+    # B is the one that saves (A, first on the tie, keeps the design and tender).
+    assert by_key(result)["B"].hours_saved == {ROADS: 30}
+    assert by_key(result)["A"].hours_saved == {}
     # Without the shared preparation the coupling does not fit at all.
     apart = with_teams(
         instance(
@@ -262,3 +268,20 @@ def test_no_team_is_planned_beyond_its_hours(inst, method):
         for year in inst.parameters.years:
             assert planned.get((t.code, year), 0.0) <= t.hours.get(year, 0.0) + 1e-6
             assert kpi(result, "uren_gepland", year, t.code) <= t.hours.get(year, 0.0) + 1e-6
+
+
+def test_works_placed_apart_in_one_year_share_no_preparation():
+    """Two works in one year as two units of their own (A and B) and the unplaced
+    coupled unit of both: only a placed unit is one design and one tender, so neither
+    saves an hour; placed as the coupled unit, B saves its 30 (A keeps them, first on
+    the tie)."""
+    alone_a = Unit(members=(0,), years=(0,), target=0, value=1.0, must_do=0, cost=np.zeros((1, 1)))
+    alone_b = replace(alone_a, members=(1,))
+    together = replace(alone_a, members=(0, 1), alternative=True)
+    tensor = np.array([[[0.0], [60.0]], [[0.0], [60.0]]])  # works × (line, team) × offsets
+    preparation = np.array([[30.0], [30.0]])
+    units = [alone_a, alone_b, together]
+    apart = hours_saved_per_work(units, np.array([0, 0, -1]), tensor, preparation, [ROADS], 2)
+    assert apart == [{}, {}]
+    coupled = hours_saved_per_work(units, np.array([-1, -1, 0]), tensor, preparation, [ROADS], 2)
+    assert coupled == [{}, {ROADS: 30.0}]
