@@ -192,7 +192,7 @@ def bench_programme(database_url: str, size: str) -> list[str]:
 #: Re-plans the computed programme after one changed budget line, cold and warm-started
 #: from the base plan (Instance.warm_start, engine/milp.py), and prints the figures as
 #: JSON. The line-year is the one the LP's shadow prices rank first (a binding one,
-#: engine/whatif.py); the changes are −20% of its amount and +€1M.
+#: engine/whatif.py); the changes are −20%, −5% and +10% of its amount, and +€1M.
 REPLAN_FIGURES = """
 import json, time
 from dataclasses import replace
@@ -207,7 +207,8 @@ plan = {w.key: w.scheduled_year for w in base.works if w.scheduled_year is not N
 line, year, _price = where_to_look(instance)[0]
 amount = next(b for b in instance.budget_lines if b.code == line).amounts.get(year, 0.0)
 figures = {"line": line, "year": year, "amount": amount, "changes": []}
-for label, new in (("-20%", 0.8 * amount), ("+1M", amount + 1e6)):
+steps = (("-20%", 0.8), ("-5%", 0.95), ("+10%", 1.1))
+for label, new in [(label, factor * amount) for label, factor in steps] + [("+1M", amount + 1e6)]:
     lines = tuple(
         BudgetLine(b.code, {**b.amounts, year: new}) if b.code == line else b
         for b in instance.budget_lines
@@ -235,8 +236,8 @@ def bench_replan(database_url: str) -> list[str]:
     """Re-plan the computed demo programme after one changed budget line: seconds cold
     and warm-started from the base plan (the whole engine run; the schedule stage apart),
     against issue #19's target."""
-    # HiGHS 1.16 (highspy) writes a line of its own to stdout now and then: the figures
-    # are the last line.
+    # HiGHS (highspy) writes a line of its own to stdout when it completes a start: the
+    # figures are the last line.
     output = run(["shell", "-v0", "-c", REPLAN_FIGURES], database_url).stdout
     figures = json.loads(output.strip().splitlines()[-1])
     lines = [f"re-plan {figures['line']} {figures['year']} (budget € {figures['amount']:,.0f}):"]

@@ -136,11 +136,11 @@ def scenario_instance(programme: Programme, instance: Instance) -> Instance:
     """`instance` (the programme's own, from `selectors.programme_instance`) with the
     changes of the programme's chain applied.
 
-    Solved cold, without the base's plan as a warm start: on the demo the warm-started
-    solve (HiGHS 1.16 through highspy, the only way to hand HiGHS a start) took 14.8 s
-    where the cold one (scipy's HiGHS 1.12) took 2.9 s for the same −20% on one budget
-    line (`make bench`, "re-plan"), and a plan must not depend on the solver a start
-    needs. What a scenario reuses of its base is its inputs; docs/scenarios.md."""
+    Solved cold, without the base's plan as a warm start: with the same HiGHS, the
+    start did not shorten the re-plan of one changed budget line on the demo (the time
+    goes into proving the tolerance, not into finding the plan) and made some slower
+    (docs/scenarios.md, "Solved cold"). What a scenario reuses of its base is its
+    inputs."""
     changes = [engine_change(row) for row in chain_changes(programme)]
     return apply_changes(instance, changes) if changes else instance
 

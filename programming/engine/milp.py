@@ -35,10 +35,8 @@ good incumbent and mostly has to prove it or improve it. The start is a hint onl
 unit columns are given and HiGHS completes the slacks; a start that breaks the new
 budgets is repaired or dropped by HiGHS, and the answer is the same optimum as without
 it (within the tolerance). scipy.optimize.milp cannot pass a start, so a warm-started
-solve goes through highspy (HiGHS 1.16). Without a start the solve stays on scipy's
-HiGHS (1.12): on the demo HiGHS 1.16 took three times as long to prove the same
-tolerance (12.4 s against 4.1 s, docs/whatif.md) and ended on another plan within it,
-and a plan must not change because a solver was upgraded.
+solve goes through highspy, pinned to the HiGHS scipy bundles (1.12): with the same
+solver a start changes the time, not the plan it proves (docs/whatif.md, "Warm start").
 """
 
 from __future__ import annotations
