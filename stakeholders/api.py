@@ -1,13 +1,13 @@
 """/api/v1/actoren, /themas, /ambities, /budgetregels, /teams, /gebiedsopgaven and
 /interessegebieden."""
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
 from impor.api.geo import GeometryField
 from impor.api.history import HistoryMixin
+from impor.api.per_year import PerYearSerializer
 from impor.api.permissions import ModelPermissions
 from impor.api.routers import api_router
 from impor.api.serializers import ModelSerializer
@@ -85,51 +85,16 @@ class BudgetAmountSerializer(serializers.ModelSerializer):
         fields = ["year", "amount"]
 
 
-class BudgetLineSerializer(ModelSerializer):
+class BudgetLineSerializer(PerYearSerializer):
     """A budget line with its annual amounts; writing `amounts` replaces them all."""
 
     amounts = BudgetAmountSerializer(many=True, required=False)
+    year_rows = "amounts"
 
     class Meta:
         model = BudgetLine
         # The fields the budget line form edits, with the amounts per year.
         fields = ["id", *BudgetLineForm.Meta.fields, "amounts"]
-
-    def validate_amounts(self, rows: list[dict]) -> list[dict]:
-        seen = set()
-        for row in rows:
-            if row["year"] in seen:
-                raise serializers.ValidationError(
-                    _("Het jaar %(year)s staat meer dan eens in de lijst.") % {"year": row["year"]}
-                )
-            seen.add(row["year"])
-        return rows
-
-    def validate(self, attrs: dict) -> dict:
-        amounts = attrs.pop("amounts", None)
-        attrs = super().validate(attrs)
-        if amounts is not None:
-            attrs["amounts"] = amounts
-        return attrs
-
-    @transaction.atomic
-    def create(self, validated_data: dict) -> BudgetLine:
-        amounts = validated_data.pop("amounts", [])
-        line = super().create(validated_data)
-        self._replace_amounts(line, amounts)
-        return line
-
-    @transaction.atomic
-    def update(self, instance: BudgetLine, validated_data: dict) -> BudgetLine:
-        amounts = validated_data.pop("amounts", None)
-        line = super().update(instance, validated_data)
-        if amounts is not None:
-            self._replace_amounts(line, amounts)
-        return line
-
-    def _replace_amounts(self, line: BudgetLine, rows: list[dict]) -> None:
-        line.amounts.all().delete()
-        BudgetAmount.objects.bulk_create(BudgetAmount(budget_line=line, **row) for row in rows)
 
 
 class TeamHoursSerializer(serializers.ModelSerializer):
@@ -138,51 +103,16 @@ class TeamHoursSerializer(serializers.ModelSerializer):
         fields = ["year", "hours"]
 
 
-class TeamSerializer(ModelSerializer):
+class TeamSerializer(PerYearSerializer):
     """A team with its available hours per year; writing `hours` replaces them all."""
 
     hours = TeamHoursSerializer(many=True, required=False)
+    year_rows = "hours"
 
     class Meta:
         model = Team
         # The fields the team form edits, with the hours per year.
         fields = ["id", *TeamForm.Meta.fields, "hours"]
-
-    def validate_hours(self, rows: list[dict]) -> list[dict]:
-        seen = set()
-        for row in rows:
-            if row["year"] in seen:
-                raise serializers.ValidationError(
-                    _("Het jaar %(year)s staat meer dan eens in de lijst.") % {"year": row["year"]}
-                )
-            seen.add(row["year"])
-        return rows
-
-    def validate(self, attrs: dict) -> dict:
-        hours = attrs.pop("hours", None)
-        attrs = super().validate(attrs)
-        if hours is not None:
-            attrs["hours"] = hours
-        return attrs
-
-    @transaction.atomic
-    def create(self, validated_data: dict) -> Team:
-        hours = validated_data.pop("hours", [])
-        team = super().create(validated_data)
-        self._replace_hours(team, hours)
-        return team
-
-    @transaction.atomic
-    def update(self, instance: Team, validated_data: dict) -> Team:
-        hours = validated_data.pop("hours", None)
-        team = super().update(instance, validated_data)
-        if hours is not None:
-            self._replace_hours(team, hours)
-        return team
-
-    def _replace_hours(self, team: Team, rows: list[dict]) -> None:
-        team.hours.all().delete()
-        TeamHours.objects.bulk_create(TeamHours(team=team, **row) for row in rows)
 
 
 class AreaTaskSerializer(ModelSerializer):

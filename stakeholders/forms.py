@@ -16,12 +16,10 @@ from stakeholders.models import (
     Actor,
     AlertSettings,
     AreaOfInterest,
-    BudgetAmount,
     BudgetLine,
     ContactPerson,
     ProcessPosition,
     Team,
-    TeamHours,
     WebhookEndpoint,
 )
 from stakeholders.webhook_address import check_webhook_address
@@ -74,30 +72,10 @@ class BudgetLineForm(forms.ModelForm):
         fields = ["code", "name", "owner", "description"]
 
 
-BudgetAmountFormSet = inlineformset_factory(
-    BudgetLine,
-    BudgetAmount,
-    formset=SharedChoicesInlineFormSet,
-    fields=["year", "amount"],
-    extra=2,
-    can_delete=True,
-)
-
-
 class TeamForm(forms.ModelForm):
     class Meta:
         model = Team
         fields = ["code", "name", "actor", "discipline"]
-
-
-TeamHoursFormSet = inlineformset_factory(
-    Team,
-    TeamHours,
-    formset=SharedChoicesInlineFormSet,
-    fields=["year", "hours"],
-    extra=2,
-    can_delete=True,
-)
 
 
 # --- areas of interest and alerts ------------------------------------------------------

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -24,6 +24,7 @@ from impor.choices import Discipline
 from impor.formsets import FormsetsMixin
 from impor.lists import Column
 from impor.object_views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectViewMixin
+from impor.per_year import PerYearDetailMixin, PerYearEditMixin, per_year_totals
 from stakeholders import alert_text
 from stakeholders.choices import ActorKind, Domain, Involvement, ProcessStep
 from stakeholders.filters import (
@@ -38,13 +39,11 @@ from stakeholders.forms import (
     ActorForm,
     AlertSettingsForm,
     AreaOfInterestForm,
-    BudgetAmountFormSet,
     BudgetLineForm,
     ContactFormSet,
     InterestUploadForm,
     ProcessPositionFormSet,
     TeamForm,
-    TeamHoursFormSet,
     WebhookForm,
 )
 from stakeholders.models import (
@@ -229,7 +228,7 @@ class AmbitionDetailView(ObjectDetailView):
 
 class BudgetLineListView(ObjectListView):
     queryset = BudgetLine.objects.select_related("owner").annotate(
-        year_count=Count("amounts"), total=Sum("amounts__amount")
+        **per_year_totals("amounts", "amount")
     )
     filterset_class = BudgetLineFilterSet
     default_sort = "code"
@@ -243,27 +242,23 @@ class BudgetLineListView(ObjectListView):
     )
 
 
-class BudgetLineDetailView(ObjectDetailView):
+class BudgetLineDetailView(PerYearDetailMixin, ObjectDetailView):
     queryset = BudgetLine.objects.select_related("owner").prefetch_related(
         "amounts", "asset_classes"
     )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        amounts = list(self.object.amounts.all())
-        context["amounts"] = amounts
-        context["total"] = sum(a.amount for a in amounts)
-        return context
+    year_rows = "amounts"
+    year_value = "amount"
 
 
-class BudgetLineEditView(FormsetsMixin, ObjectEditView):
+class BudgetLineEditView(PerYearEditMixin, ObjectEditView):
     """A new budget line or a budget line's changes, with its amounts per year."""
 
     model = BudgetLine
     form_class = BudgetLineForm
     detail_url = "stakeholders:budgetline_detail"
-    formset_classes = {"amounts": BudgetAmountFormSet}
-    formset_legends = {"amounts": _("Bedragen per jaar")}
+    year_rows = "amounts"
+    year_value = "amount"
+    year_rows_legend = _("Bedragen per jaar")
     success_message = _("De wijzigingen zijn opgeslagen.")
 
 
@@ -271,9 +266,7 @@ class BudgetLineEditView(FormsetsMixin, ObjectEditView):
 
 
 class TeamListView(ObjectListView):
-    queryset = Team.objects.select_related("actor").annotate(
-        year_count=Count("hours"), total=Sum("hours__hours")
-    )
+    queryset = Team.objects.select_related("actor").annotate(**per_year_totals("hours", "hours"))
     filterset_class = TeamFilterSet
     default_sort = "code"
     export_name = "teams"
@@ -287,25 +280,21 @@ class TeamListView(ObjectListView):
     )
 
 
-class TeamDetailView(ObjectDetailView):
+class TeamDetailView(PerYearDetailMixin, ObjectDetailView):
     queryset = Team.objects.select_related("actor").prefetch_related("hours")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        hours = list(self.object.hours.all())
-        context["hours"] = hours
-        context["total"] = sum(row.hours for row in hours)
-        return context
+    year_rows = "hours"
+    year_value = "hours"
 
 
-class TeamEditView(FormsetsMixin, ObjectEditView):
+class TeamEditView(PerYearEditMixin, ObjectEditView):
     """A new team or a team's changes, with its available hours per year."""
 
     model = Team
     form_class = TeamForm
     detail_url = "stakeholders:team_detail"
-    formset_classes = {"hours": TeamHoursFormSet}
-    formset_legends = {"hours": _("Beschikbare uren per jaar")}
+    year_rows = "hours"
+    year_value = "hours"
+    year_rows_legend = _("Beschikbare uren per jaar")
     success_message = _("De wijzigingen zijn opgeslagen.")
 
 
