@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from assets.models import Asset, AssetClass, ImportMapping, Inspection, Report
+from assets.models import (
+    Asset,
+    AssetClass,
+    DeteriorationModel,
+    ImportMapping,
+    Inspection,
+    Report,
+)
 
 
 @admin.register(AssetClass)
@@ -76,6 +83,15 @@ class AssetAdmin(SimpleHistoryAdmin):
         "updated_at",
     )
     inlines = (InspectionInline, ReportInline)
+
+
+@admin.register(DeteriorationModel)
+class DeteriorationModelAdmin(SimpleHistoryAdmin):
+    list_display = ("asset_class", "method", "fitted_at", "inspections", "lifespan", "adopted_at")
+    list_filter = ("method",)
+    search_fields = ("asset_class__name", "asset_class__code")
+    list_select_related = ("asset_class",)
+    raw_id_fields = ("asset_class", "adopted_by")
 
 
 @admin.register(Inspection)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -146,6 +147,14 @@ class AssetClass(models.Model):
         ),
     )
     maintenance_source = models.TextField(_("bron van de beheerkosten"), blank=True)
+    fitted_lifespan = models.DecimalField(
+        _("levensduur uit eigen inspecties"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Overgenomen uit een verouderingsmodel; leeg: de standaardlevensduur geldt."),
+    )
 
     class Meta:
         verbose_name = _("objecttype")
@@ -314,6 +323,69 @@ class Asset(models.Model):
             )
         else:
             self.bbox_xmin = self.bbox_ymin = self.bbox_xmax = self.bbox_ymax = None
+
+
+class DeteriorationMethod(models.TextChoices):
+    MARKOV = "markov", _("Markov-overgangen tussen conditiescores")
+    REGRESSION = "regressie", _("regressie van conditie op leeftijd")
+
+
+class DeteriorationModel(models.Model):
+    """How an asset class really ages, fitted on the municipality's own inspections
+    (NEN 2767 scores over time, `assets.deterioration`): the expected condition per age
+    with its uncertainty, and the lifespan that follows from it. Once the functional
+    administrator adopts it, the class's lifecycle uses its lifespan
+    (`AssetClass.fitted_lifespan`) and says so in its explanation."""
+
+    asset_class = models.ForeignKey(
+        AssetClass,
+        verbose_name=_("objecttype"),
+        on_delete=models.CASCADE,
+        related_name="deterioration_models",
+    )
+    method = models.CharField(_("methode"), max_length=20, choices=DeteriorationMethod.choices)
+    fitted_at = models.DateTimeField(_("berekend op"), auto_now_add=True)
+    inspections = models.PositiveIntegerField(_("aantal inspecties"))
+    assets = models.PositiveIntegerField(_("aantal objecten"))
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    curve = models.JSONField(
+        _("verloop"),
+        default=list,
+        blank=True,
+        help_text=_("Per leeftijd de verwachte conditie met de onder- en bovengrens."),
+    )
+    lifespan = models.DecimalField(_("levensduur (jaar)"), max_digits=6, decimal_places=1)
+    lifespan_low = models.DecimalField(
+        _("levensduur ondergrens"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    lifespan_high = models.DecimalField(
+        _("levensduur bovengrens"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    adopted_at = models.DateTimeField(_("overgenomen op"), null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("overgenomen door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("verouderingsmodel")
+        verbose_name_plural = _("verouderingsmodellen")
+        ordering = ["asset_class", "-fitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lifespan__gt=0),
+                name="deterioration_lifespan_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_class} {self.get_method_display()}"
 
 
 class Inspection(models.Model):

@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from programming.choices import ProgrammeStatus
 from programming.models import (
+    ActualCost,
     AssessmentFramework,
     BudgetOverride,
     Coupling,
@@ -12,9 +13,13 @@ from programming.models import (
     CouplingResponse,
     Criterion,
     KpiValue,
+    NewsletterDelivery,
+    NewsletterEdition,
     Programme,
     ProgrammeRun,
+    Realisation,
     ScenarioChange,
+    Subscriber,
     UnfundedItem,
     Work,
     WorkCost,
@@ -291,3 +296,56 @@ class KpiValueAdmin(ComputedResultAdmin):
     list_filter = ("programme", "code", "year")
     search_fields = ("code",)
     list_select_related = ("programme", "area", "budget_line", "theme", "team")
+
+
+class ActualCostInline(admin.TabularInline):
+    model = ActualCost
+    extra = 0
+    fields = ("budget_line", "year", "amount", "reason", "source")
+    autocomplete_fields = ("budget_line",)
+
+
+@admin.register(Realisation)
+class RealisationAdmin(SimpleHistoryAdmin):
+    list_display = ("key", "label", "status", "actual_start", "actual_finish", "owner")
+    list_filter = ("status",)
+    search_fields = ("key", "label", "project__code")
+    list_select_related = ("owner",)
+    raw_id_fields = ("project", "owner", "updated_by")
+    inlines = (ActualCostInline,)
+
+
+@admin.register(ActualCost)
+class ActualCostAdmin(SimpleHistoryAdmin):
+    list_display = ("realisation", "budget_line", "year", "amount")
+    list_filter = ("year", "budget_line")
+    search_fields = ("realisation__key", "realisation__label")
+    list_select_related = ("realisation", "budget_line")
+    raw_id_fields = ("realisation",)
+    autocomplete_fields = ("budget_line",)
+
+
+@admin.register(NewsletterEdition)
+class NewsletterEditionAdmin(admin.ModelAdmin):
+    list_display = ("kern", "number", "title", "status", "published_at")
+    list_filter = ("status", "kern")
+    search_fields = ("title", "kern__name")
+    list_select_related = ("kern",)
+    raw_id_fields = ("kern", "programme", "created_by")
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ("email", "kern", "kind", "confirmed_at", "unsubscribed_at")
+    list_filter = ("kind", "kern")
+    search_fields = ("email", "name")
+    list_select_related = ("kern",)
+    raw_id_fields = ("kern",)
+    exclude = ("token",)
+
+
+@admin.register(NewsletterDelivery)
+class NewsletterDeliveryAdmin(admin.ModelAdmin):
+    list_display = ("edition", "subscriber", "sent_at")
+    list_select_related = ("edition__kern", "subscriber")
+    raw_id_fields = ("edition", "subscriber")

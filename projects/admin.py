@@ -6,6 +6,7 @@ from impor.locking import bump_version, claim_version
 from projects.models import (
     AmbitionContribution,
     Funding,
+    IndicatorContribution,
     Project,
     ProjectBrief,
     ProjectRole,
@@ -138,6 +139,15 @@ class AmbitionContributionAdmin(admin.ModelAdmin):
     search_fields = ("project__code", "project__name", "ambition__name")
     list_select_related = ("project", "ambition")
     autocomplete_fields = ("project", "ambition")
+
+
+@admin.register(IndicatorContribution)
+class IndicatorContributionAdmin(admin.ModelAdmin):
+    list_display = ("project", "indicator", "expected", "note")
+    list_filter = ("indicator__ambition",)
+    search_fields = ("project__code", "project__name", "indicator__name")
+    list_select_related = ("project", "indicator")
+    autocomplete_fields = ("project", "indicator")
 
 
 @admin.register(Funding)

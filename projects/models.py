@@ -263,6 +263,41 @@ class AmbitionContribution(models.Model):
         return f"{self.project.code} → {self.ambition}"
 
 
+class IndicatorContribution(models.Model):
+    """What a project is expected to add to an ambition's indicator once it is finished
+    (in the indicator's unit), so monitoring can set the plan's expected course against
+    the measured values."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="indicator_contributions",
+    )
+    indicator = models.ForeignKey(
+        "stakeholders.Indicator",
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    expected = models.DecimalField(_("verwachte bijdrage"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    objects = ProjectRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bijdrage aan indicator")
+        verbose_name_plural = _("bijdragen aan indicatoren")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "indicator"], name="indicator_contribution_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} → {self.indicator}"
+
+
 class Funding(models.Model):
     """Money for a project from one budget line in one year; secured (gedekt) or not yet."""
 

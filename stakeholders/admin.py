@@ -22,6 +22,7 @@ from stakeholders.models import (
     ContactPerson,
     Indicator,
     IndicatorMeasurement,
+    IndicatorTarget,
     Notification,
     ProcessPosition,
     SingleSignOnIdentity,
@@ -208,6 +209,15 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_select_related = ("ambition",)
     autocomplete_fields = ("ambition",)
     inlines = (IndicatorMeasurementInline,)
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "year", "value")
+    list_filter = ("year",)
+    search_fields = ("indicator__name",)
+    list_select_related = ("indicator",)
+    autocomplete_fields = ("indicator",)
 
 
 @admin.register(IndicatorMeasurement)

@@ -352,8 +352,34 @@ class Indicator(models.Model):
         return self.name
 
 
+class IndicatorTarget(models.Model):
+    """The value an indicator should have reached in a year: its target path from the
+    baseline to the target, so monitoring can tell whether it is on course."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
+    )
+    year = year_field(_("jaar"))
+    value = models.DecimalField(_("streefwaarde"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("tussendoel")
+        verbose_name_plural = _("tussendoelen")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="indicator_target_unique"),
+            models.CheckConstraint(
+                condition=year_in_range("year"), name="indicator_target_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}"
+
+
 class IndicatorMeasurement(models.Model):
-    """A measured value of an indicator in a year (monitoring and evaluation)."""
+    """A measured value of an indicator (monitoring and evaluation): in a year, on a
+    date, from a source, for the whole municipality or for one area."""
 
     indicator = models.ForeignKey(
         Indicator,
@@ -363,13 +389,35 @@ class IndicatorMeasurement(models.Model):
     )
     year = year_field(_("jaar"))
     value = models.DecimalField(_("waarde"), max_digits=14, decimal_places=2)
+    date = models.DateField(_("datum"), null=True, blank=True)
+    source = models.CharField(
+        _("bron"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Klimaatmonitor.")
+    )
+    area = models.ForeignKey(
+        "impor.Area",
+        verbose_name=_("gebied"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="measurements",
+        help_text=_("Leeg: de hele gemeente."),
+    )
 
     class Meta:
         verbose_name = _("meting")
         verbose_name_plural = _("metingen")
         ordering = ["indicator", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "year"], name="measurement_unique_year"),
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=models.Q(area__isnull=True),
+                name="measurement_unique_year",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year", "area"],
+                condition=models.Q(area__isnull=False),
+                name="measurement_unique_year_area",
+            ),
             models.CheckConstraint(condition=year_in_range("year"), name="measurement_year_range"),
         ]
 
@@ -439,6 +487,15 @@ class BudgetLine(models.Model):
         Actor, verbose_name=_("eigenaar"), on_delete=models.PROTECT, related_name="budget_lines"
     )
     description = models.TextField(_("omschrijving"), blank=True)
+    closed_through = year_field(
+        _("afgesloten tot en met"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "De jaren tot en met dit jaar zijn verantwoord (jaarrekening): er komen geen "
+            "werkelijke kosten meer bij."
+        ),
+    )
 
     history = HistoricalRecords()
     #: Reverse relations whose history this object's history shows too (impor.history).

@@ -14,7 +14,15 @@ import factory
 from factory.django import DjangoModelFactory, Password
 
 from assets.choices import Condition, GeometryKind, ReportCategory, Unit
-from assets.models import Asset, AssetClass, ImportMapping, Inspection, Report
+from assets.models import (
+    Asset,
+    AssetClass,
+    DeteriorationMethod,
+    DeteriorationModel,
+    ImportMapping,
+    Inspection,
+    Report,
+)
 from impor.choices import AreaLevel, Discipline, ImportKind, ImportStatus
 from impor.models import Area, ImportRun
 from programming.choices import (
@@ -25,6 +33,7 @@ from programming.choices import (
     WorkKind,
 )
 from programming.models import (
+    ActualCost,
     AssessmentFramework,
     BudgetOverride,
     CostRule,
@@ -35,9 +44,14 @@ from programming.models import (
     CouplingResponse,
     Criterion,
     KpiValue,
+    NewsletterDelivery,
+    NewsletterEdition,
     Programme,
     ProgrammeRun,
+    Realisation,
+    RealisationStatus,
     ScenarioChange,
+    Subscriber,
     UnfundedItem,
     UnfundedReason,
     Work,
@@ -55,6 +69,7 @@ from projects.choices import (
 from projects.models import (
     AmbitionContribution,
     Funding,
+    IndicatorContribution,
     Project,
     ProjectBrief,
     ProjectRole,
@@ -75,6 +90,7 @@ from stakeholders.models import (
     ContactPerson,
     Indicator,
     IndicatorMeasurement,
+    IndicatorTarget,
     Notification,
     ProcessPosition,
     SingleSignOnIdentity,
@@ -311,6 +327,15 @@ class IndicatorMeasurementFactory(DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     year = factory.Sequence(_year)
     value = Decimal("45.00")
+
+
+class IndicatorTargetFactory(DjangoModelFactory):
+    class Meta:
+        model = IndicatorTarget
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = factory.Sequence(_year)
+    value = Decimal("50.00")
 
 
 class AreaTaskFactory(DjangoModelFactory):
@@ -750,3 +775,77 @@ class ImportRunFactory(DjangoModelFactory):
     rows = 3
     created = 3
     user = factory.SubFactory(UserFactory)
+
+
+# --- #20: the plan in motion -----------------------------------------------------------
+
+
+class IndicatorContributionFactory(DjangoModelFactory):
+    class Meta:
+        model = IndicatorContribution
+
+    project = factory.SubFactory(ProjectFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    expected = Decimal("2.50")
+
+
+class DeteriorationModelFactory(DjangoModelFactory):
+    class Meta:
+        model = DeteriorationModel
+
+    asset_class = factory.SubFactory(AssetClassFactory)
+    method = DeteriorationMethod.REGRESSION
+    inspections = 120
+    assets = 40
+    parameters = factory.LazyFunction(lambda: {"intercept": 1.0, "slope": 0.05})
+    curve = factory.LazyFunction(lambda: [[0, 1.0, 1.0, 1.0], [40, 3.0, 2.6, 3.4]])
+    lifespan = Decimal("60.0")
+
+
+class RealisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Realisation
+
+    key = factory.Sequence(lambda n: f"P:R-{n}")
+    label = factory.Sequence(lambda n: f"Realisatie {n}")
+    status = RealisationStatus.RUNNING
+    actual_start = datetime.date(2026, 3, 1)
+
+
+class ActualCostFactory(DjangoModelFactory):
+    class Meta:
+        model = ActualCost
+
+    realisation = factory.SubFactory(RealisationFactory)
+    budget_line = factory.SubFactory(BudgetLineFactory)
+    year = factory.Sequence(_year)
+    amount = Decimal("125000.00")
+
+
+class NewsletterEditionFactory(DjangoModelFactory):
+    class Meta:
+        model = NewsletterEdition
+
+    kern = factory.SubFactory(AreaFactory, kern=True)
+    number = factory.Sequence(lambda n: n + 1)
+    programme = factory.SubFactory(ProgrammeFactory)
+    period_start = datetime.date(2026, 1, 1)
+    period_end = datetime.date(2026, 6, 30)
+    title = factory.Sequence(lambda n: f"Nieuws uit het dorp {n}")
+
+
+class SubscriberFactory(DjangoModelFactory):
+    class Meta:
+        model = Subscriber
+
+    kern = factory.SubFactory(AreaFactory, kern=True)
+    email = factory.Sequence(lambda n: f"abonnee{n}@example.org")
+    name = "Dorpsbelang"
+
+
+class NewsletterDeliveryFactory(DjangoModelFactory):
+    class Meta:
+        model = NewsletterDelivery
+
+    edition = factory.SubFactory(NewsletterEditionFactory)
+    subscriber = factory.SubFactory(SubscriberFactory)

@@ -1,6 +1,7 @@
 """The models of programming, by subdomain: the assessment framework (`framework`), the
-programme with its runs and decisions (`programme`), its computed content (`content`)
-and what the parties add to a coupling (`couplings`)."""
+programme with its runs and decisions (`programme`), its computed content (`content`),
+what the parties add to a coupling (`couplings`), what-if (`scenario`), what really
+happened (`realisation`) and the village newsletter (`newsletter`)."""
 
 from programming.models.content import (
     Coupling,
@@ -21,6 +22,13 @@ from programming.models.couplings import (
     ResponseAnswer,
 )
 from programming.models.framework import AssessmentFramework, Criterion
+from programming.models.newsletter import (
+    EditionStatus,
+    NewsletterDelivery,
+    NewsletterEdition,
+    Subscriber,
+    SubscriberKind,
+)
 from programming.models.programme import (
     HORIZON_MAX,
     HORIZON_MIN,
@@ -34,6 +42,7 @@ from programming.models.programme import (
     ProgrammeQuerySet,
     ProgrammeRun,
 )
+from programming.models.realisation import ActualCost, Realisation, RealisationStatus
 from programming.models.scenario import (
     ChangeKind,
     ChangeOperation,
@@ -47,6 +56,7 @@ __all__ = [
     "MUNICIPAL_PARTY",
     "PROGRAMME_SETTINGS",
     "SCENARIO_SETTINGS",
+    "ActualCost",
     "AssessmentFramework",
     "BudgetOverride",
     "ChangeKind",
@@ -58,15 +68,22 @@ __all__ = [
     "CouplingReservation",
     "CouplingResponse",
     "Criterion",
+    "EditionStatus",
     "FrozenWithProgramme",
     "KpiValue",
+    "NewsletterDelivery",
+    "NewsletterEdition",
     "Programme",
     "ProgrammeFrozen",
     "ProgrammeQuerySet",
     "ProgrammeRun",
+    "Realisation",
+    "RealisationStatus",
     "ReservationKind",
     "ResponseAnswer",
     "ScenarioChange",
+    "Subscriber",
+    "SubscriberKind",
     "UnfundedItem",
     "UnfundedReason",
     "Work",
