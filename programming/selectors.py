@@ -34,12 +34,15 @@ NO_FUNDING = "geen-dekking"
 RECONSTRUCTING = {Discipline.VERHARDING}
 
 
-def _needs(programme: Programme, clock: Clock) -> pd.DataFrame:
-    """One row per asset not already in a project's scope: its replacement need."""
+def _needs(
+    programme: Programme, clock: Clock, assets: QuerySet[Asset] | None = None
+) -> pd.DataFrame:
+    """One row per asset (of `assets`, default all) not already in a project's scope:
+    its replacement need, indexed by the asset's id."""
     in_projects = Project.assets.through.objects.exclude(
         project__status__in=ProjectStatus.inactive()
     ).values_list("asset_id", flat=True)
-    queryset = Asset.objects.exclude(pk__in=in_projects)
+    queryset = (Asset.objects.all() if assets is None else assets).exclude(pk__in=in_projects)
     place_columns = ("area_id", "street", "owner__name", *NEED_COLUMNS[-4:])
     with clock("load"):
         records = asset_records(queryset, place_columns)
@@ -74,16 +77,22 @@ def _needs(programme: Programme, clock: Clock) -> pd.DataFrame:
             # Replacing a worn asset saves its class's saving per unit (docs/maintenance.md).
             MAINTENANCE: -frame[lifecycle.QUANTITY].to_numpy(np.float64)
             * cls["saving"].fillna(0).to_numpy(np.float64),
-        }
+        },
+        # By asset id, so a measure's assignment names its assets.
+        index=frame.index,
     )
     return needs[[*NEED_COLUMNS, MAINTENANCE]]
 
 
-def programme_measures(programme: Programme, clock: Clock | None = None) -> Measures:
+def programme_measures(
+    programme: Programme, clock: Clock | None = None, assets: QuerySet[Asset] | None = None
+) -> Measures:
     """The asset needs of the programme's horizon grouped into measures; `clock` times
-    the stages load, lifecycle and measures."""
+    the stages load, lifecycle and measures; `assignment` is indexed by asset id. `assets`
+    limits the needs to a subset (the assets of one place, `programming.realisation`): a
+    whole place gives the same keys."""
     clock = clock or Stopwatch()
-    needs = _needs(programme, clock)
+    needs = _needs(programme, clock, assets)
     with clock("load"):
         area_names = {str(pk): name for pk, name in Area.objects.values_list("pk", "name")}
     with clock("measures"):
