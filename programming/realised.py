@@ -1,0 +1,419 @@
+"""Planned versus realised: the one selector the page, the API, the workbook sheet and the
+dashboard read (docs/monitoring.md, "Gepland en gerealiseerd").
+
+Planned is the ADOPTED version: the programme itself when it is adopted, else the adopted
+version it descends from (`selectors.adopted_baseline`). Realised is what the
+realisations (`Realisation`, `ActualCost`) record, matched to the adopted works by work key.
+
+Money, per budget line and year, in the terms of `programming.money`:
+planned gross  the adopted works' cost rows in the year they fall in (scheduled year +
+               offset), inside the adopted horizon: the engine's ``besteding_bruto``;
+planned net    gross minus the work's coupling saving, spread over its cost rows in
+               proportion (the engine's ``besteding``);
+realised       the actual costs booked on the line in the year;
+variance       realised − planned net, only for years up to the reference year (a
+               future year has nothing realised yet, so it has no variance).
+Area and theme come from the work's row in the adopted programme (a work counts in each
+theme of its project, as in the workbook; works without a theme under "Zonder thema");
+realisations of works the adopted version does not have count under "Niet gepland".
+
+Works: planned to start in a year (the adopted scheduled year) against really started
+(actual start) and finished (actual finish) in that year.
+
+Street openings: a planned coupling (a coupling of the adopted programme with two or more
+scheduled works) was carried out together when every member has started and either all
+members' realisations carry the same `coupling_key`, or they all started in the same
+calendar year. Otherwise, once all have started, it was carried out apart: the street
+went open more than once. A coupling counts in the year of its earliest member.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from impor.templatetags.impor_format import euro
+from programming.models import (
+    ActualCost,
+    Programme,
+    Realisation,
+    RealisationStatus,
+    Work,
+    WorkCost,
+)
+from programming.money import GROSS, NET, ZERO, to_cents
+from programming.selectors import adopted_baseline
+from stakeholders.models import BudgetLine
+
+REALISED = gettext_lazy("Gerealiseerd")
+VARIANCE = gettext_lazy("Verschil (gerealiseerd − gepland netto)")
+
+#: The money columns, labelled as on every page (`programming.money`).
+MONEY_COLUMNS = (
+    ("planned_gross", GROSS),
+    ("planned_net", NET),
+    ("realised", REALISED),
+    ("variance", VARIANCE),
+)
+#: The count columns: works and planned couplings (street openings).
+COUNT_COLUMNS = (
+    ("works_planned", gettext_lazy("Werken gepland te starten")),
+    ("works_started", gettext_lazy("Werken gestart")),
+    ("works_finished", gettext_lazy("Werken gereed")),
+    ("couplings_planned", gettext_lazy("Koppelingen gepland")),
+    ("couplings_together", gettext_lazy("Koppelingen samen uitgevoerd")),
+    ("couplings_apart", gettext_lazy("Koppelingen apart uitgevoerd")),
+)
+
+PER_YEAR, PER_LINE, PER_AREA, PER_THEME = "jaar", "budgetregel", "gebied", "thema"
+#: The views the page, the API and the workbook offer, with their Dutch names.
+PER = {
+    PER_YEAR: gettext_lazy("per jaar"),
+    PER_LINE: gettext_lazy("per budgetregel"),
+    PER_AREA: gettext_lazy("per gebied"),
+    PER_THEME: gettext_lazy("per thema"),
+}
+#: Group keys of works without an area or theme, and of works the adopted version lacks.
+NOT_PLANNED, NO_AREA, NO_THEME = "-", "0", "00"
+
+
+@dataclass
+class Row:
+    """The figures of one group (a year, a line, an area, a theme, or the total)."""
+
+    key: str
+    label: str
+    planned_gross: Decimal = ZERO
+    planned_net: Decimal = ZERO
+    realised: Decimal = ZERO
+    variance: Decimal | None = None
+    works_planned: int = 0
+    works_started: int = 0
+    works_finished: int = 0
+    couplings_planned: int = 0
+    couplings_together: int = 0
+    couplings_apart: int = 0
+
+
+@dataclass(frozen=True)
+class Variance:
+    """One deviation of one work (or coupling) from the adopted plan, with its facts and
+    the reason the realisation gives."""
+
+    key: str
+    label: str
+    kind: str
+    text: str
+    reason: str
+
+
+@dataclass
+class PlannedRealised:
+    programme: Programme
+    adopted: Programme | None
+    per: str
+    reference_year: int
+    rows: list[Row] = field(default_factory=list)
+    cells: list[tuple[int, str, Row]] = field(default_factory=list)
+    total: Row = field(default_factory=lambda: Row("totaal", _("Totaal")))
+    variances: list[Variance] = field(default_factory=list)
+
+
+@dataclass
+class _Work:
+    key: str
+    label: str
+    area: tuple[str, str]
+    themes: list[tuple[str, str]]
+    lines: set[str]
+    year: int | None
+    planned: dict[tuple[str, int], tuple[Decimal, Decimal]]
+    share: Decimal = ZERO
+    realisation: Realisation | None = None
+
+
+def adopted_version(programme: Programme) -> Programme | None:
+    """The adopted version the programme is measured against: itself when adopted."""
+    return programme if programme.is_adopted else adopted_baseline(programme)
+
+
+def _planned_works(adopted: Programme) -> dict[str, _Work]:
+    """The adopted works with their planned gross and net per (line, year) inside the
+    horizon, their area and their project's themes."""
+    works: dict[str, _Work] = {}
+    rows = (
+        Work.objects.filter(programme=adopted)
+        .select_related("area", "project")
+        .prefetch_related("project__themes")
+    )
+    by_pk: dict[int, _Work] = {}
+    for row in rows:
+        themes = [(str(t.pk), t.name) for t in row.project.themes.all()] if row.project_id else []
+        area = (str(row.area_id), row.area.name) if row.area_id else (NO_AREA, _("Zonder gebied"))
+        work = _Work(
+            key=row.key,
+            label=row.name,
+            area=area,
+            themes=themes or [(NO_THEME, _("Zonder thema"))],
+            lines=set(),
+            year=row.scheduled_year,
+            planned={},
+            share=(row.saving / row.cost) if row.cost else ZERO,
+        )
+        works[row.key] = by_pk[row.pk] = work
+    costs = WorkCost.objects.filter(
+        work__programme=adopted, work__scheduled_year__isnull=False
+    ).values_list("work_id", "budget_line__code", "offset", "amount")
+    for work_id, line, offset, amount in costs:
+        work = by_pk[work_id]
+        year = work.year + offset
+        work.lines.add(line)
+        if not adopted.first_year <= year <= adopted.last_year:
+            continue
+        gross = to_cents(amount)
+        net = to_cents(gross * (1 - work.share))
+        before = work.planned.get((line, year), (ZERO, ZERO))
+        work.planned[line, year] = (before[0] + gross, before[1] + net)
+    return works
+
+
+def _year(day: date | None) -> int | None:
+    return day.year if day else None
+
+
+def planned_realised(
+    programme: Programme, per: str = PER_YEAR, user=None, today: date | None = None
+) -> PlannedRealised:
+    """Planned (adopted version) against realised, grouped `per` year, budget line, area
+    or theme, with the year × line cells, the total and the variances explained.
+
+    `user` limits the realisations to those the user may see (`visible_to`); None: all.
+    Raises ValueError for an unknown `per`."""
+    if per not in PER:
+        raise ValueError(per)
+    reference_year = (today or timezone.localdate()).year
+    adopted = adopted_version(programme)
+    result = PlannedRealised(programme, adopted, per, reference_year)
+    if adopted is None:
+        return result
+    works = _planned_works(adopted)
+    realisations = (
+        Realisation.objects.all() if user is None else Realisation.objects.visible_to(user)
+    )
+    realisations = list(realisations)
+    for realisation in realisations:
+        work = works.get(realisation.key)
+        if work is None:
+            work = works[realisation.key] = _Work(
+                key=realisation.key,
+                label=realisation.label,
+                area=(NOT_PLANNED, _("Niet gepland")),
+                themes=[(NOT_PLANNED, _("Niet gepland"))],
+                lines=set(),
+                year=None,
+                planned={},
+            )
+        work.realisation = realisation
+    actual: dict[str, dict[tuple[str, int], Decimal]] = defaultdict(dict)
+    lines: dict[str, str] = {}
+    costs = ActualCost.objects.filter(realisation__in=realisations).values_list(
+        "realisation__key", "budget_line__code", "budget_line__name", "year", "amount"
+    )
+    for key, line, name, year, amount in costs:
+        actual[key][line, year] = actual[key].get((line, year), ZERO) + to_cents(amount)
+        works[key].lines.add(line)
+        lines[line] = name
+    lines |= dict(
+        BudgetLine.objects.filter(
+            code__in={line for w in works.values() for line in w.lines}
+        ).values_list("code", "name")
+    )
+    years = set(range(adopted.first_year, adopted.last_year + 1))
+    years |= {year for figures in actual.values() for _line, year in figures}
+
+    def groups(work: _Work, line: str | None, year: int | None) -> list[tuple[str, str]]:
+        if per == PER_YEAR:
+            return [(str(year), str(year))] if year is not None else []
+        if per == PER_LINE:
+            return [(line, lines.get(line, line))] if line is not None else []
+        if per == PER_AREA:
+            return [work.area]
+        return work.themes
+
+    table: dict[str, Row] = {}
+    cells: dict[tuple[int, str], Row] = {}
+
+    def row(key: str, label: str) -> Row:
+        return table.setdefault(key, Row(key, label))
+
+    def add_money(work: _Work, line: str, year: int, gross, net, realised) -> None:
+        targets = [row(*g) for g in groups(work, line, year)]
+        targets.append(result.total)
+        targets.append(cells.setdefault((year, line), Row(f"{year}-{line}", str(year))))
+        for target in targets:
+            target.planned_gross += gross
+            target.planned_net += net
+            target.realised += realised
+
+    def add_count(work: _Work, year: int | None, attribute: str, amount: int = 1) -> None:
+        keys = [(line, year) for line in sorted(work.lines)] if per == PER_LINE else [(None, year)]
+        seen: set[str] = set()
+        for line, y in keys:
+            for key, label in groups(work, line, y):
+                if key not in seen:
+                    seen.add(key)
+                    target = row(key, label)
+                    setattr(target, attribute, getattr(target, attribute) + amount)
+        setattr(result.total, attribute, getattr(result.total, attribute) + amount)
+
+    for work in works.values():
+        realised = actual.get(work.key, {})
+        for line, year in set(work.planned) | set(realised):
+            gross, net = work.planned.get((line, year), (ZERO, ZERO))
+            add_money(work, line, year, gross, net, realised.get((line, year), ZERO))
+        if work.year is not None:
+            add_count(work, work.year, "works_planned")
+        realisation = work.realisation
+        if realisation and realisation.actual_start:
+            add_count(work, realisation.actual_start.year, "works_started")
+        if realisation and realisation.actual_finish:
+            add_count(work, realisation.actual_finish.year, "works_finished")
+        result.variances += _work_variances(work, realised, reference_year)
+    _couplings(adopted, works, result, add_count)
+    for target in (*table.values(), *cells.values(), result.total):
+        target.variance = target.realised - target.planned_net
+    for key, target in table.items():
+        if per == PER_YEAR and int(key) > reference_year:
+            target.variance = None
+    for (year, _line), target in cells.items():
+        if year > reference_year:
+            target.variance = None
+    for year in sorted(years) if per == PER_YEAR else ():
+        row(str(year), str(year))
+    result.rows = _ordered(table, per)
+    result.cells = sorted(
+        ((year, line, cell) for (year, line), cell in cells.items()), key=lambda c: (c[0], c[1])
+    )
+    for _year_, line, cell in result.cells:
+        cell.label = f"{_year_} · {lines.get(line, line)}"
+    result.variances.sort(key=lambda v: (v.label, v.kind))
+    return result
+
+
+def _ordered(table: dict[str, Row], per: str) -> list[Row]:
+    last = {NOT_PLANNED, NO_AREA, NO_THEME}
+    if per == PER_YEAR:
+        return [table[k] for k in sorted(table, key=int)]
+    return sorted(table.values(), key=lambda r: (r.key in last, r.label))
+
+
+def _work_variances(
+    work: _Work, realised: dict[tuple[str, int], Decimal], reference_year: int
+) -> list[Variance]:
+    """The deviations of one work, each with its facts and the realisation's reason."""
+    realisation = work.realisation
+    reason = realisation.reason if realisation else ""
+    found: list[tuple[str, str]] = []
+    planned_net = sum((net for _gross, net in work.planned.values()), ZERO)
+    spent = sum(realised.values(), ZERO)
+    if work.year is None and realisation is not None:
+        found.append(("niet-gepland", _("niet in het vastgestelde programma")))
+    if realisation and realisation.status == RealisationStatus.CANCELLED:
+        found.append(("vervallen", _("vervallen")))
+    elif realisation and realisation.status == RealisationStatus.POSTPONED:
+        found.append(
+            ("uitgesteld", _("uitgesteld (gepland in %(year)s)") % {"year": work.year or "–"})
+        )
+    start = _year(realisation.actual_start) if realisation else None
+    if work.year is not None and start is not None and start != work.year:
+        kind = "later-gestart" if start > work.year else "eerder-gestart"
+        text = _("later gestart") if start > work.year else _("eerder gestart")
+        found.append(
+            (
+                kind,
+                _("%(text)s: gepland %(planned)s, gestart %(started)s")
+                % {"text": text, "planned": work.year, "started": start},
+            )
+        )
+    elif (
+        work.year is not None
+        and start is None
+        and work.year < reference_year
+        and not (
+            realisation
+            and realisation.status in {RealisationStatus.CANCELLED, RealisationStatus.POSTPONED}
+        )
+    ):
+        found.append(
+            ("niet-gestart", _("nog niet gestart: gepland in %(year)s") % {"year": work.year})
+        )
+    if spent > planned_net and (work.year is not None):
+        found.append(
+            (
+                "duurder",
+                _("duurder dan gepland: %(spent)s tegen %(planned)s gepland (netto), %(diff)s meer")
+                % {
+                    "spent": euro(spent),
+                    "planned": euro(planned_net),
+                    "diff": euro(spent - planned_net),
+                },
+            )
+        )
+    elif realisation and realisation.status == RealisationStatus.FINISHED and spent < planned_net:
+        found.append(
+            (
+                "goedkoper",
+                _("goedkoper dan gepland: %(spent)s tegen %(planned)s gepland (netto)")
+                % {"spent": euro(spent), "planned": euro(planned_net)},
+            )
+        )
+    return [Variance(work.key, work.label, kind, text, reason) for kind, text in found]
+
+
+def _couplings(
+    adopted: Programme, works: dict[str, _Work], result: PlannedRealised, add_count
+) -> None:
+    """Count the adopted couplings and whether they were carried out together (see the
+    module docstring), and explain those carried out apart."""
+    members: dict[int, list[str]] = defaultdict(list)
+    for coupling_id, key in Work.objects.filter(
+        programme=adopted, coupling__isnull=False, scheduled_year__isnull=False
+    ).values_list("coupling_id", "key"):
+        members[coupling_id].append(key)
+    for keys in members.values():
+        if len(keys) < 2:
+            continue
+        group = [works[key] for key in keys]
+        first = min(group, key=lambda w: w.year or 0)
+        add_count(first, first.year, "couplings_planned")
+        starts = [
+            w.realisation.actual_start
+            for w in group
+            if w.realisation and w.realisation.actual_start
+        ]
+        if len(starts) < len(group):
+            continue
+        shared = {w.realisation.coupling_key for w in group}
+        together = (len(shared) == 1 and "" not in shared) or len({d.year for d in starts}) == 1
+        add_count(first, first.year, "couplings_together" if together else "couplings_apart")
+        if not together:
+            label = " + ".join(sorted(w.label for w in group))
+            reasons = "; ".join(
+                sorted({w.realisation.reason for w in group if w.realisation.reason})
+            )
+            result.variances.append(
+                Variance(
+                    ",".join(sorted(keys)),
+                    label,
+                    "apart",
+                    _("koppeling niet samen uitgevoerd: gestart in %(years)s")
+                    % {"years": ", ".join(str(y) for y in sorted({d.year for d in starts}))},
+                    reasons,
+                )
+            )
