@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from programming import api, capacity_api, maintenance_api, scenario_api, whatif_api
+from programming import (
+    api,
+    capacity_api,
+    maintenance_api,
+    realisation_api,
+    scenario_api,
+    whatif_api,
+)
 
 programmes = api.ProgrammeViewSet.as_view({"get": "list", "post": "create"})
 programme = api.ProgrammeViewSet.as_view(
@@ -102,4 +109,5 @@ urlpatterns = [
         api.AssessmentFrameworkViewSet.as_view({"get": "history"}),
         name="framework_history",
     ),
+    *realisation_api.urlpatterns,
 ]

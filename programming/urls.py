@@ -7,6 +7,7 @@ from programming import (
     capacity_views,
     maintenance_views,
     partner,
+    realisation_views,
     scenario_views,
     views,
     whatif_views,
@@ -124,6 +125,21 @@ urlpatterns = [
         "programmas/<int:pk>/werken/<int:work>/instellingen/",
         capacity_views.WorkSettingView.as_view(),
         name="programme_work_setting",
+    ),
+    path(
+        "programmas/<int:pk>/realisatie/",
+        realisation_views.RealisationListView.as_view(),
+        name="programme_realisation",
+    ),
+    path(
+        "programmas/<int:pk>/werken/<int:work>/realisatie/",
+        realisation_views.RealisationEditView.as_view(),
+        name="realisation_edit",
+    ),
+    path(
+        "programmas/<int:pk>/werken/<int:work>/realisatie/beheerregister/",
+        realisation_views.RegisterUpdateView.as_view(),
+        name="realisation_register",
     ),
     path(
         "programmas/<int:pk>/capaciteit/",

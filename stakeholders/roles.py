@@ -29,6 +29,7 @@ EDITOR_MODELS = {
         "contactperson",
         "processposition",
         "indicatormeasurement",
+        "indicatortarget",
         "areaofinterest",
         "webhookendpoint",
     ),
@@ -36,6 +37,7 @@ EDITOR_MODELS = {
     "projects": (
         "project",
         "ambitioncontribution",
+        "indicatorcontribution",
         "funding",
         "projectrole",
         "registerentry",
@@ -64,6 +66,8 @@ PROGRAMME_MANAGER_MODELS = {
         "couplingcostsharing",
         "couplingreservation",
         "worksetting",
+        "realisation",
+        "actualcost",
     ),
 }
 
@@ -102,7 +106,10 @@ def ensure_role_groups() -> dict[str, Group]:
         # couplings they see (row rule: `services.coupling_respond`, `reservation_add`).
         | _permissions(
             {"programming": ("couplingresponse", "couplingreservation")}, ("view", "add")
-        ),
+        )
+        # The realisation and actual costs of their own works (row rule:
+        # `programming.realisation.ensure_may_write`).
+        | _permissions({"programming": ("realisation", "actualcost")}, ("view", "add", "change")),
     }
     groups = {}
     for role, condition in grants.items():

@@ -1,0 +1,50 @@
+"""The form of a work's realisation on the work page: status, dates, reason and the
+coupling it was carried out in, with its actual costs per budget line and year as an
+inline formset. The page validates both here and writes through
+`programming.realisation.realisation_save`, which holds the rules (closed lines, finish
+after start) for the API and the import too."""
+
+from django import forms
+from django.forms.models import inlineformset_factory
+
+from impor.formsets import SharedChoicesInlineFormSet
+from programming.models import ActualCost, Realisation
+from programming.realisation import FIELDS, CostRow
+
+
+class RealisationForm(forms.ModelForm):
+    class Meta:
+        model = Realisation
+        fields = list(FIELDS)
+        widgets = {
+            "actual_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "actual_finish": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def validate_unique(self) -> None:
+        """The key is the page's, not the form's: `realisation_save` finds the row by it."""
+
+
+ActualCostFormSet = inlineformset_factory(
+    Realisation,
+    ActualCost,
+    formset=SharedChoicesInlineFormSet,
+    fields=["budget_line", "year", "amount", "reason"],
+    widgets={"reason": forms.TextInput()},
+    extra=2,
+    can_delete=True,
+)
+
+
+def cost_rows(formset) -> list[CostRow]:
+    """The costs a valid formset keeps (rows filled in and not marked for deletion)."""
+    rows = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data or data.get("DELETE") or data.get("budget_line") is None:
+            continue
+        rows.append(
+            CostRow(data["budget_line"], data["year"], data["amount"], data.get("reason") or "")
+        )
+    return rows

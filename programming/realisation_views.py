@@ -1,0 +1,171 @@
+"""The pages of the realisation of works (issue #20 §1, docs/realisation.md): the
+programme's tab "Realisatie" (every work with its status, actual dates and actual against
+planned cost) and, on a work's page, the block that shows and edits its realisation
+(`programming.templatetags.realisation`), saved here through
+`programming.realisation.realisation_save` and `register_update`."""
+
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from programming import pages
+from programming.filtersets import WorkFilterSet
+from programming.models import Realisation, RealisationStatus
+from programming.realisation import programme_rows, realisation_save, register_update
+from programming.realisation_forms import ActualCostFormSet, RealisationForm, cost_rows
+from programming.views import ProgrammeMixin
+
+#: The filter value of works without a realisation.
+NONE = "geen"
+#: Works per page of the list.
+PAGE_SIZE = 50
+
+
+class RealisationWorkFilterSet(WorkFilterSet):
+    """The programme's works (`WorkFilterSet`: year, area, kind) and their realisation."""
+
+    realisatie = django_filters.ChoiceFilter(
+        choices=[*RealisationStatus.choices, (NONE, _("nog niets vastgelegd"))],
+        method="filter_status",
+        label=_("realisatie"),
+        empty_label=_("alle"),
+    )
+
+    def filter_status(self, queryset, name, value):
+        if value == NONE:
+            return queryset.filter(realisation_status__isnull=True)
+        return queryset.filter(realisation_status=value)
+
+
+def may_record(user) -> bool:
+    """Whether the user may record realisations on the pages."""
+    return user.has_perm("programming.add_realisation") and user.has_perm(
+        "programming.change_realisation"
+    )
+
+
+class RealisationListView(ProgrammeMixin, TemplateView):
+    """The programme's works with their realisation, filtered and paged; the number of
+    works per status above. Same permission as the other programme tabs (partners: 403)."""
+
+    template_name = "programming/realisation_list.html"
+    tab = "realisatie"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = programme_rows(self.programme, self.request.user)
+        works = RealisationWorkFilterSet(self.request.GET, queryset=rows, request=self.request)
+        page = Paginator(works.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        labels = dict(RealisationStatus.choices)
+        for work in page:
+            work.realisation_label = labels.get(work.realisation_status, "")
+            work.variance = work.actual_cost - work.cost
+        counts = {
+            row["realisation_status"]: row["n"]
+            for row in rows.order_by().values("realisation_status").annotate(n=Count("pk"))
+        }
+        summary = [(label, counts.get(value, 0)) for value, label in RealisationStatus.choices]
+        summary.append((gettext("nog niets vastgelegd"), counts.get(None, 0)))
+        return context | {"page_obj": page, "filter": works, "summary": summary}
+
+
+class RealisationEditView(ProgrammeMixin, View):
+    """POST the realisation of one work (its form and costs formset on the work page)
+    and go back to the work page with what happened or what was refused."""
+
+    def has_permission(self):
+        return super().has_permission() and may_record(self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        work = get_object_or_404(
+            pages.works_visible_to(request.user, self.programme), pk=kwargs["work"]
+        )
+        back = redirect("programming:programme_work", pk=self.programme.pk, work=work.pk)
+        instance = Realisation.objects.filter(key=work.key).first() or Realisation(key=work.key)
+        form = RealisationForm(request.POST, instance=instance)
+        formset = ActualCostFormSet(
+            request.POST, instance=instance, prefix="costs", user=request.user
+        )
+        if not (form.is_valid() and formset.is_valid()):
+            _report(request, form.errors, form)
+            for number, errors in enumerate(formset.errors, 1):
+                _report(request, errors, formset.forms[number - 1], row=number)
+            for error in formset.non_form_errors():
+                messages.error(request, error)
+            return back
+        try:
+            with transaction.atomic():
+                _realisation, updated = realisation_save(
+                    key=work.key,
+                    user=request.user,
+                    costs=cost_rows(formset),
+                    source=gettext("pagina"),
+                    **{name: form.cleaned_data[name] for name in form.Meta.fields},
+                )
+        except ValidationError as exc:
+            _report(request, exc.message_dict, form)
+            return back
+        messages.success(request, gettext("De realisatie is opgeslagen."))
+        if updated is not None:
+            messages.success(request, _register_message(updated))
+        return back
+
+
+class RegisterUpdateView(ProgrammeMixin, View):
+    """POST: update the asset register for a finished work whose register was not
+    updated yet (the demo's finished works, or a finish recorded without it)."""
+
+    def has_permission(self):
+        return (
+            super().has_permission()
+            and may_record(self.request.user)
+            and self.request.user.has_perm("assets.change_asset")
+        )
+
+    def post(self, request, *args, **kwargs):
+        work = get_object_or_404(
+            pages.works_visible_to(request.user, self.programme), pk=kwargs["work"]
+        )
+        realisation = get_object_or_404(Realisation.objects.visible_to(request.user), key=work.key)
+        try:
+            with transaction.atomic():
+                updated = register_update(realisation, user=request.user)
+        except ValidationError as exc:
+            _report(request, exc.message_dict, None)
+        else:
+            messages.success(request, _register_message(updated))
+        return redirect("programming:programme_work", pk=self.programme.pk, work=work.pk)
+
+
+def _register_message(updated: int) -> str:
+    return gettext(
+        "Beheerregister bijgewerkt: %(count)s vervangen objecten hebben het nieuwe aanlegjaar "
+        "en conditie 1."
+    ) % {"count": updated}
+
+
+def _report(request, errors: dict, form, row: int | None = None) -> None:
+    """Each error as a message naming its field (and row of the costs)."""
+    for name, messages_ in errors.items():
+        field = form.fields.get(name) if form is not None else None
+        label = (
+            field.label
+            if field is not None
+            else {
+                "costs": gettext("werkelijke kosten"),
+                "key": gettext("werksleutel"),
+            }.get(name, "")
+        )
+        for message in messages_:
+            prefix = f"{label}: " if label else ""
+            if row is not None:
+                prefix = gettext("Kosten rij %(row)s, ") % {"row": row} + prefix
+            messages.error(request, f"{prefix}{message}")
