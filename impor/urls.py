@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("programming.briefs.urls")),
     # impor's area register with the area pages of the top layer (`areas` namespace).
     path("", include("programming.areas.urls")),
+    # The village newsletter: public archive, edition and sign-up pages, and staff pages.
+    path("", include("programming.newsletter_urls")),
 ]
 
 # Friendly error pages without the request's context (impor.errors); 403 and 404 are

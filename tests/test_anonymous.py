@@ -11,12 +11,19 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern
 
+from programming import newsletter_urls
+
 #: Public on purpose: logging in (the site's and the admin's), choosing the language on
 #: the login page, the OpenAPI document clients generate code from, the health check
 #: of the load balancer, and a user's Atom feed, whose secret token in the address is the
 #: key (a feed reader has no session; a wrong token answers 403, tests/stakeholders/
 #: test_webhooks.py).
 PUBLIC = {"login", "admin:login", "set_language", "api_schema", "health", "stakeholders:inbox_feed"}
+#: The village newsletter's archive, editions, sign-up and e-mail links are for residents
+#: without an account (programming/newsletter_urls.py; their answers are tested in
+#: tests/programming/test_newsletter.py).
+NEWSLETTER = {f"newsletter:{name}" for name in newsletter_urls.PUBLIC}
+PUBLIC |= NEWSLETTER
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 GROUP = re.compile(r"\(\?P<(\w+)>([^)]*)\)")
 
@@ -81,7 +88,9 @@ def test_an_anonymous_request_is_refused(client, name, url):
 
 @pytest.mark.django_db
 # The feed answers only with a user's token: tests/stakeholders/test_webhooks.py.
-@pytest.mark.parametrize("name", sorted(PUBLIC - {"health", "stakeholders:inbox_feed"}))
+@pytest.mark.parametrize(
+    "name", sorted(PUBLIC - {"health", "stakeholders:inbox_feed"} - NEWSLETTER)
+)
 def test_the_public_urls_answer_without_login(client, name):
     response = client.get(reverse(name))
     # The language switch is a POST form; a GET goes back where it came from.

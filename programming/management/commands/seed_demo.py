@@ -18,6 +18,7 @@ from programming.demo import (
     compute_scenarios,
 )
 from programming.models import Programme
+from programming.newsletter import demo_editions
 from programming.services import programme_compute
 from projects.demo import generate_projects
 from stakeholders import demo as people
@@ -107,6 +108,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Koppelkans met kostenverdeling, meeliften en reactie: K{example.pk}."
             )
+        self.stdout.write(f"{demo_editions(programme)} nieuwsbrieven gepubliceerd.")
 
     def build(self, seed: int, large: int | None) -> tuple[dict[str, int], Programme]:
         rng = np.random.default_rng(seed)
