@@ -6,6 +6,7 @@ from programming import (
     api,
     capacity_api,
     maintenance_api,
+    monitoring_api,
     realisation_api,
     scenario_api,
     whatif_api,
@@ -108,6 +109,11 @@ urlpatterns = [
         "beoordelingskaders/<int:pk>/geschiedenis",
         api.AssessmentFrameworkViewSet.as_view({"get": "history"}),
         name="framework_history",
+    ),
+    path(
+        "ambities/<int:pk>/monitoring",
+        monitoring_api.AmbitionMonitoringView.as_view(),
+        name="ambition_monitoring",
     ),
     *realisation_api.urlpatterns,
 ]

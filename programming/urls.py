@@ -6,6 +6,7 @@ from impor.history_views import ObjectHistoryView
 from programming import (
     capacity_views,
     maintenance_views,
+    monitoring_views,
     partner,
     realisation_views,
     scenario_views,
@@ -19,6 +20,11 @@ app_name = "programming"
 urlpatterns = [
     path("", partner.start, name="dashboard"),
     path("koppelkansen/", partner.CouplingOverviewView.as_view(), name="coupling_overview"),
+    path(
+        "ambities/<int:pk>/gemeten/",
+        monitoring_views.AmbitionMonitoringView.as_view(),
+        name="ambition_monitoring",
+    ),
     path("programmas/", views.ProgrammeListView.as_view(), name="programme_list"),
     path("programmas/nieuw/", views.ProgrammeCreateView.as_view(), name="programme_create"),
     path("programmas/<int:pk>/", views.ProgrammeDetailView.as_view(), name="programme_detail"),

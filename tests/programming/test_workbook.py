@@ -47,12 +47,13 @@ SHEETS = [
     "Beheerlasten",
     "Extra geld",
     "Scenario's",
+    "Ambities gemeten",
     "Parameters en afwegingskader",
 ]
 #: Sheets whose rows do not add up: "Beheerlasten" lists every year three times (in
 #: total, per line, per area), "Extra geld" steps that each include the ones before,
-#: "Scenario's" programmes side by side.
-WITHOUT_TOTALS = {"Beheerlasten", "Extra geld", "Scenario's"}
+#: "Scenario's" programmes side by side, "Ambities gemeten" values of indicators.
+WITHOUT_TOTALS = {"Beheerlasten", "Extra geld", "Scenario's", "Ambities gemeten"}
 #: The money and opening columns of "Per jaar" by the selector's names.
 PER_YEAR_HEADERS = {
     "budget": "Budget (€)",
