@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from assets import lifecycle as lc
+from assets import selectors
 from assets.models import Asset, AssetClass
 from assets.selectors import asset_lifecycle_explained, asset_lifecycle_frame, price_index
 from tests.factories import AreaFactory, AssetClassFactory, AssetFactory
@@ -130,3 +131,22 @@ def test_the_price_index_cannot_be_changed_by_a_caller():
     index = price_index()
     index[2015] = 1.0
     assert price_index()[2015] == 100.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_asset_base_is_read_in_two_processes_with_the_same_frame(monkeypatch):
+    """From SPLIT_FROM ids on a second process reads the upper half of the ids: the
+    frame is the one a single read gives, row for row and dtype for dtype, also where
+    one half has no value at all in a column."""
+    area = AreaFactory()
+    AssetFactory.create_batch(3, street="", area=None)
+    AssetFactory.create_batch(3, street="Bankstraat", area=area, lifespan_override=70)
+    queryset = Asset.objects.all()
+    columns = [*lc.ASSET_COLUMNS, "area_id", "street"]
+    single = selectors._read_assets(queryset, columns)
+    monkeypatch.setattr(selectors, "SPLIT_FROM", 1)
+    split = selectors._read_in_two(queryset, columns)
+    assert split is not None
+    pd.testing.assert_frame_equal(split, single)
+    monkeypatch.setattr(selectors, "SPLIT_FROM", 10**9)
+    assert selectors._read_in_two(queryset, columns) is None
