@@ -96,7 +96,8 @@ def build_content(
 ) -> dict[str, Any]:
     """An edition's content for `kern` over `since`…`until`: new and moved works against
     the baseline plan, works that started or finished (their realisation), decisions on
-    the kern's couplings, next year's planned works and the works without money."""
+    the kern's couplings, next year's planned works and the works that are due by next
+    year but have no money (a work due later is not news yet)."""
     works = _kern_works(programme, kern)
     by_key = {w.key: w for w in works}
     plan = {w.key: w.scheduled_year for w in works}
@@ -149,7 +150,11 @@ def build_content(
         "finished": finished,
         "decisions": decisions,
         "coming": [_item(w, w.key) for w in works if w.scheduled_year == next_year],
-        "unfunded": [_item(w, w.key) for w in works if w.scheduled_year is None],
+        "unfunded": [
+            _item(w, w.key)
+            for w in works
+            if w.scheduled_year is None and w.preferred_year <= next_year
+        ],
         "plan": plan,
     }
 

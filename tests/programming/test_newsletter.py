@@ -86,6 +86,7 @@ def village():
             area=kern,
             street=street,
             scheduled_year=after,
+            preferred_year=2027,
             asset_class=None,
         )
     WorkFactory(
@@ -95,6 +96,16 @@ def village():
         area=wijk,
         street="Brink",
         scheduled_year=2027,
+        asset_class=None,
+    )
+    # Without money too, but not due before 2029: not news yet.
+    WorkFactory(
+        programme=programme,
+        key="P:Later",
+        label="Later",
+        area=kern,
+        preferred_year=2029,
+        scheduled_year=None,
         asset_class=None,
     )
     WorkFactory(
@@ -121,7 +132,7 @@ def test_the_content_tells_what_is_new_moved_unfunded_and_coming(village):
     kern, programme = village
     content = build_content(kern, programme, SINCE, UNTIL)
     assert content["baseline"] == "programme"
-    assert [i["label"] for i in content["new"]] == ["Brink"]
+    assert [i["label"] for i in content["new"]] == ["Brink", "Later"]
     assert [(i["label"], i["from"], i["to"]) for i in content["moved"]] == [
         ("Dorpsstraat", 2027, 2028),
         ("Molenweg", 2028, None),
@@ -130,7 +141,13 @@ def test_the_content_tells_what_is_new_moved_unfunded_and_coming(village):
     assert sorted(i["label"] for i in content["coming"]) == ["Brink", "Kerkstraat"]
     assert [i["label"] for i in content["unfunded"]] == ["Molenweg"]
     # Neither the partner's work nor another kern's.
-    assert set(content["plan"]) == {"P:Kerkstraat", "P:Dorpsstraat", "P:Molenweg", "P:Brink"}
+    assert set(content["plan"]) == {
+        "P:Kerkstraat",
+        "P:Dorpsstraat",
+        "P:Molenweg",
+        "P:Brink",
+        "P:Later",
+    }
 
 
 def test_the_sentences_say_unfunded_never_planned_in_dutch_and_english(village):
