@@ -8,6 +8,7 @@ from programming import (
     maintenance_api,
     monitoring_api,
     realisation_api,
+    realised_api,
     scenario_api,
     whatif_api,
 )
@@ -70,6 +71,11 @@ urlpatterns = [
         name="programme_maintenance",
     ),
     path(f"{ONE}/extra-geld", whatif_api.ExtraMoneyView.as_view(), name="programme_extra_money"),
+    path(
+        f"{ONE}/gepland-gerealiseerd",
+        realised_api.PlannedRealisedView.as_view(),
+        name="programme_realised",
+    ),
     path(
         f"{ONE}/scenarios",
         scenario_api.ScenarioCreateView.as_view(),

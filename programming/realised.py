@@ -49,6 +49,7 @@ from programming.models import (
 )
 from programming.money import GROSS, NET, ZERO, to_cents
 from programming.selectors import adopted_baseline
+from programming.xlsx import Column, Sheet
 from stakeholders.models import BudgetLine
 
 REALISED = gettext_lazy("Gerealiseerd")
@@ -70,6 +71,8 @@ COUNT_COLUMNS = (
     ("couplings_together", gettext_lazy("Koppelingen samen uitgevoerd")),
     ("couplings_apart", gettext_lazy("Koppelingen apart uitgevoerd")),
 )
+
+EMPTY = gettext_lazy("Er is nog geen vastgesteld programma.")
 
 PER_YEAR, PER_LINE, PER_AREA, PER_THEME = "jaar", "budgetregel", "gebied", "thema"
 #: The views the page, the API and the workbook offer, with their Dutch names.
@@ -123,6 +126,7 @@ class PlannedRealised:
     cells: list[tuple[int, str, Row]] = field(default_factory=list)
     total: Row = field(default_factory=lambda: Row("totaal", _("Totaal")))
     variances: list[Variance] = field(default_factory=list)
+    line_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -300,8 +304,9 @@ def planned_realised(
     result.cells = sorted(
         ((year, line, cell) for (year, line), cell in cells.items()), key=lambda c: (c[0], c[1])
     )
-    for _year_, line, cell in result.cells:
-        cell.label = f"{_year_} · {lines.get(line, line)}"
+    for year, line, cell in result.cells:
+        cell.label = f"{year} · {lines.get(line, line)}"
+    result.line_names = lines
     result.variances.sort(key=lambda v: (v.label, v.kind))
     return result
 
@@ -417,3 +422,37 @@ def _couplings(
                     reasons,
                 )
             )
+
+
+def realised_sheet(programme: Programme) -> Sheet:
+    """The council workbook's sheet "Gepland en gerealiseerd": the year × budget line
+    cells of `planned_realised` (all realisations: the workbook is the municipality's),
+    with totals under the money; a note instead of rows without an adopted version."""
+    result = planned_realised(programme)
+    columns = [
+        Column(_("Jaar"), "year"),
+        Column(_("Budgetregel")),
+        *(
+            Column(f"{label} (€)", "money", total=code != "variance")
+            for code, label in MONEY_COLUMNS
+        ),
+    ]
+    if result.adopted is None:
+        return Sheet(_("Gepland en gerealiseerd"), columns, [], str(EMPTY))
+    rows = [
+        [
+            year,
+            result.line_names.get(line, line),
+            *(_float(getattr(cell, code)) for code, _label in MONEY_COLUMNS),
+        ]
+        for year, line, cell in result.cells
+    ]
+    note = _(
+        "Gepland: de vastgestelde versie %(adopted)s. Het verschil is gerealiseerd min "
+        "gepland (netto), tot en met het peiljaar %(year)s."
+    ) % {"adopted": result.adopted, "year": result.reference_year}
+    return Sheet(_("Gepland en gerealiseerd"), columns, rows, note)
+
+
+def _float(amount: Decimal | None) -> float | None:
+    return None if amount is None else float(amount)

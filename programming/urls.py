@@ -9,6 +9,7 @@ from programming import (
     monitoring_views,
     partner,
     realisation_views,
+    realised_views,
     scenario_views,
     views,
     whatif_views,
@@ -41,6 +42,11 @@ urlpatterns = [
         "programmas/<int:pk>/beheerlasten/",
         maintenance_views.MaintenanceView.as_view(),
         name="programme_maintenance",
+    ),
+    path(
+        "programmas/<int:pk>/gepland-gerealiseerd/",
+        realised_views.PlannedRealisedView.as_view(),
+        name="programme_realised",
     ),
     path(
         "programmas/<int:pk>/extra-geld/",

@@ -53,7 +53,16 @@ from xlsxwriter.utility import xl_col_to_name
 
 from impor.choices import AreaLevel
 from impor.models import Area
-from programming import capacity, couplings, maintenance, monitoring, pages, scenarios, whatif
+from programming import (
+    capacity,
+    couplings,
+    maintenance,
+    monitoring,
+    pages,
+    realised,
+    scenarios,
+    whatif,
+)
 from programming.choices import CouplingDecisionStatus, CouplingKind, MeasureGrouping, WorkKind
 from programming.explain import unfunded_sentences
 from programming.models import CostRule, KpiValue, Programme, UnfundedItem, Work, WorkCost
@@ -857,6 +866,7 @@ def workbook_sheets(programme: Programme) -> list[Sheet]:
         whatif.extra_money_sheet(programme),
         scenarios.scenarios_sheet(programme),
         monitoring.monitoring_sheet(programme),
+        realised.realised_sheet(programme),
         _parameters_sheet(programme),
     ]
 
