@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractYear, Least
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Least, Round
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -119,7 +119,12 @@ def lifecycle_expressions(
         lifecycle.RuleInputs(
             construction_year=F("construction_year"),
             lifespan_override=F("lifespan_override"),
-            class_lifespan=F("asset_class__lifespan"),
+            # Step 1: an adopted fitted lifespan in whole years, half up, else the default.
+            class_lifespan=Coalesce(
+                Cast(Round("asset_class__fitted_lifespan"), IntegerField()),
+                F("asset_class__lifespan"),
+                output_field=IntegerField(),
+            ),
             condition_year=ExtractYear("condition_date"),
             condition_cap=cap,
             window_early=F("asset_class__window_early"),

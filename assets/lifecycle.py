@@ -6,7 +6,9 @@ the programming engine can call it on any frame, and the tests need no database.
 The rule (DOMAIN.md §5 step 1), per asset, for a reference year (peiljaar) and a price
 year (prijspeil):
 
-1. **Lifespan** (levensduur) = the asset's lifespan override, else its class lifespan.
+1. **Lifespan** (levensduur) = the asset's lifespan override, else the lifespan its class
+   adopted from its own inspections (`fitted_lifespan`, `assets.deterioration`, rounded to
+   whole years, half up), else its class lifespan.
 2. **End of life** (einde levensduur) = construction year + lifespan.
 3. **Condition cap** (maximale restlevensduur bij de conditie) = the class's condition rule
    looked up for the asset's NEN 2767 score: the most years the asset may still serve after
@@ -81,6 +83,8 @@ WINDOW_LATE = "window_late"
 UNIT_COST = "unit_cost"
 PRICE_YEAR = "price_year"
 CONDITION_RULE = "condition_rule"
+#: Optional in a frame: a frame without it computes as if no class adopted a lifespan.
+FITTED_LIFESPAN = "fitted_lifespan"
 CLASS_COLUMNS = (
     CLASS_ID,
     LIFESPAN,
@@ -89,6 +93,7 @@ CLASS_COLUMNS = (
     UNIT_COST,
     PRICE_YEAR,
     CONDITION_RULE,
+    FITTED_LIFESPAN,
 )
 
 # --- output, one row per asset (LIFESPAN and UNIT_COST are the values that apply) ------
@@ -321,6 +326,21 @@ def _class_positions(assets: pd.DataFrame, classes: pd.DataFrame) -> np.ndarray:
     return positions
 
 
+def whole_years(lifespan: float) -> float:
+    """A fitted lifespan in whole years, half up (as the SQL `Round` of the lists)."""
+    return np.floor(lifespan + 0.5)
+
+
+def _class_lifespan(classes: pd.DataFrame) -> np.ndarray:
+    """Per class the lifespan that applies (step 1): the adopted fitted one, else the
+    default. One extra column, so a million assets cost nothing more."""
+    default = _required(_floats(classes[LIFESPAN]), LIFESPAN)
+    if FITTED_LIFESPAN not in classes:
+        return default
+    fitted = _floats(classes[FITTED_LIFESPAN])
+    return np.where(np.isnan(fitted), default, whole_years(fitted))
+
+
 def _required(values: np.ndarray, name: str) -> np.ndarray:
     if np.isnan(values).any():
         raise ValueError(f"Column {name!r} may not be empty.")
@@ -348,7 +368,7 @@ def compute_lifecycle(
     """
     positions = _class_positions(assets, classes)
 
-    class_lifespan = _required(_floats(classes[LIFESPAN]), LIFESPAN)
+    class_lifespan = _class_lifespan(classes)
     window_early = _required(_floats(classes[WINDOW_EARLY]), WINDOW_EARLY)
     window_late = _required(_floats(classes[WINDOW_LATE]), WINDOW_LATE)
     class_unit_cost = _required(_floats(classes[UNIT_COST]), UNIT_COST)
@@ -400,11 +420,14 @@ def explain(
     reference_year: int,
     price_year: int,
     price_index: pd.Series,
+    fitted_from: str | None = None,
 ) -> list[Step]:
     """The steps that give one asset its years and value, in Dutch.
 
     Runs `compute_lifecycle` on a one-row frame, so the numbers are the ones every list,
     export and programme shows; this function only tells how they came about.
+    `fitted_from` says where an adopted fitted lifespan comes from ('verouderingsmodel
+    van 3 december 2026, 312 inspecties', `assets.deterioration.lifespan_source`).
     """
     asset_row = {column: asset.get(column) for column in ASSET_COLUMNS} | {ASSET_CLASS_ID: 0}
     class_row = {column: asset_class.get(column) for column in CLASS_COLUMNS} | {CLASS_ID: 0}
@@ -417,7 +440,7 @@ def explain(
     ).iloc[0]
 
     steps = [
-        _lifespan_step(asset, asset_class, result),
+        _lifespan_step(asset, asset_class, result, fitted_from),
         Step(
             END_OF_LIFE,
             "Einde levensduur",
@@ -477,11 +500,20 @@ def _urgency_classes() -> str:
     return ", ".join(f"{label}: {span}" for label, span in zip(URGENCY_LABELS, spans, strict=True))
 
 
-def _lifespan_step(asset: Mapping, asset_class: Mapping, result: pd.Series) -> Step:
+def _lifespan_step(
+    asset: Mapping, asset_class: Mapping, result: pd.Series, fitted_from: str | None
+) -> Step:
+    fitted = asset_class.get(FITTED_LIFESPAN)
+    class_years = int(whole_years(float(fitted))) if _is_set(fitted) else asset_class[LIFESPAN]
     if _is_set(asset.get(LIFESPAN_OVERRIDE)):
         reason = (
-            f"afwijkende levensduur van dit object; het objecttype rekent met "
-            f"{asset_class[LIFESPAN]} jaar"
+            f"afwijkende levensduur van dit object; het objecttype rekent met {class_years} jaar"
+        )
+    elif _is_set(fitted):
+        source = f" ({fitted_from})" if fitted_from else ""
+        reason = (
+            f"levensduur {result[LIFESPAN]} jaar, uit eigen inspecties{source}; de "
+            f"standaardlevensduur van het objecttype is {asset_class[LIFESPAN]} jaar"
         )
     else:
         reason = "standaardlevensduur van het objecttype"
