@@ -36,8 +36,7 @@ def user_with_role(role: Role, **kwargs):
     return user
 
 
-@pytest.fixture
-def computed(street):  # noqa: F811 (the fixture)
+def add_sewers_and_compute(programme):
     """The Kerkstraat programme computed, with two more sewers: one of 1970 in Kerkstraat
     (same measure as the 1965 one) and one of 2020 there (its end of life lies beyond the
     horizon: in no measure), and a 1965 sewer in Dorpsstraat (another measure)."""
@@ -49,8 +48,13 @@ def computed(street):  # noqa: F811 (the fixture)
             source="gbi", external_id=external_id, asset_class=concrete, area=r1.area,
             street=where, geometry=STREET, quantity=50, construction_year=year,
         )  # fmt: skip
-    programme_compute(street)
-    return street
+    programme_compute(programme)
+    return programme
+
+
+@pytest.fixture
+def computed(street):  # noqa: F811 (the fixture)
+    return add_sewers_and_compute(street)
 
 
 def sewer_work(programme, street_name="Kerkstraat") -> Work:
@@ -243,7 +247,8 @@ def test_the_work_page_records_a_realisation_and_refuses_a_closed_year(client, c
     client.force_login(manager)
     page_url = reverse("programming:programme_work", args=[computed.pk, work.pk])
     page = client.get(page_url).content.decode()
-    assert 'id="realisatie"' in page and "Realisatie vastleggen" in page
+    assert 'id="realisatie"' in page
+    assert "Realisatie vastleggen" in page
     post_url = reverse("programming:realisation_edit", args=[computed.pk, work.pk])
     data = {
         "status": "gereed",

@@ -1,0 +1,141 @@
+"""/api/v1/realisaties and /api/v1/werkelijke-kosten (#20 §1): CRUD by work key with the
+costs nested, the same refusals as the page (by field, nothing stored), and partners
+who see and write only their own works."""
+
+from decimal import Decimal
+
+import pytest
+
+from assets.models import Asset
+from programming.models import ActualCost, Realisation, RealisationStatus
+from programming.realisation import CostRow, realisation_save
+from stakeholders.choices import Role
+from stakeholders.models import Actor, BudgetLine
+from tests.api.conftest import client_for
+from tests.factories import ActorFactory
+from tests.programming.test_realisation import add_sewers_and_compute, sewer_work, user_with_role
+from tests.programming.test_services import street  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/realisaties"
+
+
+def one(key: str) -> str:
+    return f"{LIST}/{key}"
+
+
+@pytest.fixture
+def computed(street):  # noqa: F811 (the fixture)
+    return add_sewers_and_compute(street)
+
+
+@pytest.fixture
+def manager():
+    return client_for(user_with_role(Role.PROGRAMME_MANAGER))
+
+
+def test_create_read_update_and_delete_by_key_with_nested_costs(computed, manager):
+    key = sewer_work(computed).key
+    body = {
+        "key": key,
+        "status": "uitvoering",
+        "actual_start": "2026-03-02",
+        "costs": [{"budget_line": "grp-riolering", "year": 2026, "amount": "120000.00"}],
+    }
+    created = manager.post(LIST, body, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["label"] == "riolering: Kerkstraat (2 objecten)"
+    assert created.json()["register_updated"] is None
+    assert manager.get(one(key)).json()["costs"] == [
+        {"budget_line": "grp-riolering", "year": 2026, "amount": "120000.00", "reason": "",
+         "source": "API"}
+    ]  # fmt: skip
+    finished = manager.patch(
+        one(key), {"status": "gereed", "actual_finish": "2026-11-20"}, format="json"
+    )
+    assert finished.status_code == 200, finished.json()
+    assert finished.json()["register_updated"] == 2
+    assert finished.json()["costs"][0]["amount"] == "120000.00", "left out: kept"
+    assert Asset.objects.get(external_id="R1").construction_year == 2026
+    assert manager.post(LIST, body, format="json").status_code == 400, "the key exists"
+    assert manager.delete(one(key)).status_code == 204
+    assert not ActualCost.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"key": "P:ONBEKEND"}, "key"),
+        ({"actual_start": "2026-05-01", "actual_finish": "2026-04-01"}, "actual_finish"),
+        ({"status": "gereed"}, "actual_finish"),
+        ({"status": "klaar"}, "status"),
+        ({"costs": [{"budget_line": "enexis", "year": 2026, "amount": "-5"}]}, "costs"),
+        ({"costs": [{"budget_line": "bestaat-niet", "year": 2026, "amount": "5"}]}, "costs"),
+        ({"costs": [{"budget_line": "enexis", "year": 2024, "amount": "5"}]}, "costs"),
+    ],
+)
+def test_bad_input_is_refused_by_field_and_nothing_is_stored(computed, manager, body, field):
+    BudgetLine.objects.filter(code="enexis").update(closed_through=2024)
+    response = manager.post(LIST, {"key": "P:E-1", **body}, format="json")
+    assert response.status_code == 400
+    assert field in response.json() or field in str(response.json()), response.json()
+    assert not Realisation.objects.exists()
+    assert not ActualCost.objects.exists()
+
+
+def test_a_partner_sees_and_writes_only_its_own(computed):
+    grid = Actor.objects.get(name="Netbeheerder")
+    partner = client_for(user_with_role(Role.PARTNER, organisation=grid))
+    other = client_for(user_with_role(Role.PARTNER, organisation=ActorFactory(partner=True)))
+    realisation_save(key=sewer_work(computed).key, status=RealisationStatus.RUNNING)
+    body = {
+        "key": "P:E-1",
+        "status": "uitvoering",
+        "costs": [{"budget_line": "enexis", "year": 2026, "amount": "300"}],
+    }
+    assert partner.post(LIST, body, format="json").status_code == 201
+    assert [r["key"] for r in partner.get(LIST).json()["results"]] == ["P:E-1"]
+    refused = partner.post(LIST, {"key": sewer_work(computed).key}, format="json")
+    assert refused.status_code == 400, "the municipality's work"
+    assert other.get(LIST).json()["results"] == []
+    assert other.get(one("P:E-1")).status_code == 404
+    assert other.patch(one("P:E-1"), {"status": "vervallen"}, format="json").status_code == 404
+    assert partner.delete(one("P:E-1")).status_code == 403, "partners do not delete"
+    costs = partner.get("/api/v1/werkelijke-kosten").json()["results"]
+    assert [(c["key"], c["amount"]) for c in costs] == [("P:E-1", "300.00")]
+    assert other.get("/api/v1/werkelijke-kosten").json()["results"] == []
+    # A partner is offered only its own budget lines.
+    theirs = {"costs": [{"budget_line": "grp-riolering", "year": 2026, "amount": "1"}]}
+    assert partner.patch(one("P:E-1"), theirs, format="json").status_code == 400
+
+
+def test_a_viewer_reads_but_does_not_write(computed):
+    viewer = client_for(user_with_role(Role.VIEWER))
+    assert viewer.get(LIST).status_code == 200
+    assert viewer.post(LIST, {"key": "P:E-1"}, format="json").status_code == 403
+
+
+def test_actual_costs_filter_by_year_and_line(computed, manager):
+    enexis, sewer = (
+        BudgetLine.objects.get(code="enexis"),
+        BudgetLine.objects.get(code="grp-riolering"),
+    )
+    realisation_save(
+        key="P:E-1", costs=[CostRow(enexis, 2026, Decimal(10)), CostRow(enexis, 2027, Decimal(20))]
+    )
+    realisation_save(key=sewer_work(computed).key, costs=[CostRow(sewer, 2026, Decimal(30))])
+    url = "/api/v1/werkelijke-kosten"
+    assert len(manager.get(url).json()["results"]) == 3
+    in_2026 = manager.get(url, {"jaar": 2026}).json()["results"]
+    assert sorted(c["amount"] for c in in_2026) == ["10.00", "30.00"]
+    on_enexis = manager.get(url, {"budgetregel": "enexis"}).json()["results"]
+    assert sorted(c["year"] for c in on_enexis) == [2026, 2027]
+    assert manager.post(url, {}, format="json").status_code == 405
+
+
+def test_the_openapi_document_names_both_resources(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/realisaties", "/api/v1/realisaties/{key}", "/api/v1/werkelijke-kosten"} <= set(
+        paths
+    )
