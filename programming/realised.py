@@ -34,11 +34,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from impor.charts import BarChart, bar_chart
 from impor.templatetags.impor_format import euro
+from programming.engine.changes import ADD, BUDGET, EXCLUDE, PIN, WINDOW, Change, apply_changes
+from programming.engine.instance import Instance
 from programming.models import (
     ActualCost,
     Programme,
@@ -47,7 +51,7 @@ from programming.models import (
     Work,
     WorkCost,
 )
-from programming.money import GROSS, NET, ZERO, to_cents
+from programming.money import GROSS, NET, ZERO, to_cents, whole_euros
 from programming.selectors import adopted_baseline
 from programming.xlsx import Column, Sheet
 from stakeholders.models import BudgetLine
@@ -456,3 +460,156 @@ def realised_sheet(programme: Programme) -> Sheet:
 
 def _float(amount: Decimal | None) -> float | None:
     return None if amount is None else float(amount)
+
+
+def realised_chart(result: PlannedRealised, chart_id: str = "gepland-gerealiseerd") -> BarChart:
+    """Planned net against realised per year, as bars with their table."""
+    rows = [row for row in result.rows if row.planned_net or row.realised]
+    return bar_chart(
+        _("Gepland (netto) en gerealiseerd per jaar"),
+        [row.label for row in rows],
+        [
+            (str(NET), [whole_euros(row.planned_net) for row in rows]),
+            (str(REALISED), [whole_euros(row.realised) for row in rows]),
+        ],
+        chart_id=chart_id,
+    )
+
+
+def dashboard_chart(programme: Programme | None, user) -> BarChart | None:
+    """The dashboard's small chart: None without a programme, an adopted version or any
+    money planned or realised."""
+    if programme is None:
+        return None
+    result = planned_realised(programme, PER_YEAR, user)
+    if result.adopted is None or not (result.total.planned_net or result.total.realised):
+        return None
+    return realised_chart(result, "gepland-gerealiseerd-dashboard")
+
+
+# --- the next version starts from the adopted one with the realisations applied ----------
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """What a realisation changes in a later version's instance, and why (in words)."""
+
+    key: str
+    cause: str
+    change: Change
+
+
+def adopted_ancestor(programme: Programme) -> Programme | None:
+    """The nearest adopted programme the programme is a copy of (a new version or a
+    scenario of it); None for a programme that descends from no adopted one."""
+    seen = {programme.pk}
+    ancestor = programme.based_on
+    while ancestor is not None and ancestor.pk not in seen:
+        if ancestor.is_adopted:
+            return ancestor
+        seen.add(ancestor.pk)
+        ancestor = ancestor.based_on
+    return None
+
+
+def version_adjustments(
+    programme: Programme, instance: Instance, today: date | None = None
+) -> list[Adjustment]:
+    """The changes that make a version of an adopted programme start from reality.
+
+    Read when the version is computed, so a realisation recorded after the copy was made
+    counts too, and a work that is gone from the inputs (a finished measure whose assets
+    are renewed) is simply skipped. With R the reference year (today's) and F–L the
+    version's horizon:
+    - finished (gereed) and cancelled (vervallen) works are left out (uitsluiten);
+    - a running work (started, not finished) is pinned to the year it really started,
+      or to F when it started before the horizon (it is under way: it cannot wait);
+      a window of that one year when the year lies outside the work's window;
+    - a late work (postponed, or planned in the adopted version before R and not
+      started) moves: its window starts no earlier than R (and F);
+    - actual spend is booked: what the left-out works really spent on a line in a year of
+      the horizon up to R is taken off that line's budget in that year, so the money is
+      not spent twice. A running work's spend is not taken off: the version still plans
+      its whole cost (in its start year), which already holds that spend.
+    Empty for a programme that is not a copy of an adopted one."""
+    adopted = adopted_ancestor(programme)
+    if adopted is None:
+        return []
+    reference_year = (today or timezone.localdate()).year
+    first, last = programme.first_year, programme.last_year
+    works = {work.key: work for work in instance.works}
+    realisations = {r.key: r for r in Realisation.objects.filter(key__in=works)}
+    planned = dict(
+        Work.objects.filter(programme=adopted, key__in=realisations.keys() | works.keys())
+        .exclude(scheduled_year__isnull=True)
+        .values_list("key", "scheduled_year")
+    )
+    adjustments: list[Adjustment] = []
+    left_out: set[str] = set()
+    for key, work in works.items():
+        realisation = realisations.get(key)
+        status = realisation.status if realisation else None
+        start = realisation.actual_start if realisation else None
+        if status in (RealisationStatus.FINISHED, RealisationStatus.CANCELLED):
+            left_out.add(key)
+            adjustments.append(
+                Adjustment(key, realisation.get_status_display(), Change(EXCLUDE, work_key=key))
+            )
+        elif start is not None:
+            year = max(start.year, first)
+            if year > last:
+                continue
+            change = (
+                Change(PIN, year=year, work_key=key)
+                if work.window_start <= year <= work.window_end
+                else Change(WINDOW, work_key=key, window_start=year, window_end=year)
+            )
+            cause = _("gestart in %(year)s") % {"year": start.year}
+            adjustments.append(Adjustment(key, cause, change))
+        elif status == RealisationStatus.POSTPONED or (
+            key in planned and planned[key] < reference_year
+        ):
+            begin = max(work.window_start, reference_year, first)
+            if begin <= work.window_start:
+                continue
+            cause = (
+                realisation.get_status_display()
+                if status == RealisationStatus.POSTPONED
+                else _("niet gestart in %(year)s") % {"year": planned[key]}
+            )
+            change = Change(
+                WINDOW,
+                work_key=key,
+                window_start=begin,
+                window_end=max(work.window_end, begin),
+            )
+            adjustments.append(Adjustment(key, cause, change))
+    budgets = {line.code: line.amounts for line in instance.budget_lines}
+    spent = (
+        ActualCost.objects.filter(
+            realisation__key__in=left_out, year__gte=first, year__lte=min(last, reference_year)
+        )
+        .values_list("budget_line__code", "year")
+        .annotate(total=Sum("amount"))
+        .order_by("budget_line__code", "year")
+    )
+    for line, year, total in spent:
+        available = budgets.get(line, {}).get(year, 0.0)
+        amount = min(float(total), available)
+        if amount > 0:
+            cause = _("werkelijk besteed door werken die gereed of vervallen zijn")
+            adjustments.append(
+                Adjustment(
+                    "", cause, Change(BUDGET, line=line, year=year, operation=ADD, amount=-amount)
+                )
+            )
+    return adjustments
+
+
+def with_realisations(programme: Programme, instance: Instance) -> Instance:
+    """The instance of a version of an adopted programme with the realisations applied
+    (`version_adjustments`); unchanged for any other programme."""
+    adjustments = version_adjustments(programme, instance)
+    if not adjustments:
+        return instance
+    return apply_changes(instance, [adjustment.change for adjustment in adjustments])

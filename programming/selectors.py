@@ -21,7 +21,7 @@ from programming.choices import WorkKind
 from programming.engine import Clock, Stopwatch, gc_paused
 from programming.engine.instance import BudgetLine, Instance, Parameters, Work
 from programming.engine.measures import MAINTENANCE, NEED_COLUMNS, Measures, group_measures
-from programming.models import PROGRAMME_SETTINGS, CouplingDecision, Programme
+from programming.models import PROGRAMME_SETTINGS, CouplingDecision, Programme, Realisation
 from programming.models import Work as WorkRow
 from projects.choices import ProjectStatus
 from projects.models import AmbitionContribution, Funding, Project
@@ -279,12 +279,18 @@ def adopted_baseline(programme: Programme) -> Programme | None:
 
 def moved_works(current: Programme, other: Programme) -> QuerySet[WorkRow]:
     """Works of `current` whose year differs from the same work (by key) in `other`,
-    with that year as `other_year`; computed in the database, so it pages over any
-    number of works."""
+    with that year as `other_year`, and the work's realisation status and actual start as
+    `realisation_status` and `realisation_start` (empty without one: the page names the
+    realisation as the cause of a move, `realised.version_adjustments`); computed in the
+    database, so it pages over any number of works."""
     before = WorkRow.objects.filter(programme=other, key=OuterRef("key"))
+    realisation = Realisation.objects.filter(key=OuterRef("key"))
     return (
         current.works.annotate(
-            in_other=Exists(before), other_year=Subquery(before.values("scheduled_year")[:1])
+            in_other=Exists(before),
+            other_year=Subquery(before.values("scheduled_year")[:1]),
+            realisation_status=Subquery(realisation.values("status")[:1]),
+            realisation_start=Subquery(realisation.values("actual_start")[:1]),
         )
         .filter(in_other=True)
         .exclude(

@@ -25,7 +25,7 @@ from django_tasks_db.models import DBTaskResult
 
 from impor.bulk import insert_rows
 from impor.models import Area
-from programming import alerts, capacity, freshness, scenarios
+from programming import alerts, capacity, freshness, realised, scenarios
 from programming.choices import (
     CouplingDecisionStatus,
     CriterionCode,
@@ -205,6 +205,7 @@ def programme_compute(
             report(10, "werken en budgetten laden")
             inputs_at = timezone.now()
             instance = programme_instance(programme, clock=clock)
+            instance = realised.with_realisations(programme, instance)
             instance = scenarios.scenario_instance(programme, instance)
             report(30, "koppelkansen zoeken, prioriteren en plannen")
             result = run(instance)

@@ -23,7 +23,7 @@ from assets.setup_views import SETUP_PERMISSIONS
 from impor.charts import BarChart, bar_chart
 from impor.geometry import feature_collection, to_geojson_many
 from impor.visibility import partner_of
-from programming import capacity, couplings, exports, pages, services, tasks, workbook
+from programming import capacity, couplings, exports, pages, realised, services, tasks, workbook
 from programming.explain import unfunded_sentences, work_explanation
 from programming.filtersets import CouplingFilterSet, WorkFilterSet
 from programming.forms import (
@@ -124,6 +124,7 @@ class DashboardView(TemplateView):
                 ),
                 "openings": pages.programme_openings(programme),
                 "awaiting": pages.couplings_awaiting_decision(programme),
+                "realised_chart": realised.dashboard_chart(programme, user),
             }
         return context
 

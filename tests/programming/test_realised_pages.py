@@ -8,9 +8,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from programming.realised import PER, planned_realised
+from programming.realised import PER, dashboard_chart, planned_realised
 from programming.realised_api import planned_realised_data
-from programming.realised_views import dashboard_chart
 from programming.workbook import write_workbook
 from stakeholders.choices import Role
 from stakeholders.roles import ensure_role_groups
@@ -124,3 +123,11 @@ def test_dashboard_chart_planned_against_realised(case):  # noqa: F811
 
 def test_dashboard_chart_needs_an_adopted_version():
     assert dashboard_chart(ProgrammeFactory(), None) is None
+
+
+def test_the_dashboard_shows_the_chart_of_the_adopted_programme(case, client):  # noqa: F811
+    client.force_login(_user(Role.VIEWER))
+    page = client.get(reverse("programming:dashboard"))
+    html = page.content.decode()
+    assert 'id="gepland-gerealiseerd-dashboard"' in html
+    assert "€ 125.000" in html
