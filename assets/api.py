@@ -1,18 +1,25 @@
 """/api/v1/objecttypen, /beheerobjecten, /inspecties and /meldingen.
 
+An asset class carries its newest deterioration models (`assets.deterioration`) and the
+lifespan it adopted from one; the functional administrator fits, adopts and resets
+through POST actions on the class, as on its page.
+
 The asset list answers with the same filters and lifecycle fields as the asset page
 (`AssetFilterSet` over `with_lifecycle`) and its count stops at 100.000 rows, so a page
 of a million-asset city is served from the list's sort index.
 """
 
 from django.db.models import QuerySet
-from rest_framework import exceptions, serializers, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
 
-from assets import access
+from assets import access, deterioration
 from assets.filters import AssetFilterSet, with_lifecycle
 from assets.forms import AssetForm
-from assets.models import Asset, AssetClass, Inspection, Report
+from assets.models import Asset, AssetClass, DeteriorationModel, Inspection, Report
 from impor.api.filters import FilterBackend
 from impor.api.geo import BBoxFilter, GeometryField, GeoViewSetMixin, geo_schema
 from impor.api.history import HistoryMixin
@@ -21,7 +28,45 @@ from impor.api.routers import api_router
 from impor.api.serializers import ModelSerializer
 
 
+class DeteriorationModelSerializer(ModelSerializer):
+    """A fitted deterioration model: `curve` holds per age [age, expected condition, low,
+    high] (90% band); `lifespan_low`/`lifespan_high` the 90% interval of the lifespan."""
+
+    curve = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField()), read_only=True
+    )
+    parameters = serializers.DictField(read_only=True)
+
+    class Meta:
+        model = DeteriorationModel
+        fields = [
+            "id",
+            "method",
+            "fitted_at",
+            "inspections",
+            "assets",
+            "parameters",
+            "curve",
+            "lifespan",
+            "lifespan_low",
+            "lifespan_high",
+            "adopted_at",
+            "adopted_by",
+        ]
+        read_only_fields = fields
+
+
 class AssetClassSerializer(ModelSerializer):
+    fitted_lifespan = serializers.DecimalField(max_digits=6, decimal_places=1, read_only=True)
+    deterioration_models = serializers.SerializerMethodField()
+
+    @extend_schema_field(DeteriorationModelSerializer(many=True))
+    def get_deterioration_models(self, asset_class: AssetClass) -> list[dict]:
+        """The newest model of each method (`deterioration.latest_models`)."""
+        return DeteriorationModelSerializer(
+            deterioration.latest_models(asset_class), many=True
+        ).data
+
     class Meta:
         model = AssetClass
         fields = [
@@ -43,7 +88,13 @@ class AssetClassSerializer(ModelSerializer):
             "maintenance_cost",
             "maintenance_saving",
             "maintenance_source",
+            "fitted_lifespan",
+            "deterioration_models",
         ]
+
+
+class AdoptSerializer(serializers.Serializer):
+    model = serializers.IntegerField(help_text="id van het verouderingsmodel van dit objecttype")
 
 
 class AssetSerializer(ModelSerializer):
@@ -133,13 +184,81 @@ class DisciplineLimitedMixin:
         serializer.save()
 
 
+class ManagesDeterioration(BasePermission):
+    """The functional administrator's permission, as on the class's page."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm(deterioration.MANAGE))
+
+
 class AssetClassViewSet(viewsets.ModelViewSet):
-    """Objecttypen met hun standaardlevensduur, bandbreedte en kosten."""
+    """Objecttypen met hun standaardlevensduur, bandbreedte en kosten, en hun
+    verouderingsmodellen uit eigen inspecties."""
 
     queryset = AssetClass.objects.order_by("discipline", "name", "pk")
     serializer_class = AssetClassSerializer
     permission_classes = [ModelPermissions]
     filterset_fields = ["discipline", "opens_street"]
+
+    def _answer(self, asset_class: AssetClass, code: int = status.HTTP_200_OK) -> Response:
+        asset_class.refresh_from_db()
+        return Response(self.get_serializer(asset_class).data, status=code)
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: AssetClassSerializer,
+            400: OpenApiResponse(description="Te weinig inspecties; niets opgeslagen."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="verouderingsmodel/berekenen",
+        permission_classes=[ManagesDeterioration],
+    )
+    def fit(self, request, pk=None):
+        """Bereken de verouderingsmodellen uit de inspecties van dit objecttype."""
+        asset_class = self.get_object()
+        try:
+            deterioration.fit_deterioration(asset_class)
+        except deterioration.TooFewInspections as reason:
+            raise exceptions.ValidationError({"inspecties": [str(reason)]}) from reason
+        return self._answer(asset_class, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AdoptSerializer, responses={200: AssetClassSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="verouderingsmodel/overnemen",
+        permission_classes=[ManagesDeterioration],
+    )
+    def adopt(self, request, pk=None):
+        """Neem de levensduur van een verouderingsmodel over in de levenscyclus."""
+        asset_class = self.get_object()
+        body = AdoptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        model = asset_class.deterioration_models.filter(pk=body.validated_data["model"]).first()
+        if model is None:
+            raise exceptions.ValidationError(
+                {"model": ["Geen verouderingsmodel van dit objecttype."]}
+            )
+        deterioration.adopt(model, request.user)
+        return self._answer(asset_class)
+
+    @extend_schema(request=None, responses={200: AssetClassSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="verouderingsmodel/terugzetten",
+        permission_classes=[ManagesDeterioration],
+    )
+    def reset(self, request, pk=None):
+        """Zet de levensduur terug op de standaardlevensduur."""
+        asset_class = self.get_object()
+        deterioration.reset(asset_class)
+        return self._answer(asset_class)
 
 
 @geo_schema

@@ -19,6 +19,7 @@ import shapely
 from django.db import connection
 from django.utils import timezone
 
+from assets import deterioration
 from assets.choices import ReportCategory, ReportStatus
 from assets.importing.report_rows import REPORT_FIELDS
 from assets.models import Asset, AssetClass, Inspection, Report
@@ -514,3 +515,45 @@ def generate_inspections_and_reports(rng: np.random.Generator) -> tuple[int, int
     )
     reports = insert_rows(Report, REPORT_FIELDS, rows)
     return inspections, reports
+
+
+#: The class whose inspection history the demo repeats, so a deterioration model fits.
+HISTORY_CLASS = "lichtmast"
+#: Years between the repeated inspections, and the share of scored assets that have them.
+HISTORY_SPACING = 4
+HISTORY_SHARE = 0.4
+
+
+def generate_inspection_history(seed: int = 2767) -> int:
+    """Earlier inspections, 4 and 8 years before the latest, for a share of the scored
+    lampposts, then fit (not adopt) their deterioration model (`assets.deterioration`).
+
+    An earlier score follows the same age curve as `_condition` and is never worse than
+    the later one. Its own random generator, so the rest of the demo stays as it was.
+    Returns the number of inspections added."""
+    asset_class = AssetClass.objects.get(code=HISTORY_CLASS)
+    rng = np.random.default_rng(seed)
+    scored = pd.DataFrame.from_records(
+        Asset.objects.filter(asset_class=asset_class, source=SOURCE, condition__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "construction_year", "condition", "condition_date"),
+        columns=["pk", "built", "condition", "date"],
+    )
+    chosen = scored[rng.random(len(scored)) < HISTORY_SHARE]
+    latest = pd.to_datetime(chosen.date)
+    rows = []
+    later = chosen.condition.to_numpy()
+    for step in (1, 2):
+        years = step * HISTORY_SPACING
+        when = latest - pd.DateOffset(years=years)
+        age = when.dt.year.to_numpy() - chosen.built.to_numpy()
+        earlier = np.minimum(_condition(age, np.full(len(age), asset_class.lifespan), rng), later)
+        later = earlier
+        rows += [
+            (int(pk), day.date().isoformat(), int(score), "Inspectiedienst (demo)", "")
+            for pk, day, score, keep in zip(chosen.pk, when, earlier, age >= 0, strict=True)
+            if keep
+        ]
+    added = insert_rows(Inspection, ("asset", "date", "condition", "inspector", "notes"), rows)
+    deterioration.fit_deterioration(asset_class)
+    return added

@@ -11,8 +11,9 @@ expected condition by age (docs/lifecycle-learning.md):
   inspections of the same asset: the chance of going from the first score to the second
   in the whole number of years between them (at least 1) is the entry of the yearly matrix
   raised to that power. A later better score (a repair, or a measurement that varies) is
-  counted as staying. A score no pair starts from keeps the pooled estimate (one `p` for
-  every score, fitted first). The expected condition at age a starts in score 1 when new.
+  counted as staying. A score fewer than `MIN_PAIRS_PER_SCORE` pairs start from keeps
+  the pooled estimate (one `p` for every score, fitted first): a handful of pairs would
+  make its own estimate, and the lifespan after it, a matter of chance. The expected condition at age a starts in score 1 when new.
 * **Regression** (`fit_regression`): condition = 1 + b · age^c (b > 0, 0.3 ≤ c ≤ 4, capped
   at 6) by least squares on every inspection: new is score 1 and condition only worsens
   with age; c = 1 is a straight line, c > 1 ageing that speeds up.
@@ -59,6 +60,7 @@ MANAGE = "assets.change_deteriorationmodel"
 MIN_INSPECTIONS = 30
 MIN_ASSETS = 10
 MIN_PAIRS = 30
+MIN_PAIRS_PER_SCORE = 10
 #: The oldest age the curve is followed to (years).
 HORIZON = 150
 BOOTSTRAP = 200
@@ -276,8 +278,9 @@ def _logistic(x: np.ndarray) -> np.ndarray:
 
 
 def _fit_chain(found: Pairs, weight: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
-    """The maximum-likelihood p_1 … p_5: one pooled p first, then per score from there
-    (a bootstrap resample starts from the estimate on all pairs, `start`, instead)."""
+    """The maximum-likelihood p_1 … p_5: one pooled p first, then per score that at least
+    `MIN_PAIRS_PER_SCORE` pairs start from (a bootstrap resample starts from the estimate
+    on all pairs, `start`, and keeps it for the other scores)."""
     counts = _counts(found, weight)
     if start is None:
         pooled = minimize_scalar(
@@ -285,16 +288,25 @@ def _fit_chain(found: Pairs, weight: np.ndarray, start: np.ndarray | None = None
             bounds=(-9, 9),
             method="bounded",
         ).x
-        start = np.full(5, pooled)
+        logits = np.full(5, pooled)
     else:
-        start = np.log(start / (1 - start))
+        logits = np.log(start / (1 - start))
+    free = np.bincount(found.start, minlength=7)[1:6] >= MIN_PAIRS_PER_SCORE
+    if not free.any():
+        return _logistic(logits)
+
+    def chances(x: np.ndarray) -> np.ndarray:
+        full = logits.copy()
+        full[free] = x
+        return _logistic(full)
+
     result = minimize(
-        lambda x: -_log_likelihood(_logistic(x), counts),
-        start,
+        lambda x: -_log_likelihood(chances(x), counts),
+        logits[free],
         method="SLSQP",
-        bounds=[(-9, 9)] * 5,
+        bounds=[(-9, 9)] * int(free.sum()),
     )
-    return _logistic(result.x)
+    return chances(result.x)
 
 
 def fit_markov(history: pd.DataFrame, rule: Mapping[str, Any] | None, *, seed: int = SEED) -> Fit:

@@ -14,7 +14,7 @@ from django.db import connections
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
-from assets import lifecycle
+from assets import deterioration, lifecycle
 from assets.models import Asset, AssetClass
 
 PRICE_INDEX_FILE = Path(__file__).parent / "data" / "price_index.csv"
@@ -248,4 +248,5 @@ def asset_lifecycle_explained(
         reference_year=reference_year,
         price_year=price_year,
         price_index=price_index(),
+        fitted_from=deterioration.lifespan_source(asset_class),
     )

@@ -34,6 +34,21 @@ urlpatterns = [
         class_views.AssetClassEditView.as_view(),
         name="assetclass_update",
     ),
+    path(
+        "objecttypen/<int:pk>/verouderingsmodel/berekenen/",
+        class_views.DeteriorationFitView.as_view(),
+        name="deterioration_fit",
+    ),
+    path(
+        "objecttypen/<int:pk>/verouderingsmodel/<int:model_pk>/overnemen/",
+        class_views.DeteriorationAdoptView.as_view(),
+        name="deterioration_adopt",
+    ),
+    path(
+        "objecttypen/<int:pk>/verouderingsmodel/terugzetten/",
+        class_views.DeteriorationResetView.as_view(),
+        name="deterioration_reset",
+    ),
     path("importeren/", import_views.ImportUploadView.as_view(), name="import_upload"),
     path(
         "importeren/<str:token>/blad/", import_views.ImportSheetView.as_view(), name="import_sheet"

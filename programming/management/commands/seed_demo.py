@@ -7,7 +7,11 @@ import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assets.demo import generate_assets, generate_inspections_and_reports
+from assets.demo import (
+    generate_assets,
+    generate_inspection_history,
+    generate_inspections_and_reports,
+)
 from assets.services import asset_classes_load_defaults
 from impor import demo as geography
 from impor.models import Area
@@ -140,6 +144,7 @@ class Command(BaseCommand):
         )
         assets = generate_assets(streets, frame, rng)
         inspections, reports = generate_inspections_and_reports(rng)
+        inspections += generate_inspection_history()
         places = None
         if large is not None:
             names = [k.name for k in town.kernen]
