@@ -21,6 +21,7 @@ from impor.widgets import MapDrawWidget
 from projects.models import (
     AmbitionContribution,
     Funding,
+    IndicatorContribution,
     Project,
     ProjectBrief,
     ProjectRole,
@@ -109,6 +110,16 @@ AmbitionContributionFormSet = inlineformset_factory(
     AmbitionContribution,
     formset=SharedChoicesInlineFormSet,
     fields=["ambition", "weight", "note"],
+    widgets={"note": forms.TextInput()},
+    extra=1,
+    can_delete=True,
+)
+
+IndicatorContributionFormSet = inlineformset_factory(
+    Project,
+    IndicatorContribution,
+    formset=SharedChoicesInlineFormSet,
+    fields=["indicator", "expected", "note"],
     widgets={"note": forms.TextInput()},
     extra=1,
     can_delete=True,

@@ -23,6 +23,7 @@ from projects.filters import ProjectFilterSet
 from projects.forms import (
     AmbitionContributionFormSet,
     FundingFormSet,
+    IndicatorContributionFormSet,
     ProjectBriefForm,
     ProjectForm,
     ProjectRoleFormSet,
@@ -64,6 +65,7 @@ class ProjectDetailView(ObjectDetailView):
                 "areas",
                 "themes",
                 "contributions__ambition",
+                "indicator_contributions__indicator",
                 Prefetch("fundings", Funding.objects.select_related("budget_line")),
                 "roles__actor",
                 "register__owner",
@@ -122,12 +124,14 @@ class ProjectEditView(RefuseEditConflictsMixin, FormsetsMixin, ObjectEditView):
         "roles": ProjectRoleFormSet,
         "register": RegisterEntryFormSet,
         "contributions": AmbitionContributionFormSet,
+        "indicator_contributions": IndicatorContributionFormSet,
     }
     formset_legends = {
         "fundings": _("Dekking per jaar"),
         "roles": _("Rollen"),
         "register": _("Kansen, risico's, succesfactoren en randvoorwaarden"),
         "contributions": _("Bijdragen aan ambities"),
+        "indicator_contributions": _("Verwachte bijdragen aan indicatoren"),
     }
 
     def get_form_kwargs(self):

@@ -18,6 +18,8 @@ from stakeholders.models import (
     AreaOfInterest,
     BudgetLine,
     ContactPerson,
+    Indicator,
+    IndicatorMeasurement,
     ProcessPosition,
     Team,
     WebhookEndpoint,
@@ -76,6 +78,66 @@ class TeamForm(forms.ModelForm):
     class Meta:
         model = Team
         fields = ["code", "name", "actor", "discipline"]
+
+
+# --- indicators: target path and measurements (issue #20 §3) ---------------------------
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "name",
+            "unit",
+            "baseline_value",
+            "baseline_year",
+            "target_value",
+            "target_year",
+        ]
+
+
+class MeasurementFormSet(SharedChoicesInlineFormSet):
+    """Measurements of one indicator: one a year for the whole municipality and one a
+    year per area. The database's unique constraints have a condition (area empty or
+    not), which a formset does not check across its rows; this does, so a double year
+    is an error on the page, not a failed save."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            key = (form.cleaned_data.get("year"), form.cleaned_data.get("area"))
+            if key in seen:
+                form.add_error(
+                    "year",
+                    _("Dit jaar heeft al een meting voor dit gebied (of de hele gemeente)."),
+                )
+            seen.add(key)
+
+
+class MeasurementUploadForm(forms.Form):
+    """A CSV or Excel file of measurements (`stakeholders.measurement_import`)."""
+
+    file = forms.FileField(
+        label=_("bestand"),
+        help_text=_(
+            "CSV of Excel (.xlsx) met de kolommen indicator, jaar of datum, waarde en "
+            "eventueel bron en gebied."
+        ),
+    )
+
+
+IndicatorMeasurementFormSet = inlineformset_factory(
+    Indicator,
+    IndicatorMeasurement,
+    formset=MeasurementFormSet,
+    fields=["year", "value", "date", "source", "area"],
+    widgets={"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
+    extra=2,
+    can_delete=True,
+)
 
 
 # --- areas of interest and alerts ------------------------------------------------------

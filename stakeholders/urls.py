@@ -26,6 +26,21 @@ urlpatterns = [
     path("themas/<int:pk>/", views.ThemeDetailView.as_view(), name="theme_detail"),
     path("ambities/", views.AmbitionListView.as_view(), name="ambition_list"),
     path("ambities/<int:pk>/", views.AmbitionDetailView.as_view(), name="ambition_detail"),
+    path(
+        "ambities/<int:pk>/metingen-importeren/",
+        views.MeasurementUploadView.as_view(),
+        name="measurement_upload",
+    ),
+    path(
+        "ambities/<int:pk>/metingen-importeren/opslaan/",
+        views.MeasurementUploadApplyView.as_view(),
+        name="measurement_upload_apply",
+    ),
+    path(
+        "indicatoren/<int:pk>/wijzigen/",
+        views.IndicatorEditView.as_view(),
+        name="indicator_update",
+    ),
     path("budgetregels/", views.BudgetLineListView.as_view(), name="budgetline_list"),
     path("budgetregels/nieuw/", views.BudgetLineEditView.as_view(), name="budgetline_create"),
     path("budgetregels/<int:pk>/", views.BudgetLineDetailView.as_view(), name="budgetline_detail"),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -24,7 +24,12 @@ from impor.choices import Discipline
 from impor.formsets import FormsetsMixin
 from impor.lists import Column
 from impor.object_views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectViewMixin
-from impor.per_year import PerYearDetailMixin, PerYearEditMixin, per_year_totals
+from impor.per_year import (
+    PerYearDetailMixin,
+    PerYearEditMixin,
+    per_year_formset,
+    per_year_totals,
+)
 from stakeholders import alert_text
 from stakeholders.choices import ActorKind, Domain, Involvement, ProcessStep
 from stakeholders.filters import (
@@ -41,11 +46,15 @@ from stakeholders.forms import (
     AreaOfInterestForm,
     BudgetLineForm,
     ContactFormSet,
+    IndicatorForm,
+    IndicatorMeasurementFormSet,
     InterestUploadForm,
+    MeasurementUploadForm,
     ProcessPositionFormSet,
     TeamForm,
     WebhookForm,
 )
+from stakeholders.measurement_import import measurements_from_file
 from stakeholders.models import (
     Actor,
     Ambition,
@@ -53,6 +62,7 @@ from stakeholders.models import (
     AreaOfInterestSource,
     BudgetLine,
     Indicator,
+    IndicatorMeasurement,
     Notification,
     ProcessPosition,
     Team,
@@ -211,6 +221,12 @@ class AmbitionListView(ObjectListView):
     )
 
 
+def _measurements():
+    return IndicatorMeasurement.objects.select_related("area").order_by(
+        "year", F("area__name").asc(nulls_first=True)
+    )
+
+
 class AmbitionDetailView(ObjectDetailView):
     """An ambition with its indicators: baseline, target and every measurement."""
 
@@ -218,8 +234,136 @@ class AmbitionDetailView(ObjectDetailView):
         "themes",
         Prefetch(
             "indicators",
-            queryset=Indicator.objects.order_by("name").prefetch_related("measurements"),
+            queryset=Indicator.objects.order_by("name").prefetch_related(
+                Prefetch("measurements", queryset=_measurements()), "targets"
+            ),
         ),
+    )
+
+
+class IndicatorEditView(FormsetsMixin, ObjectEditView):
+    """An indicator with its target path (a value per year) and its measurements (value,
+    year, date, source and area), saved together or not at all; then back to the
+    ambition's page."""
+
+    model = Indicator
+    form_class = IndicatorForm
+    success_message = _("De indicator is opgeslagen.")
+    formset_legends = {
+        "targets": _("Tussendoelen per jaar"),
+        "measurements": _("Metingen"),
+    }
+
+    @property
+    def formset_classes(self) -> dict:
+        return {
+            "targets": per_year_formset(Indicator, "targets", "value"),
+            "measurements": IndicatorMeasurementFormSet,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cancel_url"] = self.get_success_url()
+        return context
+
+    def get_success_url(self) -> str:
+        return reverse("stakeholders:ambition_detail", args=[self.object.ambition_id])
+
+
+#: The session key of the upload of measurements waiting for "Opslaan".
+MEASUREMENT_UPLOAD_KEY = "measurement_upload"
+MEASUREMENT_PERMISSIONS = (
+    "stakeholders.add_indicatormeasurement",
+    "stakeholders.change_indicatormeasurement",
+)
+
+
+def _measurement_upload_dir() -> Path:
+    return Path(settings.VAR_DIR) / "measurement-uploads"
+
+
+class MeasurementUploadView(PermissionRequiredMixin, FormView):
+    """Upload measurements of an ambition's indicators; the answer is the dry run's
+    report, with "Opslaan" when it has no errors."""
+
+    permission_required = MEASUREMENT_PERMISSIONS
+    raise_exception = True
+    form_class = MeasurementUploadForm
+    template_name = "stakeholders/measurement_upload.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.ambition = get_object_or_404(Ambition, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "ambition": self.ambition}
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        directory = _measurement_upload_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        result = measurements_from_file(path, self.ambition, file_name=upload.name)
+        if result.report.ok:
+            self.request.session[MEASUREMENT_UPLOAD_KEY] = {
+                "file": path.name,
+                "file_name": upload.name,
+                "ambition": self.ambition.pk,
+            }
+        else:
+            path.unlink(missing_ok=True)
+        return _measurement_report(self.request, result, self.ambition)
+
+
+class MeasurementUploadApplyView(PermissionRequiredMixin, View):
+    """Opslaan: read the file of the dry run again and store its measurements, all or
+    none."""
+
+    permission_required = MEASUREMENT_PERMISSIONS
+    raise_exception = True
+
+    def post(self, request, pk: int):
+        ambition = get_object_or_404(Ambition, pk=pk)
+        pending = request.session.get(MEASUREMENT_UPLOAD_KEY) or {}
+        path = _measurement_upload_dir() / Path(str(pending.get("file", ""))).name
+        if pending.get("ambition") != ambition.pk or not path.is_file():
+            messages.error(
+                request, gettext("Deze controle is verlopen. Upload het bestand opnieuw.")
+            )
+            return redirect("stakeholders:measurement_upload", pk=ambition.pk)
+        del request.session[MEASUREMENT_UPLOAD_KEY]
+        try:
+            result = measurements_from_file(
+                path, ambition, file_name=pending["file_name"], commit=True
+            )
+        finally:
+            path.unlink(missing_ok=True)
+        if not result.report.ok:
+            return _measurement_report(request, result, ambition)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s meting opgeslagen.", "%(count)s metingen opgeslagen.", len(result.rows)
+            )
+            % {"count": len(result.rows)},
+        )
+        return redirect("stakeholders:ambition_detail", pk=ambition.pk)
+
+
+def _measurement_report(request, result, ambition):
+    return render(
+        request,
+        "stakeholders/measurement_upload_report.html",
+        {
+            "report": result.report,
+            "ambition": ambition,
+            "measurements": result.rows,
+            "errors": result.report.errors[:500],
+            "hidden_errors": max(len(result.report.errors) - 500, 0),
+        },
     )
 
 
