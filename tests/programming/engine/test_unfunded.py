@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from programming.engine import columns as col
-from programming.engine import run
+from programming.engine import run, unfunded
 from programming.engine.frames import prepare
 from programming.engine.instance import (
     BudgetLine,
@@ -144,6 +144,22 @@ def bridge(carry_over, *extra):
         [budget("kunstwerken", 100)],
         carry_over=carry_over,
     )
+
+
+def test_units_analysed_in_two_processes_give_the_same_rows_in_the_same_order(monkeypatch):
+    """From SPLIT_FROM units on, a forked process analyses the second half: the rows are
+    those of one process, in the same order. "A" fills 2026; B to E each miss money."""
+    inst = instance(
+        [
+            work("A", value=55, cost=("wegen", 100)),
+            *(work(key, value=10 - i, cost=("wegen", 10 + i)) for i, key in enumerate("BCDE")),
+        ],
+        [budget("wegen", 100)],
+    )
+    alone = run(inst).unfunded
+    monkeypatch.setattr(unfunded, "SPLIT_FROM", 2)
+    assert run(inst).unfunded == alone
+    assert [row.work for row in alone] == ["B", "C", "D", "E"]
 
 
 def test_a_work_above_every_yearly_budget_says_so_and_whether_spreading_would_fit():
