@@ -93,7 +93,7 @@ class AssetClassSerializer(ModelSerializer):
         ]
 
 
-class AdoptSerializer(serializers.Serializer):
+class DeteriorationAdoptSerializer(serializers.Serializer):
     model = serializers.IntegerField(help_text="id van het verouderingsmodel van dit objecttype")
 
 
@@ -227,7 +227,7 @@ class AssetClassViewSet(viewsets.ModelViewSet):
             raise exceptions.ValidationError({"inspecties": [str(reason)]}) from reason
         return self._answer(asset_class, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AdoptSerializer, responses={200: AssetClassSerializer})
+    @extend_schema(request=DeteriorationAdoptSerializer, responses={200: AssetClassSerializer})
     @action(
         detail=True,
         methods=["post"],
@@ -237,7 +237,7 @@ class AssetClassViewSet(viewsets.ModelViewSet):
     def adopt(self, request, pk=None):
         """Neem de levensduur van een verouderingsmodel over in de levenscyclus."""
         asset_class = self.get_object()
-        body = AdoptSerializer(data=request.data)
+        body = DeteriorationAdoptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         model = asset_class.deterioration_models.filter(pk=body.validated_data["model"]).first()
         if model is None:
