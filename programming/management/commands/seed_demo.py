@@ -22,6 +22,7 @@ from programming.demo import (
     compute_scenarios,
 )
 from programming.models import Programme
+from programming.monitoring_demo import build_monitoring
 from programming.newsletter import demo_editions
 from programming.services import programme_compute
 from projects.demo import generate_projects
@@ -154,6 +155,7 @@ class Command(BaseCommand):
                 for i in range(0, len(names), len(template))
             ]
         projects = generate_projects(streets, rng, actors, lines, themes, ambitions, places)
+        build_monitoring()
         manager = next(u for u in users if u.username == "programma")
         programme = build_programme(FIRST_YEAR, manager)
         build_scenarios(programme, manager)
