@@ -38,12 +38,41 @@ MEASURE = (
     "sys.exit(code)\n"
 )
 
+#: As MEASURE, and also the peak of the whole process tree's proportional set size (PSS,
+#: KiB; shared pages counted once, split over the processes sharing them), sampled every
+#: 50 ms from /proc: the programme computation forks helper processes (the asset read,
+#: the unfunded analysis), whose memory the largest single process does not show.
+MEASURE_TREE = (
+    "import os, resource, subprocess, sys, time\n"
+    "def tree(pid):\n"
+    "    found, todo = [], [pid]\n"
+    "    while todo:\n"
+    "        p = todo.pop(); found.append(p)\n"
+    "        try:\n"
+    "            for t in os.listdir(f'/proc/{p}/task'):\n"
+    "                todo += map(int, open(f'/proc/{p}/task/{t}/children').read().split())\n"
+    "        except OSError: pass\n"
+    "    return found\n"
+    "def pss(pid):\n"
+    "    try: lines = open(f'/proc/{pid}/smaps_rollup').read().splitlines()\n"
+    "    except OSError: return 0\n"
+    "    return sum(int(l.split()[1]) for l in lines if l.startswith('Pss:'))\n"
+    "proc, peak = subprocess.Popen(sys.argv[1:]), 0\n"
+    "while proc.poll() is None:\n"
+    "    peak = max(peak, sum(pss(p) for p in tree(proc.pid))); time.sleep(0.05)\n"
+    "print('peak_kib', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "print('tree_kib', peak, file=sys.stderr)\n"
+    "sys.exit(proc.returncode)\n"
+)
+
 
 @dataclass
 class Result:
     seconds: float
     peak_mib: float
     stdout: str
+    #: The process tree's peak PSS (MEASURE_TREE), None when not sampled.
+    tree_mib: float | None = None
 
 
 @functools.cache
@@ -57,16 +86,19 @@ def collected_static() -> str:
     return folder
 
 
-def run(args: list[str], database_url: str, *, production: bool = False) -> Result:
+def run(
+    args: list[str], database_url: str, *, production: bool = False, measure: str = MEASURE
+) -> Result:
     """`manage.py args` on `database_url`, with DEBUG on, or with the production settings
-    (DEBUG off: no query log, templates never re-read) when `production`."""
+    (DEBUG off: no query log, templates never re-read) when `production`; `measure` is
+    MEASURE or MEASURE_TREE."""
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "true"}
     if production:
         env |= {"DEBUG": "false", "SECRET_KEY": "benchmark-only", "ALLOWED_HOSTS": "127.0.0.1"}
         env["STATIC_ROOT"] = collected_static()
     started = time.perf_counter()
     proc = subprocess.run(
-        [PYTHON, "-c", MEASURE, PYTHON, "manage.py", *args],
+        [PYTHON, "-c", measure, PYTHON, "manage.py", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -76,7 +108,8 @@ def run(args: list[str], database_url: str, *, production: bool = False) -> Resu
     if proc.returncode:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     peak = int(re.search(r"peak_kib (\d+)", proc.stderr).group(1))
-    return Result(seconds, peak / 1024, proc.stdout)
+    tree = re.search(r"tree_kib (\d+)", proc.stderr)
+    return Result(seconds, peak / 1024, proc.stdout, tree and int(tree.group(1)) / 1024)
 
 
 def sqlite_database() -> str:
@@ -162,7 +195,9 @@ def bench_programme(database_url: str, size: str) -> list[str]:
         ],
         database_url,
     ).stdout.strip()
-    result = run(["compute_programme", "--programme", programme], database_url)
+    result = run(
+        ["compute_programme", "--programme", programme], database_url, measure=MEASURE_TREE
+    )
     figures = json.loads(run(["shell", "-v0", "-c", PROGRAMME_FIGURES], database_url).stdout)
     stats, kpis = figures["stats"], figures["kpis"]
     seconds = stats["seconds"]
@@ -171,7 +206,8 @@ def bench_programme(database_url: str, size: str) -> list[str]:
     gap = "–" if stats["gap"] is None else f"{100 * stats['gap']:.2f}%"
     stages = "  ".join(f"{stage} {seconds.get(stage, 0):.1f}" for stage in STAGES)
     lines = [
-        f"programme {seconds['total']:7.1f} s  peak {result.peak_mib:6.0f} MiB  "
+        f"programme {seconds['total']:7.1f} s  peak {result.peak_mib:6.0f} MiB, "
+        f"with its helper processes {result.tree_mib:6.0f} MiB PSS  "
         f"({result.seconds:.1f} s with start-up)",
         f"  stages (s): {stages}",
         f"  {stats['works']:,} works, {stats['clusters']:,} clusters; "
@@ -183,7 +219,8 @@ def bench_programme(database_url: str, size: str) -> list[str]:
     ]
     if size in TARGETS:
         wall, memory = TARGETS[size]
-        met = result.seconds <= wall and (memory is None or result.peak_mib <= memory)
+        peak = max(result.peak_mib, result.tree_mib or 0.0)
+        met = result.seconds <= wall and (memory is None or peak <= memory)
         limit = f"≤ {wall:.0f} s" + ("" if memory is None else f", ≤ {memory:,.0f} MiB")
         lines.append(f"  target {limit}: {'met' if met else 'NOT met'}")
     return lines
