@@ -13,7 +13,8 @@ expected condition by age (docs/lifecycle-learning.md):
   raised to that power. A later better score (a repair, or a measurement that varies) is
   counted as staying. A score fewer than `MIN_PAIRS_PER_SCORE` pairs start from keeps
   the pooled estimate (one `p` for every score, fitted first): a handful of pairs would
-  make its own estimate, and the lifespan after it, a matter of chance. The expected condition at age a starts in score 1 when new.
+  make its own estimate, and the lifespan after it, a matter of chance. The expected
+  condition at age a starts in score 1 when new.
 * **Regression** (`fit_regression`): condition = 1 + b · age^c (b > 0, 0.3 ≤ c ≤ 4, capped
   at 6) by least squares on every inspection: new is score 1 and condition only worsens
   with age; c = 1 is a straight line, c > 1 ageing that speeds up.
@@ -49,7 +50,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from scipy.optimize import curve_fit, minimize, minimize_scalar
+from scipy.optimize import least_squares, minimize, minimize_scalar
 
 from assets.lifecycle import condition_caps
 from assets.models import AssetClass, DeteriorationMethod, DeteriorationModel, Inspection
@@ -165,15 +166,18 @@ def _power(age: np.ndarray, b: float, c: float) -> np.ndarray:
 
 
 def _fit_power(age: np.ndarray, condition: np.ndarray, weight: np.ndarray) -> tuple[float, float]:
-    used = weight > 0
-    (b, c), _covariance = curve_fit(
-        _power,
-        age[used],
-        condition[used],
-        p0=(0.05, 1.0),
-        sigma=1 / np.sqrt(weight[used]),
+    """Weighted least squares of `_power`, on the inspections summed per tenth of a year of
+    age and score: the same sum of squares (ages differ by at most 0.05 year), but as fast
+    for a million inspections as for a hundred."""
+    key = np.rint(age * 10).astype("int64") * 8 + condition.astype("int64")
+    total = np.bincount(key, weights=weight)
+    cells = np.flatnonzero(total > 0)
+    ages, scores, root = (cells // 8) / 10, (cells % 8).astype("float64"), np.sqrt(total[cells])
+    b, c = least_squares(
+        lambda x: (_power(ages, *x) - scores) * root,
+        (0.05, 1.0),
         bounds=((1e-6, 0.3), (10.0, 4.0)),
-    )
+    ).x
     return float(b), float(c)
 
 

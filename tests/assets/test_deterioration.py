@@ -2,8 +2,6 @@
 histories drawn from a known curve are recovered within a stated tolerance, too few
 inspections store nothing, and an adopted lifespan changes the lifecycle and says so."""
 
-import datetime
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -66,9 +64,11 @@ def test_the_markov_chain_recovers_a_known_yearly_chance():
     true = det.replacement_age(det.markov_curve(np.full(5, 0.08)), RULE)
     assert fit.lifespan == pytest.approx(true, abs=3)
     assert fit.lifespan_low <= true <= fit.lifespan_high
-    assert fit.inspections == len(history) and fit.assets == history.asset_id.nunique()
+    assert fit.inspections == len(history)
+    assert fit.assets == history.asset_id.nunique()
     age, expected, low, high = fit.curve[30]
-    assert age == 30 and low <= expected <= high
+    assert age == 30
+    assert low <= expected <= high
 
 
 def test_the_regression_recovers_a_known_linear_rate():
