@@ -23,7 +23,7 @@ def _amount(help_text, **kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=16, decimal_places=2, help_text=help_text, **kwargs)
 
 
-class RowSerializer(serializers.Serializer):
+class RealisedRowSerializer(serializers.Serializer):
     key = serializers.CharField(
         help_text=_("Het jaar, de code van de budgetregel, of het gebied of thema (id).")
     )
@@ -45,12 +45,12 @@ class RowSerializer(serializers.Serializer):
     )
 
 
-class CellSerializer(RowSerializer):
+class RealisedCellSerializer(RealisedRowSerializer):
     year = serializers.IntegerField()
     budget_line = serializers.CharField(help_text=_("Code van de budgetregel."))
 
 
-class VarianceSerializer(serializers.Serializer):
+class RealisedVarianceSerializer(serializers.Serializer):
     key = serializers.CharField(help_text=_("Sleutel van het werk (of de werken)."))
     label = serializers.CharField()
     kind = serializers.CharField(
@@ -73,10 +73,10 @@ class PlannedRealisedSerializer(serializers.Serializer):
     )
     per = serializers.CharField()
     reference_year = serializers.IntegerField(help_text=_("Peiljaar: het jaar van vandaag."))
-    rows = RowSerializer(many=True)
-    cells = CellSerializer(many=True, help_text=_("Per jaar × budgetregel."))
-    total = RowSerializer()
-    variances = VarianceSerializer(many=True)
+    rows = RealisedRowSerializer(many=True)
+    cells = RealisedCellSerializer(many=True, help_text=_("Per jaar × budgetregel."))
+    total = RealisedRowSerializer()
+    variances = RealisedVarianceSerializer(many=True)
 
 
 def planned_realised_data(result: PlannedRealised) -> dict:
