@@ -24,6 +24,7 @@ from programming.demo import (
 from programming.models import Programme
 from programming.monitoring_demo import build_monitoring
 from programming.newsletter import demo_editions
+from programming.realisation_demo import build_realisations
 from programming.services import programme_compute
 from projects.demo import generate_projects
 from stakeholders import demo as people
@@ -108,6 +109,7 @@ class Command(BaseCommand):
         )
         for scenario in compute_scenarios(programme):
             self.stdout.write(f"Scenario '{scenario}' berekend.")
+        self.stdout.write(f"Realisaties vastgelegd: {build_realisations(programme)}.")
         example = build_coupling_example(programme)
         if example is not None:
             self.stdout.write(
