@@ -174,8 +174,12 @@ def _read_in_two(queryset: QuerySet[Asset], columns: list[str]) -> pd.DataFrame 
         return None
     middle = (bounds["low"] + bounds["high"]) // 2
     upper = _in_child(lambda: _read_assets(queryset.filter(pk__gt=middle), columns), alias)
-    lower = _read_assets(queryset.filter(pk__lte=middle), columns)
-    return _joined(lower, upper())
+    try:
+        lower = _read_assets(queryset.filter(pk__lte=middle), columns)
+    finally:
+        # Reaped even when this half fails, so no finished child is left behind.
+        upper_frame = upper()
+    return _joined(lower, upper_frame)
 
 
 def asset_records(
