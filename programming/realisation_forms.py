@@ -6,6 +6,7 @@ after start) for the API and the import too."""
 
 from django import forms
 from django.forms.models import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
 
 from impor.formsets import SharedChoicesInlineFormSet
 from programming.models import ActualCost, Realisation
@@ -48,3 +49,18 @@ def cost_rows(formset) -> list[CostRow]:
             CostRow(data["budget_line"], data["year"], data["amount"], data.get("reason") or "")
         )
     return rows
+
+
+class ActualsImportForm(forms.Form):
+    """The financial system's export to import, as a dry run unless unticked."""
+
+    file = forms.FileField(
+        label=_("Export van het financiële systeem"),
+        help_text=_(
+            "CSV of Excel (.xlsx) met de kolommen code, budgetregel, jaar, bedrag en "
+            "eventueel reden."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Alleen controleren (proefimport): nog niets opslaan"), required=False, initial=True
+    )

@@ -4,29 +4,41 @@ planned cost) and, on a work's page, the block that shows and edits its realisat
 (`programming.templatetags.realisation`), saved here through
 `programming.realisation.realisation_save` and `register_update`."""
 
+import tempfile
+from pathlib import Path
+
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from impor.choices import ImportStatus
 from programming import pages
 from programming.filtersets import WorkFilterSet
 from programming.models import Realisation, RealisationStatus
 from programming.realisation import programme_rows, realisation_save, register_update
-from programming.realisation_forms import ActualCostFormSet, RealisationForm, cost_rows
+from programming.realisation_forms import (
+    ActualCostFormSet,
+    ActualsImportForm,
+    RealisationForm,
+    cost_rows,
+)
+from programming.realisation_import import import_actuals
 from programming.views import ProgrammeMixin
 
 #: The filter value of works without a realisation.
 NONE = "geen"
 #: Works per page of the list.
 PAGE_SIZE = 50
+#: Row errors an import's report page lists (all of them are in its log).
+SHOWN_ERRORS = 50
 
 
 class RealisationWorkFilterSet(WorkFilterSet):
@@ -74,7 +86,12 @@ class RealisationListView(ProgrammeMixin, TemplateView):
         }
         summary = [(label, counts.get(value, 0)) for value, label in RealisationStatus.choices]
         summary.append((gettext("nog niets vastgelegd"), counts.get(None, 0)))
-        return context | {"page_obj": page, "filter": works, "summary": summary}
+        return context | {
+            "page_obj": page,
+            "filter": works,
+            "summary": summary,
+            "may_record": may_record(self.request.user),
+        }
 
 
 class RealisationEditView(ProgrammeMixin, View):
@@ -143,6 +160,47 @@ class RegisterUpdateView(ProgrammeMixin, View):
         else:
             messages.success(request, _register_message(updated))
         return redirect("programming:programme_work", pk=self.programme.pk, work=work.pk)
+
+
+class ActualsImportView(ProgrammeMixin, TemplateView):
+    """Upload the financial system's export: checked, and stored when "alleen
+    controleren" is unticked and the file has no errors (`realisation_import`). The file
+    is read in the request and removed after it; the report is the import kit's page."""
+
+    template_name = "programming/realisation_import.html"
+    tab = "realisatie"
+
+    def has_permission(self):
+        return super().has_permission() and may_record(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "form": kwargs.get("form") or ActualsImportForm()
+        }
+
+    def post(self, request, *args, **kwargs):
+        form = ActualsImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / f"export{Path(upload.name).suffix.lower()}"
+            with path.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            report = import_actuals(
+                path=path,
+                user=request.user,
+                file_name=upload.name,
+                commit=not form.cleaned_data["dry_run"],
+            )
+        context = self.get_context_data(form=form) | {
+            "report": report,
+            "errors": report.errors[:SHOWN_ERRORS],
+            "hidden_errors": max(len(report.errors) - SHOWN_ERRORS, 0),
+            "stored": report.status == ImportStatus.COMMITTED,
+        }
+        return render(request, "programming/realisation_import_report.html", context)
 
 
 def _register_message(updated: int) -> str:

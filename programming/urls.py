@@ -144,6 +144,11 @@ urlpatterns = [
         name="programme_realisation",
     ),
     path(
+        "programmas/<int:pk>/realisatie/importeren/",
+        realisation_views.ActualsImportView.as_view(),
+        name="realisation_import",
+    ),
+    path(
         "programmas/<int:pk>/werken/<int:work>/realisatie/",
         realisation_views.RealisationEditView.as_view(),
         name="realisation_edit",

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from impor.choices import ImportStatus
 from impor.models import ImportRun
@@ -127,3 +129,23 @@ def test_the_command_imports_and_its_dry_run_does_not(computed, tmp_path, capsys
     with pytest.raises(CommandError, match="Niets opgeslagen"):
         call_command("import_actuals", str(bad))
     assert "Onbekende werksleutel" in capsys.readouterr().err
+
+
+def test_the_upload_page_checks_first_and_stores_when_asked(client, computed):
+    url = reverse("programming:realisation_import", args=[computed.pk])
+    client.force_login(user_with_role(Role.VIEWER))
+    assert client.get(url).status_code == 403
+    client.force_login(user_with_role(Role.PROGRAMME_MANAGER))
+    assert "Alleen controleren" in client.get(url).content.decode()
+
+    def upload(text: str, **extra):
+        file = SimpleUploadedFile("kosten.csv", text.encode(), content_type="text/csv")
+        return client.post(url, {"file": file, **extra}).content.decode()
+
+    good = "code;budgetregel;jaar;bedrag\nE-1;enexis;2026;300\n"
+    assert "Er is nog niets opgeslagen" in upload(good, dry_run="on")
+    assert not ActualCost.objects.exists()
+    assert "De werkelijke kosten zijn opgeslagen" in upload(good)
+    assert ActualCost.objects.get().amount == Decimal(300)
+    page = upload("code;budgetregel;jaar;bedrag\nX-9;enexis;2026;300\n")
+    assert "Onbekende werksleutel P:X-9" in page
