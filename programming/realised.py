@@ -11,8 +11,9 @@ planned gross  the adopted works' cost rows in the year they fall in (scheduled 
 planned net    gross minus the work's coupling saving, spread over its cost rows in
                proportion (the engine's ``besteding``);
 realised       the actual costs booked on the line in the year;
-variance       realised − planned net, only for years up to the reference year (a
-               future year has nothing realised yet, so it has no variance).
+to date        planned net of the years up to the reference year (today's year);
+variance       realised − planned net to date: a later year has nothing realised yet,
+               so a later year has no variance and a total counts only the years so far.
 Area and theme come from the work's row in the adopted programme (a work counts in each
 theme of its project, as in the workbook; works without a theme under "Zonder thema");
 realisations of works the adopted version does not have count under "Niet gepland".
@@ -57,12 +58,14 @@ from programming.xlsx import Column, Sheet
 from stakeholders.models import BudgetLine
 
 REALISED = gettext_lazy("Gerealiseerd")
-VARIANCE = gettext_lazy("Verschil (gerealiseerd − gepland netto)")
+TO_DATE = gettext_lazy("Gepland (netto) tot en met het peiljaar")
+VARIANCE = gettext_lazy("Verschil (gerealiseerd − gepland netto tot en met het peiljaar)")
 
 #: The money columns, labelled as on every page (`programming.money`).
 MONEY_COLUMNS = (
     ("planned_gross", GROSS),
     ("planned_net", NET),
+    ("planned_to_date", TO_DATE),
     ("realised", REALISED),
     ("variance", VARIANCE),
 )
@@ -98,6 +101,7 @@ class Row:
     label: str
     planned_gross: Decimal = ZERO
     planned_net: Decimal = ZERO
+    planned_to_date: Decimal = ZERO
     realised: Decimal = ZERO
     variance: Decimal | None = None
     works_planned: int = 0
@@ -268,6 +272,8 @@ def planned_realised(
             target.planned_gross += gross
             target.planned_net += net
             target.realised += realised
+            if year <= reference_year:
+                target.planned_to_date += net
 
     def add_count(work: _Work, year: int | None, attribute: str, amount: int = 1) -> None:
         keys = [(line, year) for line in sorted(work.lines)] if per == PER_LINE else [(None, year)]
@@ -294,16 +300,16 @@ def planned_realised(
             add_count(work, realisation.actual_finish.year, "works_finished")
         result.variances += _work_variances(work, realised, reference_year)
     _couplings(adopted, works, result, add_count)
+    for year in sorted(years) if per == PER_YEAR else ():
+        row(str(year), str(year))
     for target in (*table.values(), *cells.values(), result.total):
-        target.variance = target.realised - target.planned_net
+        target.variance = target.realised - target.planned_to_date
     for key, target in table.items():
         if per == PER_YEAR and int(key) > reference_year:
             target.variance = None
     for (year, _line), target in cells.items():
         if year > reference_year:
             target.variance = None
-    for year in sorted(years) if per == PER_YEAR else ():
-        row(str(year), str(year))
     result.rows = _ordered(table, per)
     result.cells = sorted(
         ((year, line, cell) for (year, line), cell in cells.items()), key=lambda c: (c[0], c[1])

@@ -30,9 +30,12 @@ class RealisedRowSerializer(serializers.Serializer):
     label = serializers.CharField()
     planned_gross = _amount(_("Gepland (bruto) in de vastgestelde versie."))
     planned_net = _amount(_("Gepland (netto): bruto min koppelvoordeel."))
+    planned_to_date = _amount(
+        _("Gepland (netto) in de jaren tot en met het peiljaar: waar het verschil tegen telt.")
+    )
     realised = _amount(_("Werkelijke kosten."))
     variance = _amount(
-        _("Gerealiseerd min gepland (netto); leeg voor een jaar na het peiljaar."),
+        _("Gerealiseerd min gepland (netto) tot en met het peiljaar; leeg voor een later jaar."),
         allow_null=True,
     )
     works_planned = serializers.IntegerField(help_text=_("Werken gepland te starten."))

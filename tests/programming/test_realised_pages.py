@@ -95,7 +95,7 @@ def test_workbook_sheet_has_the_year_line_cells(case):  # noqa: F811
     rows = []
     row = header + 1
     while isinstance(sheet.cell(row, 1).value, int):
-        rows.append([sheet.cell(row, c).value for c in range(1, 7)])
+        rows.append([sheet.cell(row, c).value for c in range(1, 8)])
         row += 1
     expected = [
         [
@@ -103,6 +103,7 @@ def test_workbook_sheet_has_the_year_line_cells(case):  # noqa: F811
             result_line,
             float(cell.planned_gross),
             float(cell.planned_net),
+            float(cell.planned_to_date),
             float(cell.realised),
             None if cell.variance is None else float(cell.variance),
         ]
