@@ -124,7 +124,7 @@ class RealisationEditView(ProgrammeMixin, View):
                     key=work.key,
                     user=request.user,
                     costs=cost_rows(formset),
-                    source=gettext("pagina"),
+                    source="pagina",
                     **{name: form.cleaned_data[name] for name in form.Meta.fields},
                 )
         except ValidationError as exc:

@@ -5,10 +5,12 @@ who see and write only their own works."""
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from assets.models import Asset
+from impor.templatetags.impor_format import euro
 from programming.models import ActualCost, Realisation, RealisationStatus
-from programming.realisation import CostRow, realisation_save
+from programming.realisation import CostRow, actual_by_key, programme_rows, realisation_save
 from stakeholders.choices import Role
 from stakeholders.models import Actor, BudgetLine
 from tests.api.conftest import client_for
@@ -139,3 +141,19 @@ def test_the_openapi_document_names_both_resources(client):
     assert {"/api/v1/realisaties", "/api/v1/realisaties/{key}", "/api/v1/werkelijke-kosten"} <= set(
         paths
     )
+
+
+def test_page_api_and_selector_agree_on_a_works_actual_cost(client, computed, manager):
+    enexis = BudgetLine.objects.get(code="enexis")
+    realisation_save(
+        key="P:E-1",
+        status=RealisationStatus.RUNNING,
+        costs=[CostRow(enexis, 2026, Decimal("1000.10")), CostRow(enexis, 2027, Decimal("20"))],
+    )
+    from_selector = actual_by_key(["P:E-1"])["P:E-1"]
+    from_api = sum(Decimal(c["amount"]) for c in manager.get(one("P:E-1")).json()["costs"])
+    client.force_login(user_with_role(Role.VIEWER))
+    rows = {w.key: w for w in programme_rows(computed, user_with_role(Role.VIEWER))}
+    page = client.get(reverse("programming:programme_realisation", args=[computed.pk]))
+    assert from_selector == from_api == rows["P:E-1"].actual_cost == Decimal("1020.10")
+    assert euro(from_selector) in page.content.decode()
