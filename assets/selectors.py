@@ -29,6 +29,12 @@ ASSET_DTYPES = {
     lifecycle.CONDITION: "Int64",
     lifecycle.QUANTITY: "float64",
     lifecycle.UNIT_COST_OVERRIDE: "float64",
+    # The bounding box, read as an extra by the programme's measures, which take it as
+    # floats: declared, it skips inferring a dtype from a million values per column.
+    "bbox_xmin": "float64",
+    "bbox_ymin": "float64",
+    "bbox_xmax": "float64",
+    "bbox_ymax": "float64",
 }
 
 
