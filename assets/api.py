@@ -196,7 +196,9 @@ class AssetClassViewSet(viewsets.ModelViewSet):
     """Objecttypen met hun standaardlevensduur, bandbreedte en kosten, en hun
     verouderingsmodellen uit eigen inspecties."""
 
-    queryset = AssetClass.objects.order_by("discipline", "name", "pk")
+    queryset = AssetClass.objects.prefetch_related("deterioration_models").order_by(
+        "discipline", "name", "pk"
+    )
     serializer_class = AssetClassSerializer
     permission_classes = [ModelPermissions]
     filterset_fields = ["discipline", "opens_street"]

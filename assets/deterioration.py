@@ -443,9 +443,11 @@ def fit_deterioration(asset_class: AssetClass) -> list[DeteriorationModel]:
 
 
 def latest_models(asset_class: AssetClass) -> list[DeteriorationModel]:
-    """The newest model of each method of the class, regression first."""
+    """The newest model of each method of the class, regression first (from the models
+    prefetched on a list of classes, when they are)."""
     newest = {}
-    for model in asset_class.deterioration_models.order_by("-fitted_at", "-pk"):
+    models = asset_class.deterioration_models.all()
+    for model in sorted(models, key=lambda m: (m.fitted_at, m.pk), reverse=True):
         newest.setdefault(model.method, model)
     order = [DeteriorationMethod.REGRESSION, DeteriorationMethod.MARKOV]
     return [newest[method] for method in order if method in newest]

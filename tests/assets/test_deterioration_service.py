@@ -224,6 +224,10 @@ def test_the_api_shows_the_models_and_the_administrator_adopts(client, lampposts
     regression = DeteriorationModel.objects.get(method="regressie")
     assert models[0]["lifespan"] == str(regression.lifespan)
     assert models[0]["curve"][0] == [0.0, 1.0, 1.0, 1.0]
+    # The page shows the same models (`deterioration.latest_models`) with the same lifespans.
+    html = client.get(reverse("assets:assetclass_detail", args=[lampposts.pk])).content.decode()
+    for model in models:
+        assert f'data-field="lifespan">{model["lifespan"].replace(".", ",")}<' in html
 
     adopted = client.post(_api(lampposts, "overnemen"), {"model": regression.pk})
     assert adopted.status_code == 200
