@@ -282,3 +282,14 @@ def test_the_command_fits_one_class_and_reports_too_few(lampposts):
     assert not empty.deterioration_models.exists()
     with pytest.raises(CommandError, match="Onbekend objecttype 'geen'"):
         call_command("fit_deterioration", "--class", "geen")
+
+
+def test_the_class_page_reads_in_english(client, lampposts, user_in):
+    deterioration.fit_deterioration(lampposts)
+    client.force_login(user_in("beheerder"))
+    page = reverse("assets:assetclass_detail", args=[lampposts.pk])
+    html = client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for english in ("Deterioration from own inspections", "regression of condition on age"):
+        assert english in html
+    for dutch in ("Overnemen", "Verouderingsmodel berekenen", "standaardlevensduur"):
+        assert dutch not in html
