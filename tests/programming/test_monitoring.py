@@ -89,9 +89,12 @@ def test_the_expected_course_counts_each_work_from_its_finish_year(plan):
     assert course.years == list(range(2022, 2036))
     assert [expected[y] for y in (2022, 2026, 2027, 2028, 2029, 2035)] == [40, 40, 45, 45, 48, 48]
     targets = _by_year(course, "targets")
-    assert targets[2025] == 45 and targets[2030] == 60 and targets[2026] is None
+    assert targets[2025] == 45
+    assert targets[2030] == 60
+    assert targets[2026] is None
     measured = _by_year(course, "measured")
-    assert measured[2024] == Decimal("42.5") and measured[2022] is None
+    assert measured[2024] == Decimal("42.5")
+    assert measured[2022] is None
     works = [(w.project_code, w.start_year, w.finish_year, w.scheduled) for w in course.works]
     assert works == [("A", 2027, 2027, True), ("B", 2028, 2029, True), ("C", None, None, False)]
 
@@ -104,7 +107,8 @@ def test_in_an_area_the_course_starts_from_the_areas_own_measurement(plan):
     assert [expected[y] for y in (2022, 2026, 2027, 2029)] == [30, 30, 35, 35]
     assert [w.project_code for w in course.works] == ["A"]
     measured = _by_year(course, "measured")
-    assert measured[2022] == 30 and measured[2024] is None
+    assert measured[2022] == 30
+    assert measured[2024] is None
 
 
 def test_an_area_without_measurements_has_no_expected_course(plan):
@@ -176,3 +180,14 @@ def test_bad_parameters_are_named_and_partners_are_refused(plan, client):
     assert client.get(page).status_code == 302
     client.force_login(partner)
     assert client.get(page).status_code == 403
+
+
+def test_the_page_speaks_english_when_asked(plan, client):
+    _programme, indicator, _kern = plan
+    client.force_login(user_with_role(Role.VIEWER))
+    body = client.get(
+        f"/ambities/{indicator.ambition.pk}/gemeten/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Expected according to plan" in body
+    assert "counts from 2029" in body
+    assert "Verwacht" not in body

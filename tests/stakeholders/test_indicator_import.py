@@ -46,12 +46,11 @@ def _csv(tmp_path, text, name="metingen.csv"):
     return path
 
 
-def test_a_dry_run_counts_and_stores_nothing_then_the_commit_stores_every_row(
-    ambition, tmp_path
-):
+def test_a_dry_run_counts_and_stores_nothing_then_the_commit_stores_every_row(ambition, tmp_path):
     path = _csv(tmp_path, GOOD)
     dry = measurements_from_file(path, ambition, file_name="metingen.csv")
-    assert dry.report.ok and (dry.report.rows, dry.report.creates) == (3, 3)
+    assert dry.report.ok
+    assert (dry.report.rows, dry.report.creates) == (3, 3)
     assert not IndicatorMeasurement.objects.exists()
     done = measurements_from_file(path, ambition, file_name="metingen.csv", commit=True)
     assert done.report.status == "verwerkt"
@@ -61,7 +60,8 @@ def test_a_dry_run_counts_and_stores_nothing_then_the_commit_stores_every_row(
         ("Groen in de kern", 2025, Decimal(44), "Nieuwleusen"),
         ("Verhard oppervlak", 2025, Decimal(61), "Nieuwleusen"),
     ]
-    assert rows[1].date.isoformat() == "2025-06-30" and rows[1].source == "Klimaatmonitor"
+    assert rows[1].date.isoformat() == "2025-06-30"
+    assert rows[1].source == "Klimaatmonitor"
     again = measurements_from_file(path, ambition, file_name="metingen.csv")
     assert (again.report.creates, again.report.updates, again.report.unchanged) == (0, 0, 3)
 
@@ -133,7 +133,8 @@ def test_the_page_shows_row_errors_and_offers_no_save(ambition, client):
     assert "onbekende indicator Onbekend" in body
     assert "Klik op Opslaan" not in body
     apply = client.post(reverse("stakeholders:measurement_upload_apply", args=[ambition.pk]))
-    assert apply.status_code == 302 and not IndicatorMeasurement.objects.exists()
+    assert apply.status_code == 302
+    assert not IndicatorMeasurement.objects.exists()
 
 
 def test_viewers_and_partners_may_not_import(ambition, client):

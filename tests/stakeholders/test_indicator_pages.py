@@ -59,7 +59,9 @@ def test_targets_and_measurements_are_saved_with_the_indicator(manager_client):
         (2024, Decimal(42), None, "Klimaatmonitor"),
     ]
     body = manager_client.get(response.url).content.decode()
-    assert "Klimaatmonitor" in body and "Nieuwleusen" in body and "tussendoel" in body
+    assert "Klimaatmonitor" in body
+    assert "Nieuwleusen" in body
+    assert "tussendoel" in body
 
 
 def test_a_year_twice_for_the_same_area_is_refused_and_nothing_is_saved(manager_client):
