@@ -483,9 +483,11 @@ def realised_chart(result: PlannedRealised, chart_id: str = "gepland-gerealiseer
 
 
 def dashboard_chart(programme: Programme | None, user) -> BarChart | None:
-    """The dashboard's small chart: None without a programme, an adopted version or any
-    money planned or realised."""
-    if programme is None:
+    """The dashboard's chart of its programme (`Programme.objects.current()`): None
+    unless that programme is adopted — current() reports on the latest adopted programme
+    whenever there is one, so a concept there means none is adopted and costs no query —
+    and None without any money planned or realised."""
+    if programme is None or not programme.is_adopted:
         return None
     result = planned_realised(programme, PER_YEAR, user)
     if result.adopted is None or not (result.total.planned_net or result.total.realised):

@@ -122,8 +122,8 @@ def test_dashboard_chart_planned_against_realised(case):  # noqa: F811
     assert dashboard_chart(None, None) is None
 
 
-def test_dashboard_chart_needs_an_adopted_version():
-    assert dashboard_chart(ProgrammeFactory(), None) is None
+def test_dashboard_chart_needs_an_adopted_programme(case):  # noqa: F811
+    assert dashboard_chart(ProgrammeFactory(), None) is None, "a concept: no chart"
 
 
 def test_the_dashboard_shows_the_chart_of_the_adopted_programme(case, client):  # noqa: F811
