@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -215,11 +214,8 @@ def planned_realised(
     if adopted is None:
         return result
     works = _planned_works(adopted)
-    realisations = (
-        Realisation.objects.all() if user is None else Realisation.objects.visible_to(user)
-    )
-    realisations = list(realisations)
-    for realisation in realisations:
+    visible = Realisation.objects.all() if user is None else Realisation.objects.visible_to(user)
+    for realisation in visible:
         work = works.get(realisation.key)
         if work is None:
             work = works[realisation.key] = _Work(
@@ -234,7 +230,7 @@ def planned_realised(
         work.realisation = realisation
     actual: dict[str, dict[tuple[str, int], Decimal]] = defaultdict(dict)
     lines: dict[str, str] = {}
-    costs = ActualCost.objects.filter(realisation__in=realisations).values_list(
+    costs = ActualCost.objects.filter(realisation__in=visible).values_list(
         "realisation__key", "budget_line__code", "budget_line__name", "year", "amount"
     )
     for key, line, name, year, amount in costs:
@@ -546,11 +542,12 @@ def version_adjustments(
     reference_year = (today or timezone.localdate()).year
     first, last = programme.first_year, programme.last_year
     works = {work.key: work for work in instance.works}
-    realisations = {r.key: r for r in Realisation.objects.filter(key__in=works)}
+    # Whole tables, filtered here: a city's keys are too many for one IN (...).
+    realisations = {r.key: r for r in Realisation.objects.all() if r.key in works}
     planned = dict(
-        Work.objects.filter(programme=adopted, key__in=realisations.keys() | works.keys())
-        .exclude(scheduled_year__isnull=True)
-        .values_list("key", "scheduled_year")
+        Work.objects.filter(programme=adopted, scheduled_year__isnull=False).values_list(
+            "key", "scheduled_year"
+        )
     )
     adjustments: list[Adjustment] = []
     left_out: set[str] = set()
@@ -593,15 +590,15 @@ def version_adjustments(
             )
             adjustments.append(Adjustment(key, cause, change))
     budgets = {line.code: line.amounts for line in instance.budget_lines}
-    spent = (
-        ActualCost.objects.filter(
-            realisation__key__in=left_out, year__gte=first, year__lte=min(last, reference_year)
-        )
-        .values_list("budget_line__code", "year")
-        .annotate(total=Sum("amount"))
-        .order_by("budget_line__code", "year")
-    )
-    for line, year, total in spent:
+    spent: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    for key, line, year, amount in ActualCost.objects.filter(
+        realisation__status__in=[RealisationStatus.FINISHED, RealisationStatus.CANCELLED],
+        year__gte=first,
+        year__lte=min(last, reference_year),
+    ).values_list("realisation__key", "budget_line__code", "year", "amount"):
+        if key in left_out:
+            spent[line, year] += amount
+    for (line, year), total in sorted(spent.items()):
         available = budgets.get(line, {}).get(year, 0.0)
         amount = min(float(total), available)
         if amount > 0:
