@@ -66,6 +66,7 @@ def test_page_shows_the_selectors_figures(case, client):  # noqa: F811
     assert "€ 35.000" in html
     assert "Meer grondwerk" in html
     assert 'id="gepland-gerealiseerd"' in html
+    assert "None" not in html
     for per in PER:
         page = client.get(reverse("programming:programme_realised", args=[case.pk]), {"per": per})
         assert page.status_code == 200
