@@ -57,7 +57,9 @@ class DeteriorationModelSerializer(ModelSerializer):
 
 
 class AssetClassSerializer(ModelSerializer):
-    fitted_lifespan = serializers.DecimalField(max_digits=6, decimal_places=1, read_only=True)
+    fitted_lifespan = serializers.DecimalField(
+        max_digits=6, decimal_places=1, read_only=True, allow_null=True
+    )
     deterioration_models = serializers.SerializerMethodField()
 
     @extend_schema_field(DeteriorationModelSerializer(many=True))
