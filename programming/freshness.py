@@ -14,7 +14,10 @@ Which changes count, and how they are seen:
   django-simple-history table (also written by the imports, see docs/history.md), so a
   newer `history_date` than `computed_at` is a change, a deletion included;
 - the programme's own parameters: its `updated_at` (storing results saves only
-  `computed_at`, which leaves `updated_at` alone).
+  `computed_at`, which leaves `updated_at` alone);
+- for a copy of an adopted programme (a new version or a scenario of it), what really
+  happened: realisations and actual costs (`REALITY`), which such a copy is computed
+  from (`programming.realised.with_realisations`). Other programmes do not read them.
 
 The check runs on every programme page, so it is one query of EXISTS lookups, each an
 index range scan on `history_date` (simple-history indexes it) that stops at the first
@@ -30,15 +33,18 @@ from django.utils.translation import gettext_lazy as _
 from assets.models import Asset
 from programming.choices import RunStatus
 from programming.models import (
+    ActualCost,
     AssessmentFramework,
     BudgetOverride,
     CouplingDecision,
     Criterion,
     Programme,
     ProgrammeRun,
+    Realisation,
     ScenarioChange,
     WorkSetting,
 )
+from programming.realised import adopted_ancestor
 from projects.models import Funding, Project
 from stakeholders.models import BudgetAmount, BudgetLine, Team, TeamHours
 
@@ -88,6 +94,13 @@ INPUTS = (
 )
 
 
+#: The inputs only a copy of an adopted programme reads (`realised.version_adjustments`).
+REALITY = (
+    ("realisaties", _("de realisatie van een werk"), Realisation, Q()),
+    ("werkelijke_kosten", _("de werkelijke kosten van een werk"), ActualCost, Q()),
+)
+
+
 def stale_reasons(programme: Programme) -> list[Promise]:
     """What changed since the programme was computed, as the banner names it; empty
     when its results are up to date (or it is adopted). One query."""
@@ -105,6 +118,9 @@ def stale_state(programme: Programme) -> tuple[list[Promise], bool]:
     reasons: list[Promise] = []
     if programme.updated_at > programme.computed_at:
         reasons.append(_("de instellingen van het programma"))
+    inputs = INPUTS
+    if programme.based_on_id is not None and adopted_ancestor(programme) is not None:
+        inputs += REALITY
     later = Q(history_date__gt=OuterRef("computed_at"))
     running = ProgrammeRun.objects.filter(
         programme=OuterRef("pk"), status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
@@ -115,13 +131,13 @@ def stale_state(programme: Programme) -> tuple[list[Promise], bool]:
             computing=Exists(running),
             **{
                 code: Exists(model.history.filter(later & rows).order_by())
-                for code, _label, model, rows in INPUTS
+                for code, _label, model, rows in inputs
             },
         )
-        .values("computing", *(code for code, *_rest in INPUTS))
+        .values("computing", *(code for code, *_rest in inputs))
         .first()
     ) or {}
-    reasons += [label for code, label, *_rest in INPUTS if flags.get(code)]
+    reasons += [label for code, label, *_rest in inputs if flags.get(code)]
     return reasons, bool(flags.get("computing"))
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from programming.engine.changes import BUDGET, EXCLUDE, PIN, WINDOW
 from programming.engine.instance import BudgetLine, Instance, Parameters, Work
+from programming.freshness import stale_reasons
 from programming.models import RealisationStatus
 from programming.models import Work as WorkRow
 from programming.realised import version_adjustments, with_realisations
@@ -157,3 +158,19 @@ def test_a_new_version_leaves_out_the_finished_work_and_shows_the_cause(street, 
     client.force_login(user)
     page = client.get(reverse("programming:programme_compare", args=[version.pk]))
     assert f"realisatie: gestart in {start}" in page.content.decode()
+
+
+def test_a_realisation_makes_a_computed_version_stale_but_not_another_programme(street):  # noqa: F811
+    """A version of an adopted programme is computed from what really happened, so a
+    realisation recorded after its computation makes it stale; a programme that
+    descends from no adopted one does not read realisations and stays up to date."""
+    other = ProgrammeFactory(first_year=2026, horizon=10)
+    programme_compute(street)
+    programme_compute(other)
+    programme_adopt(street, adopted_on=datetime.date(2026, 1, 10), adopted_by="raad")
+    version = programme_copy(street, name="Versie 2027")
+    programme_compute(version)
+    assert stale_reasons(version) == []
+    RealisationFactory(key="P:E-1", status=RealisationStatus.RUNNING)
+    assert [str(r) for r in stale_reasons(version)] == ["de realisatie van een werk"]
+    assert stale_reasons(other) == []
