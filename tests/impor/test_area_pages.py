@@ -172,6 +172,9 @@ def test_a_kern_page_lists_its_works_per_year(
     assert kern.name in body
     assert "Riool vervangen Prinsenstraat" in body
     assert '<th scope="row">2029</th>' in body
+    # The village's newsletters are one click away; making one only for who may.
+    assert reverse("newsletter:archive", args=[kern.pk]) in body
+    assert reverse("newsletter:manage_kern", args=[kern.pk]) not in body
     wijk = area_with_content
     assert reader_client.get(reverse("areas:village", args=[wijk.pk])).status_code == 404
 
