@@ -13,6 +13,7 @@ from tests.factories import (
     ActorFactory,
     AreaFactory,
     FundingFactory,
+    IndicatorContributionFactory,
     ProjectBriefFactory,
     ProjectFactory,
     ProjectRoleFactory,
@@ -106,7 +107,10 @@ def test_project_detail_shows_funding_roles_and_registers_in_bounded_queries(
     RegisterEntryFactory.create_batch(5, project=project)
     project.areas.add(*AreaFactory.create_batch(3, kern=True))
     ProjectBriefFactory(project=project, answered=True)
-    with django_assert_max_num_queries(16):
+    IndicatorContributionFactory.create_batch(3, project=project)
+    # One query per kind of row, however many rows: the indicator contributions and
+    # their indicators are prefetched (two queries).
+    with django_assert_max_num_queries(18):
         response = reader_client.get(reverse("projects:project_detail", args=[project.pk]))
     body = response.content.decode()
     assert "Dekking per jaar en budgetregel" in body
