@@ -11,7 +11,9 @@ Writes:
   `ValidationError` by field and stores nothing;
 - `register_update`: a finished work gives the assets it replaced the finish year as
   construction year and condition 1 (new), with history (`realisation_save` calls it
-  when a work becomes finished).
+  when a work becomes finished);
+- `assets_remove`: a finished work deletes the assets of its scope it removed, with
+  history (`realisation_save` calls it for `removed_assets`).
 
 Reads, small on purpose so "planned versus realised" can build on them:
 `actual_by_line_year` (realised money per budget line and year), `actual_by_key`
@@ -48,6 +50,8 @@ from stakeholders.models import Actor, BudgetLine
 FIELDS = ("status", "actual_start", "actual_finish", "reason", "coupling_key")
 #: A replaced asset is new: NEN 2767 condition 1.
 NEW_CONDITION = Condition.UITSTEKEND
+#: The most assets a work's removal form offers (a work has tens of them).
+REMOVABLE_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,7 @@ def realisation_save(
     costs: Iterable[CostRow] | None = None,
     source: str = "",
     update_register: bool = True,
+    removed_assets: Iterable[int] | None = None,
     **values,
 ) -> tuple[Realisation, int | None]:
     """Record or update the realisation of the work `key` with `values` (of `FIELDS`;
@@ -204,7 +209,8 @@ def realisation_save(
     work without a finish date, costs in a closed year or negative. A work that is
     finished (and whose register was not yet updated) updates the asset register unless
     `update_register` is False; returns the realisation and how many assets that
-    updated (None: no update)."""
+    updated (None: no update). `removed_assets` (asset ids) are deleted as the work
+    removed them (`assets_remove`, same transaction: refused, nothing is stored)."""
     ref = resolve_key(key)
     ensure_may_write(ref, user)
     unknown = set(values) - set(FIELDS)
@@ -236,13 +242,17 @@ def realisation_save(
     realisation.save()
     if rows is not None:
         _replace_costs(realisation, rows, source)
+    removed = sorted(set(removed_assets or ()))
+    scope = removable_ids(ref) if removed else set()
     updated = None
     if (
         update_register
         and realisation.status == RealisationStatus.FINISHED
         and realisation.register_updated_at is None
     ):
-        updated = register_update(realisation, user=user, ref=ref)
+        updated = register_update(realisation, user=user, ref=ref, keep=removed)
+    if removed:
+        assets_remove(realisation, removed, user=user, ref=ref, scope=scope)
     return realisation, updated
 
 
@@ -308,13 +318,95 @@ def replaced_assets(ref: WorkRef) -> QuerySet[Asset]:
     return Asset.objects.none()
 
 
-def register_update(realisation: Realisation, *, user=None, ref: WorkRef | None = None) -> int:
+def history_reason(key: str) -> str:
+    """The history reason of the register's changes a work's realisation made."""
+    return f"realisatie {key}"[:100]
+
+
+def removable_ids(ref: WorkRef) -> set[int]:
+    """The ids of the assets the work may remove: its replaced assets
+    (`replaced_assets`) and those its register update renewed. The latter because a
+    renewed asset has a new construction year, so the computation's grouping no longer
+    puts it in the measure, while it is still the work's."""
+    renewed = Asset.history.filter(
+        history_change_reason=history_reason(ref.key), history_type="~"
+    ).values_list("id", flat=True)
+    ids = set(replaced_assets(ref).values_list("pk", flat=True)) | set(renewed)
+    return set(Asset.objects.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def removable_assets(ref: WorkRef) -> QuerySet[Asset]:
+    """The assets the work may remove, ordered for a form (`removable_ids`)."""
+    return (
+        Asset.objects.filter(pk__in=removable_ids(ref))
+        .select_related("asset_class")
+        .order_by("street", "external_id", "pk")
+    )
+
+
+def _not_finished(realisation: Realisation) -> bool:
+    return realisation.status != RealisationStatus.FINISHED or realisation.actual_finish is None
+
+
+def assets_remove(
+    realisation: Realisation,
+    asset_ids: Iterable[int],
+    *,
+    user=None,
+    ref: WorkRef | None = None,
+    scope: set[int] | None = None,
+) -> int:
+    """Delete the assets a finished work removed, through the model, so
+    django-simple-history keeps each with its last state and a reason naming the work
+    (the asset's history page still shows it). Refused with a `ValidationError` on
+    ``removed_assets``, deleting nothing: a work that is not finished, another
+    organisation's work for a partner, an asset outside the work's scope
+    (`removable_ids`, or `scope` computed before the register update), a user without
+    the right to delete assets. Returns how many assets were deleted."""
+    ref = ref or resolve_key(realisation.key)
+    ensure_may_write(ref, user)
+    ids = set(asset_ids)
+    if _not_finished(realisation):
+        raise ValidationError(
+            {"removed_assets": gettext("Alleen een gereed werk verwijdert objecten.")}
+        )
+    if user is not None and not user.has_perm("assets.delete_asset"):
+        raise ValidationError(
+            {"removed_assets": gettext("U mag geen objecten uit het beheerregister verwijderen.")}
+        )
+    outside = ids - (removable_ids(ref) if scope is None else scope)
+    if outside:
+        raise ValidationError(
+            {
+                "removed_assets": gettext(
+                    "Deze objecten horen niet bij dit werk: %(ids)s. Er is niets verwijderd."
+                )
+                % {"ids": ", ".join(str(pk) for pk in sorted(outside))}
+            }
+        )
+    who = user if user is not None and user.is_authenticated else None
+    assets = list(Asset.objects.filter(pk__in=ids).order_by("pk"))
+    with transaction.atomic():
+        for asset in assets:
+            asset._history_user = who
+            asset._change_reason = f"{history_reason(ref.key)} (verwijderd)"[:100]
+            asset.delete()
+    return len(assets)
+
+
+def register_update(
+    realisation: Realisation,
+    *,
+    user=None,
+    ref: WorkRef | None = None,
+    keep: Iterable[int] = (),
+) -> int:
     """Give the assets the finished work replaced the finish year as construction year
     and condition 1 (new) measured on the finish date, with history (the reason names the
     work), so their lifecycle starts again; mark the realisation and return how many
     assets changed. Assets already built in or after that year are left alone, so a
-    second call changes nothing."""
-    if realisation.status != RealisationStatus.FINISHED or realisation.actual_finish is None:
+    second call changes nothing; `keep` (ids the work removes) are left alone too."""
+    if _not_finished(realisation):
         raise ValidationError(
             {
                 "status": gettext(
@@ -324,7 +416,9 @@ def register_update(realisation: Realisation, *, user=None, ref: WorkRef | None 
         )
     ref = ref or resolve_key(realisation.key)
     finish: datetime.date = realisation.actual_finish
-    assets = list(replaced_assets(ref).filter(construction_year__lt=finish.year))
+    assets = list(
+        replaced_assets(ref).filter(construction_year__lt=finish.year).exclude(pk__in=list(keep))
+    )
     now = timezone.now()
     for asset in assets:
         asset.construction_year = finish.year
@@ -337,7 +431,7 @@ def register_update(realisation: Realisation, *, user=None, ref: WorkRef | None 
             Asset,
             ["construction_year", "condition", "condition_date", "updated_at"],
             default_user=user if user is not None and user.is_authenticated else None,
-            default_change_reason=f"realisatie {realisation.key}"[:100],
+            default_change_reason=history_reason(realisation.key),
         )
     realisation.register_updated_at = now
     realisation.save(update_fields=["register_updated_at", "updated_at"])

@@ -4,7 +4,8 @@
 (``/realisaties/{sleutel}``), with their actual costs nested: writing ``costs`` replaces
 them all. Every write goes through `programming.realisation.realisation_save`, so the API
 refuses what the page and the import refuse (unknown key, finish before start, a closed
-budget line year, a negative amount), by field, storing nothing. ``werkelijke-kosten``
+budget line year, a negative amount, removed assets outside the work or for a work that
+is not finished), by field, storing nothing. ``werkelijke-kosten``
 lists the actual costs, filtered by year and budget line. A partner reads and writes the
 realisations of its own organisation's works only."""
 
@@ -19,7 +20,7 @@ from impor.api.routers import api_router
 from impor.filters import FilterSet
 from impor.visibility import limit_choices
 from programming.models import ActualCost, Realisation, RealisationStatus
-from programming.realisation import FIELDS, CostRow, realisation_save
+from programming.realisation import FIELDS, REMOVABLE_LIMIT, CostRow, realisation_save
 from stakeholders.models import BudgetLine
 
 
@@ -71,6 +72,17 @@ class RealisationSerializer(VisibleChoicesSerializer):
         ),
     )
 
+    removed_assets = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        write_only=True,
+        required=False,
+        max_length=REMOVABLE_LIMIT,
+        help_text=_(
+            "Alleen bij schrijven: de ids van de objecten van het werk die het gereed werk "
+            "heeft verwijderd. Ze gaan uit het beheerregister; hun geschiedenis blijft."
+        ),
+    )
+
     class Meta:
         model = Realisation
         fields = [
@@ -83,6 +95,7 @@ class RealisationSerializer(VisibleChoicesSerializer):
             "register_updated",
             "updated_at",
             "costs",
+            "removed_assets",
         ]
         read_only_fields = ["label", "project", "owner", "register_updated_at", "updated_at"]
 
@@ -93,6 +106,7 @@ class RealisationSerializer(VisibleChoicesSerializer):
 
     def _save(self, key: str, validated_data: dict) -> Realisation:
         costs = validated_data.pop("costs", None)
+        removed = validated_data.pop("removed_assets", None)
         rows = None
         if costs is not None:
             rows = [
@@ -103,7 +117,12 @@ class RealisationSerializer(VisibleChoicesSerializer):
         request = self.context["request"]
         try:
             realisation, updated = realisation_save(
-                key=key, user=request.user, costs=rows, source="API", **values
+                key=key,
+                user=request.user,
+                costs=rows,
+                source="API",
+                removed_assets=removed,
+                **values,
             )
         except ValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from exc

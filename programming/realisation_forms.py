@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from impor.formsets import SharedChoicesInlineFormSet
 from programming.models import ActualCost, Realisation
-from programming.realisation import FIELDS, CostRow
+from programming.realisation import FIELDS, REMOVABLE_LIMIT, CostRow
 
 
 class RealisationForm(forms.ModelForm):
@@ -49,6 +49,42 @@ def cost_rows(formset) -> list[CostRow]:
             CostRow(data["budget_line"], data["year"], data["amount"], data.get("reason") or "")
         )
     return rows
+
+
+class AssetChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return " · ".join(
+            part for part in (obj.external_id, obj.asset_class.name, obj.street) if part
+        )
+
+
+class RemovedAssetsForm(forms.Form):
+    """The assets of the work's scope the finished work removed (ticked: deleted from the
+    register, kept in their history). Offers at most `REMOVABLE_LIMIT` of them; `total`
+    says how many the work has, so the page can say when the list is cut off."""
+
+    removed_assets = AssetChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Verwijderde objecten"),
+        help_text=_(
+            "Vink de objecten aan die het werk heeft verwijderd. Ze verdwijnen uit het "
+            "beheerregister; hun geschiedenis blijft bewaard. Dit kan alleen bij een gereed "
+            "werk."
+        ),
+        error_messages={
+            "invalid_choice": _("Object %(value)s hoort niet bij dit werk."),
+            "invalid_pk_value": _("Object %(pk)s hoort niet bij dit werk."),
+        },
+    )
+
+    def __init__(self, *args, assets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.total = assets.count()
+        ids = list(assets.values_list("pk", flat=True)[:REMOVABLE_LIMIT])
+        self.fields["removed_assets"].queryset = assets.filter(pk__in=ids)
+        self.limited = self.total > REMOVABLE_LIMIT
 
 
 class ActualsImportForm(forms.Form):

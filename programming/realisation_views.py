@@ -2,7 +2,8 @@
 programme's tab "Realisatie" (every work with its status, actual dates and actual against
 planned cost) and, on a work's page, the block that shows and edits its realisation
 (`programming.templatetags.realisation`), saved here through
-`programming.realisation.realisation_save` and `register_update`."""
+`programming.realisation.realisation_save` (with the assets the work removed) and
+`register_update`."""
 
 import tempfile
 from pathlib import Path
@@ -23,11 +24,18 @@ from impor.choices import ImportStatus
 from programming import pages
 from programming.filtersets import WorkFilterSet
 from programming.models import Realisation, RealisationStatus
-from programming.realisation import programme_rows, realisation_save, register_update
+from programming.realisation import (
+    programme_rows,
+    realisation_save,
+    register_update,
+    removable_assets,
+    resolve_key,
+)
 from programming.realisation_forms import (
     ActualCostFormSet,
     ActualsImportForm,
     RealisationForm,
+    RemovedAssetsForm,
     cost_rows,
 )
 from programming.realisation_import import import_actuals
@@ -62,6 +70,18 @@ def may_record(user) -> bool:
     return user.has_perm("programming.add_realisation") and user.has_perm(
         "programming.change_realisation"
     )
+
+
+def may_remove(user) -> bool:
+    """Whether the user may mark assets a finished work removed (and so delete them)."""
+    return may_record(user) and user.has_perm("assets.delete_asset")
+
+
+def removal_form(user, key: str, data=None) -> RemovedAssetsForm | None:
+    """The form of the assets the work `key` removed, for who may remove them."""
+    if not may_remove(user):
+        return None
+    return RemovedAssetsForm(data, assets=removable_assets(resolve_key(key)))
 
 
 class RealisationListView(ProgrammeMixin, TemplateView):
@@ -111,6 +131,13 @@ class RealisationEditView(ProgrammeMixin, View):
         formset = ActualCostFormSet(
             request.POST, instance=instance, prefix="costs", user=request.user
         )
+        removal = removal_form(request.user, work.key, request.POST)
+        if removal is not None and not removal.is_valid():
+            _report(request, removal.errors, removal)
+            return back
+        removed = (
+            [asset.pk for asset in removal.cleaned_data["removed_assets"]] if removal else None
+        )
         if not (form.is_valid() and formset.is_valid()):
             _report(request, form.errors, form)
             for number, errors in enumerate(formset.errors, 1):
@@ -125,6 +152,7 @@ class RealisationEditView(ProgrammeMixin, View):
                     user=request.user,
                     costs=cost_rows(formset),
                     source="pagina",
+                    removed_assets=removed,
                     **{name: form.cleaned_data[name] for name in form.Meta.fields},
                 )
         except ValidationError as exc:
@@ -133,6 +161,15 @@ class RealisationEditView(ProgrammeMixin, View):
         messages.success(request, gettext("De realisatie is opgeslagen."))
         if updated is not None:
             messages.success(request, _register_message(updated))
+        if removed:
+            messages.success(
+                request,
+                gettext(
+                    "%(count)s objecten uit het beheerregister verwijderd; hun geschiedenis "
+                    "blijft bewaard."
+                )
+                % {"count": len(removed)},
+            )
         return back
 
 
@@ -220,6 +257,7 @@ def _report(request, errors: dict, form, row: int | None = None) -> None:
             else {
                 "costs": gettext("werkelijke kosten"),
                 "key": gettext("werksleutel"),
+                "removed_assets": gettext("verwijderde objecten"),
             }.get(name, "")
         )
         for message in messages_:

@@ -11,6 +11,7 @@ from assets.models import Asset
 from impor.templatetags.impor_format import euro
 from programming.models import ActualCost, Realisation, RealisationStatus
 from programming.realisation import CostRow, actual_by_key, programme_rows, realisation_save
+from projects.models import Project
 from stakeholders.choices import Role
 from stakeholders.models import Actor, BudgetLine
 from tests.api.conftest import client_for
@@ -157,3 +158,51 @@ def test_page_api_and_selector_agree_on_a_works_actual_cost(client, computed, ma
     page = client.get(reverse("programming:programme_realisation", args=[computed.pk]))
     assert from_selector == from_api == rows["P:E-1"].actual_cost == Decimal("1020.10")
     assert euro(from_selector) in page.content.decode()
+
+
+def invalid(response) -> dict[str, str]:
+    """The refused fields of a 400 answer (problem details) and the first reason of each."""
+    reasons: dict[str, str] = {}
+    for problem in response.json()["invalidParams"]:
+        reasons.setdefault(problem["name"].split(".")[0].split("[")[0], problem["reason"])
+    return reasons
+
+
+def test_removed_assets_on_a_finished_work_are_deleted_with_history(computed, manager):
+    key = sewer_work(computed).key
+    r1, r2, r4 = (Asset.objects.get(external_id=e) for e in ("R1", "R2", "R4"))
+    body = {"key": key, "status": "gereed", "actual_finish": "2026-11-20"}
+    outside = manager.post(LIST, body | {"removed_assets": [r1.pk, r4.pk]}, format="json")
+    assert outside.status_code == 400, outside.json()
+    assert invalid(outside)["removed_assets"].startswith(
+        f"Deze objecten horen niet bij dit werk: {r4.pk}."
+    )
+    assert Asset.objects.filter(pk__in=[r1.pk, r2.pk, r4.pk]).count() == 3
+    assert not Realisation.objects.exists()
+    not_finished = body | {"status": "uitvoering", "removed_assets": [r1.pk]}
+    assert "removed_assets" in invalid(manager.post(LIST, not_finished, format="json"))
+    bad = manager.post(LIST, body | {"removed_assets": ["R1"]}, format="json")
+    assert "removed_assets" in invalid(bad)
+    created = manager.post(LIST, body | {"removed_assets": [r1.pk, r2.pk]}, format="json")
+    assert created.status_code == 201, created.json()
+    assert "removed_assets" not in created.json()
+    assert not Asset.objects.filter(pk__in=[r1.pk, r2.pk]).exists()
+    reasons = {h.history_change_reason for h in Asset.history.filter(history_type="-")}
+    assert reasons == {f"realisatie {key} (verwijderd)"}
+
+
+def test_a_partner_removes_no_assets_through_the_api(computed):
+    r3 = Asset.objects.get(external_id="R3")
+    realisation_save(key="P:E-1", status=RealisationStatus.RUNNING)
+    Project.objects.get(code="E-1").assets.add(r3)
+    other = client_for(user_with_role(Role.PARTNER, organisation=ActorFactory(partner=True)))
+    body = {"status": "gereed", "actual_finish": "2026-11-20", "removed_assets": [r3.pk]}
+    assert other.patch(one("P:E-1"), body, format="json").status_code == 404
+    grid = client_for(
+        user_with_role(Role.PARTNER, organisation=Actor.objects.get(name="Netbeheerder"))
+    )
+    refused = grid.patch(one("P:E-1"), body, format="json")
+    assert refused.status_code == 400
+    assert "removed_assets" in invalid(refused)
+    assert Asset.objects.filter(pk=r3.pk).exists()
+    assert Realisation.objects.get(key="P:E-1").status == RealisationStatus.RUNNING

@@ -284,3 +284,110 @@ def test_a_viewer_sees_the_block_without_the_form_and_may_not_post(client, compu
     assert "Realisatie vastleggen" not in page.content.decode()
     post_url = reverse("programming:realisation_edit", args=[computed.pk, work.pk])
     assert client.post(post_url, {"status": "gereed"}).status_code == 403
+
+
+# --- removed assets -----------------------------------------------------------------------
+
+
+def finish(key: str, **kwargs):
+    return realisation_save(
+        key=key,
+        status=RealisationStatus.FINISHED,
+        actual_finish=datetime.date(2026, 10, 30),
+        **kwargs,
+    )
+
+
+def test_a_finished_measure_removes_exactly_the_marked_assets_with_history(computed):
+    work = sewer_work(computed)
+    manager = user_with_role(Role.PROGRAMME_MANAGER)
+    r1, r2 = (Asset.objects.get(external_id=e) for e in ("R1", "R2"))
+    _realisation, updated = finish(work.key, user=manager, removed_assets=[r1.pk, r2.pk])
+    assert updated == 0, "removed assets are not renewed first"
+    assert Asset.objects.filter(external_id__in=["R3", "R4"]).count() == 2
+    assert not Asset.objects.filter(pk__in=[r1.pk, r2.pk]).exists()
+    for pk in (r1.pk, r2.pk):
+        last = Asset.history.filter(id=pk).first()
+        assert last.history_type == "-"
+        assert last.history_user == manager
+        assert last.history_change_reason == f"realisatie {work.key} (verwijderd)"
+
+
+def test_removing_afterwards_on_a_renewed_measure_still_finds_its_assets(computed):
+    work = sewer_work(computed)
+    _realisation, updated = finish(work.key)
+    assert updated == 2
+    r2 = Asset.objects.get(external_id="R2")
+    realisation_save(key=work.key, removed_assets=[r2.pk])
+    left = set(
+        Asset.objects.filter(external_id__startswith="R").values_list("external_id", flat=True)
+    )
+    assert left == {"R1", "R3", "R4"}
+
+
+def test_an_asset_outside_the_scope_is_refused_and_nothing_changes(computed):
+    work = sewer_work(computed)
+    r1, r4 = (Asset.objects.get(external_id=e) for e in ("R1", "R4"))
+    with pytest.raises(ValidationError) as refused:
+        finish(work.key, removed_assets=[r1.pk, r4.pk])
+    assert str(r4.pk) in refused.value.message_dict["removed_assets"][0]
+    assert Asset.objects.filter(pk__in=[r1.pk, r4.pk]).count() == 2
+    assert Asset.objects.get(pk=r1.pk).construction_year == 1965, "no renewal either"
+    assert not Realisation.objects.exists()
+
+
+def test_a_work_that_is_not_finished_removes_nothing(computed):
+    work = sewer_work(computed)
+    r1 = Asset.objects.get(external_id="R1")
+    with pytest.raises(ValidationError) as refused:
+        realisation_save(key=work.key, status=RealisationStatus.RUNNING, removed_assets=[r1.pk])
+    assert "removed_assets" in refused.value.message_dict
+    assert Asset.objects.filter(pk=r1.pk).exists()
+    assert not Realisation.objects.exists()
+
+
+def test_a_partner_removes_no_assets_of_another_organisations_work(computed):
+    cable = Work.objects.get(programme=computed, key="P:E-1").project
+    r3 = Asset.objects.get(external_id="R3")
+    cable.assets.add(r3)
+    other = user_with_role(Role.PARTNER, organisation=ActorFactory(partner=True, name="Glasvezel"))
+    with pytest.raises(ValidationError) as refused:
+        finish("P:E-1", user=other, removed_assets=[r3.pk])
+    assert "key" in refused.value.message_dict
+    grid = user_with_role(Role.PARTNER, organisation=Actor.objects.get(name="Netbeheerder"))
+    with pytest.raises(ValidationError) as refused:
+        finish("P:E-1", user=grid, removed_assets=[r3.pk])
+    assert "removed_assets" in refused.value.message_dict, "partners do not delete assets"
+    assert Asset.objects.filter(pk=r3.pk).exists()
+
+
+def test_the_work_page_marks_removed_assets_and_links_the_asset_import(client, computed):
+    work = sewer_work(computed)
+    client.force_login(user_with_role(Role.PROGRAMME_MANAGER))
+    page = client.get(reverse("programming:programme_work", args=[computed.pk, work.pk]))
+    text = page.content.decode()
+    r1, r4 = (Asset.objects.get(external_id=e) for e in ("R1", "R4"))
+    assert 'id="verwijderde-objecten"' in text
+    assert f'value="{r1.pk}"' in text
+    assert f'value="{r4.pk}"' not in text, "another street's sewer is not offered"
+    assert reverse("assets:import_upload") + "?soort=assets" in text
+    post_url = reverse("programming:realisation_edit", args=[computed.pk, work.pk])
+    data = {
+        "status": "gereed",
+        "actual_start": "2026-03-02",
+        "actual_finish": "2026-09-30",
+        "reason": "",
+        "coupling_key": "",
+        "costs-TOTAL_FORMS": "0",
+        "costs-INITIAL_FORMS": "0",
+        "removed_assets": [str(r4.pk)],
+    }
+    text = client.post(post_url, data, follow=True).content.decode()
+    assert f"Object {r4.pk} hoort niet bij dit werk" in text
+    assert Asset.objects.filter(pk=r4.pk).exists()
+    assert not Realisation.objects.exists()
+    data["removed_assets"] = [str(r1.pk)]
+    text = client.post(post_url, data, follow=True).content.decode()
+    assert "1 objecten uit het beheerregister verwijderd" in text
+    assert not Asset.objects.filter(pk=r1.pk).exists()
+    assert Asset.objects.get(external_id="R2").construction_year == 2026
