@@ -70,10 +70,19 @@ class FormsetsMixin:
     formset_classes: dict = {}
     formset_legends: dict = {}
 
+    def all_formset_classes(self) -> dict:
+        """The formset classes by name; a view whose formsets depend on it overrides this
+        instead of `formset_classes`."""
+        return self.formset_classes
+
+    def all_formset_legends(self) -> dict:
+        """The legends by formset name (as `all_formset_classes`)."""
+        return self.formset_legends
+
     def get_formset_classes(self) -> dict:
         user = self.request.user
         allowed = {}
-        for name, formset_class in self.formset_classes.items():
+        for name, formset_class in self.all_formset_classes().items():
             opts = formset_class.model._meta
             perms = [
                 f"{opts.app_label}.{action}_{opts.model_name}"
@@ -103,7 +112,7 @@ class FormsetsMixin:
         context = super().get_context_data(**kwargs)
         context["formsets"] = self.formsets
         context["formset_list"] = [
-            (self.formset_legends.get(name, name), formset)
+            (self.all_formset_legends().get(name, name), formset)
             for name, formset in self.formsets.items()
         ]
         return context

@@ -65,10 +65,8 @@ class PerYearEditMixin(PerYearMixin, FormsetsMixin):
 
     year_rows_legend = ""
 
-    @property
-    def formset_classes(self) -> dict:
+    def all_formset_classes(self) -> dict:
         return {self.year_rows: per_year_formset(self.model, self.year_rows, self.year_value)}
 
-    @property
-    def formset_legends(self) -> dict:
+    def all_formset_legends(self) -> dict:
         return {self.year_rows: self.year_rows_legend}

@@ -272,7 +272,9 @@ def planned_realised(
                 target.planned_to_date += net
 
     def add_count(work: _Work, year: int | None, attribute: str, amount: int = 1) -> None:
-        keys = [(line, year) for line in sorted(work.lines)] if per == PER_LINE else [(None, year)]
+        keys: list[tuple[str | None, int | None]] = (
+            [(line, year) for line in sorted(work.lines)] if per == PER_LINE else [(None, year)]
+        )
         seen: set[str] = set()
         for line, y in keys:
             for key, label in groups(work, line, y):

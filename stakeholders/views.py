@@ -254,8 +254,7 @@ class IndicatorEditView(FormsetsMixin, ObjectEditView):
         "measurements": _("Metingen"),
     }
 
-    @property
-    def formset_classes(self) -> dict:
+    def all_formset_classes(self) -> dict:
         return {
             "targets": per_year_formset(Indicator, "targets", "value"),
             "measurements": IndicatorMeasurementFormSet,

@@ -389,7 +389,7 @@ def highs_model(
     if integrality is not None:
         kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
         lp.integrality_ = [kinds[flag] for flag in integrality]
-    highs: highspy.Highs = highspy._Highs()  # type: ignore[attr-defined]
+    highs: highspy.Highs = highspy._Highs()
     highs.setOptionValue("output_flag", False)
     highs.passModel(lp)
     return highs

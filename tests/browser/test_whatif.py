@@ -49,7 +49,7 @@ def _street(metres: int) -> str:
 def _user(role: Role, **kwargs) -> str:
     user = UserFactory(**kwargs)
     user.groups.add(Group.objects.get(name=role.value))
-    return user.username
+    return str(user.username)
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def riolering(transactional_db, settings) -> Programme:
             geometry=_street(1000 * n), street=name.split()[-1], certainty=Certainty.VASTGESTELD,
         )  # fmt: skip
         FundingFactory(project=project, budget_line=line, year=year, amount=Decimal(cost))
-    programme = ProgrammeFactory(
+    programme: Programme = ProgrammeFactory(
         name="Programma Riool", first_year=2026, horizon=4, price_year=2025, time_limit=5
     )
     CriterionFactory(framework=programme.framework, code="urgentie", weight=Decimal(10))
