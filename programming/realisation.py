@@ -328,10 +328,22 @@ def removable_ids(ref: WorkRef) -> set[int]:
     (`replaced_assets`) and those its register update renewed. The latter because a
     renewed asset has a new construction year, so the computation's grouping no longer
     puts it in the measure, while it is still the work's."""
-    renewed = Asset.history.filter(
-        history_change_reason=history_reason(ref.key), history_type="~"
-    ).values_list("id", flat=True)
-    ids = set(replaced_assets(ref).values_list("pk", flat=True)) | set(renewed)
+    realisation = Realisation.objects.filter(key=ref.key).first()
+    renewed: set[int] = set()
+    if realisation is not None and realisation.actual_finish is not None:
+        # A renewal is recorded after the finish: the range keeps the lookup on the
+        # history's date index instead of a scan of every asset change ever made.
+        since = timezone.make_aware(
+            datetime.datetime.combine(realisation.actual_finish, datetime.time.min)
+        )
+        renewed = set(
+            Asset.history.filter(
+                history_date__gte=since,
+                history_change_reason=history_reason(ref.key),
+                history_type="~",
+            ).values_list("id", flat=True)
+        )
+    ids = set(replaced_assets(ref).values_list("pk", flat=True)) | renewed
     return set(Asset.objects.filter(pk__in=ids).values_list("pk", flat=True))
 
 
