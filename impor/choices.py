@@ -60,6 +60,8 @@ class ImportKind(models.TextChoices):
     PARTNER_WORKS = "partner_works", _("werken van partners")
     #: The municipality's gemeente, kernen, wijken and buurten (`impor.area_import`).
     AREAS = "areas", _("gebieden")
+    #: Actual costs from the financial system's export (`programming.realisation_import`).
+    ACTUALS = "actuals", _("werkelijke kosten")
 
 
 class ImportStatus(models.TextChoices):

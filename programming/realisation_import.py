@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from impor.choices import ImportStatus
+from impor.choices import ImportKind, ImportStatus
 from impor.importing.columns import recognise_headers
 from impor.importing.readers import ImportFileError, read_table
 from impor.importing.report import (
@@ -44,9 +44,8 @@ from programming.models import ActualCost, Realisation
 from programming.realisation import WorkRef, cost_errors, ensure_may_write, resolve_key
 from stakeholders.models import BudgetLine
 
-#: The kind in the import log. `impor.choices.ImportKind` has no value for it yet: adding
-#: one needs a migration of `ImportRun.kind` (docs/realisation.md).
-KIND = "actuals"
+#: The kind in the import log.
+KIND = ImportKind.ACTUALS
 #: The year field of an actual cost, whose validators hold its range.
 YEAR = ActualCost._meta.get_field("year")
 #: The largest amount the field stores (14 digits, 2 decimals).
