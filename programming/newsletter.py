@@ -63,23 +63,29 @@ def _item(work: Work | None, key: str, label: str = "") -> dict[str, Any]:
     }
 
 
-def _kern_works(programme: Programme, kern: Area) -> list[Work]:
-    """The programme's municipal works in the kern or any area inside it."""
+def _kern_works(programme: Programme, areas: list[int]) -> list[Work]:
+    """The programme's municipal works in the kern or any area inside it (`areas`: the
+    kern's `subtree_ids`)."""
     return list(
-        Work.objects.filter(
-            programme=programme, area_id__in=kern.subtree_ids(), owner__isnull=True
-        ).order_by(F("scheduled_year").asc(nulls_last=True), "street", "label")
+        Work.objects.filter(programme=programme, area_id__in=areas, owner__isnull=True).order_by(
+            F("scheduled_year").asc(nulls_last=True), "street", "label"
+        )
     )
 
 
-def _baseline(kern: Area, programme: Programme) -> tuple[str, dict[str, int | None] | None]:
+def _baseline(
+    kern: Area, areas: list[int], programme: Programme
+) -> tuple[str, dict[str, int | None] | None]:
     """The plan the edition compares with: the previous published edition's, else the
-    version the programme was based on, else none (a first edition tells no changes)."""
+    version the programme was based on, else none (a first edition tells no changes);
+    `areas`: the kern's `subtree_ids`."""
     previous = previous_edition(kern)
     if previous is not None and "plan" in previous.content:
         return "edition", previous.content["plan"]
     if programme.based_on_id:
-        return "programme", {w.key: w.scheduled_year for w in _kern_works(programme.based_on, kern)}
+        return "programme", {
+            w.key: w.scheduled_year for w in _kern_works(programme.based_on, areas)
+        }
     return "none", None
 
 
@@ -98,10 +104,11 @@ def build_content(
     the baseline plan, works that started or finished (their realisation), decisions on
     the kern's couplings, next year's planned works and the works that are due by next
     year but have no money (a work due later is not news yet)."""
-    works = _kern_works(programme, kern)
+    areas = kern.subtree_ids()
+    works = _kern_works(programme, areas)
     by_key = {w.key: w for w in works}
     plan = {w.key: w.scheduled_year for w in works}
-    baseline_kind, baseline = _baseline(kern, programme)
+    baseline_kind, baseline = _baseline(kern, areas, programme)
     new, moved = [], []
     if baseline is not None:
         for work in works:
@@ -121,10 +128,7 @@ def build_content(
             started.append({**item, "date": realisation.actual_start.isoformat()})
         if realisation.actual_finish and since <= realisation.actual_finish <= until:
             finished.append({**item, "date": realisation.actual_finish.isoformat()})
-    couplings = {
-        c.key: c
-        for c in Coupling.objects.filter(programme=programme, area_id__in=kern.subtree_ids())
-    }
+    couplings = {c.key: c for c in Coupling.objects.filter(programme=programme, area_id__in=areas)}
     decisions = [
         {
             "street": couplings[d.key].street,
