@@ -91,16 +91,7 @@ def measurements_from_file(
     )
     result = MeasurementImport(report=report)
     try:
-        limits = read_limits()
-        table = read_table(
-            path,
-            filename=file_name,
-            max_bytes=limits["max_bytes"],
-            max_uncompressed_bytes=limits["max_uncompressed_bytes"],
-            max_sheet_rows=limits["max_sheet_rows"],
-            max_sheet_columns=limits["max_sheet_columns"],
-            max_sheet_cells=limits["max_sheet_cells"],
-        )
+        table = read_table(path, filename=file_name, **read_limits())
     except ImportFileError as exc:
         report.errors.append(RowError(0, "", str(exc)))
         return _finish(result, commit)
