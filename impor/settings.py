@@ -305,6 +305,15 @@ IMPOR_RUN_STALE_SECONDS = env_int("IMPOR_RUN_STALE_SECONDS", 120)
 # The API under /api/v1/ (docs/api.md): NL API Design Rules — errors as problem+json,
 # pages of 50 with a capped count, session login for the browser and tokens for
 # integrations (the token first, so an anonymous call gets 401 with WWW-Authenticate).
+# The OGC API Features collections (impor.ogc): one function `collections(user)` per app,
+# named here so that impor imports none of the apps above it.
+OGC_COLLECTIONS = [
+    "impor.ogc.areas.collections",
+    "assets.ogc.collections",
+    "projects.ogc.collections",
+    "programming.ogc.collections",
+]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "stakeholders.authentication.ApiTokenAuthentication",
