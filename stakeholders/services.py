@@ -340,13 +340,7 @@ def interest_areas_from_file(
     )
     result = InterestUploadResult(report=report)
     try:
-        limits = read_limits()
-        table = read_table(
-            path,
-            filename=file_name,
-            max_bytes=limits["max_bytes"],
-            max_uncompressed_bytes=limits["max_uncompressed_bytes"],
-        )
+        table = read_table(path, filename=file_name, **read_limits())
     except ImportFileError as exc:
         report.errors.append(RowError(0, "", str(exc)))
         report.status = ImportStatus.REFUSED if commit else ImportStatus.DRY_RUN
