@@ -46,10 +46,10 @@ from django.db import transaction
 from shapely.geometry.base import BaseGeometry
 
 from impor import geometry
-from impor.choices import AreaLevel, ImportKind, ImportStatus
+from impor.choices import AreaLevel, ImportKind
 from impor.importing.columns import normalise
 from impor.importing.readers import ImportFileError, Table, read_table
-from impor.importing.report import ImportReport, RowError, finish_run, read_limits, record_run
+from impor.importing.report import ImportReport, RowError, finish_run, read_limits, record_commit
 from impor.importing.values import parse_text
 from impor.models import Area
 
@@ -175,16 +175,7 @@ def import_areas(
         if report.errors:
             transaction.set_rollback(True)
         else:
-            report.status = ImportStatus.COMMITTED
-            record_run(
-                report,
-                path,
-                user=user,
-                started=started,
-                created=report.creates,
-                updated=report.updates,
-                skipped=0,
-            )
+            record_commit(report, path, user=user, started=started)
     if report.errors:
         report.creates = report.updates = 0
         return _finish(report, path, user, started, commit)

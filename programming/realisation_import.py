@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from impor.choices import ImportKind, ImportStatus
+from impor.choices import ImportKind
 from impor.importing.columns import recognise_headers
 from impor.importing.readers import ImportFileError, read_table
 from impor.importing.report import (
@@ -37,7 +37,7 @@ from impor.importing.report import (
     finish_run,
     import_change_reason,
     read_limits,
-    record_run,
+    record_commit,
 )
 from impor.importing.values import parse_decimal, parse_text, parse_whole
 from programming.models import ActualCost, Realisation
@@ -143,16 +143,7 @@ def import_actuals(
     if not commit:
         return finish_run(report, path, user=user, started=started, commit=False, log_the_plan=True)
     with transaction.atomic():
-        report.status = ImportStatus.COMMITTED
-        record_run(
-            report,
-            path,
-            user=user,
-            started=started,
-            created=report.creates,
-            updated=report.updates,
-            skipped=report.unchanged,
-        )
+        record_commit(report, path, user=user, started=started)
         _write(totals, user, import_change_reason(report.file_name, report.run_id), report)
     return report
 

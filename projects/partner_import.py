@@ -46,7 +46,7 @@ from impor.importing.report import (
     finish_run,
     import_change_reason,
     read_limits,
-    record_run,
+    record_commit,
 )
 from impor.importing.values import parse_number, parse_whole
 from impor.models import Area
@@ -128,16 +128,7 @@ def import_partner_works(
         try:
             with transaction.atomic():
                 created, changed = _write(works, organisation)
-                report.status = ImportStatus.COMMITTED
-                record_run(
-                    report,
-                    path,
-                    user=user,
-                    started=started,
-                    created=report.creates,
-                    updated=report.updates,
-                    skipped=report.unchanged,
-                )
+                record_commit(report, path, user=user, started=started)
                 # After the run is recorded, so that the reason can name it.
                 _write_history(
                     created,

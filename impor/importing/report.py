@@ -6,8 +6,9 @@ declares its columns and checks its rows; the kit here holds what they share:
 - `RowError`, one error that names the row and the column (row 0: the file as a whole);
 - `ImportReport`, what an import found and (when committed) did, shown by the one
   report template (``templates/impor/import_report.html``) and the command line;
-- `record_run` (after a write, in its transaction) and `finish_run` (when nothing was
-  written), which log the report as an `ImportRun`, once per import, dry run or not;
+- `record_commit` (a committed import, in its transaction), `record_run` (the same with
+  counts of the import's own) and `finish_run` (when nothing was written), which log the
+  report as an `ImportRun`, once per import, dry run or not;
 - `read_limits`, the upload limits from the settings, and `import_change_reason`, the
   reason an import writes in the history of what it changed.
 """
@@ -157,6 +158,22 @@ def record_run(
         ImportRun.objects.filter(pk=report.run_id).update(**fields, progress=100, step="")
         return
     report.run_id = ImportRun.objects.create(**fields).pk
+
+
+def record_commit(report: ImportReport, path: Path, *, user: Any, started: float) -> None:
+    """Log a committed import with the counts of its plan (created, updated, unchanged);
+    called inside the import's transaction, before the rows whose history names the run
+    (``report.run_id``), so that the log and the rows are stored together or not at all."""
+    report.status = ImportStatus.COMMITTED
+    record_run(
+        report,
+        path,
+        user=user,
+        started=started,
+        created=report.creates,
+        updated=report.updates,
+        skipped=report.unchanged,
+    )
 
 
 def finish_run(
