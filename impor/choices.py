@@ -62,6 +62,10 @@ class ImportKind(models.TextChoices):
     AREAS = "areas", _("gebieden")
     #: Actual costs from the financial system's export (`programming.realisation_import`).
     ACTUALS = "actuals", _("werkelijke kosten")
+    #: Measurements of an ambition's indicators (`stakeholders.measurement_import`).
+    MEASUREMENTS = "measurements", _("metingen van indicatoren")
+    #: A partner's areas of interest from a geo file (`stakeholders.services`).
+    INTEREST_AREAS = "interest_areas", _("interessegebieden")
 
 
 class ImportStatus(models.TextChoices):

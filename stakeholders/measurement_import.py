@@ -18,23 +18,25 @@ transaction or, when any row has an error, none. Row errors name the row and col
 an unknown indicator or area, a value or year that is not a number, neither a year nor a
 date, the same indicator, year and area twice.
 
-The import is not logged as an `ImportRun`: its kind would need a new `ImportKind`
-choice, a migration (the upload of areas of interest does the same).
+Every run, dry or committed, is logged as an `ImportRun` of kind "metingen van
+indicatoren" (the import log), as the other imports are.
 """
 
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from impor.choices import ImportStatus
+from impor.choices import ImportKind
 from impor.fields import YEAR_MAX, YEAR_MIN
 from impor.importing.columns import normalise
 from impor.importing.readers import read_table
-from impor.importing.report import ImportReport, RowError, read_limits
+from impor.importing.report import ImportReport, RowError, finish_run, read_limits, record_commit
 from impor.importing.table import ImportFileError
 from impor.importing.values import blank, parse_date, parse_number, parse_text, parse_whole
 from impor.models import Area
@@ -82,19 +84,36 @@ def _area_lookup() -> dict[str, Area]:
 
 
 def measurements_from_file(
-    path: Path, ambition: Ambition, *, file_name: str, commit: bool = False
+    path: Path,
+    ambition: Ambition,
+    *,
+    file_name: str,
+    commit: bool = False,
+    user: Any = None,
 ) -> MeasurementImport:
     """Read the file's rows into measurements of `ambition`'s indicators: a dry run
-    (counts and row errors) unless `commit` (see the module's docstring)."""
+    (counts and row errors) unless `commit` (see the module's docstring). `user` is
+    who the import log names."""
+    started = time.perf_counter()
     report = ImportReport(
-        kind="metingen", file_name=file_name, source="upload", messages_name_the_file=False
+        kind=ImportKind.MEASUREMENTS,
+        file_name=file_name,
+        source="upload",
+        messages_name_the_file=False,
     )
     result = MeasurementImport(report=report)
+
+    def finish() -> MeasurementImport:
+        if not report.ok:
+            result.rows = []
+        finish_run(report, path, user=user, started=started, commit=commit, log_the_plan=True)
+        return result
+
     try:
         table = read_table(path, filename=file_name, **read_limits())
     except ImportFileError as exc:
         report.errors.append(RowError(0, "", str(exc)))
-        return _finish(result, commit)
+        return finish()
     report.warnings.extend(table.warnings)
     frame = table.frame
     mapping = _columns(frame)
@@ -108,7 +127,7 @@ def measurements_from_file(
                 0, "", _("Deze kolommen ontbreken: %(columns)s.") % {"columns": ", ".join(missing)}
             )
         )
-        return _finish(result, commit)
+        return finish()
     report.rows = len(frame)
 
     def column(name: str) -> pd.Series:
@@ -206,17 +225,10 @@ def measurements_from_file(
         measurement.source = sources[offset][:200] or measurement.source
         result.rows.append(measurement)
     report.valid = report.rows - len({error.row for error in report.errors})
-    if commit and report.ok:
-        with transaction.atomic():
-            for measurement in result.rows:
-                measurement.save()
-        report.status = ImportStatus.COMMITTED
-    return _finish(result, commit)
-
-
-def _finish(result: MeasurementImport, commit: bool) -> MeasurementImport:
-    if not result.report.ok:
-        result.rows = []
-        if commit:
-            result.report.status = ImportStatus.REFUSED
+    if not (commit and report.ok):
+        return finish()
+    with transaction.atomic():
+        record_commit(report, path, user=user, started=started)
+        for measurement in result.rows:
+            measurement.save()
     return result

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,9 +25,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from impor import geometry
-from impor.choices import ImportStatus
+from impor.choices import ImportKind
 from impor.importing.readers import read_table
-from impor.importing.report import ImportReport, RowError, read_limits
+from impor.importing.report import (
+    ImportReport,
+    RowError,
+    finish_run,
+    read_limits,
+    record_commit,
+)
 from impor.importing.table import ImportFileError
 from stakeholders import alert_text
 from stakeholders.models import (
@@ -332,25 +339,32 @@ def interest_areas_from_file(
     the row (the feature number in the file). A file without a coordinate system is
     read as RD New, with a warning.
     """
+    started = time.perf_counter()
     report = ImportReport(
-        kind="interessegebieden",
+        kind=ImportKind.INTEREST_AREAS,
         file_name=file_name,
         source="upload",
         messages_name_the_file=False,
     )
     result = InterestUploadResult(report=report)
+
+    def finish() -> InterestUploadResult:
+        if report.errors:
+            result.areas = []
+        finish_run(report, path, user=user, started=started, commit=commit, log_the_plan=True)
+        return result
+
     try:
         table = read_table(path, filename=file_name, **read_limits())
     except ImportFileError as exc:
         report.errors.append(RowError(0, "", str(exc)))
-        report.status = ImportStatus.REFUSED if commit else ImportStatus.DRY_RUN
-        return result
+        return finish()
     report.warnings.extend(table.warnings)
     if table.geometry is None:
         report.errors.append(
             RowError(0, "", _("Het bestand heeft geen geometrie: kies GeoJSON, GPKG of SHP."))
         )
-        return result
+        return finish()
     crs = table.crs
     if crs is None:
         crs = geometry.RD_NEW
@@ -400,15 +414,12 @@ def interest_areas_from_file(
         except ValidationError as exc:
             report.errors.append(RowError(0, "", " ".join(exc.messages)))
     if report.errors or not commit:
-        if commit:
-            report.status = ImportStatus.REFUSED
-        result.areas = [] if report.errors else result.areas
-        return result
+        return finish()
     with transaction.atomic():
+        record_commit(report, path, user=user, started=started)
         for area in result.areas:
             area._change_reason = f"upload {file_name}"[:100]  # type: ignore[attr-defined]
             area.save()
-    report.status = ImportStatus.COMMITTED
     return result
 
 

@@ -305,7 +305,9 @@ class MeasurementUploadView(PermissionRequiredMixin, FormView):
         with path.open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
-        result = measurements_from_file(path, self.ambition, file_name=upload.name)
+        result = measurements_from_file(
+            path, self.ambition, file_name=upload.name, user=self.request.user
+        )
         if result.report.ok:
             self.request.session[MEASUREMENT_UPLOAD_KEY] = {
                 "file": path.name,
@@ -336,7 +338,7 @@ class MeasurementUploadApplyView(PermissionRequiredMixin, View):
         del request.session[MEASUREMENT_UPLOAD_KEY]
         try:
             result = measurements_from_file(
-                path, ambition, file_name=pending["file_name"], commit=True
+                path, ambition, file_name=pending["file_name"], commit=True, user=request.user
             )
         finally:
             path.unlink(missing_ok=True)

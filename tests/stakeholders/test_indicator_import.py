@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from impor.models import ImportRun
 from stakeholders.choices import Role
 from stakeholders.measurement_import import measurements_from_file
 from stakeholders.models import IndicatorMeasurement
@@ -64,6 +65,13 @@ def test_a_dry_run_counts_and_stores_nothing_then_the_commit_stores_every_row(am
     assert rows[1].source == "Klimaatmonitor"
     again = measurements_from_file(path, ambition, file_name="metingen.csv")
     assert (again.report.creates, again.report.updates, again.report.unchanged) == (0, 0, 3)
+    # Every run is in the import log, as the other imports are.
+    runs = ImportRun.objects.order_by("pk")
+    assert [(r.kind, r.status, r.rows, r.created, r.skipped) for r in runs] == [
+        ("measurements", "proef", 3, 3, 0),
+        ("measurements", "verwerkt", 3, 3, 0),
+        ("measurements", "proef", 3, 0, 0),
+    ]
 
 
 def test_a_stored_measurement_is_updated(ambition, tmp_path):

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.urls import reverse
 
+from impor.models import ImportRun
 from programming import alerts
 from programming.engine.instance import Work, WorkResult
 from stakeholders.choices import Role
@@ -164,6 +165,12 @@ def test_an_uploaded_network_becomes_one_area_with_a_buffer_after_the_dry_run(cl
     assert (area.name, area.buffer, area.source) == ("Ons netwerk", 25, "bestand")
     assert area.geometry.startswith("MULTILINESTRING")
     assert area.organisation == partner_user.organisation
+    # The import log has the dry run and the commit, by the partner's user.
+    runs = ImportRun.objects.order_by("pk")
+    assert [(r.kind, r.status, r.rows, r.created, r.user) for r in runs] == [
+        ("interest_areas", "proef", 2, 1, partner_user),
+        ("interest_areas", "verwerkt", 2, 1, partner_user),
+    ]
 
 
 def test_one_area_per_feature_takes_its_name_from_a_column(client, partner_user):
@@ -202,6 +209,7 @@ def test_an_upload_with_a_bad_row_names_it_and_stores_nothing(client, partner_us
     )
     assert not result.report.ok
     assert not AreaOfInterest.objects.exists()
+    assert ImportRun.objects.filter(kind="interest_areas").latest("pk").status == "geweigerd"
 
 
 def test_a_file_that_is_no_geo_file_is_refused(client, partner_user):
