@@ -17,7 +17,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.utils.translation import gettext
@@ -95,7 +95,17 @@ class ImportReport:
         ]
 
 
-def read_limits() -> dict[str, int]:
+class ReadLimits(TypedDict):
+    """`read_table`'s size limits, by its parameter names."""
+
+    max_bytes: int
+    max_uncompressed_bytes: int
+    max_sheet_rows: int
+    max_sheet_columns: int
+    max_sheet_cells: int
+
+
+def read_limits() -> ReadLimits:
     """`read_table`'s limits from the settings, for every import that reads uploads."""
     return {
         "max_bytes": settings.IMPOR_IMPORT_MAX_MB * 1024**2,
