@@ -211,22 +211,32 @@ def couplings_csv(request: HttpRequest, programme: Programme) -> StreamingHttpRe
     )
 
 
+def coupling_geometries(user, programme: Programme, coupling_ids: Sequence[int]) -> dict[int, str]:
+    """The stored WKT of the union of each coupling's works `user` may see ("" when it
+    has none with a geometry), in one query: the exports and the OGC collection
+    (`programming.ogc`) draw a coupling the same way."""
+    works = pages.works_visible_to(user, programme).exclude(geometry="")
+    members: dict[int, list[str]] = defaultdict(list)
+    for coupling_id, wkt in works.filter(coupling_id__in=coupling_ids).values_list(
+        "coupling_id", "geometry"
+    ):
+        members[coupling_id].append(wkt)
+    unions = {pk: shapely.union_all(shapely.from_wkt(wkts)) for pk, wkts in members.items()}
+    return {
+        pk: shapely.to_wkt(unions[pk], rounding_precision=3) if pk in unions else ""
+        for pk in coupling_ids
+    }
+
+
 def _coupling_geometries(user, programme: Programme, couplings: Iterable[Sequence[Any]]):
     """(stored WKT of the union of its visible works, values) per coupling row.
 
     The couplings come in by id; their works' geometries are read per chunk of couplings
     (one query per chunk), so memory stays at one chunk whatever the programme's size."""
-    works = pages.works_visible_to(user, programme).exclude(geometry="")
     for chunk in _chunks(couplings):
-        members: dict[int, list[str]] = defaultdict(list)
-        for coupling_id, wkt in works.filter(coupling_id__in=[row[0] for row in chunk]).values_list(
-            "coupling_id", "geometry"
-        ):
-            members[coupling_id].append(wkt)
+        drawn = coupling_geometries(user, programme, [row[0] for row in chunk])
         for row in chunk:
-            wkts = members.get(row[0])
-            union = shapely.union_all(shapely.from_wkt(wkts)) if wkts else None
-            yield (shapely.to_wkt(union, rounding_precision=3) if union is not None else "", row)
+            yield (drawn[row[0]], row)
 
 
 def couplings_geojson(request: HttpRequest, programme: Programme) -> StreamingHttpResponse:
