@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("assets.api")),
     path("", include("projects.api")),
     path("", include("programming.api_urls")),
+    path("", include("impor.ogc.urls")),
     path(
         "openapi.json",
         login_not_required(

@@ -1,0 +1,162 @@
+"""A collection's features: the rows a request selects, one page of them by key, their
+GeoJSON text, and the collection's extent.
+
+A page costs the same on the first and the millionth row: a COUNT of the selection, the
+page itself (`pk > after`, ascending, `limit + 1` rows: the extra row says whether there
+is a next page) and what the collection reads for the page's properties. A `bbox` on a
+collection without bbox columns tests the geometries in Python (`ids_in_bbox`); the page
+is then cut from the sorted keys of the rows in the box, so no query holds them all.
+"""
+
+import bisect
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import shapely
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max, Min, QuerySet
+
+from impor import geometry
+from impor.api.geo import ids_in_bbox
+from impor.ogc.collections import Collection
+from impor.ogc.params import ItemsQuery
+
+#: Rows read at a time where every row of a selection is looked at (bbox, extent).
+CHUNK = 2000
+
+
+def selection(collection: Collection, user: Any, query: ItemsQuery) -> QuerySet[Any]:
+    """The rows of `query`'s queryables, `datetime` and (with bbox columns) `bbox`.
+
+    A feature is in a `datetime` interval when its years meet it: its first year is not
+    after the interval's last and its last year not before the interval's first. A
+    collection without time ignores `datetime`, as one without a queryable ignores it."""
+    rows = collection.queryset(user)
+    for lookup, values in query.filters.items():
+        rows = rows.filter(**{f"{lookup}__in": values})
+    if query.years is not None and collection.temporal is not None:
+        first_field, last_field = collection.temporal
+        first, last = query.years
+        if last is not None:
+            rows = rows.filter(**{f"{first_field}__lte": last})
+        if first is not None:
+            rows = rows.filter(**{f"{last_field}__gte": first})
+    if query.bbox is not None and collection.has_bbox_columns:
+        xmin, ymin, xmax, ymax = query.bbox
+        rows = rows.filter(
+            bbox_xmax__gte=xmin, bbox_xmin__lte=xmax, bbox_ymax__gte=ymin, bbox_ymin__lte=ymax
+        )
+    return rows
+
+
+def keyed_geometries(
+    collection: Collection, user: Any, rows: QuerySet[Any]
+) -> Iterator[tuple[int, str]]:
+    """(pk, stored WKT) of every row: the geometry column itself, or, for a collection
+    whose geometry is derived, its `geometries` a chunk of rows at a time."""
+    if type(collection).geometries is Collection.geometries:
+        yield from rows.order_by().values_list("pk", collection.geometry_field).iterator(CHUNK)
+        return
+    after = 0
+    while True:
+        chunk = list(rows.filter(pk__gt=after).order_by("pk")[:CHUNK])
+        if not chunk:
+            return
+        yield from zip((row.pk for row in chunk), collection.geometries(user, chunk), strict=True)
+        after = chunk[-1].pk
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Any]
+    number_matched: int
+    #: The key to ask the next page after; None on the last page.
+    next_after: int | None
+
+
+def page(collection: Collection, user: Any, query: ItemsQuery) -> Page:
+    rows = selection(collection, user, query)
+    if query.bbox is not None and not collection.has_bbox_columns:
+        keys = sorted(ids_in_bbox(keyed_geometries(collection, user, rows), query.bbox))
+        start = bisect.bisect_right(keys, query.after)
+        wanted = keys[start : start + query.limit + 1]
+        found = list(rows.filter(pk__in=wanted).order_by("pk")) if wanted else []
+        matched = len(keys)
+    else:
+        matched = rows.count()
+        found = list(rows.filter(pk__gt=query.after).order_by("pk")[: query.limit + 1])
+    more = len(found) > query.limit
+    found = found[: query.limit]
+    return Page(found, matched, found[-1].pk if more else None)
+
+
+def features(collection: Collection, user: Any, rows: list[Any], crs: str) -> list[str]:
+    """The GeoJSON text of each row's Feature. The geometries are written by GEOS in one
+    vectorised call and go into the text as they are (`impor.geometry.feature_collection`)."""
+    if not rows:
+        return []
+    properties = collection.properties(user, rows)
+    wkts = collection.geometries(user, rows)
+    present = [index for index, wkt in enumerate(wkts) if wkt]
+    geometries = ["null"] * len(rows)
+    texts = geometry.to_geojson_many([wkts[i] for i in present], crs) if present else []
+    for index, text in zip(present, texts, strict=True):
+        geometries[index] = text
+    return [
+        f'{{"type":"Feature","id":{row.pk},"geometry":{geom},'
+        f'"properties":{json.dumps(props, cls=DjangoJSONEncoder)}}}'
+        for row, geom, props in zip(rows, geometries, properties, strict=True)
+    ]
+
+
+def spatial_extent(collection: Collection, user: Any) -> list[float] | None:
+    """The CRS84 box of every feature `user` may see: the bbox columns' minima and maxima
+    (one aggregate, also on a million rows), else the bounds of the geometries."""
+    rows = collection.queryset(user).order_by()
+    if collection.has_bbox_columns:
+        found = rows.aggregate(
+            xmin=Min("bbox_xmin"),
+            ymin=Min("bbox_ymin"),
+            xmax=Max("bbox_xmax"),
+            ymax=Max("bbox_ymax"),
+        )
+        if any(value is None for value in found.values()):
+            return None
+        box = (found["xmin"], found["ymin"], found["xmax"], found["ymax"])
+    else:
+        bounds = geometry.union_bounds(
+            wkt for _pk, wkt in keyed_geometries(collection, user, rows) if wkt
+        )
+        if bounds is None:
+            return None
+        box = bounds
+    crs84 = geometry.transform(shapely.box(*box), geometry.RD_NEW, geometry.WGS84).bounds
+    return [round(value, geometry.GEOJSON_PRECISION) for value in crs84]
+
+
+def temporal_extent(collection: Collection, user: Any) -> list[str | None] | None:
+    """The first day of the first year and the last moment of the last year, as RFC 3339
+    texts (null for an unknown end); None for a collection without time."""
+    if collection.temporal is None:
+        return None
+    first_field, last_field = collection.temporal
+    found = (
+        collection.queryset(user).order_by().aggregate(first=Min(first_field), last=Max(last_field))
+    )
+    first = datetime(found["first"], 1, 1, tzinfo=UTC) if found["first"] is not None else None
+    last = (
+        datetime(found["last"], 12, 31, 23, 59, 59, tzinfo=UTC)
+        if found["last"] is not None
+        else None
+    )
+    return [
+        moment.isoformat().replace("+00:00", "Z") if moment else None for moment in (first, last)
+    ]
+
+
+def now() -> str:
+    """`timeStamp` of an answer: when its rows were read, in UTC."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
