@@ -7,9 +7,13 @@ from decimal import Decimal
 import pytest
 import shapely
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from impor.ogc.collections import collection_for, collections_for
+from impor.ogc.params import RD_NEW
 from programming.exports import work_columns
 from programming.models import Coupling, Work
 from stakeholders.choices import Role
@@ -183,3 +187,125 @@ def test_a_partner_of_the_computed_programme_sees_its_cable_and_its_coupling(com
     couplings = collection_for(user, f"programme-{computed.pk}-couplings")
     cable = Work.objects.get(key="P:E-1")
     assert [row.pk for row in couplings.queryset(user)] == [cable.coupling_id]
+
+
+# --- through the service: /api/v1/ogc/collections/<id>/items --------------------------
+
+OGC = "/api/v1/ogc/collections"
+
+
+def _client(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _items(client, collection_id: str, **params) -> dict:
+    response = client.get(f"{OGC}/{collection_id}/items", params)
+    assert response.status_code == 200, response.content
+    return json.loads(response.content)
+
+
+def _follow(client, url: str) -> tuple[list[dict], int]:
+    """Every feature of the pages from `url` to the last, and the first numberMatched."""
+    features: list[dict] = []
+    matched = None
+    while url:
+        body = json.loads(client.get(url).content)
+        matched = body["numberMatched"] if matched is None else matched
+        features.extend(body["features"])
+        url = next((link["href"] for link in body["links"] if link["rel"] == "next"), "")
+    return features, matched
+
+
+def test_the_items_carry_the_works_apis_values(computed):  # noqa: F811
+    """Money equal to the cent, a scheduled year, the work's name as the API words it."""
+    client = _client(_user(Role.VIEWER))
+    body = _items(client, f"programme-{computed.pk}-works")
+    assert body["numberMatched"] == body["numberReturned"] == 4
+    for feature in body["features"]:
+        work = client.get(f"/api/v1/programmas/{computed.pk}/werken/{feature['id']}").json()
+        mine = feature["properties"]
+        for name in ("key", "kind", "label", "project", "area", "owner", "street", "certainty"):
+            assert mine[name] == work[name], name
+        for name in ("window_start", "window_end", "preferred_year", "scheduled_year"):
+            assert mine[name] == work[name], name
+        assert mine["cost"] == float(Decimal(work["cost"]))
+        assert mine["saving"] == float(Decimal(work["saving"]))
+        assert mine["coupling"] == work["coupling"]
+        assert feature["geometry"] is not None
+
+
+def test_the_works_queryables_filter_the_items(shared):
+    programme, grid, coupling, sewer, cable, pipe = shared
+    client = _client(_user(Role.VIEWER))
+    works = f"programme-{programme.pk}-works"
+
+    def ids(**params) -> list[int]:
+        return [f["id"] for f in _items(client, works, **params)["features"]]
+
+    assert ids(kind="partner") == [cable.pk, pipe.pk]
+    assert ids(owner=grid.pk) == [cable.pk]
+    assert ids(coupling=coupling.pk) == [sewer.pk, cable.pk]
+    assert ids(scheduled_year="2029") == [sewer.pk, cable.pk, pipe.pk]
+    assert ids(scheduled_year="2030") == []
+    assert ids(datetime="2032-01-01/..") == [], "every window ends in 2031"
+    assert ids(datetime="2031-06-01") == [sewer.pk, cable.pk, pipe.pk]
+    response = client.get(f"{OGC}/{works}/items", {"scheduled_year": "volgend jaar"})
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "scheduled_year"
+    couplings = f"programme-{programme.pk}-couplings"
+    assert _items(client, couplings, decision="voorgesteld")["numberMatched"] == 1
+    assert _items(client, couplings, decision="afgewezen")["numberMatched"] == 0
+    assert _items(client, couplings, year="2027")["numberMatched"] == 1
+
+
+def test_paging_to_the_end_reads_every_work_once(shared):
+    programme, *_rest = shared
+    WorkFactory.create_batch(4, programme=programme)
+    client = _client(_user(Role.VIEWER))
+    features, matched = _follow(client, f"{OGC}/programme-{programme.pk}-works/items?limit=2")
+    ids = [f["id"] for f in features]
+    assert ids == sorted(Work.objects.filter(programme=programme).values_list("pk", flat=True))
+    assert matched == len(ids) == 7
+
+
+def test_a_partner_gets_404_for_another_organisations_work(shared):
+    programme, grid, coupling, sewer, cable, pipe = shared
+    client = _client(_user(Role.PARTNER, organisation=grid))
+    works = f"{OGC}/programme-{programme.pk}-works/items"
+    assert client.get(f"{works}/{cable.pk}").status_code == 200
+    for other in (sewer, pipe):
+        response = client.get(f"{works}/{other.pk}")
+        assert response.status_code == 404, other.key
+    absent = client.get(f"{works}/999999").json()
+    assert {**absent, "instance": ""} == {**response.json(), "instance": ""}, "no oracle"
+    assert client.get(f"{OGC}/assets/items").status_code == 404, "partners read no assets"
+    couplings = _items(client, f"programme-{programme.pk}-couplings", crs=RD_NEW)
+    [feature] = couplings["features"]
+    assert feature["id"] == coupling.pk
+    assert shapely.geometry.shape(feature["geometry"]).equals(shapely.from_wkt(EAST))
+
+
+def _queries_per_page(client, url: str) -> int:
+    client.get(url)  # the user's permissions are read once, on the first request
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("what", ["works", "couplings"])
+def test_a_page_costs_the_same_queries_for_3_or_30_works(what):
+    """Each work in a coupling of its own, with a cost on a budget line."""
+    client = _client(_user(Role.VIEWER))
+    counts = []
+    for size in (3, 30):
+        programme = ProgrammeFactory()
+        for _n in range(size):
+            work = WorkFactory(programme=programme, coupling=CouplingFactory(programme=programme))
+            WorkCostFactory(work=work)
+        url = f"{OGC}/programme-{programme.pk}-{what}/items?limit=1000"
+        counts.append(_queries_per_page(client, url))
+    # The programmes, the count, the page, then the works' names and lines (2) or the
+    # couplings' splits (2) and drawing (1).
+    assert counts[0] == counts[1] <= 6, counts
