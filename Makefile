@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test lint format bench load install clean vendor messages screenshots
+.PHONY: demo test lint format bench load install clean vendor messages screenshots adr
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "IMPOR needs Python 3.11 or newer"'
@@ -37,6 +37,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=true $(BIN)/mypy
+
+## Lint the OpenAPI document with the NL API Design Rules as the national API register does
+## (Spectral, tools/spectral/adr.yaml; `npm ci --prefix tools/spectral` first); fails on errors
+SPECTRAL := tools/spectral/node_modules/.bin/spectral
+adr: $(STAMP)
+	@test -x $(SPECTRAL) || { echo "Spectral is missing: npm ci --prefix tools/spectral"; exit 1; }
+	@mkdir -p var
+	DEBUG=true $(BIN)/python manage.py spectacular --format openapi-json --fail-on-warn --file var/openapi.json
+	$(SPECTRAL) lint --ruleset tools/spectral/adr.yaml --fail-severity error var/openapi.json
 
 format: $(STAMP)
 	$(BIN)/ruff format .

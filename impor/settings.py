@@ -333,11 +333,29 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "impor.api.exceptions.problem_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# The OpenAPI document as the NL API Design Rules want it (docs/api.md, `make adr`): the
+# server URL carries the major version, the paths are relative to it, and it names whom
+# to contact. API_BASE_URL may be absolute (https://impor.gemeente.nl/api/v1) so that
+# the national API register shows where the API lives; relative by default.
+API_BASE_URL = env.str("API_BASE_URL", default="/api/v1").rstrip("/")
+if not API_BASE_URL.endswith("/api/v1") or API_BASE_URL.startswith("http://"):
+    raise ImproperlyConfigured(
+        f"API_BASE_URL must end in /api/v1 and be relative or https, not {API_BASE_URL!r}"
+    )
 SPECTACULAR_SETTINGS = {
     "TITLE": "IMPOR API",
     "DESCRIPTION": "Integraal Meerjaren Programma Openbare Ruimte: areaal, projecten, "
     "actoren, ambities en het programma. Zie docs/api.md.",
+    # A semantic version; the API-Version header of every response repeats it.
     "VERSION": "1.0.0",
+    "CONTACT": {
+        "name": env.str("API_CONTACT_NAME", default="Team IMPOR"),
+        "email": env.str("API_CONTACT_EMAIL", default="impor@example.nl"),
+        "url": env.str("API_CONTACT_URL", default=IMPOR_SITE_URL),
+    },
+    "SERVERS": [{"url": API_BASE_URL}],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -346,6 +364,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "impor.api.geo.describe_media_types",
+        "impor.api.schema.declare_api_conventions",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "projects.choices.ProjectStatus",

@@ -146,7 +146,7 @@ def api_urls(client: Client, programme_id: int) -> list[str]:
         get = operations.get("get")
         if get is None:
             continue
-        route = "/api/v1" + path if not path.startswith("/api/") else path
+        route = urlsplit(document["servers"][0]["url"]).path + path
         variants = (
             [route]
             if "{" not in route

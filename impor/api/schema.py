@@ -75,3 +75,30 @@ class ProblemAutoSchema(AutoSchema):
             if code.startswith("4") and not response.get("content"):
                 response["content"] = problem
         return responses
+
+
+def declare_api_conventions(result, generator, request, public):
+    """drf-spectacular post-processing: the document says what every answer does.
+
+    ApiConventionsMiddleware sends `API-Version` on every API response, so each 2xx and
+    3xx response declares it (one shared header component); whichever view made the
+    operation, so new endpoints need nothing of their own. The tags the operations use
+    are listed at the top, so a reader (and Spectral's `operation-tag-defined`) finds
+    them all."""
+    version = result["info"]["version"]
+    result.setdefault("components", {}).setdefault("headers", {})["API-Version"] = {
+        "description": _("De volledige versie van de API (NL API Design Rules)."),
+        "required": True,
+        "schema": {"type": "string", "example": version},
+    }
+    tags = set()
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            tags.update(operation.get("tags", []))
+            for code, response in operation.get("responses", {}).items():
+                if str(code)[0] in "23":
+                    response.setdefault("headers", {})["API-Version"] = {
+                        "$ref": "#/components/headers/API-Version"
+                    }
+    result["tags"] = [{"name": tag} for tag in sorted(tags)]
+    return result

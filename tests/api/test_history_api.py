@@ -96,11 +96,11 @@ def test_a_partner_reads_no_programme_history(enexis_user):
 
 def test_the_history_endpoint_is_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    operation = paths["/api/v1/projecten/{id}/geschiedenis"]["get"]
+    operation = paths["/projecten/{id}/geschiedenis"]["get"]
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert schema["$ref"].endswith("/HistoryPage")
-    assert "/api/v1/programmas/{id}/geschiedenis" in paths
-    assert "/api/v1/beoordelingskaders/{id}/geschiedenis" in paths
+    assert "/programmas/{id}/geschiedenis" in paths
+    assert "/beoordelingskaders/{id}/geschiedenis" in paths
 
 
 def test_an_asset_history_needs_the_view_permission():

@@ -171,7 +171,7 @@ def test_a_client_that_read_before_a_funding_change_is_refused(jan, petra):
 
 def test_the_schema_documents_etag_if_match_and_the_refusals(jan):
     schema = jan.get("/api/v1/openapi.json").json()
-    for path in ("/api/v1/projecten/{id}", "/api/v1/projectopdrachten/{id}"):
+    for path in ("/projecten/{id}", "/projectopdrachten/{id}"):
         for method in ("put", "patch"):
             operation = schema["paths"][path][method]
             headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]

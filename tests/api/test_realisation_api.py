@@ -139,9 +139,7 @@ def test_actual_costs_filter_by_year_and_line(computed, manager):
 
 def test_the_openapi_document_names_both_resources(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    assert {"/api/v1/realisaties", "/api/v1/realisaties/{key}", "/api/v1/werkelijke-kosten"} <= set(
-        paths
-    )
+    assert {"/realisaties", "/realisaties/{key}", "/werkelijke-kosten"} <= set(paths)
 
 
 def test_page_api_and_selector_agree_on_a_works_actual_cost(client, computed, manager):
