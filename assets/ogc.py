@@ -98,7 +98,8 @@ class AssetCollection(Collection):
         return bool(user.has_perm("assets.view_asset"))
 
     def queryset(self, user: Any) -> QuerySet[Asset]:
-        rows = Asset.objects.order_by()
+        # The page reads only the key and the geometry: `properties` reads the rest.
+        rows = Asset.objects.only("pk", "geometry").order_by()
         if self.discipline is None:
             return rows
         classes = AssetClass.objects.filter(discipline=self.discipline).values("pk")

@@ -1,12 +1,15 @@
 """The assets as OGC API feature collections (`assets.ogc`): every asset, one collection
 per discipline, the asset API's values and its permission."""
 
+import json
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from assets.models import Asset
 from assets.ogc import AssetCollection
 from impor.choices import Discipline
 from impor.ogc.collections import collection_for, collections_for
@@ -109,3 +112,73 @@ def test_only_who_reads_assets_gets_the_collections(assets):
     sewers = collection_for(editor, "assets-riolering")
     assert sewers is not None, "an editor limited to greenery still reads every asset"
     assert sewers.queryset(editor).count() == 1
+
+
+# --- through the service: /api/v1/ogc/collections/<id>/items --------------------------
+
+OGC = "/api/v1/ogc/collections"
+
+
+def _client(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _ids(client, url: str, **params) -> list[int]:
+    response = client.get(url, params)
+    assert response.status_code == 200, response.content
+    return [feature["id"] for feature in json.loads(response.content)["features"]]
+
+
+def test_the_items_filter_on_the_queryables(assets):
+    sewer, tree = assets
+    client = _client(_user(Role.VIEWER))
+    items = f"{OGC}/assets/items"
+    assert _ids(client, items) == [sewer.pk, tree.pk]
+    assert _ids(client, items, discipline="groen") == [tree.pk]
+    assert _ids(client, items, asset_class=f"{sewer.asset_class.code},eik") == [sewer.pk, tree.pk]
+    assert _ids(client, items, street="Kerkstraat") == [sewer.pk]
+    assert _ids(client, items, construction_year="1960") == [sewer.pk]
+    assert _ids(client, items, area=tree.area_id) == [tree.pk]
+    assert _ids(client, items, datetime="1950-01-01/1970-12-31") == [sewer.pk]
+    assert _ids(client, items, datetime="1970-01-01/..") == [tree.pk], "built in 1975"
+    assert _ids(client, f"{OGC}/assets-riolering/items") == [sewer.pk]
+    assert _ids(client, f"{OGC}/assets-riolering/items", street="Prinsenstraat") == []
+
+
+def test_paging_to_the_end_reads_every_asset_once(assets):
+    AssetFactory.create_batch(5)
+    client = _client(_user(Role.VIEWER))
+    url, ids, matched = f"{OGC}/assets/items?limit=2", [], []
+    while url:
+        body = json.loads(client.get(url).content)
+        matched.append(body["numberMatched"])
+        ids.extend(feature["id"] for feature in body["features"])
+        url = next((link["href"] for link in body["links"] if link["rel"] == "next"), "")
+    assert ids == sorted(Asset.objects.values_list("pk", flat=True))
+    assert set(matched) == {len(ids)} == {7}
+
+
+def test_an_items_page_costs_the_same_queries_for_3_or_30_assets():
+    client = _client(_user(Role.VIEWER))
+    counts = []
+    for size in (3, 30):
+        AssetFactory.create_batch(size)
+        url = f"{OGC}/assets-riolering/items?limit=1000"
+        client.get(url)  # the user's permissions are read once, on the first request
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    # The programmes (which collections there are), the count, the page, the asset
+    # classes and the page's lifecycle.
+    assert counts[0] == counts[1] <= 5, counts
+
+
+def test_a_partner_gets_no_asset_collection(assets):
+    sewer, _tree = assets
+    client = _client(_user(Role.PARTNER, organisation=ActorFactory(partner=True)))
+    listed = json.loads(client.get(OGC).content)["collections"]
+    assert not [c["id"] for c in listed if c["id"].startswith("assets")]
+    assert client.get(f"{OGC}/assets/items").status_code == 404
+    assert client.get(f"{OGC}/assets-riolering/items/{sewer.pk}").status_code == 404
