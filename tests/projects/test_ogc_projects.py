@@ -1,10 +1,13 @@
 """The projects as an OGC API feature collection (`projects.ogc`): the project API's
 rows and values, a partner's own projects only."""
 
+import json
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from impor.ogc.collections import collection_for
@@ -74,3 +77,52 @@ def test_a_partner_reads_only_its_own_projects(projects):
 
 def test_who_may_not_read_projects_does_not_get_the_collection():
     assert collection_for(UserFactory(), "projects") is None
+
+
+# --- through the service: /api/v1/ogc/collections/<id>/items --------------------------
+
+ITEMS = "/api/v1/ogc/collections/projects/items"
+
+
+def _ids(client, **params) -> list[int]:
+    response = client.get(ITEMS, params)
+    assert response.status_code == 200, response.content
+    return [feature["id"] for feature in json.loads(response.content)["features"]]
+
+
+def test_the_items_filter_on_the_queryables_and_the_years(projects):
+    grid, square, cable = projects
+    client = APIClient()
+    client.force_authenticate(_user(Role.VIEWER))
+    assert _ids(client) == [square.pk, cable.pk]
+    assert _ids(client, owner=grid.pk) == [cable.pk]
+    assert _ids(client, start_year="2028") == [cable.pk]
+    assert _ids(client, status=square.status) == [square.pk, cable.pk]
+    assert _ids(client, datetime="2029-01-01") == [cable.pk], "runs 2028 to 2029"
+    response = client.get(ITEMS, {"owner": "Netbeheerder"})
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "owner"
+
+
+def test_a_partner_gets_404_for_another_organisations_project(projects):
+    grid, square, cable = projects
+    client = APIClient()
+    client.force_authenticate(_user(Role.PARTNER, organisation=grid))
+    assert _ids(client) == [cable.pk]
+    assert client.get(f"{ITEMS}/{cable.pk}").status_code == 200
+    assert client.get(f"{ITEMS}/{square.pk}").status_code == 404
+
+
+def test_an_items_page_costs_the_same_queries_for_3_or_30_projects():
+    client = APIClient()
+    client.force_authenticate(_user(Role.VIEWER))
+    counts = []
+    for size in (3, 30):
+        for project in ProjectFactory.create_batch(size):
+            project.areas.add(AreaFactory(kern=True))
+        client.get(ITEMS)  # the user's permissions are read once, on the first request
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(ITEMS, {"limit": 1000}).status_code == 200
+        counts.append(len(queries))
+    # The programmes (which collections there are), the count, the page and its areas.
+    assert counts[0] == counts[1] <= 4, counts
