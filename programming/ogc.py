@@ -33,9 +33,13 @@ Works (``datetime``: the window meets the period):
 =====================  =================================================================
 
 Queryables: ``scheduled_year``, ``kind``, ``area``, ``owner``, ``project``,
-``coupling``, ``certainty``, ``window_start``, ``window_end``.
+``coupling``, ``certainty``, ``window_start``, ``window_end``. Not the budget line: the
+service filters a queryable as ``<lookup>__in``, and across the work's cost rows
+(``costs__budget_line``) a work charged to one line in two years would be on the page
+twice; `budget_lines` shows them.
 
-Couplings (``datetime``: the shared window meets the period): ``kind`` (``kans`` or
+Couplings (``datetime``: the shared window meets the period): ``key`` (the same in
+every version), ``kind`` (``kans`` or
 ``conflict``), ``area``/``area_name``, ``street``, ``window_start``, ``window_end``,
 ``year`` (planned), ``savings`` (euros), ``openings_avoided``, ``work_count``,
 ``decision`` (code) and ``decision_reason``, ``score``, and the cost split as the exports
@@ -187,6 +191,7 @@ class CouplingCollection(ProgrammeCollection):
                 if field != "pk"
             }
             | {
+                "key": row.key,
                 "area": row.area_id,
                 "score": row.score,
                 "cost_rule": split[row.pk].rule,
