@@ -4,7 +4,9 @@ Per size: seeding, the lifecycle of every asset, and computing the concept progr
 (seconds per stage, works, clusters, street openings sectoral and integrated, savings,
 optimality gap), its council workbook against raw XlsxWriter writing the same cells
 (time, traced peak memory, share of raw speed), then the p50/p95 server time of the main
-pages (benchmarks/pages.py, BENCH_PAGE_REPEAT requests each). Sizes come from BENCH_SIZES
+pages (benchmarks/pages.py, BENCH_PAGE_REPEAT requests each) and of OGC API Features
+pages of 1,000 (benchmarks/ogc.py; alone on an existing database:
+`run.py ogc <DATABASE_URL>`). Sizes come from BENCH_SIZES
 (comma-separated asset counts, `demo` for the demo municipality), default
 "demo,100000,1000000". PostgreSQL is
 measured when a server answers at IMPOR_BENCH_POSTGRES_URL (default
@@ -462,6 +464,26 @@ def bench_pages(database_url: str) -> list[str]:
     return lines
 
 
+#: Issue #21's target for the p95 server time of an OGC API Features page of 1,000, in ms.
+OGC_TARGET = 200
+
+
+def bench_ogc(database_url: str) -> list[str]:
+    """p50/p95/max server time of OGC API Features pages of the assets collection
+    (benchmarks/ogc.py, BENCH_OGC_PAGES pages of BENCH_OGC_LIMIT per walk)."""
+    script = (ROOT / "benchmarks" / "ogc.py").read_text()
+    output = run(["shell", "-v0", "-c", script], database_url, production=True).stdout
+    lines = []
+    for row in (row for row in map(json.loads, output.splitlines()) if "walk" in row):
+        mark = "ok" if row["p95"] <= OGC_TARGET else f"over {OGC_TARGET} ms"
+        lines.append(
+            f"ogc {row['walk']:<8} {row['pages']:>3} pages, {row['features']:>6,} features "
+            f"of {row['assets']:,}  p50 {row['p50']:6.1f} ms  p95 {row['p95']:6.1f} ms  "
+            f"max {row['max']:6.1f} ms  {row['bytes'] / 1024:5.0f} KiB/page  ({mark})"
+        )
+    return lines
+
+
 def import_files(rows: int, folder: Path) -> dict[str, Path]:
     """CSV, XLSX and GeoPackage files of `rows` assets (trees, lamp posts, manholes) in Dalfsen."""
     import numpy as np
@@ -560,7 +582,7 @@ def main() -> None:
             print(f"  {name:<11} {bench_lifecycle(url)}")
             lines = bench_programme(url, size)
             lines += bench_replan(url) if size == "demo" else []
-            for line in lines + bench_workbook(url) + bench_pages(url):
+            for line in lines + bench_workbook(url) + bench_pages(url) + bench_ogc(url):
                 print(f"  {name:<11} {line}")
     if import_rows:
         print(f"\nimport_assets --commit, {import_rows:,} rows into the demo municipality")
@@ -572,4 +594,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["ogc"] and len(sys.argv) == 3:
+        # An existing (seeded, migrated) database: `run.py ogc sqlite:////tmp/city.sqlite3`.
+        print("\n".join(bench_ogc(sys.argv[2])))
+    else:
+        main()
