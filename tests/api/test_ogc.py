@@ -2,23 +2,19 @@
 CRSs, bad input and who sees which collection.
 
 The collections are the areas' and two test-only ones over the assets (`OGC_COLLECTIONS`
-is set per test): one with bbox columns and a time (construction year), one whose
-geometry is derived (a collection's own `geometries`), as a coupling's is.
+is set per test, tests/api/ogc_server.py): one with bbox columns and a time (construction
+year), one whose geometry is derived (a collection's own `geometries`), as a coupling's is.
 """
-
-from collections.abc import Sequence
-from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from assets.models import Asset
 from impor.choices import AreaLevel
-from impor.ogc.collections import Collection, Queryable
 from stakeholders.choices import Role
 from tests.api.conftest import client_for, user_with_role
+from tests.api.ogc_server import COLLECTIONS
 from tests.factories import AreaFactory, AssetFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,48 +32,9 @@ DALFSEN_RD = "214000,500000,215000,501000"
 ZWOLLE_CRS84 = "6.05,52.49,6.12,52.53"
 
 
-class AssetsForTest(Collection):
-    """The assets, with bbox columns and their construction year as time."""
-
-    id = "test-assets"
-    title = "Beheerobjecten (test)"
-    has_bbox_columns = True
-    temporal = ("construction_year", "construction_year")
-    queryables = (
-        Queryable("street", "street", "string", "De straat."),
-        Queryable("construction_year", "construction_year", "integer", "Het aanlegjaar."),
-    )
-
-    def available_to(self, user: Any) -> bool:
-        return user.has_perm("assets.view_asset")
-
-    def queryset(self, user: Any):
-        return Asset.objects.all()
-
-    def properties(self, user: Any, rows: Sequence[Asset]) -> list[dict[str, Any]]:
-        return [{"street": a.street, "construction_year": a.construction_year} for a in rows]
-
-
-class DerivedForTest(AssetsForTest):
-    """The same assets, with a geometry of their own making and no bbox columns."""
-
-    id = "test-derived"
-    has_bbox_columns = False
-
-    def geometries(self, user: Any, rows: Sequence[Asset]) -> list[str]:
-        return [asset.geometry for asset in rows]
-
-
-def test_collections(user: Any) -> list[Collection]:
-    return [AssetsForTest(), DerivedForTest()]
-
-
-test_collections.__test__ = False
-
-
 @pytest.fixture(autouse=True)
 def _collections(settings):
-    settings.OGC_COLLECTIONS = ["impor.ogc.areas.collections", f"{__name__}.test_collections"]
+    settings.OGC_COLLECTIONS = COLLECTIONS
 
 
 def _items(client, collection: str, query: str = ""):
