@@ -337,7 +337,7 @@ def describe_cluster(
     years = tuple(params.first_year + int(y) for y in np.flatnonzero(common))
     target = None
     if years:
-        median = float(np.median(arrays.preferred[index]))
+        median = _median(arrays.preferred[index].tolist())
         target = min(years, key=lambda year: (abs(year - median), year))
     opening = index[arrays.opens[index]]
     costs = arrays.cost[opening].tolist()
@@ -354,6 +354,17 @@ def describe_cluster(
         savings=opening_savings(costs, params.opening_cost_share),
         openings_avoided=openings_avoided(len(costs)),
     )
+
+
+def _median(years: list[int]) -> float:
+    """The median of whole years, as `np.median` gives it (the mean of the two middle
+    ones for an even count, exact for years); a sorted list is faster on a cluster's
+    few members, and a city describes ~20,000 clusters (np.median: 0.5 s of them)."""
+    years = sorted(years)
+    middle = len(years) // 2
+    if len(years) % 2:
+        return float(years[middle])
+    return (years[middle - 1] + years[middle]) / 2
 
 
 def periods_overlap(start: np.ndarray, end: np.ndarray) -> bool:

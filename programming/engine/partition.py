@@ -153,8 +153,10 @@ def partition_greedily(group: Group) -> list[list[int]]:
     for anchor, members in enumerate(along):
         for member in members:
             anchors_of[member].append(anchor)
-    free = np.ones(group.size, dtype=bool)
-    version = np.zeros(group.size, dtype=int)
+    # Plain lists: read one element at a time, thousands of times per large group, where a
+    # numpy array's element access costs several times a list's (city: 0.35 s).
+    free = [True] * group.size
+    version = [0] * group.size
 
     def entry(anchor: int) -> tuple[tuple[int, float, int], int, int, list[int]] | None:
         star = best_star(group, anchor, [m for m in along[anchor] if free[m]])
@@ -172,7 +174,8 @@ def partition_greedily(group: Group) -> list[list[int]]:
         if not free[anchor] or seen != version[anchor]:
             continue
         parts.append(star)
-        free[star] = False
+        for member in star:
+            free[member] = False
         for other in sorted({a for member in star for a in anchors_of[member] if free[a]}):
             version[other] += 1
             if item := entry(other):
