@@ -14,7 +14,12 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -107,6 +112,7 @@ COLLECTION_ID = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
     description="De id van de collectie, zoals /ogc/collections die noemt (areas-buurt).",
+    examples=[OpenApiExample("buurten", value="areas-buurt")],
 )
 FEATURE_ID = OpenApiParameter(
     "featureId", OpenApiTypes.STR, OpenApiParameter.PATH, description="De id van het object."
@@ -254,13 +260,13 @@ class ItemsView(FeatureView):
             COLLECTION_ID,
             OpenApiParameter(
                 "limit",
-                OpenApiTypes.INT,
+                {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
                 description=f"Objecten per pagina, 1 tot en met {MAX_LIMIT} "
                 f"(standaard {DEFAULT_LIMIT}).",
             ),
             OpenApiParameter(
                 "after",
-                OpenApiTypes.INT,
+                {"type": "integer", "minimum": 0},
                 description="Alleen objecten met een hogere id: de volgende pagina (zie rel=next).",
             ),
             OpenApiParameter(
