@@ -39,10 +39,10 @@ lint: $(STAMP)
 	DEBUG=true $(BIN)/mypy
 
 ## Lint the OpenAPI document with the NL API Design Rules as the national API register does
-## (Spectral, tools/spectral/adr.yaml; `npm ci --prefix tools/spectral` first); fails on errors
+## (Spectral, tools/spectral/adr.yaml; `npm ci --prefix tools/spectral --ignore-scripts` first); fails on errors
 SPECTRAL := tools/spectral/node_modules/.bin/spectral
 adr: $(STAMP)
-	@test -x $(SPECTRAL) || { echo "Spectral is missing: npm ci --prefix tools/spectral"; exit 1; }
+	@test -x $(SPECTRAL) || { echo "Spectral is missing: npm ci --prefix tools/spectral --ignore-scripts"; exit 1; }
 	@mkdir -p var
 	DEBUG=true $(BIN)/python manage.py spectacular --format openapi-json --fail-on-warn --file var/openapi.json
 	$(SPECTRAL) lint --ruleset tools/spectral/adr.yaml --fail-severity error var/openapi.json

@@ -1,10 +1,11 @@
 """The OpenAPI document passes the NL API Design Rules as the national API register lints
 them: Spectral with the ADR core rules (tools/spectral/adr.yaml, docs/api.md).
 
-Spectral is a node program installed by `npm ci --prefix tools/spectral` (as `.ci/run`
-does). Without it these tests skip, unless IMPOR_REQUIRE_SPECTRAL is set (as in CI): then
-they fail. The ruleset itself is tested too: a small document that breaks one rule at a
-time must fail on exactly that rule, so a rule that cannot fail is noticed.
+Spectral is a node program installed by `npm ci --prefix tools/spectral --ignore-scripts`
+(as `.ci/run` does). Without it these tests skip, unless IMPOR_REQUIRE_SPECTRAL is set
+(as in CI): then they fail. The ruleset itself is tested too: a small document that
+breaks one rule at a time must fail on exactly that rule, so a rule that cannot fail is
+noticed.
 """
 
 import copy
@@ -28,7 +29,7 @@ SEVERITIES = ("error", "warning", "info", "hint")
 @pytest.fixture(scope="module")
 def spectral() -> Path:
     if not SPECTRAL.exists():
-        reason = "Spectral is not installed (npm ci --prefix tools/spectral)"
+        reason = "Spectral is not installed (npm ci --prefix tools/spectral --ignore-scripts)"
         if required("IMPOR_REQUIRE_SPECTRAL"):
             pytest.fail(f"IMPOR_REQUIRE_SPECTRAL is set but {reason}")
         pytest.skip(reason)
