@@ -11,13 +11,18 @@ of the page before, so a page costs the same at the start and at the end of a mi
 rows, and rows added meanwhile are neither skipped nor read twice.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.utils.module_loading import import_string
+
+from impor import geometry
+
+#: Rows read at a time where every row of a selection is looked at (bbox, extent).
+CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,47 @@ class Collection:
         `geometry_field`; a collection whose geometry is derived (a coupling: the union
         of the works the user may see) overrides it."""
         return [getattr(row, self.geometry_field) or "" for row in rows]
+
+    def filter(self, queryset: QuerySet[Any], queryable: Queryable, values: list) -> QuerySet[Any]:
+        """The rows whose `queryable` is one of `values`. A collection overrides it for a
+        lookup across a multi-valued relation (a `pk__in` subquery, so that a row matching
+        twice is not on a page twice)."""
+        return queryset.filter(**{f"{queryable.lookup}__in": values})
+
+    def keyed_geometries(self, user: Any, rows: QuerySet[Any]) -> Iterator[tuple[int, str]]:
+        """(pk, stored WKT) of every row of `rows`, for a `bbox` without bbox columns and
+        for the extent: the geometry column itself, or, when `geometries` is overridden,
+        `geometries` a chunk of rows at a time (a collection may answer this cheaper)."""
+        if type(self).geometries is Collection.geometries:
+            yield from rows.order_by().values_list("pk", self.geometry_field).iterator(CHUNK)
+            return
+        after = 0
+        while True:
+            chunk = list(rows.filter(pk__gt=after).order_by("pk")[:CHUNK])
+            if not chunk:
+                return
+            yield from zip((row.pk for row in chunk), self.geometries(user, chunk), strict=True)
+            after = chunk[-1].pk
+
+    def spatial_extent(self, user: Any) -> tuple[float, float, float, float] | None:
+        """The RD New box of every feature `user` may see, None when none has a geometry:
+        the bbox columns' minima and maxima (one aggregate, also on a million rows), else
+        the bounds of `keyed_geometries`. A collection whose geometry is derived may
+        answer it cheaper (a union's box is the box of its parts)."""
+        rows = self.queryset(user).order_by()
+        if not self.has_bbox_columns:
+            return geometry.union_bounds(
+                wkt for _pk, wkt in self.keyed_geometries(user, rows) if wkt
+            )
+        found = rows.aggregate(
+            xmin=Min("bbox_xmin"),
+            ymin=Min("bbox_ymin"),
+            xmax=Max("bbox_xmax"),
+            ymax=Max("bbox_ymax"),
+        )
+        if any(value is None for value in found.values()):
+            return None
+        return found["xmin"], found["ymin"], found["xmax"], found["ymax"]
 
 
 def collections_for(user: Any) -> list[Collection]:

@@ -10,7 +10,6 @@ is then cut from the sorted keys of the rows in the box, so no query holds them 
 
 import bisect
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,9 +23,6 @@ from impor.api.geo import ids_in_bbox
 from impor.ogc.collections import Collection
 from impor.ogc.params import ItemsQuery
 
-#: Rows read at a time where every row of a selection is looked at (bbox, extent).
-CHUNK = 2000
-
 
 def selection(collection: Collection, user: Any, query: ItemsQuery) -> QuerySet[Any]:
     """The rows of `query`'s queryables, `datetime` and (with bbox columns) `bbox`.
@@ -35,8 +31,8 @@ def selection(collection: Collection, user: Any, query: ItemsQuery) -> QuerySet[
     after the interval's last and its last year not before the interval's first. A
     collection without time ignores `datetime`, as one without a queryable ignores it."""
     rows = collection.queryset(user)
-    for lookup, values in query.filters.items():
-        rows = rows.filter(**{f"{lookup}__in": values})
+    for queryable, values in query.filters:
+        rows = collection.filter(rows, queryable, values)
     if query.years is not None and collection.temporal is not None:
         first_field, last_field = collection.temporal
         first, last = query.years
@@ -52,23 +48,6 @@ def selection(collection: Collection, user: Any, query: ItemsQuery) -> QuerySet[
     return rows
 
 
-def keyed_geometries(
-    collection: Collection, user: Any, rows: QuerySet[Any]
-) -> Iterator[tuple[int, str]]:
-    """(pk, stored WKT) of every row: the geometry column itself, or, for a collection
-    whose geometry is derived, its `geometries` a chunk of rows at a time."""
-    if type(collection).geometries is Collection.geometries:
-        yield from rows.order_by().values_list("pk", collection.geometry_field).iterator(CHUNK)
-        return
-    after = 0
-    while True:
-        chunk = list(rows.filter(pk__gt=after).order_by("pk")[:CHUNK])
-        if not chunk:
-            return
-        yield from zip((row.pk for row in chunk), collection.geometries(user, chunk), strict=True)
-        after = chunk[-1].pk
-
-
 @dataclass(frozen=True)
 class Page:
     rows: list[Any]
@@ -80,7 +59,7 @@ class Page:
 def page(collection: Collection, user: Any, query: ItemsQuery) -> Page:
     rows = selection(collection, user, query)
     if query.bbox is not None and not collection.has_bbox_columns:
-        keys = sorted(ids_in_bbox(keyed_geometries(collection, user, rows), query.bbox))
+        keys = sorted(ids_in_bbox(collection.keyed_geometries(user, rows), query.bbox))
         start = bisect.bisect_right(keys, query.after)
         wanted = keys[start : start + query.limit + 1]
         found = list(rows.filter(pk__in=wanted).order_by("pk")) if wanted else []
@@ -113,26 +92,10 @@ def features(collection: Collection, user: Any, rows: list[Any], crs: str) -> li
 
 
 def spatial_extent(collection: Collection, user: Any) -> list[float] | None:
-    """The CRS84 box of every feature `user` may see: the bbox columns' minima and maxima
-    (one aggregate, also on a million rows), else the bounds of the geometries."""
-    rows = collection.queryset(user).order_by()
-    if collection.has_bbox_columns:
-        found = rows.aggregate(
-            xmin=Min("bbox_xmin"),
-            ymin=Min("bbox_ymin"),
-            xmax=Max("bbox_xmax"),
-            ymax=Max("bbox_ymax"),
-        )
-        if any(value is None for value in found.values()):
-            return None
-        box = (found["xmin"], found["ymin"], found["xmax"], found["ymax"])
-    else:
-        bounds = geometry.union_bounds(
-            wkt for _pk, wkt in keyed_geometries(collection, user, rows) if wkt
-        )
-        if bounds is None:
-            return None
-        box = bounds
+    """The CRS84 box of every feature `user` may see (`Collection.spatial_extent`)."""
+    box = collection.spatial_extent(user)
+    if box is None:
+        return None
     crs84 = geometry.transform(shapely.box(*box), geometry.RD_NEW, geometry.WGS84).bounds
     return [round(value, geometry.GEOJSON_PRECISION) for value in crs84]
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from impor import geometry
-from impor.ogc.collections import Collection
+from impor.ogc.collections import Collection, Queryable
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 RD_NEW = "http://www.opengis.net/def/crs/EPSG/0/28992"
@@ -46,8 +46,8 @@ class ItemsQuery:
     years: tuple[int | None, int | None] | None
     #: The CRS of the answer's geometries (`impor.geometry` name).
     crs: str
-    #: Queryable lookup → the values asked for.
-    filters: dict[str, list[str | int]]
+    #: The queryables asked for, each with its values.
+    filters: list[tuple[Queryable, list[str | int]]]
 
 
 def read_crs(value: str | None, name: str) -> str:
@@ -143,9 +143,9 @@ def read_datetime(value: str | None) -> tuple[int | None, int | None] | None:
     return start, end
 
 
-def read_filters(collection: Collection, params) -> dict[str, list[str | int]]:
+def read_filters(collection: Collection, params) -> list[tuple[Queryable, list[str | int]]]:
     """The queryables asked for: ``?name=a,b`` keeps the features whose `name` is a or b."""
-    filters: dict[str, list[str | int]] = {}
+    filters: list[tuple[Queryable, list[str | int]]] = []
     for queryable in collection.queryables:
         value = params.get(queryable.name)
         if value is None or value == "":
@@ -158,7 +158,7 @@ def read_filters(collection: Collection, params) -> dict[str, list[str | int]]:
                 raise _invalid(
                     queryable.name, _("Geef gehele getallen, gescheiden door komma's.")
                 ) from None
-        filters[queryable.lookup] = values
+        filters.append((queryable, values))
     return filters
 
 

@@ -75,7 +75,7 @@ def _content_crs(crs: str) -> str:
 
 
 def describe(request, collection: Collection) -> dict[str, Any]:
-    """A collection's metadata: its CRSs, extent, queryables and links."""
+    """A collection's metadata: its CRSs, extent and links (its queryables behind one)."""
     spatial = features.spatial_extent(collection, request.user)
     temporal = features.temporal_extent(collection, request.user)
     extent: dict[str, Any] = {}
