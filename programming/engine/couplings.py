@@ -112,13 +112,13 @@ def find_couplings(
 
     groups = [list(members) for members in accepted if len(members) >= 2]
     accepted_count = len(groups)
+    arrays = WorkArrays.of(works)
     for component, inside in connected_groups(links, len(works)):
         if feasible[component].all(axis=0).any() and is_star(component, inside):
             groups.append(component)
         else:
-            groups.extend(split_group(component, inside, works, feasible, params))
+            groups.extend(split_group(component, inside, arrays, feasible, params))
 
-    arrays = WorkArrays.of(works)
     clusters = [
         describe_cluster(members, arrays, feasible, params, accepted=g < accepted_count)
         for g, members in enumerate(groups)
@@ -280,18 +280,18 @@ def is_star(component: list[int], inside: np.ndarray) -> bool:
 def split_group(
     component: list[int],
     inside: np.ndarray,
-    works: pd.DataFrame,
+    arrays: WorkArrays,
     feasible: np.ndarray,
     params: Parameters,
 ) -> list[list[int]]:
     """Split a group into the best stars (see partition); `inside` holds its links
-    (member, anchor) in local indices."""
-    cost = works[col.TOTAL_COST].to_numpy(dtype=float)[component]
-    opens = works[col.OPENS_STREET].to_numpy(dtype=bool)[component]
+    (member, anchor) in local indices. The works' columns come as `arrays`, taken from
+    the frame once: the city splits ~6,000 groups, and two columns read from the frame
+    per group cost 0.1 s."""
     group = Group(
         along=inside,
         feasible=feasible[component],
-        opening_cost=np.where(opens, cost, np.nan),
+        opening_cost=np.where(arrays.opens[component], arrays.cost[component], np.nan),
         share=params.opening_cost_share,
     )
     return [[component[i] for i in part] for part in partition(group)]
