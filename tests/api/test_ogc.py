@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from impor.choices import AreaLevel
 from stakeholders.choices import Role
 from tests.api.conftest import client_for, user_with_role
-from tests.api.ogc_server import COLLECTIONS
+from tests.api.ogc_server import COLLECTIONS, AssetsForTest, DerivedForTest
 from tests.factories import AreaFactory, AssetFactory
 
 pytestmark = pytest.mark.django_db
@@ -314,3 +314,23 @@ def test_a_page_costs_the_same_queries_however_long(viewer):
             assert _items(manager, "test-assets", f"limit={limit}").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_collection_may_give_its_own_extent_and_filter(viewer, monkeypatch):
+    """The optional hooks: a derived geometry's box without reading every geometry, and
+    a queryable's own lookup."""
+    AssetFactory(geometry=FAR, street="Kerkstraat")
+    monkeypatch.setattr(
+        DerivedForTest, "spatial_extent", lambda self, user: (214000, 500000, 215000, 501000)
+    )
+    ((west, south, east, north),) = viewer.get(f"{OGC}/collections/test-derived").json()["extent"][
+        "spatial"
+    ]["bbox"]
+    assert 6.25 < west < east < 6.28
+    assert 52.48 < south < north < 52.50
+
+    def case_blind(self, queryset, queryable, values):
+        return queryset.filter(**{f"{queryable.lookup}__iexact": values[0]})
+
+    monkeypatch.setattr(AssetsForTest, "filter", case_blind)
+    assert len(_ids(_items(viewer, "test-assets", "street=KERKSTRAAT"))) == 1
