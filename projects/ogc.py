@@ -23,7 +23,7 @@ Properties (the project API's names; money in euros, 2 decimals):
 =====================  =================================================================
 
 Queryables: ``status``, ``kind``, ``certainty``, ``owner`` (id), ``start_year``,
-``end_year``, ``street``.
+``end_year``, ``street``, ``area`` (one of its areas' ids).
 """
 
 from collections.abc import Sequence
@@ -47,6 +47,7 @@ class ProjectCollection(Collection):
         Queryable("start_year", "start_year", "integer", "Het startjaar."),
         Queryable("end_year", "end_year", "integer", "Het eindjaar."),
         Queryable("street", "street", "string", "De straat (precies)."),
+        Queryable("area", "areas", "integer", "Het id van een gebied van het project."),
     )
     temporal = ("start_year", "end_year")
 
@@ -62,6 +63,13 @@ class ProjectCollection(Collection):
         return (
             projects_visible_to(user).select_related("owner").prefetch_related("areas").order_by()
         )
+
+    def filter(self, queryset: QuerySet[Any], queryable: Queryable, values: list) -> QuerySet[Any]:
+        if queryable.name != "area":
+            return super().filter(queryset, queryable, values)
+        # A project in two of the areas asked for is one row on the page: a subquery.
+        inside = Project.areas.through.objects.filter(area_id__in=values).values("project_id")
+        return queryset.filter(pk__in=inside)
 
     def properties(self, user: Any, rows: Sequence[Any]) -> list[dict[str, Any]]:
         return [

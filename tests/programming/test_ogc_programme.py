@@ -307,3 +307,37 @@ def test_a_page_costs_the_same_queries_for_3_or_30_works(what):
     # The programmes, the count, the page, then the works' names and lines (2) or the
     # couplings' drawing (1).
     assert counts[0] == counts[1] <= 5, counts
+
+
+def test_the_budget_line_queryable_gives_each_work_once(shared):
+    """The sewer is charged to the sewer line in two years: one feature, not two."""
+    programme, _grid, _coupling, sewer, cable, _pipe = shared
+    sewers, grid_line = BudgetLineFactory(), BudgetLineFactory()
+    for work, line, offset in ((sewer, sewers, 0), (sewer, sewers, 1), (cable, grid_line, 0)):
+        WorkCostFactory(work=work, budget_line=line, offset=offset)
+    client = _client(_user(Role.VIEWER))
+    works = f"programme-{programme.pk}-works"
+    body = _items(client, works, budget_line=sewers.pk)
+    assert [f["id"] for f in body["features"]] == [sewer.pk]
+    assert body["numberMatched"] == 1
+    both = _items(client, works, budget_line=f"{sewers.pk},{grid_line.pk}")
+    assert [f["id"] for f in both["features"]] == [sewer.pk, cable.pk]
+
+
+def test_a_couplings_box_is_the_box_of_the_works_the_user_may_see(shared):
+    """The bbox filter and the extent read each coupling's box from its works, as the
+    box of their union: the municipality's is the whole street, the grid operator's the
+    east half only."""
+    programme, grid, coupling, *_works = shared
+    couplings = f"programme-{programme.pk}-couplings"
+    west = "214010,502490,214060,502510"
+    for user, box, found in (
+        (_user(Role.VIEWER), (214000, 502500, 214200, 502500), [coupling.pk]),
+        (_user(Role.PARTNER, organisation=grid), (214100, 502500, 214200, 502500), []),
+    ):
+        collection = collection_for(user, couplings)
+        assert collection.spatial_extent(user) == box
+        client = _client(user)
+        params = {"bbox": west, "bbox-crs": RD_NEW}
+        assert [f["id"] for f in _items(client, couplings, **params)["features"]] == found
+    assert _items(_client(_user(Role.VIEWER)), couplings, bbox="0,0,1,1")["features"] == []

@@ -126,3 +126,14 @@ def test_an_items_page_costs_the_same_queries_for_3_or_30_projects():
         counts.append(len(queries))
     # The programmes (which collections there are), the count, the page and its areas.
     assert counts[0] == counts[1] <= 4, counts
+
+
+def test_the_area_queryable_gives_a_project_in_two_areas_once(projects):
+    _grid, square, cable = projects
+    north, south = AreaFactory(kern=True), AreaFactory(kern=True)
+    square.areas.add(north, south)
+    cable.areas.add(south)
+    client = APIClient()
+    client.force_authenticate(_user(Role.VIEWER))
+    assert _ids(client, area=north.pk) == [square.pk]
+    assert _ids(client, area=f"{north.pk},{south.pk}") == [square.pk, cable.pk]
