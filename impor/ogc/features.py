@@ -1,9 +1,11 @@
 """A collection's features: the rows a request selects, one page of them by key, their
 GeoJSON text, and the collection's extent.
 
-A page costs the same on the first and the millionth row: a COUNT of the selection, the
-page itself (`pk > after`, ascending, `limit + 1` rows: the extra row says whether there
-is a next page) and what the collection reads for the page's properties. A `bbox` on a
+A page costs the same on the first and the millionth row: the page itself (`pk > after`,
+ascending, `limit + 1` rows: the extra row says whether there is a next page) and what
+the collection reads for the page's properties. The first page (no `after`) also counts
+the selection, `numberMatched`: a client reads it there to know how many it will get,
+and counting a bbox of a million rows on every page would cost more than the page. A `bbox` on a
 collection without bbox columns tests the geometries in Python (`ids_in_bbox`); the page
 is then cut from the sorted keys of the rows in the box, so no query holds them all.
 """
@@ -51,21 +53,23 @@ def selection(collection: Collection, user: Any, query: ItemsQuery) -> QuerySet[
 @dataclass(frozen=True)
 class Page:
     rows: list[Any]
-    number_matched: int
+    #: The number of rows of the whole selection; counted on the first page only.
+    number_matched: int | None
     #: The key to ask the next page after; None on the last page.
     next_after: int | None
 
 
 def page(collection: Collection, user: Any, query: ItemsQuery) -> Page:
     rows = selection(collection, user, query)
+    first = query.after == 0
     if query.bbox is not None and not collection.has_bbox_columns:
         keys = sorted(ids_in_bbox(collection.keyed_geometries(user, rows), query.bbox))
         start = bisect.bisect_right(keys, query.after)
         wanted = keys[start : start + query.limit + 1]
         found = list(rows.filter(pk__in=wanted).order_by("pk")) if wanted else []
-        matched = len(keys)
+        matched = len(keys) if first else None
     else:
-        matched = rows.count()
+        matched = rows.count() if first else None
         found = list(rows.filter(pk__gt=query.after).order_by("pk")[: query.limit + 1])
     more = len(found) > query.limit
     found = found[: query.limit]

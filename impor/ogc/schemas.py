@@ -131,11 +131,15 @@ FEATURE_COLLECTION = {
     "description": "Eén pagina GeoJSON Features; rel=next wijst de volgende pagina.",
     "properties": {
         "type": {"type": "string", "enum": ["FeatureCollection"]},
-        "numberMatched": {"type": "integer", "minimum": 0},
+        "numberMatched": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Het aantal objecten van de hele selectie; op de eerste pagina.",
+        },
         "numberReturned": {"type": "integer", "minimum": 0},
         "timeStamp": {"type": "string", "format": "date-time"},
         "links": LINKS,
         "features": {"type": "array", "items": FEATURE},
     },
-    "required": ["type", "numberMatched", "numberReturned", "features", "links"],
+    "required": ["type", "numberReturned", "features", "links"],
 }

@@ -252,9 +252,10 @@ class ItemsView(FeatureView):
         description=(
             "Een pagina objecten als GeoJSON FeatureCollection, oplopend op id. De link "
             "rel=next geeft de volgende pagina (met after=<laatste id>) tot de laatste; "
-            "numberMatched is het aantal objecten van de selectie. Filters op de "
-            "eigenschappen van /queryables: ?<naam>=<waarde>[,<waarde>…]. Een bbox van zes "
-            "getallen (met hoogtes) wordt gelezen als de vier van het platte vlak."
+            "numberMatched (op de eerste pagina) is het aantal objecten van de selectie. "
+            "Filters op de eigenschappen van /queryables: ?<naam>=<waarde>[,<waarde>…]. "
+            "Een bbox van zes getallen (met hoogtes) wordt gelezen als de vier van het "
+            "platte vlak."
         ),
         parameters=[
             COLLECTION_ID,
@@ -302,8 +303,11 @@ class ItemsView(FeatureView):
             params["after"] = str(found.next_after)
             links.append(_link(request, f"{request.path}?{params.urlencode()}", "next", GEOJSON))
         links.append(_link(request, _collection_url(collection.id), "collection", JSON))
+        matched = (
+            f'"numberMatched":{found.number_matched},' if found.number_matched is not None else ""
+        )
         head = (
-            f'{{"type":"FeatureCollection","numberMatched":{found.number_matched},'
+            f'{{"type":"FeatureCollection",{matched}'
             f'"numberReturned":{len(found.rows)},"timeStamp":"{features.now()}",'
             f'"links":{JSONRenderer().render(links).decode()},"features":['
         )

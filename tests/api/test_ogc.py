@@ -124,7 +124,7 @@ def test_paging_follows_next_to_the_end_and_reads_every_feature_once(viewer):
         assert response["Content-Type"] == "application/geo+json"
         body = response.json()
         assert body["type"] == "FeatureCollection"
-        assert body["numberMatched"] == 5
+        assert body.get("numberMatched") == (5 if pages == 0 else None), "the first page counts"
         assert body["numberReturned"] == len(body["features"])
         read += [feature["id"] for feature in body["features"]]
         links = {link["rel"]: link for link in body["links"]}

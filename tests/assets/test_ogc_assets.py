@@ -153,11 +153,11 @@ def test_paging_to_the_end_reads_every_asset_once(assets):
     url, ids, matched = f"{OGC}/assets/items?limit=2", [], []
     while url:
         body = json.loads(client.get(url).content)
-        matched.append(body["numberMatched"])
+        matched.append(body.get("numberMatched"))
         ids.extend(feature["id"] for feature in body["features"])
         url = next((link["href"] for link in body["links"] if link["rel"] == "next"), "")
     assert ids == sorted(Asset.objects.values_list("pk", flat=True))
-    assert set(matched) == {len(ids)} == {7}
+    assert matched == [7, None, None, None], "counted on the first page only"
 
 
 def test_an_items_page_costs_the_same_queries_for_3_or_30_assets():
