@@ -26,6 +26,7 @@ still a leak.
 """
 
 import io
+import json
 import re
 import zipfile
 from html.parser import HTMLParser
@@ -163,6 +164,45 @@ def api_urls(client: Client, programme_id: int) -> list[str]:
     return urls
 
 
+#: The OGC API Features service (`impor.ogc`): its collections are listed per user, so
+#: the crawl asks the list which there are instead of filling the route with ids.
+OGC = "/api/v1/ogc"
+
+
+def ogc_urls(client: Client) -> list[str]:
+    """Every OGC API collection the user may read, from the user's own `/collections`
+    (a programme's works and couplings included): its metadata, queryables and every
+    feature on one page, each queryable with B's id, and a feature by A's, B's and a
+    missing id. The JSON `links` of each answer are followed too (`Crawl.follow`)."""
+    urls = [f"{OGC}/", f"{OGC}/conformance", f"{OGC}/collections"]
+    for collection in client.get(f"{OGC}/collections").json()["collections"]:
+        url = f"{OGC}/collections/{collection['id']}"
+        urls += [url, f"{url}/queryables", f"{url}/items?limit=10000"]
+        urls += [f"{url}/items/{value}" for value in (A_ID, B_ID, MISSING_ID)]
+        for name in client.get(f"{url}/queryables").json()["properties"]:
+            urls += [f"{url}/items?{urlencode({name: value})}" for value in (B_ID, MISSING_ID)]
+    return urls
+
+
+def _json_links(text: str) -> list[str]:
+    """The paths of a JSON answer's `links` (OGC API: self, next, items, …)."""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return []
+    found = body.get("links", []) if isinstance(body, dict) else []
+    found += [
+        link
+        for collection in (body.get("collections", []) if isinstance(body, dict) else [])
+        for link in collection.get("links", [])
+    ]
+    paths = []
+    for link in found:
+        parts = urlsplit(link.get("href", ""))
+        paths.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return paths
+
+
 class _Links(HTMLParser):
     """The hrefs of a page and the URLs its GET forms send (with their fields' values)."""
 
@@ -283,6 +323,8 @@ class Crawl:
                     target = urljoin(url, link.split("#")[0])
                     if target.startswith("/") and not target.startswith("//"):
                         queue.append(target)
+            elif status == 200 and text.lstrip().startswith("{"):
+                queue.extend(_json_links(text))
         return not queue
 
 
@@ -405,7 +447,12 @@ def _crawl(user, programme_id: int, shared: dict[str, str]) -> Crawl:
     client = Client()
     client.force_login(user)
     crawl = Crawl(client, shared)
-    start = ["/", *site_urls(programme_id), *api_urls(client, programme_id)]
+    start = [
+        "/",
+        *site_urls(programme_id),
+        *api_urls(client, programme_id),
+        *ogc_urls(client),
+    ]
     assert crawl.follow(start), f"the crawl stopped at {MAX_FOLLOWED} URLs"
     return crawl
 
@@ -421,6 +468,12 @@ def test_a_partner_finds_nothing_of_another_organisation_anywhere(two_partners):
     assert len(answered) > 60
     assert any("Alfa kabel" in text for _status, text in crawl.seen.values())
     assert f"/projecten/{A_ID}/projectopdracht/?toets=1" in crawl.seen
+    # It read the programme's works and couplings as a GIS client does, A's work among them.
+    collections = f"{OGC}/collections/programme-{two_partners['programme'].pk}"
+    status, works = crawl.seen[f"{collections}-works/items?limit=10000"]
+    assert status == 200
+    assert f'"id":{A_ID},' in works
+    assert crawl.seen[f"{collections}-couplings/items?limit=10000"][0] == 200
     # It reached the shared coupling's page, where A reads B's name and nothing more.
     (page,) = two_partners["shared"]
     assert crawl.seen[page][0] == 200
