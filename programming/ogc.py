@@ -99,6 +99,8 @@ class ProgrammeCollection(Collection):
 
     def __init__(self, programme: Programme) -> None:
         self.programme = programme
+        # Its works and couplings are replaced at once, by a computation.
+        self.version = programme.computed_at.isoformat() if programme.computed_at else ""
 
     def available_to(self, user: Any) -> bool:
         return bool(user.has_perm(self.permission))

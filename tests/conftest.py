@@ -20,6 +20,16 @@ def _fresh_shared_area_names():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: what one test kept (an OGC collection's
+    extent per user id) would otherwise answer for the next test's rows, which are rolled
+    back and made again under the same ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _dutch_unless_asked():
     """Start every test in the site's language (Dutch). A request in English leaves English
     active in the thread (LocaleMiddleware activates, nothing deactivates), so without this

@@ -57,6 +57,9 @@ class Collection:
     #: The model has `bbox_xmin`, `bbox_ymin`, `bbox_xmax`, `bbox_ymax` columns (RD New);
     #: else `bbox` is tested on the geometries themselves (thousands of rows, not millions).
     has_bbox_columns: bool = False
+    #: What changes when the features change at once (a programme's computation): part of
+    #: the key under which a user's extent of the collection is kept (`features.extent`).
+    version: str = ""
 
     def available_to(self, user: Any) -> bool:
         """Whether `user` may read this collection at all (its model's view permission);

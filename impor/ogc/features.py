@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import shapely
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max, Min, QuerySet
 
@@ -93,6 +94,26 @@ def features(collection: Collection, user: Any, rows: list[Any], crs: str) -> li
         f'"properties":{json.dumps(props, cls=DjangoJSONEncoder)}}}'
         for row, geom, props in zip(rows, geometries, properties, strict=True)
     ]
+
+
+#: Seconds a user's extent of a collection is kept. A GIS client asks `/collections` and
+#: `/collections/{id}` one after the other when a layer is added, and the extent of a
+#: million rows takes seconds (the city's works 1.2 s, its assets 0.4 s). An extent
+#: describes the data (OGC API Features §7.14.4) and may lag a change by this long; a
+#: programme's new computation changes the collection's `version`, so it starts afresh.
+EXTENT_SECONDS = 300
+
+
+def extent(collection: Collection, user: Any) -> tuple[list[float] | None, list[str | None] | None]:
+    """The spatial and temporal extent of what `user` may see, kept `EXTENT_SECONDS` per
+    user and organisation: never shared between users, as each sees other rows."""
+    organisation = getattr(user, "organisation_id", None)
+    key = f"ogc-extent:{collection.id}:{collection.version}:{user.pk}:{organisation}"
+    found = cache.get(key)
+    if found is None:
+        found = (spatial_extent(collection, user), temporal_extent(collection, user))
+        cache.set(key, found, EXTENT_SECONDS)
+    return found
 
 
 def spatial_extent(collection: Collection, user: Any) -> list[float] | None:

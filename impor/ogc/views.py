@@ -76,8 +76,7 @@ def _content_crs(crs: str) -> str:
 
 def describe(request, collection: Collection) -> dict[str, Any]:
     """A collection's metadata: its CRSs, extent and links (its queryables behind one)."""
-    spatial = features.spatial_extent(collection, request.user)
-    temporal = features.temporal_extent(collection, request.user)
+    spatial, temporal = features.extent(collection, request.user)
     extent: dict[str, Any] = {}
     if spatial is not None:
         extent["spatial"] = {"bbox": [spatial], "crs": CRS84}

@@ -341,3 +341,27 @@ def test_a_couplings_box_is_the_box_of_the_works_the_user_may_see(shared):
         params = {"bbox": west, "bbox-crs": RD_NEW}
         assert [f["id"] for f in _items(client, couplings, **params)["features"]] == found
     assert _items(_client(_user(Role.VIEWER)), couplings, bbox="0,0,1,1")["features"] == []
+
+
+def _extent(client, collection_id: str) -> list[float]:
+    return client.get(f"{OGC}/{collection_id}").json()["extent"]["spatial"]["bbox"][0]
+
+
+def test_a_kept_extent_is_each_users_own_and_a_computation_renews_it(shared):
+    """The extent is kept a while per user (a GIS client asks it twice when it adds a
+    layer): the municipality's whole street is never the grid operator's answer, and a
+    computation that moves the works shows the new extent at once."""
+    programme, grid, _coupling, sewer, _cable, _pipe = shared
+    works = f"programme-{programme.pk}-works"
+    manager, partner = _client(_user(Role.VIEWER)), _client(_user(Role.PARTNER, organisation=grid))
+    whole = _extent(manager, works)
+    east = _extent(partner, works)
+    assert east[0] > whole[0], "the partner's extent starts where its cable does"
+    assert _extent(partner, works) == east
+    assert _extent(manager, works) == whole
+
+    Work.objects.filter(pk=sewer.pk).update(geometry="LINESTRING (213000 502500, 213100 502500)")
+    assert _extent(manager, works) == whole, "kept: nothing says the works changed"
+    programme.computed_at = programme.created_at.replace(year=programme.created_at.year + 1)
+    programme.save(update_fields=["computed_at"])
+    assert _extent(manager, works)[0] < whole[0], "a new computation is read afresh"
