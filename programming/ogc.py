@@ -30,11 +30,14 @@ Works (``datetime``: the window meets the period):
 ``score``              its priority score
 ``coupling``           the id of its coupling
 ``budget_lines``       the ids of the budget lines its cost is charged to
+``status``             what happened in reality (the realisation by the work's key, as the
+                       Realisatie tab and API have it: ``voorbereiding``, ``uitvoering``,
+                       ``gereed``, ``vervallen``, ``uitgesteld``); null: nothing recorded
 =====================  =================================================================
 
 Queryables: ``scheduled_year``, ``kind``, ``area``, ``owner``, ``project``,
 ``coupling``, ``certainty``, ``window_start``, ``window_end``, ``budget_line`` (a line
-its cost is charged to).
+its cost is charged to), ``status``.
 
 Couplings (``datetime``: the shared window meets the period): ``key`` (the same in
 every version), ``kind`` (``kans`` or
@@ -51,14 +54,14 @@ from itertools import islice
 from typing import Any
 
 import shapely
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from impor import geometry
 from impor.ogc.collections import CHUNK, Collection, Queryable
 from programming import exports, pages
 from programming.api import ProgrammeViewSet
-from programming.models import Programme, Work, WorkCost
+from programming.models import Programme, Realisation, Work, WorkCost
 
 #: The works export's fields (`exports.work_columns`) under the works API's names; the
 #: key (pk) is the feature's id.
@@ -125,6 +128,12 @@ class WorkCollection(ProgrammeCollection):
             "integer",
             "Het id van een budgetregel van het werk.",
         ),
+        Queryable(
+            "status",
+            "status",
+            "string",
+            "Wat er in werkelijkheid mee gebeurt (code uit de realisatie, zoals gereed).",
+        ),
     )
 
     def __init__(self, programme: Programme) -> None:
@@ -137,7 +146,15 @@ class WorkCollection(ProgrammeCollection):
         )
 
     def queryset(self, user: Any) -> QuerySet[Any]:
-        return pages.works_visible_to(user, self.programme).only("pk", "geometry").order_by()
+        # The realisation's status by the work's key, of the realisations the user may
+        # see (`Realisation.objects.visible_to`): the property and its queryable at once.
+        status = Realisation.objects.visible_to(user).filter(key=OuterRef("key")).values("status")
+        return (
+            pages.works_visible_to(user, self.programme)
+            .only("pk", "geometry")
+            .annotate(status=Subquery(status[:1]))
+            .order_by()
+        )
 
     def filter(self, queryset: QuerySet[Any], queryable: Queryable, values: list) -> QuerySet[Any]:
         if queryable.name != "budget_line":
@@ -168,6 +185,8 @@ class WorkCollection(ProgrammeCollection):
                 "funded": named["scheduled_year"] is not None,
                 "budget_lines": [],
             }
+        for row in rows:
+            found[row.pk]["status"] = row.status
         lines = (
             WorkCost.objects.filter(work_id__in=ids)
             .order_by("work_id", "budget_line_id")

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from impor.ogc.collections import collection_for, collections_for
 from impor.ogc.params import RD_NEW
 from programming.exports import work_columns
-from programming.models import Coupling, Work
+from programming.models import Coupling, RealisationStatus, Work
 from stakeholders.choices import Role
 from stakeholders.models import Actor
 from stakeholders.roles import ensure_role_groups
@@ -24,6 +24,7 @@ from tests.factories import (
     BudgetLineFactory,
     CouplingFactory,
     ProgrammeFactory,
+    RealisationFactory,
     UserFactory,
     WorkCostFactory,
     WorkFactory,
@@ -150,7 +151,7 @@ def test_the_works_budget_lines_are_its_cost_lines_once_each():
         WorkCostFactory(work=work, budget_line=line, offset=offset, amount=Decimal(1000))
     user = _user(Role.VIEWER)
     works = collection_for(user, f"programme-{programme.pk}-works")
-    [properties] = works.properties(user, [work])
+    [properties] = works.properties(user, list(works.queryset(user)))
     assert properties["budget_lines"] == sorted([sewers.pk, roads.pk])
     assert properties["funded"] is False
     assert properties["scheduled_year"] is None
@@ -365,3 +366,23 @@ def test_a_kept_extent_is_each_users_own_and_a_computation_renews_it(shared):
     programme.computed_at = programme.created_at.replace(year=programme.created_at.year + 1)
     programme.save(update_fields=["computed_at"])
     assert _extent(manager, works)[0] < whole[0], "a new computation is read afresh"
+
+
+def test_a_works_status_is_its_realisation_and_filters_the_items(shared):
+    """`status` is what the Realisatie tab recorded for the work's key (null: nothing),
+    read and filtered on the realisations the user may see."""
+    programme, grid, _coupling, sewer, cable, pipe = shared
+    RealisationFactory(key=sewer.key, status=RealisationStatus.FINISHED)
+    RealisationFactory(key=cable.key, owner=grid, status=RealisationStatus.RUNNING)
+    works = f"programme-{programme.pk}-works"
+    client = _client(_user(Role.VIEWER))
+    statuses = {f["id"]: f["properties"]["status"] for f in _items(client, works)["features"]}
+    assert statuses == {sewer.pk: "gereed", cable.pk: "uitvoering", pipe.pk: None}
+    assert [f["id"] for f in _items(client, works, status="gereed")["features"]] == [sewer.pk]
+    both = _items(client, works, status="gereed,uitvoering")["features"]
+    assert [f["id"] for f in both] == [sewer.pk, cable.pk]
+
+    partner = _client(_user(Role.PARTNER, organisation=grid))
+    (feature,) = _items(partner, works)["features"]
+    assert feature["properties"]["status"] == "uitvoering"
+    assert _items(partner, works, status="gereed")["features"] == [], "the sewer is not its"
