@@ -5,9 +5,11 @@ A page costs the same on the first and the millionth row: the page itself (`pk >
 ascending, `limit + 1` rows: the extra row says whether there is a next page) and what
 the collection reads for the page's properties. The first page (no `after`) also counts
 the selection, `numberMatched`: a client reads it there to know how many it will get,
-and counting a bbox of a million rows on every page would cost more than the page. A `bbox` on a
-collection without bbox columns tests the geometries in Python (`ids_in_bbox`); the page
-is then cut from the sorted keys of the rows in the box, so no query holds them all.
+and counting a bbox of a million rows on every page would cost more than the page.
+
+A `bbox` on a collection without bbox columns tests the geometries in Python
+(`ids_in_bbox`); the page is then cut from the sorted keys of the rows in the box, so no
+query holds them all.
 """
 
 import bisect
