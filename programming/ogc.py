@@ -54,14 +54,15 @@ from itertools import islice
 from typing import Any
 
 import shapely
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from impor import geometry
 from impor.ogc.collections import CHUNK, Collection, Queryable
 from programming import exports, pages
 from programming.api import ProgrammeViewSet
-from programming.models import Programme, Realisation, Work, WorkCost
+from programming.models import Programme, Work, WorkCost
+from programming.realisation import recorded
 
 #: The works export's fields (`exports.work_columns`) under the works API's names; the
 #: key (pk) is the feature's id.
@@ -146,13 +147,12 @@ class WorkCollection(ProgrammeCollection):
         )
 
     def queryset(self, user: Any) -> QuerySet[Any]:
-        # The realisation's status by the work's key, of the realisations the user may
-        # see (`Realisation.objects.visible_to`): the property and its queryable at once.
-        status = Realisation.objects.visible_to(user).filter(key=OuterRef("key")).values("status")
+        # The realisation's status as the Realisatie tab reads it: the property and its
+        # queryable at once.
         return (
             pages.works_visible_to(user, self.programme)
             .only("pk", "geometry")
-            .annotate(status=Subquery(status[:1]))
+            .annotate(status=recorded("status"))
             .order_by()
         )
 

@@ -485,11 +485,16 @@ def actual_by_key(keys: Iterable[str] | None = None) -> dict[str, Decimal]:
     return dict(totals)
 
 
+def recorded(field: str) -> Subquery:
+    """A work's realisation `field` (`status`, `actual_start`, …) by the work's key, as an
+    expression on `Work` rows; None when nothing is recorded."""
+    return Subquery(Realisation.objects.filter(key=OuterRef("key")).values(field)[:1])
+
+
 def programme_rows(programme: Programme, user) -> QuerySet[Work]:
     """The programme's works the user may see, each with its realisation by key:
     `realisation_status` (None: nothing recorded), `actual_start`, `actual_finish`,
     `realisation_reason` and `actual_cost` (0 without costs) beside its planned `cost`."""
-    realisation = Realisation.objects.filter(key=OuterRef("key"))
     spent = (
         ActualCost.objects.filter(realisation__key=OuterRef("key"))
         .order_by()
@@ -502,10 +507,10 @@ def programme_rows(programme: Programme, user) -> QuerySet[Work]:
         pages.works_visible_to(user, programme)
         .select_related("area")
         .annotate(
-            realisation_status=Subquery(realisation.values("status")[:1]),
-            actual_start=Subquery(realisation.values("actual_start")[:1]),
-            actual_finish=Subquery(realisation.values("actual_finish")[:1]),
-            realisation_reason=Subquery(realisation.values("reason")[:1]),
+            realisation_status=recorded("status"),
+            actual_start=recorded("actual_start"),
+            actual_finish=recorded("actual_finish"),
+            realisation_reason=recorded("reason"),
             actual_cost=Coalesce(
                 Subquery(spent, output_field=money), Value(Decimal(0)), output_field=money
             ),
