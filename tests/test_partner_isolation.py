@@ -190,11 +190,11 @@ def _json_links(text: str) -> list[str]:
         body = json.loads(text)
     except ValueError:
         return []
-    found = body.get("links", []) if isinstance(body, dict) else []
-    found += [
-        link
-        for collection in (body.get("collections", []) if isinstance(body, dict) else [])
-        for link in collection.get("links", [])
+    if not isinstance(body, dict):
+        return []
+    found = [
+        *body.get("links", []),
+        *(link for collection in body.get("collections", []) for link in collection["links"]),
     ]
     paths = []
     for link in found:
