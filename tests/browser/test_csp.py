@@ -14,6 +14,8 @@ VIOLATION = re.compile(r"Refused to|Content.Security.Policy", re.IGNORECASE)
 #: The one block we want: Redoc always shows Redocly's logo from their CDN (and hides it
 #: when it cannot load). IMPOR makes no requests to third parties, so img-src refuses it.
 INTENDED = "https://cdn.redoc.ly/"
+#: How long Redoc may take to render the API documentation, in milliseconds.
+REDOC_TIMEOUT = 60_000
 #: Records every `securitypolicyviolation` event; read before leaving each page.
 LISTEN = """
 window.__cspViolations = [];
@@ -90,9 +92,12 @@ def test_the_key_pages_work_without_csp_violations(page, programme):
     expect(page.locator(".impor-map.leaflet-container")).to_be_visible()
     expect(page.locator(".impor-map path.leaflet-interactive").first).to_be_attached()
 
-    # The API documentation: Redoc renders the operations with its nonce'd styles.
+    # The API documentation: Redoc renders the operations with its nonce'd styles. It
+    # renders the whole OpenAPI document in the browser: 3 s here on a quiet machine, 17.6 s
+    # the first time with three busy processes on two cores (as CI runs it), so it gets
+    # more than the usual wait.
     violations.visit("/api/v1/docs")
-    expect(page.get_by_role("heading", name="IMPOR API")).to_be_visible()
+    expect(page.get_by_role("heading", name="IMPOR API")).to_be_visible(timeout=REDOC_TIMEOUT)
     expect(page.locator("[data-section-id]").first).to_be_attached()
 
     assert violations.collect() == []
