@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.utils import formats, timezone
@@ -84,6 +85,23 @@ class Source:
     @property
     def historical(self) -> type[models.Model]:
         return self.model.history.model
+
+
+def deleted(model: type[models.Model], pk) -> models.Model | None:
+    """Row `pk` of `model` as it was when it was deleted, rebuilt from its last version
+    (with `deleted_version`, that version, for when and by whom); None when the row exists
+    or its history records no deletion. Its history stays readable: `ObjectHistory` reads
+    the historical rows, not the row."""
+    try:
+        pk = model._meta.pk.to_python(pk)
+    except ValidationError:
+        return None
+    last = model.history.filter(id=pk).order_by("-history_date", "-history_id").first()
+    if last is None or last.history_type != "-" or model._default_manager.filter(pk=pk).exists():
+        return None
+    obj = last.instance
+    obj.deleted_version = last
+    return obj
 
 
 def user_name(user) -> str | None:

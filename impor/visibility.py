@@ -52,6 +52,13 @@ def visible(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
     return rows
 
 
+def sees_every_row(queryset: QuerySet[Any], user: Any) -> bool:
+    """Whether `user` sees every row of `queryset`'s model: the model has no visibility
+    rule, or the user is municipal. A row that no longer exists cannot be put to the rule,
+    so what is left of it (a deleted row's history) is shown only to such a user."""
+    return getattr(queryset, "visible_to", None) is None or partner_of(user) is None
+
+
 def limit_choices(fields: Mapping[str, Any], user: Any) -> None:
     """Offer and accept only the rows `user` may see in each field that names a row:
     Django form fields (select, multiple select), django-filter filters and DRF related

@@ -2,16 +2,20 @@
 
 `HistoryMixin` gives a viewset the action. The object is looked up with the viewset's own
 `get_object`, so its permissions and row visibility hold: what the detail answers 404 to
-has no history either. `history_permission` asks for more where the history shows more
-than the detail (a programme's history shows decisions on every coupling).
+has no history either, unless it was deleted and the user sees every row of its model
+(`impor.visibility.sees_every_row`), as on the history page. `history_permission` asks
+for more where the history shows more than the detail (a programme's history shows
+decisions on every coupling).
 """
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 
-from impor.history import CHANGE_KINDS, ObjectHistory
+from impor.history import CHANGE_KINDS, ObjectHistory, deleted
+from impor.visibility import sees_every_row
 
 
 class FieldChangeSerializer(serializers.Serializer):
@@ -74,5 +78,15 @@ class HistoryMixin:
     def history(self, request, pk=None):
         if self.history_permission and not request.user.has_perm(self.history_permission):
             raise exceptions.PermissionDenied()
-        page = self.paginate_queryset(ObjectHistory(self.get_object()))
+        page = self.paginate_queryset(ObjectHistory(self._object_or_deleted(pk)))
         return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+
+    def _object_or_deleted(self, pk):
+        try:
+            return self.get_object()
+        except Http404:
+            queryset = self.get_queryset()
+            obj = deleted(queryset.model, pk)
+            if obj is None or not sees_every_row(queryset, self.request.user):
+                raise
+            return obj

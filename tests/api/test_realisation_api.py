@@ -187,6 +187,10 @@ def test_removed_assets_on_a_finished_work_are_deleted_with_history(computed, ma
     assert not Asset.objects.filter(pk__in=[r1.pk, r2.pk]).exists()
     reasons = {h.history_change_reason for h in Asset.history.filter(history_type="-")}
     assert reasons == {f"realisatie {key} (verwijderd)"}
+    trail = manager.get(f"/api/v1/beheerobjecten/{r1.pk}/geschiedenis")
+    assert trail.status_code == 200  # the history the answer promises stays readable
+    assert trail.json()["results"][0]["change"] == "deleted"
+    assert trail.json()["results"][0]["reason"] == f"realisatie {key} (verwijderd)"
 
 
 def test_a_partner_removes_no_assets_through_the_api(computed):

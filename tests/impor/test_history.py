@@ -200,3 +200,64 @@ def test_the_admin_shows_the_same_history(client):
 
     assert response.status_code == 200
     assert "rechtzetting" in response.content.decode()
+
+
+def test_a_deleted_assets_history_stays_readable_on_the_page_and_in_the_api(client):
+    """A work that removes assets deletes them; what happened to them stays on record."""
+    asset = AssetFactory(external_id="BOOM-0042")
+    name = str(asset)
+    remover = user_with_role(Role.EDITOR)
+    remover.first_name, remover.last_name = "Rita", "Realisatie"
+    remover.save()
+    asset._history_user = remover
+    asset._change_reason = "Werk 2027-R-12 (verwijderd)"
+    pk = asset.pk
+    asset.delete()
+    client.force_login(user_with_role(Role.VIEWER))
+
+    response = client.get(reverse("assets:asset_history", args=[pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Geschiedenis van {name}" in page
+    assert "verwijderd op" in page
+    assert "door Rita Realisatie" in page
+    # The way back is the list: the asset has no page any more.
+    assert f'href="{reverse("assets:asset_list")}"' in page
+    assert f'href="{reverse("assets:asset_detail", args=[pk])}"' not in page
+    newest = response.context["entries"][0]
+    assert (newest.change, newest.user, newest.reason) == (
+        "deleted", "Rita Realisatie", "Werk 2027-R-12 (verwijderd)"
+    )  # fmt: skip
+    assert client.get(reverse("assets:asset_detail", args=[pk])).status_code == 404
+
+    api = client.get(f"/api/v1/beheerobjecten/{pk}/geschiedenis")
+    assert api.status_code == 200
+    assert [entry["change"] for entry in api.json()["results"]] == ["deleted", "created"]
+
+
+def test_only_a_row_that_was_deleted_has_a_history_without_its_row(client):
+    client.force_login(user_with_role(Role.VIEWER))
+    assert client.get(reverse("assets:asset_history", args=[999_999])).status_code == 404
+    assert client.get("/api/v1/beheerobjecten/999999/geschiedenis").status_code == 404
+    assert client.get("/api/v1/beheerobjecten/abc/geschiedenis").status_code == 404
+
+
+def test_a_deleted_projects_history_is_for_municipal_users_only(client):
+    """The partner rule cannot be asked about a row that is gone, so a partner reads no
+    deleted project's history, not even its own organisation's; a municipal user does."""
+    own = ActorFactory(partner=True)
+    project = ProjectFactory(owner=own, name="Vervanging gasleiding")
+    pk = project.pk
+    project.delete()
+    url = reverse("projects:project_history", args=[pk])
+
+    client.force_login(user_with_role(Role.PARTNER, organisation=own))
+    assert client.get(url).status_code == 404
+    assert client.get(f"/api/v1/projecten/{pk}/geschiedenis").status_code == 404
+
+    client.force_login(user_with_role(Role.VIEWER))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Vervanging gasleiding" in response.content.decode()
+    assert client.get(f"/api/v1/projecten/{pk}/geschiedenis").status_code == 200
