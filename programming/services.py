@@ -188,9 +188,15 @@ def programme_run_queue(programme: Programme, *, user: User | None = None) -> Pr
 
 
 def programme_compute(
-    programme: Programme, *, record: ProgrammeRun | None = None, progress: Progress | None = None
+    programme: Programme,
+    *,
+    record: ProgrammeRun | None = None,
+    progress: Progress | None = None,
+    method: str | None = None,
 ) -> Result:
     """Compute a programme and store its content; the run record follows the progress.
+    `method` forces the engine's "milp" or "heuristic" (`engine.run`), else it chooses by
+    size.
 
     Steps: load measures and works (10%), run the engine (30%), store the results (80%),
     done (100%). On any error the run is marked failed and the error re-raised; the
@@ -212,7 +218,7 @@ def programme_compute(
             instance = realised.with_realisations(programme, instance)
             instance = scenarios.scenario_instance(programme, instance)
             report(30, "koppelkansen zoeken, prioriteren en plannen")
-            result = run(instance)
+            result = run(instance, method)
             report(80, "resultaten opslaan")
             before = alerts.snapshot(programme)
             with clock("store"):

@@ -319,6 +319,14 @@ def test_the_command_computes_a_programme_from_the_database(street, capsys):
     assert Work.objects.filter(programme=street).exists()
 
 
+@pytest.mark.parametrize("method", ["milp", "heuristic"])
+def test_the_command_computes_a_programme_with_the_method_asked_for(street, method, capsys):
+    """A programme this small is solved by the MILP unless --method says otherwise."""
+    call_command("compute_programme", "--programme", str(street.pk), "--method", method)
+    assert f"; {method} (" in capsys.readouterr().out
+    assert street.runs.latest("pk").stats["solver"] == method
+
+
 def test_the_command_names_a_programme_that_does_not_exist(db):
     with pytest.raises(CommandError, match="geen programma met id 999"):
         call_command("compute_programme", "--programme", "999")
@@ -330,8 +338,8 @@ def test_the_reason_code_its_facts_and_the_graafrust_cause_are_stored(street, mo
     them)."""
     real_run = services.run
 
-    def explained(instance):
-        result = real_run(instance)
+    def explained(instance, method=None):
+        result = real_run(instance, method)
         sewer = next(w.key for w in result.works if "riolering" in w.key)
         unfunded = UnfundedRow(
             work=sewer, budget_line="wegen", year=2029, gap=1234.5, reason="Wegen 2029 is vol.",

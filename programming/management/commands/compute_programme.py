@@ -71,16 +71,16 @@ class Command(BaseCommand):
             self.compute_file(options["input"], options["output"], options["method"])
             return
         if options["programme"] is not None:
-            self.compute_programme(options["programme"])
+            self.compute_programme(options["programme"], options["method"])
             return
         raise CommandError("Geef --programme ID, of --input FILE en --output FILE.")
 
-    def compute_programme(self, programme_id: int) -> None:
+    def compute_programme(self, programme_id: int, method: str | None) -> None:
         programme = Programme.objects.filter(pk=programme_id).first()
         if programme is None:
             raise CommandError(f"Er is geen programma met id {programme_id}.")
         try:
-            result = programme_compute(programme)
+            result = programme_compute(programme, method=method)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.held = (result,)
