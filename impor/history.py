@@ -31,6 +31,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from impor.fields import GeometryField
+from impor.visibility import sees_every_row
 
 #: Text up to this many characters is shown in full; longer text is summarised.
 SHORT_TEXT = 120
@@ -87,11 +88,15 @@ class Source:
         return self.model.history.model
 
 
-def deleted(model: type[models.Model], pk) -> models.Model | None:
-    """Row `pk` of `model` as it was when it was deleted, rebuilt from its last version
-    (with `deleted_version`, that version, for when and by whom); None when the row exists
-    or its history records no deletion. Its history stays readable: `ObjectHistory` reads
-    the historical rows, not the row."""
+def deleted(queryset: models.QuerySet, user, pk) -> models.Model | None:
+    """Row `pk` of `queryset`'s model as it was when it was deleted, rebuilt from its last
+    version (with `deleted_version`, that version, for when and by whom), for a `user` who
+    may read what is left of it (`sees_every_row`); None when the row exists, its history
+    records no deletion, or the user may not. Its history stays readable: `ObjectHistory`
+    reads the historical rows, not the row."""
+    if not sees_every_row(queryset, user):
+        return None
+    model = queryset.model
     try:
         pk = model._meta.pk.to_python(pk)
     except ValidationError:

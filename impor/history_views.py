@@ -14,7 +14,6 @@ from django.views.generic import DetailView
 
 from impor.history import ObjectHistory, deleted, user_name
 from impor.object_views import ObjectViewMixin
-from impor.visibility import sees_every_row
 
 
 class ObjectHistoryView(ObjectViewMixin, DetailView):
@@ -31,8 +30,10 @@ class ObjectHistoryView(ObjectViewMixin, DetailView):
         try:
             return super().get_object(queryset)
         except Http404:
-            obj = deleted(self.get_model(), self.kwargs.get(self.pk_url_kwarg))
-            if obj is None or not sees_every_row(self.get_base_queryset(), self.request.user):
+            obj = deleted(
+                self.get_base_queryset(), self.request.user, self.kwargs.get(self.pk_url_kwarg)
+            )
+            if obj is None:
                 raise
             return obj
 

@@ -15,7 +15,6 @@ from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 
 from impor.history import CHANGE_KINDS, ObjectHistory, deleted
-from impor.visibility import sees_every_row
 
 
 class FieldChangeSerializer(serializers.Serializer):
@@ -85,8 +84,7 @@ class HistoryMixin:
         try:
             return self.get_object()
         except Http404:
-            queryset = self.get_queryset()
-            obj = deleted(queryset.model, pk)
-            if obj is None or not sees_every_row(queryset, self.request.user):
+            obj = deleted(self.get_queryset(), self.request.user, pk)
+            if obj is None:
                 raise
             return obj
