@@ -34,13 +34,12 @@ from programming.engine.graafrust import ClosedPairs, breaches_at
 from programming.engine.milp import build_model
 from programming.engine.units import (
     CarryOver,
+    Ledger,
     Plan,
     Unit,
     must_do_missed,
     objective_of,
     placed_works,
-    spend_of,
-    within_budget,
 )
 
 FEASIBLE = "feasible"
@@ -110,17 +109,17 @@ def place_in_order(
     pairs = pairs or ClosedPairs.none(len(placed_works(units, np.full(len(units), -1))))
     closers, openers = pairs.closers_of(pairs.n_works), pairs.openers_of(pairs.n_works)
     year_of = np.full(pairs.n_works, np.nan)
-    spend = np.zeros_like(budget)
+    ledger = Ledger(budget, carry_over, [unit.cost for unit in units])
     start = np.full(len(units), -1)
     taken: set[int] = set()
     for u in order:
         unit = units[u]
         if taken.intersection(unit.members):
             continue
-        best: tuple[int, int, np.ndarray] | None = None  # (breaks, year, spend)
+        best: tuple[int, int, list[list[float]]] | None = None  # (breaks, year, spend)
         for year in years[u]:
-            candidate = spend + spend_of(unit.cost, year, horizon)
-            if not within_budget(candidate, budget, carry_over):
+            candidate = ledger.fits(u, year)
+            if candidate is None:
                 continue
             breaks = breaches_at(unit.members, year, year_of, closers, openers, pairs.years)
             if best is None or breaks < best[0]:
@@ -130,7 +129,8 @@ def place_in_order(
         if best is not None and (
             best[0] == 0 or unit.must_do or unit.value > pairs.weight * best[0]
         ):
-            spend, start[u] = best[2], best[1]
+            ledger.book(u, best[2])
+            start[u] = best[1]
             taken.update(unit.members)
             year_of[list(unit.members)] = best[1]
     status = MUST_DO_INFEASIBLE if must_do_missed(units, start) else FEASIBLE

@@ -30,13 +30,12 @@ import numpy as np
 from programming.engine.graafrust import ClosedPairs, breaches_at, breaking
 from programming.engine.units import (
     CarryOver,
+    Ledger,
     Plan,
     Unit,
     carried,
-    fitting_spends,
     objective_of,
     placed_works,
-    spend_of,
     total_spend,
     work_years,
 )
@@ -56,7 +55,9 @@ def polish_plan(
     horizon = budget.shape[1]
     pairs = pairs or ClosedPairs.none(len(placed_works(units, plan.start)))
     start = plan.start.copy()
-    spend = total_spend(units, start, budget.shape)
+    ledger = Ledger(
+        budget, carry_over, [unit.cost for unit in units], total_spend(units, start, budget.shape)
+    )
     placed = placed_works(units, start)
     year_of = work_years(units, start, pairs.n_works)
     closers, openers = pairs.closers_of(pairs.n_works), pairs.openers_of(pairs.n_works)
@@ -64,9 +65,9 @@ def polish_plan(
     def breaks(u: int, year: float) -> int:
         return breaches_at(units[u].members, year, year_of, closers, openers, pairs.years)
 
-    def move(u: int, year: int, candidate: np.ndarray) -> None:
-        nonlocal spend
-        spend, start[u] = candidate, year
+    def move(u: int, year: int, candidate: list[list[float]]) -> None:
+        ledger.book(u, candidate)
+        start[u] = year
         placed[list(units[u].members)] = True
         year_of[list(units[u].members)] = year
 
@@ -78,19 +79,30 @@ def polish_plan(
         blocked.clear()
         for u in breaking_units(units, start, order, pairs, year_of):
             unit, now = units[u], breaks(u, start[u])
-            here = spend_of(unit.cost, start[u], horizon)
             fewer = [
                 year
                 for year in sorted(unit.years, key=lambda y: (abs(y - unit.target), y))
                 if year != start[u] and breaks(u, year) < now
             ]
-            candidates, fits = fitting_spends(unit.cost, fewer, spend - here, budget, carry_over)
-            if fits.any():
-                i = int(np.argmax(fits))
-                move(u, fewer[i], candidates[i])
+            fitting = (
+                (year, spend)
+                for year in fewer
+                if (spend := ledger.fits(u, year, moved_from=start[u])) is not None
+            )
+            found = next(fitting, None)
+            if found is not None:
+                move(u, *found)
                 moved = True
             else:
-                full = first_full(candidates[0], budget, carry_over) if fewer else None
+                full = (
+                    first_full(
+                        ledger.whole(u, ledger.spread(u, fewer[0], start[u])),
+                        budget,
+                        carry_over,
+                    )
+                    if fewer
+                    else None
+                )
                 for member in unit.members:
                     blocked[member] = full
 
@@ -98,7 +110,6 @@ def polish_plan(
         unit = units[u]
         if (start[u] < 0 and placed[list(unit.members)].any()) or start[u] == unit.target:
             continue  # held by a placed unit, or already in its target year
-        current = spend_of(unit.cost, start[u], horizon) if start[u] >= 0 else 0.0
         distance = abs(start[u] - unit.target) if start[u] >= 0 else horizon + 1
         allowed = breaks(u, start[u]) if start[u] >= 0 else 0
         nearer = [
@@ -108,10 +119,10 @@ def polish_plan(
         ]
         if not nearer:
             continue
-        candidates, fits = fitting_spends(unit.cost, nearer, spend - current, budget, carry_over)
-        for i in np.flatnonzero(fits).tolist():
-            if breaks(u, nearer[i]) <= allowed:
-                move(u, nearer[i], candidates[i])
+        for year in nearer:
+            spend = ledger.fits(u, year, moved_from=start[u])
+            if spend is not None and breaks(u, year) <= allowed:
+                move(u, year, spend)
                 break
     objective = objective_of(units, start, horizon, pairs)
     return replace(plan, start=start, objective=objective, blocked=blocked)

@@ -274,6 +274,112 @@ def fitting_spends(
     return spends, fits
 
 
+class Ledger:
+    """A plan's spend per row and year while units are placed one by one, answering
+    "does this unit fit in this year" from the rows the unit's cost touches.
+
+    `within_budget` of the whole matrix is, row by row, a check of that row alone, and a
+    row the unit does not touch keeps the spend it has: so the answer is the touched
+    rows' check and whether every other row holds now (kept per row). A unit of the
+    1M-asset city touches one or two of the 28 rows, and a numpy check of ten numbers
+    costs more in calls than in sums, so the touched rows are checked in plain Python,
+    with the sums and comparisons of `spend_of` and `within_budget` element by element
+    in the same order (a cumulative sum adds year after year, as numpy's does): the
+    answers are the same bit for bit (tested).
+    """
+
+    def __init__(
+        self,
+        budget: np.ndarray,
+        carry_over: CarryOver,
+        costs: Sequence[np.ndarray],
+        spend: np.ndarray | None = None,
+    ) -> None:
+        """`costs`: the cost profile (rows × offsets) per key, the units' in order."""
+        spend = np.zeros_like(budget) if spend is None else spend
+        self.horizon = budget.shape[1]
+        self.budget: list[list[float]] = budget.tolist()
+        self.floor: list[list[float]] = (
+            -BUDGET_TOLERANCE * np.maximum(carried(budget, carry_over), 1.0)
+        ).tolist()
+        self.carry: list[bool] = np.broadcast_to(
+            np.asarray(carry_over, dtype=bool), (budget.shape[0],)
+        ).tolist()
+        self.spend: list[list[float]] = spend.tolist()
+        self.broken = {r for r, row in enumerate(self.spend) if not self._holds(r, row)}
+        self.touched = _touched_rows(costs)
+
+    def spread(self, key: int, start: int, moved_from: int = -1) -> list[list[float]]:
+        """The touched rows' spend with `key`'s cost started in year index `start` (as
+        `spend_of` adds it); `moved_from`: the start year the same cost is taken out of
+        first (a unit that moves), −1 for none."""
+        spends = []
+        for row, profile in self.touched[key]:
+            spend = list(self.spend[row])
+            if moved_from >= 0:
+                for t, amount in enumerate(profile[: self.horizon - moved_from], moved_from):
+                    spend[t] = spend[t] - amount
+            for t, amount in enumerate(profile[: self.horizon - start], start):
+                spend[t] = spend[t] + amount
+            spends.append(spend)
+        return spends
+
+    def fits(self, key: int, start: int, moved_from: int = -1) -> list[list[float]] | None:
+        """`spread`'s spend when it keeps every budget (`within_budget`), else None."""
+        touched = self.touched[key]
+        if self.broken and self.broken.difference(row for row, _profile in touched):
+            return None
+        spends = self.spread(key, start, moved_from)
+        rows = [row for row, _profile in touched]
+        if all(self._holds(row, spend) for row, spend in zip(rows, spends, strict=True)):
+            return spends
+        return None
+
+    def book(self, key: int, spends: list[list[float]]) -> None:
+        """Make `spends`, `fits`'s answer for `key`, the plan's spend on its rows."""
+        for (row, _profile), spend in zip(self.touched[key], spends, strict=True):
+            self.spend[row] = spend
+            self.broken.discard(row)
+
+    def whole(self, key: int, spends: list[list[float]]) -> np.ndarray:
+        """The whole spend matrix with `spends` for `key`'s rows (lines × horizon)."""
+        matrix = np.array(self.spend)
+        for (row, _profile), spend in zip(self.touched[key], spends, strict=True):
+            matrix[row] = spend
+        return matrix
+
+    def _holds(self, row: int, spend: list[float]) -> bool:
+        budget, floor = self.budget[row], self.floor[row]
+        if self.carry[row]:
+            slack = 0.0
+            for t in range(self.horizon):
+                slack = slack + (budget[t] - spend[t])
+                if not slack >= floor[t]:
+                    return False
+            return True
+        return all(budget[t] - spend[t] >= floor[t] for t in range(self.horizon))
+
+
+def _touched_rows(costs: Sequence[np.ndarray]) -> list[list[tuple[int, list[float]]]]:
+    """Per cost profile, the rows it touches with its amounts on each, found for many
+    profiles of one shape per numpy pass (a pass per unit was most of the greedy's time;
+    an instance's units all have the shape of its cost tensor)."""
+    touched: list[list[tuple[int, list[float]]]] = []
+    for begin in range(0, len(costs), 16384):
+        chunk = costs[begin : begin + 16384]
+        if len({cost.shape for cost in chunk}) > 1:
+            touched.extend(_touched_rows([cost])[0] for cost in chunk)
+            continue
+        stacked = np.stack(chunk)
+        key, row = np.nonzero(stacked.any(axis=2))
+        rows: list[list[tuple[int, list[float]]]] = [[] for _ in chunk]
+        profiles = stacked[key, row].tolist()
+        for k, r, profile in zip(key.tolist(), row.tolist(), profiles, strict=True):
+            rows[k].append((r, profile))
+        touched.extend(rows)
+    return touched
+
+
 def value_epsilon(units: Sequence[Unit]) -> float:
     return VALUE_EPSILON * max([1.0, *(u.value for u in units)])
 

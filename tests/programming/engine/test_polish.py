@@ -5,7 +5,7 @@ import pytest
 
 from programming.engine.graafrust import ClosedPairs, breaches_at
 from programming.engine.polish import breaking_units
-from programming.engine.units import Unit, fitting_spends, spend_of, within_budget
+from programming.engine.units import Ledger, Unit, fitting_spends, spend_of, within_budget
 
 
 def random_cost(rng, lines, length):
@@ -86,3 +86,38 @@ def test_breaking_units_are_those_breaches_at_counts():
 def test_no_pairs_break_nothing():
     units = [Unit((0,), (0,), 0, 1.0, 0, np.zeros((1, 1)))]
     assert breaking_units(units, np.array([0]), [0], ClosedPairs.none(1), np.zeros(1)) == []
+
+
+@pytest.mark.parametrize("carry_over", [False, True, np.array([True, False, True, False])])
+def test_ledger_answers_as_spend_of_and_within_budget_on_the_whole_matrix(carry_over):
+    """The ledger checks only the rows a cost touches, in plain Python: for placed and
+    moved units, fractional amounts, spend exactly at the budget and rows already over
+    it, its answer and its spend are those of the whole-matrix rules, bit for bit."""
+    rng = np.random.default_rng(11)
+    lines, horizon = 4, 6
+    budget = np.round(rng.uniform(20, 60, size=(lines, horizon)), 2)
+    outcomes = set()
+    for _ in range(60):
+        spend = budget * rng.choice([0.0, 0.3, 0.6, 1.0], size=budget.shape)
+        if rng.random() < 0.3:  # a row over its budget already
+            spend[rng.integers(lines)] *= 1.2
+        costs = [random_cost(rng, lines, int(rng.integers(1, 4))) * 1.07 for _ in range(8)]
+        ledger = Ledger(budget, carry_over, costs, spend)
+        for _ in range(20):
+            key = int(rng.integers(len(costs)))
+            start = int(rng.integers(horizon))
+            moved_from = int(rng.integers(-1, horizon))
+            expected = ledger.whole(key, ledger.spread(key, start, moved_from))
+            reference = spend.copy()
+            if moved_from >= 0:
+                reference = reference - spend_of(costs[key], moved_from, horizon)
+            reference = reference + spend_of(costs[key], start, horizon)
+            assert np.array_equal(expected, reference)
+            fits = ledger.fits(key, start, moved_from)
+            assert (fits is not None) == within_budget(reference, budget, carry_over)
+            outcomes.add(fits is not None)
+            if fits is not None:
+                ledger.book(key, fits)
+                spend = reference
+                assert np.array_equal(np.array(ledger.spend), spend)
+    assert outcomes == {False, True}
