@@ -82,14 +82,16 @@ def shared_preparation(hours: np.ndarray, prepared: np.ndarray) -> np.ndarray:
     saved = np.zeros_like(hours)
     if len(prepared) < 2:
         return saved
-    for team in range(prepared.shape[1]):
-        keeper = int(np.argmax(prepared[:, team]))
-        for member in range(len(prepared)):
-            if member == keeper:
-                continue
-            left = float(prepared[member, team])
-            for offset, booked in enumerate(hours[member, team]):
-                take = min(left, float(booked))
+    # Plain Python numbers: a unit has a few members, and numpy's calls per number cost
+    # more than the arithmetic (21,000 clusters on the 1M-asset city).
+    keepers = np.argmax(prepared, axis=0).tolist()
+    booked_hours = hours.tolist()
+    for team, keeper in enumerate(keepers):
+        for member, left in enumerate(prepared[:, team].tolist()):
+            if member == keeper or left == 0:
+                continue  # a member without preparation saves nothing
+            for offset, booked in enumerate(booked_hours[member][team]):
+                take = min(left, booked)
                 saved[member, team, offset] = take
                 left -= take
                 if left <= 0:
