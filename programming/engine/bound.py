@@ -31,10 +31,12 @@ def openings_lower_bound(opening: np.ndarray, feasible: np.ndarray, cluster: np.
     works = np.flatnonzero(opening)
     alone = int((cluster[works] < 0).sum())
     clustered = works[cluster[works] >= 0]
-    return alone + sum(
-        disjoint_sets(feasible[clustered[cluster[clustered] == c]])
-        for c in np.unique(cluster[clustered])
-    )
+    # The works of each cluster in their order, from one stable sort: a mask per cluster
+    # read all clustered works once per cluster (the 1M-asset city: 14,000 × 35,000).
+    labels = cluster[clustered]
+    order = np.argsort(labels, kind="stable")
+    groups = np.split(clustered[order], np.flatnonzero(np.diff(labels[order])) + 1)
+    return alone + sum(disjoint_sets(feasible[group]) for group in groups if len(group))
 
 
 def disjoint_sets(sets: np.ndarray) -> int:
