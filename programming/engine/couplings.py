@@ -89,8 +89,10 @@ def find_couplings(
     params: Parameters,
     accepted: Sequence[Sequence[int]] = (),
     rejected: Sequence[Sequence[int]] = (),
+    geometric: np.ndarray | None = None,
 ) -> Couplings:
-    """Find the clusters of an instance.
+    """Find the clusters of an instance; `geometric`: `along_pairs`'s answer for the
+    works' geometries when it is known (staging.py finds it beside the frames).
 
     Steps:
     1. Pairs (member, anchor) where the member lies along the anchor (sampled points in
@@ -103,7 +105,7 @@ def find_couplings(
     4. Add the accepted clusters as given, and describe every cluster (key, kind, common
        years, target year, savings, openings avoided).
     """
-    along = find_along(works, params.coupling_distance, params.coupling_overlap)
+    along = find_along(works, params.coupling_distance, params.coupling_overlap, geometric)
     links = link_in_time(works, along, params.time_tolerance)
     links = drop_decided(links, accepted, rejected)
     # asarray: numpy's stubs type a reduction along an axis as "scalar or array".
@@ -128,13 +130,16 @@ def find_couplings(
     return Couplings(clusters=tuple(clusters), neighbours=neighbours)
 
 
-def find_along(works: pd.DataFrame, distance: float, overlap: float) -> np.ndarray:
+def find_along(
+    works: pd.DataFrame, distance: float, overlap: float, geometric: np.ndarray | None = None
+) -> np.ndarray:
     """Pairs (member, anchor) of distinct works where the member lies along the anchor:
-    by geometry, or by street or area where a geometry is missing (both ways)."""
+    by geometry (`geometric` when already found), or by street or area where a geometry
+    is missing (both ways)."""
+    if geometric is None:
+        geometric = along_pairs(works[col.GEOMETRY], distance, overlap)
     fallback = fallback_pairs(works)
-    pairs = np.vstack(
-        [along_pairs(works[col.GEOMETRY], distance, overlap), fallback, fallback[:, ::-1]]
-    )
+    pairs = np.vstack([geometric, fallback, fallback[:, ::-1]])
     if len(pairs) == 0:
         return np.empty((0, 2), dtype=int)
     return np.unique(pairs.astype(int), axis=0)
