@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -193,7 +193,7 @@ def with_hours(
             cost = sum(sum(amounts) for amounts in work.costs.values())
             total = default_hours(work.kind, cost)
         hours, preparation = split_hours(float(total), work.costs)
-        result.append(replace(work, hours={team: hours}, preparation_hours={team: preparation}))
+        result.append(work.with_hours({team: hours}, {team: preparation}))
     return tuple(result)
 
 

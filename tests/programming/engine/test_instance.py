@@ -1,6 +1,7 @@
 """Instance and Result: frozen types with a JSON form."""
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -114,3 +115,14 @@ def test_duplicate_keys_are_refused():
 def test_a_work_in_two_accepted_clusters_is_refused():
     with pytest.raises(InstanceError, match="twee geaccepteerde"):
         instance([work("a"), work("b"), work("c")], [], accepted=[("a", "b"), ("b", "c")])
+
+
+def test_with_hours_is_replace_with_the_hours_checked():
+    base = work("w1", costs={"RIO": (100.0, 50.0)}, opens_street=True)
+    given = base.with_hours({"T": (8.0, 2.0)}, {"T": 3.0})
+    assert given == replace(base, hours={"T": (8.0, 2.0)}, preparation_hours={"T": 3.0})
+    assert base.hours == {}  # the work it came from is unchanged
+    with pytest.raises(InstanceError, match="negatieve uren voor team T"):
+        base.with_hours({"T": (-1.0,)}, {})
+    with pytest.raises(InstanceError, match="voorbereidingsuren voor team T"):
+        base.with_hours({"T": (2.0,)}, {"T": 3.0})
