@@ -148,13 +148,17 @@ def closed_years(
     graafrust next to the plan in `work_year` (start year per work, NaN: not scheduled)."""
     closed = np.zeros((len(work_year), horizon), dtype=bool)
     calendar = first_year + np.arange(horizon)
-    for r, o in zip(pairs.closing, pairs.opening, strict=True):
-        if not np.isnan(work_year[r]):
-            after = calendar - work_year[r]
-            closed[o] |= (after > 0) & (after <= pairs.years)
-        if not np.isnan(work_year[o]):
-            before = work_year[o] - calendar
-            closed[r] |= (before > 0) & (before <= pairs.years)
+    # All pairs at once (a loop over the 1M-asset city's pairs took 0.7 s): an opening is
+    # closed in the years after its scheduled reconstruction, a reconstruction in the
+    # years before its scheduled opening; setting True twice is still True.
+    for closes, year, sign in (
+        (pairs.opening, work_year[pairs.closing], 1),
+        (pairs.closing, work_year[pairs.opening], -1),
+    ):
+        scheduled = ~np.isnan(year)
+        gap = sign * (calendar - year[scheduled, None])
+        pair, cell = np.nonzero((gap > 0) & (gap <= pairs.years))
+        closed[closes[scheduled][pair], cell] = True
     return closed
 
 
