@@ -34,6 +34,7 @@ from programming.engine.graafrust import ClosedPairs, breaches_at
 from programming.engine.milp import build_model, highs_model
 from programming.engine.units import (
     CarryOver,
+    CostRows,
     Ledger,
     Plan,
     Unit,
@@ -51,15 +52,17 @@ def solve_heuristically(
     budget: np.ndarray,
     carry_over: CarryOver,
     time_limit: float,
+    touched: CostRows,
     pairs: ClosedPairs | None = None,
 ) -> Plan:
     """The LP-guided greedy plan, with the LP bound (see the module docstring). The LP
-    leaves the graafrust rows out: fewer constraints can only raise the bound."""
+    leaves the graafrust rows out: fewer constraints can only raise the bound.
+    `touched`: `cost_rows` of the units."""
     if not units:
         return Plan(np.full(0, -1), "heuristic", FEASIBLE, 0.0, 0.0, 0.0)
     relaxed = solve_relaxation(units, budget, carry_over, time_limit)
     if relaxed is None:
-        return solve_greedily(units, budget, carry_over, pairs)
+        return solve_greedily(units, budget, carry_over, touched, pairs)
     share, year_weight, bound = relaxed
     density = value_density(units, budget)
     must_do_last = np.array([not unit.must_do for unit in units])
@@ -72,7 +75,7 @@ def solve_heuristically(
         )
 
     years = [by_lp_weight(unit, weight) for unit, weight in zip(units, year_weight, strict=True)]
-    plan = place_in_order(units, budget, carry_over, order, years, pairs)
+    plan = place_in_order(units, budget, carry_over, touched, order, years, pairs)
     gap = (bound - plan.objective) / max(abs(plan.objective), 1e-9)
     return Plan(plan.start, plan.solver, plan.status, plan.objective, bound, max(gap, 0.0))
 
@@ -81,6 +84,7 @@ def solve_greedily(
     units: Sequence[Unit],
     budget: np.ndarray,
     carry_over: CarryOver,
+    touched: CostRows,
     pairs: ClosedPairs | None = None,
 ) -> Plan:
     """The plain greedy rule: densest first, each in the fitting year nearest its target."""
@@ -91,13 +95,14 @@ def solve_greedily(
         return sorted(unit.years, key=lambda y: (abs(y - unit.target), y))
 
     years = [nearest_target_first(unit) for unit in units]
-    return place_in_order(units, budget, carry_over, order, years, pairs)
+    return place_in_order(units, budget, carry_over, touched, order, years, pairs)
 
 
 def place_in_order(
     units: Sequence[Unit],
     budget: np.ndarray,
     carry_over: CarryOver,
+    touched: CostRows,
     order: Sequence[int],
     years: Sequence[Sequence[int]],
     pairs: ClosedPairs | None = None,
@@ -109,7 +114,7 @@ def place_in_order(
     pairs = pairs or ClosedPairs.none(len(placed_works(units, np.full(len(units), -1))))
     closers, openers = pairs.closers_of(pairs.n_works), pairs.openers_of(pairs.n_works)
     year_of = np.full(pairs.n_works, np.nan)
-    ledger = Ledger(budget, carry_over, [unit.cost for unit in units])
+    ledger = Ledger(budget, carry_over, touched)
     start = np.full(len(units), -1)
     taken: set[int] = set()
     for u in order:
@@ -151,7 +156,7 @@ def solve_relaxation(
         # HiGHS's presolve costs more than it saves on this LP (city: 8.6 s → 6.4 s), and
         # so does its scaling: the rows are a work's 0/1 assignment and a line's euros,
         # and the dual simplex takes 25-35% less time on them unscaled (city: 10.3-13.2 s
-        # → 7.2-8.4 s, the same optimum).
+        # → 7.2-8.8 s, the same optimum).
         highs.setOptionValue("presolve", "off")
         highs.setOptionValue("simplex_scale_strategy", 0)
         highs.run()

@@ -30,6 +30,7 @@ import numpy as np
 from programming.engine.graafrust import ClosedPairs, breaches_at, breaking
 from programming.engine.units import (
     CarryOver,
+    CostRows,
     Ledger,
     Plan,
     Unit,
@@ -46,18 +47,18 @@ def polish_plan(
     plan: Plan,
     budget: np.ndarray,
     carry_over: CarryOver,
+    touched: CostRows,
     pairs: ClosedPairs | None = None,
 ) -> Plan:
     """The plan after repairing breaks, moving units towards their targets and adding
     units that fit (module docstring); `blocked` holds, per work of a unit that still
     breaks graafrust, the (line, year index) that was full in the years that would break
-    fewer pairs, or None when every other year breaks as many."""
+    fewer pairs, or None when every other year breaks as many. `touched`: `cost_rows` of
+    the units."""
     horizon = budget.shape[1]
     pairs = pairs or ClosedPairs.none(len(placed_works(units, plan.start)))
     start = plan.start.copy()
-    ledger = Ledger(
-        budget, carry_over, [unit.cost for unit in units], total_spend(units, start, budget.shape)
-    )
+    ledger = Ledger(budget, carry_over, touched, total_spend(units, start, budget.shape))
     placed = placed_works(units, start)
     year_of = work_years(units, start, pairs.n_works)
     closers, openers = pairs.closers_of(pairs.n_works), pairs.openers_of(pairs.n_works)

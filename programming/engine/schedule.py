@@ -19,7 +19,14 @@ from programming.engine.heuristic import solve_heuristically
 from programming.engine.instance import Parameters
 from programming.engine.milp import NO_SOLUTION, TIME_LIMIT, solve_exactly
 from programming.engine.polish import polish_plan
-from programming.engine.units import CarryOver, Plan, Unit, must_do_missed, work_years
+from programming.engine.units import (
+    CarryOver,
+    Plan,
+    Unit,
+    cost_rows,
+    must_do_missed,
+    work_years,
+)
 
 EXACT = "milp"
 HEURISTIC = "heuristic"
@@ -55,16 +62,17 @@ def schedule(
         method = EXACT if n_works <= params.max_exact_works else HEURISTIC
     limit = params.time_limit
     carry_over = params.carry_over if carry_over is None else carry_over
+    touched = cost_rows([unit.cost for unit in units])
     if method == HEURISTIC:
-        plan = solve_heuristically(units, budget, carry_over, limit, pairs)
+        plan = solve_heuristically(units, budget, carry_over, limit, touched, pairs)
     else:
         plan = solve_exactly(units, budget, carry_over, limit, pairs, params.mip_gap, start)
         if plan.status in (TIME_LIMIT, NO_SOLUTION):
-            other = solve_heuristically(units, budget, carry_over, limit, pairs)
+            other = solve_heuristically(units, budget, carry_over, limit, touched, pairs)
             if merit(units, other) > merit(units, plan):
                 status = f"{plan.status}, heuristiek beter"
                 plan = replace(other, status=status, best_bound=plan.best_bound)
-    plan = polish_plan(units, plan, budget, carry_over, pairs)
+    plan = polish_plan(units, plan, budget, carry_over, touched, pairs)
     if plan.best_bound is None:
         return plan
     gap = max(plan.best_bound - plan.objective, 0.0) / max(abs(plan.objective), 1e-9)

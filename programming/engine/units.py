@@ -43,6 +43,8 @@ YEAR_DELTA = 1e-3
 BUDGET_TOLERANCE = 1e-6
 #: A reward: one (float) or one per column (array).
 Reward = TypeVar("Reward", float, np.ndarray)
+#: Per unit, the rows its cost touches with its amounts on each (`cost_rows`).
+CostRows = list[list[tuple[int, list[float]]]]
 #: Whether unused budget moves to the next year: one flag for every row of the budget
 #: array, or one flag per row (capacity.py: a team's unused hours never move on).
 CarryOver = bool | np.ndarray
@@ -299,10 +301,10 @@ class Ledger:
         self,
         budget: np.ndarray,
         carry_over: CarryOver,
-        costs: Sequence[np.ndarray],
+        touched: CostRows,
         spend: np.ndarray | None = None,
     ) -> None:
-        """`costs`: the cost profile (rows × offsets) per key, the units' in order."""
+        """`touched`: `cost_rows` of the units, whose indexes are the keys."""
         spend = np.zeros_like(budget) if spend is None else spend
         self.horizon = budget.shape[1]
         self.budget: list[list[float]] = budget.tolist()
@@ -314,7 +316,7 @@ class Ledger:
         ).tolist()
         self.spend: list[list[float]] = spend.tolist()
         self.broken = {r for r, row in enumerate(self.spend) if not self._holds(r, row)}
-        self.touched = _touched_rows(costs)
+        self.touched = touched
 
     def spread(self, key: int, start: int, moved_from: int = -1) -> list[list[float]]:
         """The touched rows' spend with `key`'s cost started in year index `start` (as
@@ -337,8 +339,8 @@ class Ledger:
         if self.broken and self.broken.difference(row for row, _profile in touched):
             return None
         spends = self.spread(key, start, moved_from)
-        rows = [row for row, _profile in touched]
-        if all(self._holds(row, spend) for row, spend in zip(rows, spends, strict=True)):
+        pairs = zip(touched, spends, strict=True)
+        if all(self._holds(row, spend) for (row, _profile), spend in pairs):
             return spends
         return None
 
@@ -367,19 +369,20 @@ class Ledger:
         return all(budget[t] - spend[t] >= floor[t] for t in range(self.horizon))
 
 
-def _touched_rows(costs: Sequence[np.ndarray]) -> list[list[tuple[int, list[float]]]]:
-    """Per cost profile, the rows it touches with its amounts on each, found for many
-    profiles of one shape per numpy pass (a pass per unit was most of the greedy's time;
-    an instance's units all have the shape of its cost tensor)."""
-    touched: list[list[tuple[int, list[float]]]] = []
+def cost_rows(costs: Sequence[np.ndarray]) -> CostRows:
+    """Per cost profile (a unit's, in order), the rows it touches with its amounts on
+    each, found for many profiles of one shape per numpy pass (a pass per unit was most
+    of the greedy's time; an instance's units all have the shape of its cost tensor).
+    `schedule` finds them once for the greedy placement and the polish."""
+    touched: CostRows = []
     for begin in range(0, len(costs), 16384):
         chunk = costs[begin : begin + 16384]
         if len({cost.shape for cost in chunk}) > 1:
-            touched.extend(_touched_rows([cost])[0] for cost in chunk)
+            touched.extend(cost_rows([cost])[0] for cost in chunk)
             continue
         stacked = np.stack(chunk)
         key, row = np.nonzero(stacked.any(axis=2))
-        rows: list[list[tuple[int, list[float]]]] = [[] for _ in chunk]
+        rows: CostRows = [[] for _ in chunk]
         profiles = stacked[key, row].tolist()
         for k, r, profile in zip(key.tolist(), row.tolist(), profiles, strict=True):
             rows[k].append((r, profile))

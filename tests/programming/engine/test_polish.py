@@ -5,7 +5,14 @@ import pytest
 
 from programming.engine.graafrust import ClosedPairs, breaches_at
 from programming.engine.polish import breaking_units
-from programming.engine.units import Ledger, Unit, fitting_spends, spend_of, within_budget
+from programming.engine.units import (
+    Ledger,
+    Unit,
+    cost_rows,
+    fitting_spends,
+    spend_of,
+    within_budget,
+)
 
 
 def random_cost(rng, lines, length):
@@ -102,7 +109,7 @@ def test_ledger_answers_as_spend_of_and_within_budget_on_the_whole_matrix(carry_
         if rng.random() < 0.3:  # a row over its budget already
             spend[rng.integers(lines)] *= 1.2
         costs = [random_cost(rng, lines, int(rng.integers(1, 4))) * 1.07 for _ in range(8)]
-        ledger = Ledger(budget, carry_over, costs, spend)
+        ledger = Ledger(budget, carry_over, cost_rows(costs), spend)
         for _ in range(20):
             key = int(rng.integers(len(costs)))
             start = int(rng.integers(horizon))

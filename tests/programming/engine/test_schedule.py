@@ -8,7 +8,7 @@ from programming.engine import run
 from programming.engine.couplings import Couplings
 from programming.engine.frames import prepare
 from programming.engine.heuristic import solve_greedily
-from programming.engine.units import build_units
+from programming.engine.units import build_units, cost_rows
 from tests.programming.engine.builders import budget, by_key, instance, line, work
 
 
@@ -70,7 +70,8 @@ def test_plain_greedy_by_density_misses_the_optimum_of_the_tight_budget():
         inst.parameters.first_year,
         inst.parameters.opening_cost_share,
     )
-    plan = solve_greedily(units, data.budget, carry_over=False)
+    touched = cost_rows([unit.cost for unit in units])
+    plan = solve_greedily(units, data.budget, carry_over=False, touched=touched)
     assert sum(u.value for u, s in zip(units, plan.start, strict=True) if s >= 0) == 67
 
 
