@@ -26,12 +26,13 @@ within 1% of the LP bound — better than what the MILP reaches in 30 s at that 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Executor, Future
 
 import highspy
 import numpy as np
 
 from programming.engine.graafrust import ClosedPairs, breaches_at
-from programming.engine.milp import build_model, highs_model
+from programming.engine.milp import Model, build_model, highs_model
 from programming.engine.units import (
     CarryOver,
     CostRows,
@@ -51,21 +52,21 @@ def solve_heuristically(
     units: Sequence[Unit],
     budget: np.ndarray,
     carry_over: CarryOver,
-    time_limit: float,
+    relaxation: Future[Relaxed | None],
     touched: CostRows,
     pairs: ClosedPairs | None = None,
 ) -> Plan:
-    """The LP-guided greedy plan, with the LP bound (see the module docstring). The LP
-    leaves the graafrust rows out: fewer constraints can only raise the bound.
-    `touched`: `cost_rows` of the units."""
+    """The LP-guided greedy plan, with the LP bound (see the module docstring).
+    `relaxation`: `start_relaxation`'s LP, which HiGHS solves while the units' densities
+    are found here; `touched`: `cost_rows` of the units."""
     if not units:
         return Plan(np.full(0, -1), "heuristic", FEASIBLE, 0.0, 0.0, 0.0)
-    relaxed = solve_relaxation(units, budget, carry_over, time_limit)
+    density = value_density(units, budget)
+    must_do_last = np.array([not unit.must_do for unit in units])
+    relaxed = relaxation.result()
     if relaxed is None:
         return solve_greedily(units, budget, carry_over, touched, pairs)
     share, year_weight, bound = relaxed
-    density = value_density(units, budget)
-    must_do_last = np.array([not unit.must_do for unit in units])
     # Must-do first, then by LP share, then by density; lexsort is stable: then by index.
     order = np.lexsort((-density, -share.round(6), must_do_last)).tolist()
 
@@ -142,12 +143,31 @@ def place_in_order(
     return Plan(start, "heuristic", status, objective_of(units, start, horizon, pairs))
 
 
-def solve_relaxation(
-    units: Sequence[Unit], budget: np.ndarray, carry_over: CarryOver, time_limit: float
-) -> tuple[np.ndarray, list[dict[int, float]], float] | None:
-    """The LP relaxation: per unit the share scheduled and the weight per year, and the
-    LP objective (an upper bound). Must-do rows are dropped if they make it infeasible."""
+#: The LP relaxation's answer: per unit the share scheduled and the weight per year,
+#: and the LP objective (an upper bound on any schedule).
+Relaxed = tuple[np.ndarray, list[dict[int, float]], float]
+
+
+def start_relaxation(
+    units: Sequence[Unit],
+    budget: np.ndarray,
+    carry_over: CarryOver,
+    time_limit: float,
+    pool: Executor,
+) -> Future[Relaxed | None]:
+    """The LP relaxation, built here and solved in `pool`: HiGHS lets go of the GIL
+    while it solves, so the caller's thread computes what the greedy needs beside it
+    (the city: the units' cost rows and densities, ~1 s, during the LP's 6-9 s). The LP
+    leaves the graafrust rows out: fewer constraints can only raise the bound."""
+    if not units:  # no LP to solve: `solve_heuristically` plans nothing
+        return pool.submit(lambda: None)
     model = build_model(units, budget, carry_over)
+    return pool.submit(solve_relaxation, model, len(units), time_limit)
+
+
+def solve_relaxation(model: Model, n_units: int, time_limit: float) -> Relaxed | None:
+    """Solve the LP relaxation (`Relaxed`), or None when HiGHS finds no optimum in time.
+    Must-do rows are dropped if they make it infeasible."""
     for must_do in (True, False):
         highs = highs_model(
             model.reward, model.matrix, model.assignment_lower(must_do), model.upper
@@ -166,9 +186,9 @@ def solve_relaxation(
         return None
     x = np.asarray(highs.getSolution().col_value)
     objective = -float(highs.getInfo().objective_function_value)
-    share = np.zeros(len(units))
+    share = np.zeros(n_units)
     np.add.at(share, model.var_unit, x)
-    year_weight: list[dict[int, float]] = [{} for _ in units]
+    year_weight: list[dict[int, float]] = [{} for _ in range(n_units)]
     for u, y, value in zip(
         model.var_unit.tolist(), model.var_year.tolist(), x.tolist(), strict=True
     ):

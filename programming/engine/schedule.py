@@ -10,12 +10,13 @@ What cannot be scheduled, why, and the money that would fund it: unfunded.py.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import numpy as np
 
 from programming.engine.graafrust import ClosedPairs
-from programming.engine.heuristic import solve_heuristically
+from programming.engine.heuristic import solve_heuristically, start_relaxation
 from programming.engine.instance import Parameters
 from programming.engine.milp import NO_SOLUTION, TIME_LIMIT, solve_exactly
 from programming.engine.polish import polish_plan
@@ -62,16 +63,22 @@ def schedule(
         method = EXACT if n_works <= params.max_exact_works else HEURISTIC
     limit = params.time_limit
     carry_over = params.carry_over if carry_over is None else carry_over
-    touched = cost_rows([unit.cost for unit in units])
-    if method == HEURISTIC:
-        plan = solve_heuristically(units, budget, carry_over, limit, touched, pairs)
-    else:
-        plan = solve_exactly(units, budget, carry_over, limit, pairs, params.mip_gap, start)
-        if plan.status in (TIME_LIMIT, NO_SOLUTION):
-            other = solve_heuristically(units, budget, carry_over, limit, touched, pairs)
-            if merit(units, other) > merit(units, plan):
-                status = f"{plan.status}, heuristiek beter"
-                plan = replace(other, status=status, best_bound=plan.best_bound)
+    with ThreadPoolExecutor(1) as pool:
+        relaxation = None
+        if method == HEURISTIC:
+            relaxation = start_relaxation(units, budget, carry_over, limit, pool)
+        # The rows each unit's cost touches, found while HiGHS solves the LP.
+        touched = cost_rows([unit.cost for unit in units])
+        if relaxation is not None:
+            plan = solve_heuristically(units, budget, carry_over, relaxation, touched, pairs)
+        else:
+            plan = solve_exactly(units, budget, carry_over, limit, pairs, params.mip_gap, start)
+            if plan.status in (TIME_LIMIT, NO_SOLUTION):
+                relaxation = start_relaxation(units, budget, carry_over, limit, pool)
+                other = solve_heuristically(units, budget, carry_over, relaxation, touched, pairs)
+                if merit(units, other) > merit(units, plan):
+                    status = f"{plan.status}, heuristiek beter"
+                    plan = replace(other, status=status, best_bound=plan.best_bound)
     plan = polish_plan(units, plan, budget, carry_over, touched, pairs)
     if plan.best_bound is None:
         return plan
