@@ -58,6 +58,7 @@ import multiprocessing
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -120,6 +121,35 @@ class Context:
     hours: np.ndarray | None = None
     booked: np.ndarray | None = None
 
+    # What every unit's analysis compares with, the same for all of them: worked out
+    # once (per process), not for each of the ~70,000 start years the city's unfunded
+    # units try.
+    @cached_property
+    def slack(self) -> list[list[float]]:
+        """Budget less the plan's spend, per line and year index."""
+        slack: list[list[float]] = (self.budget - self.spend).tolist()
+        return slack
+
+    @cached_property
+    def unused(self) -> list[list[float]]:
+        """The budget the plan leaves unused, per line and year index (no carry-over)."""
+        unused: list[list[float]] = np.clip(self.budget - self.spend, 0.0, None).tolist()
+        return unused
+
+    @cached_property
+    def deficit(self) -> list[float]:
+        """Per line, what the plan alone already misses (carry-over, `_deficit`)."""
+        deficit: list[float] = _deficit(self.budget - self.spend).tolist()
+        return deficit
+
+    @cached_property
+    def hours_left(self) -> list[list[float]]:
+        """Per team and year index, the hours the plan leaves the team."""
+        assert self.hours is not None
+        assert self.booked is not None
+        left: list[list[float]] = (self.hours - self.booked).tolist()
+        return left
+
 
 def spenders(
     years: np.ndarray, tensor: np.ndarray, value: np.ndarray, keys: np.ndarray, horizon: int
@@ -140,11 +170,19 @@ def spenders(
 
 
 def adjacency(n_works: int, neighbours: np.ndarray | None) -> list[list[int]]:
-    """Per work, the works of its neighbour pairs (none when the pairs are not known)."""
-    adjacent: list[list[int]] = [[] for _ in range(n_works)]
-    for i, j in neighbours if neighbours is not None else ():
-        adjacent[int(i)].append(int(j))
-        adjacent[int(j)].append(int(i))
+    """Per work, the works of its neighbour pairs (none when the pairs are not known), in
+    the order of the pairs: one stable sort of both ends, not a Python step per pair
+    (the 1M-asset city has ~240,000 pairs)."""
+    if neighbours is None or not len(neighbours):
+        return [[] for _ in range(n_works)]
+    ends = neighbours.ravel()  # pair k's ends at 2k and 2k + 1
+    order = np.argsort(ends, kind="stable")
+    others = neighbours[:, ::-1].ravel()[order].tolist()
+    adjacent: list[list[int]] = []
+    begin = 0
+    for count in np.bincount(ends, minlength=n_works).tolist():
+        adjacent.append(others[begin : begin + count])
+        begin += count
     return adjacent
 
 
@@ -271,23 +309,61 @@ def outside_horizon_row(works: pd.DataFrame, i: int, params: Parameters) -> Unfu
     )
 
 
-def gap_matrix(
-    cost: np.ndarray, start: int, spend: np.ndarray, budget: np.ndarray, carry_over: bool
-) -> np.ndarray:
+#: The rows a unit's cost touches, each with its amounts per year from the start year
+#: on: (row, amounts).
+Rows = list[tuple[int, list[float]]]
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a unit needs: the money lines and the teams (`capacity.py`) its cost
+    touches, with the amounts, found once per unit for all the start years it tries."""
+
+    money: Rows
+    hours: Rows
+
+    @classmethod
+    def of(cls, unit: Unit, n_lines: int) -> Needs:
+        cost = unit.cost
+        rows = np.flatnonzero(cost.any(axis=1)).tolist()
+        return cls(
+            money=[(r, cost[r].tolist()) for r in rows if r < n_lines],
+            hours=[(r - n_lines, cost[r].tolist()) for r in rows if r >= n_lines],
+        )
+
+
+def gap_matrix(money: Rows, start: int, context: Context) -> np.ndarray:
     """The least extra budget per line and programme year (lines × horizon) that lets a
-    unit with cost profile `cost`, started in year index `start`, join the plan's
-    `spend` (module docstring)."""
-    extra = spend_of(cost, start, budget.shape[1])
-    if not carry_over:
-        unused = np.clip(budget - spend, 0.0, None)
-        gaps_now: np.ndarray = np.clip(extra - unused, 0.0, None) * (extra > 0)
-        return gaps_now
-    before = _deficit(budget - spend)
-    after = _deficit(budget - spend - extra)
-    shortfall = np.clip(after - before, 0.0, None)
-    gaps = np.zeros_like(budget)
-    for line in np.flatnonzero((shortfall > HALF_A_CENT) & (extra > 0).any(axis=1)):
-        gaps[line, np.flatnonzero(extra[line] > 0)[0]] = shortfall[line]
+    unit whose cost touches the lines `money` (`Needs`), started in year index `start`,
+    join the plan's spend (module docstring).
+
+    Only the lines the unit spends on can fall short, so only those are worked out, in
+    plain Python: a line's ten years cost numpy more in calls than in sums. The sums and
+    comparisons are those of the whole matrix's (`spend_of`, `_deficit`), year after
+    year in the same order (numpy's cumulative sum adds as a loop does), so the gaps are
+    the same bit for bit (tested)."""
+    horizon = context.budget.shape[1]
+    gaps = np.zeros_like(context.budget)
+    for line, profile in money:
+        amounts = profile[: horizon - start]
+        if not any(amount > 0 for amount in amounts):
+            continue
+        if not context.params.carry_over:
+            unused = context.unused[line]
+            for t, amount in enumerate(amounts, start):
+                if amount > 0 and amount - unused[t] > 0:
+                    gaps[line, t] = amount - unused[t]
+            continue
+        slack = context.slack[line]
+        running = lowest = 0.0
+        for t in range(horizon):
+            inside = start <= t < start + len(amounts)
+            running = running + (slack[t] - amounts[t - start] if inside else slack[t])
+            lowest = min(lowest, running)
+        shortfall = max(-lowest, 0.0) - context.deficit[line]
+        if shortfall > HALF_A_CENT:
+            first = next(t for t, amount in enumerate(amounts) if amount > 0)
+            gaps[line, start + first] = shortfall
     return gaps
 
 
@@ -297,14 +373,12 @@ def _deficit(slack: np.ndarray) -> np.ndarray:
     return deficit
 
 
-def best_start(unit: Unit, years: Sequence[int], context: Context) -> tuple[int, np.ndarray]:
+def best_start(
+    unit: Unit, needs: Needs, years: Sequence[int], context: Context
+) -> tuple[int, np.ndarray]:
     """The start year (among `years`) needing the least extra money, and its gaps: ties go
     to the year nearest the unit's target, then the earliest."""
-    cost = unit.cost[: len(context.lines)]
-    options = [
-        (y, gap_matrix(cost, y, context.spend, context.budget, context.params.carry_over))
-        for y in years
-    ]
+    options = [(y, gap_matrix(needs.money, y, context)) for y in years]
     return min(options, key=lambda o: (round(float(o[1].sum()), 2), abs(o[0] - unit.target), o[0]))
 
 
@@ -316,13 +390,12 @@ def unit_rows(unit: Unit, context: Context) -> list[UnfundedRow]:
     else:
         shut = {y for y in unit.years if context.closed[members, y].any()}
     open_years = [y for y in unit.years if y not in shut]
-    money = unit.cost[: len(context.lines)]
+    needs = Needs.of(unit, len(context.lines))
     fits_shut = sorted(
         y
         for y in shut
-        if gap_matrix(money, y, context.spend, context.budget, context.params.carry_over).sum()
-        <= HALF_A_CENT
-        and not hours_short(unit, y, context).any()
+        if gap_matrix(needs.money, y, context).sum() <= HALF_A_CENT
+        and not hours_short(needs.hours, y, context).any()
     )
     base: dict[str, Any] = {}
     if shut and (fits_shut or not open_years):
@@ -330,11 +403,11 @@ def unit_rows(unit: Unit, context: Context) -> list[UnfundedRow]:
         base["money_fits"] = bool(fits_shut)
     if not open_years:
         return [_plain_row(unit, m, GRAAFRUST, base, context) for m in members]
-    staffed = [y for y in open_years if not hours_short(unit, y, context).any()]
+    staffed = [y for y in open_years if not hours_short(needs.hours, y, context).any()]
     if not staffed:
-        facts = {**base, **capacity_facts(unit, open_years, context)}
+        facts = {**base, **capacity_facts(unit, needs, open_years, context)}
         return [_plain_row(unit, m, CAPACITY, facts, context) for m in members]
-    year, gaps = best_start(unit, staffed, context)
+    year, gaps = best_start(unit, needs, staffed, context)
     rows = [
         row
         for line in np.flatnonzero((gaps > HALF_A_CENT).any(axis=1))
@@ -350,19 +423,26 @@ def unit_rows(unit: Unit, context: Context) -> list[UnfundedRow]:
     return [_plain_row(unit, m, LINE_FULL, fits, context) for m in members]
 
 
-def hours_short(unit: Unit, start: int, context: Context) -> np.ndarray:
-    """Per team and year index, the hours by which the unit started in `start` would
-    overrun what the team has left (teams × horizon; hours never carry over)."""
+def hours_short(hours: Rows, start: int, context: Context) -> np.ndarray:
+    """Per team and year index, the hours by which a unit needing `hours` (`Needs`),
+    started in `start`, would overrun what the team has left (teams × horizon; hours
+    never carry over); shortfalls of half a cent or less are none. Only the teams the
+    unit needs are looked at, in plain Python, as `gap_matrix` does for the lines."""
     if not context.teams or context.hours is None or context.booked is None:
         return np.zeros((0, context.budget.shape[1]))
-    need = spend_of(unit.cost[len(context.lines) :], start, context.budget.shape[1])
-    left = context.hours - context.booked
-    short: np.ndarray = np.clip(need - left, 0.0, None) * (need > 0)
-    short[short <= HALF_A_CENT] = 0.0
+    horizon = context.budget.shape[1]
+    short = np.zeros((len(context.teams), horizon))
+    for team, profile in hours:
+        left = context.hours_left[team]
+        for t, need in enumerate(profile[: horizon - start], start):
+            if need > 0 and need - left[t] > HALF_A_CENT:
+                short[team, t] = need - left[t]
     return short
 
 
-def capacity_facts(unit: Unit, years: Sequence[int], context: Context) -> dict[str, Any]:
+def capacity_facts(
+    unit: Unit, needs: Needs, years: Sequence[int], context: Context
+) -> dict[str, Any]:
     """Why no open start year has the hours: in the year with the fewest hours short
     (ties: nearest the target, then the earliest), the team short the most, the years
     it is short, by how many hours, what it has and has planned in those years, and the
@@ -372,12 +452,12 @@ def capacity_facts(unit: Unit, years: Sequence[int], context: Context) -> dict[s
     year = min(
         years,
         key=lambda y: (
-            round(float(hours_short(unit, y, context).sum()), 2),
+            round(float(hours_short(needs.hours, y, context).sum()), 2),
             abs(y - unit.target),
             y,
         ),
     )
-    short = hours_short(unit, year, context)
+    short = hours_short(needs.hours, year, context)
     team = int(np.argmax(short.sum(axis=1)))
     cells = [int(t) for t in np.flatnonzero(short[team] > 0)]
     facts: dict[str, Any] = {

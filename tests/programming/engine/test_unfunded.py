@@ -162,6 +162,66 @@ def test_units_analysed_in_two_processes_give_the_same_rows_in_the_same_order(mo
     assert [row.work for row in alone] == ["B", "C", "D", "E"]
 
 
+def whole_matrix_gaps(cost, start, spend, budget, carry_over):
+    """The gaps as the whole lines × horizon matrix gives them (module docstring)."""
+    extra = spend_of(cost, start, budget.shape[1])
+    if not carry_over:
+        return np.clip(extra - np.clip(budget - spend, 0.0, None), 0.0, None) * (extra > 0)
+    before = unfunded._deficit(budget - spend)
+    shortfall = np.clip(unfunded._deficit(budget - spend - extra) - before, 0.0, None)
+    gaps = np.zeros_like(budget)
+    for row in np.flatnonzero((shortfall > unfunded.HALF_A_CENT) & (extra > 0).any(axis=1)):
+        gaps[row, np.flatnonzero(extra[row] > 0)[0]] = shortfall[row]
+    return gaps
+
+
+@pytest.mark.parametrize("carry_over", [False, True])
+def test_gaps_and_hours_short_from_the_touched_rows_are_the_whole_matrix_ones(carry_over):
+    """`gap_matrix` and `hours_short` work out only the rows a unit's cost touches, in
+    plain Python: for fractional amounts, profiles running past the horizon, lines
+    full, over or untouched by the plan, their matrices are the whole-matrix ones, bit
+    for bit (so are the least totals and the reasons built on them)."""
+    rng = np.random.default_rng(5)
+    lines, teams, horizon = 3, 2, 6
+    budget = np.round(rng.uniform(20, 60, size=(lines + teams, horizon)), 2)
+    found = set()
+    for _ in range(80):
+        spend = budget * rng.choice([0.0, 0.4, 0.9, 1.0, 1.3], size=budget.shape)
+        context = unfunded.Context(
+            keys=np.array([]), labels={}, value=np.zeros(0), tensor=np.zeros((0, 0, 0)),
+            budget=budget[:lines], spend=spend[:lines], lines=("a", "b", "c"),
+            years=np.zeros(0, dtype=int), params=Parameters(first_year=2026, carry_over=carry_over),
+            closed=None, adjacent=[], reconstructs=np.zeros(0, dtype=bool),
+            opens=np.zeros(0, dtype=bool), must_do=np.zeros(0, dtype=bool), filling={},
+            teams=("x", "y"), hours=budget[lines:], booked=spend[lines:],
+        )  # fmt: skip
+        for _ in range(10):
+            cost = np.zeros((lines + teams, int(rng.integers(1, 4))))
+            for row in rng.choice(lines + teams, size=int(rng.integers(1, 4)), replace=False):
+                cost[row] = np.round(rng.uniform(0, 40, size=cost.shape[1]), 2)
+                cost[row, rng.random(cost.shape[1]) < 0.2] = 0.0
+            unit = Unit((0,), tuple(range(horizon)), 0, 1.0, 0, cost)
+            needs = unfunded.Needs.of(unit, lines)
+            for start in range(horizon):
+                gaps = unfunded.gap_matrix(needs.money, start, context)
+                expected = whole_matrix_gaps(
+                    cost[:lines], start, spend[:lines], budget[:lines], carry_over
+                )
+                assert np.array_equal(gaps, expected)
+                need = spend_of(cost[lines:], start, horizon)
+                short = np.clip(need - (budget[lines:] - spend[lines:]), 0.0, None) * (need > 0)
+                short[short <= unfunded.HALF_A_CENT] = 0.0
+                assert np.array_equal(unfunded.hours_short(needs.hours, start, context), short)
+                found.update({bool(gaps.any()), bool(short.any())})
+    assert found == {False, True}
+
+
+def test_adjacency_lists_each_works_neighbours_in_the_order_of_the_pairs():
+    pairs = np.array([[0, 2], [2, 1], [0, 1], [3, 0]])
+    assert unfunded.adjacency(5, pairs) == [[2, 1, 3], [2, 0], [0, 1], [0], []]
+    assert unfunded.adjacency(2, None) == unfunded.adjacency(2, pairs[:0]) == [[], []]
+
+
 def test_a_work_above_every_yearly_budget_says_so_and_whether_spreading_would_fit():
     """€150 against €100 in 2027: €50 missing. No year of the line has more than €100,
     so the reason is groter_dan_jaarbudget; the six years hold €600, so spread over more
