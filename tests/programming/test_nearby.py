@@ -26,6 +26,7 @@ PROJECT_LINE = "LINESTRING (214500 500800, 214540 500800)"
 # project's line and the distance is the difference in y.
 AT_10_M = "LINESTRING (214500 500810, 214540 500810)"
 AT_40_M = "LINESTRING (214500 500840, 214540 500840)"
+AT_5_M = "LINESTRING (214500 500805, 214540 500805)"
 # A "Kerkstraat" in another village, about 5.5 km east: the same street name, far away.
 FAR_AWAY = "LINESTRING (220000 500800, 220040 500800)"
 
@@ -65,6 +66,24 @@ def test_a_larger_distance_adds_the_work_at_40_m_nearest_first(programme, works)
     found = nearby_works(PROJECT_LINE, (2027, 2031), None, programme, distance=50)
     assert labels(found) == ["Op 10 m", "Op 40 m"]
     assert [round(item.distance) for item in found] == [10, 40]
+
+
+def test_works_added_or_removed_since_the_last_look_are_seen(programme, works):
+    """The parsed geometries are kept per process; a work stored since (as a computation
+    or an import does, without touching the programme's row) is found, and a removed
+    one is gone, also one without a geometry among them."""
+    user = UserFactory(is_superuser=True)
+    assert labels(nearby_works(PROJECT_LINE, (2026, 2030), user, programme)) == ["Op 10 m"]
+    WorkFactory(programme=programme, label="Zonder geometrie", geometry="")
+    added = WorkFactory(programme=programme, label="Op 5 m", geometry=AT_5_M)
+    assert labels(nearby_works(PROJECT_LINE, (2026, 2030), user, programme)) == [
+        "Op 5 m",
+        "Op 10 m",
+    ]
+    works["near"].delete()
+    assert labels(nearby_works(PROJECT_LINE, (2026, 2030), user, programme)) == ["Op 5 m"]
+    added.delete()
+    assert labels(nearby_works(PROJECT_LINE, (2026, 2030), user, programme)) == []
 
 
 def test_a_street_of_the_same_name_far_away_is_not_near(programme, works):
