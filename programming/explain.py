@@ -177,11 +177,13 @@ def work_explanation(work: Work, *, user=None) -> dict[str, Any]:
 
 def _fact_keys(facts: dict[str, Any]) -> list[str]:
     """The work keys an unfunded row's facts name: the works filling the line, the other
-    members of its coupling and the works closing its years by graafrust."""
+    members of its coupling and the works closing its years by graafrust (paved before
+    it, or digging after it)."""
     return [
         *facts.get("by", []),
         *facts.get("members", []),
         *(closing["work"] for closing in facts.get("closed_by", [])),
+        *(digging["work"] for digging in facts.get("dug_by", [])),
     ]
 
 
@@ -563,13 +565,31 @@ def _unfunded(
         "year": item.year,
         "gap": item.gap,
         "gap_sentence": gap,
-        "facts": item.facts,
+        "facts": _readable_facts(item.facts, names),
         "works": [
             _named(referred[key])
             for key in dict.fromkeys(_fact_keys(item.facts))
             if key in referred
         ],
     }
+
+
+def _readable_facts(facts: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """An unfunded row's facts as the reader may see them: the key of a work they may
+    not see (one without a name in `names`) is None, as `_named` hides it; a key holds
+    the other organisation's project code."""
+
+    def shown(key: str) -> str | None:
+        return key if key in names else None
+
+    readable = dict(facts)
+    for field in ("by", "members"):
+        if field in readable:
+            readable[field] = [shown(key) for key in readable[field]]
+    for field in ("closed_by", "dug_by"):
+        if field in readable:
+            readable[field] = [{**w, "work": shown(w["work"])} for w in readable[field]]
+    return readable
 
 
 def _code_label(code: str) -> str:

@@ -417,6 +417,14 @@ def two_partners(db):
         coupling=shared,
     )
     WorkCostFactory(work=work_a, budget_line=line_a, offset=0)
+    # A row of A's work that is not funded because B's work fills the line: the crawl
+    # reads it in A's work's explanation (its id is A_ID), which names B's work by
+    # neither its label nor its key.
+    UnfundedItemFactory(
+        work=work_a,
+        budget_line=line_a,
+        facts={"line": line_a.code, "years": [2029], "by": [f"P:{MARKER}-2"]},
+    )
     UnfundedItemFactory(
         pk=B_ID,
         work=WorkFactory(

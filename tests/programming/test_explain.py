@@ -274,3 +274,46 @@ def test_the_api_explains_a_work_as_visible_as_the_work(programme):
     viewer = client_for(user_with_role(Role.VIEWER))
     named = viewer.get(f"{API}/{programme.pk}/werken/{own.pk}/uitleg").json()
     assert [w["label"] for w in named["coupling"]["works"]] == ["Geheim"]
+
+
+def test_an_unfunded_works_facts_keep_another_organisations_works_secret(programme):
+    """The facts of a partner's unfunded work name the works that fill its line, share
+    its coupling and close its years by graafrust (paved before it, dug after it). A
+    work of another organisation is named neither in the reason nor in the facts (its
+    key holds that organisation's project code); a municipal user reads them all."""
+    enexis = ActorFactory(name="Enexis Netbeheer", partner=True)
+    vechthorst = ActorFactory(name="Vechthorst", partner=True)
+    own = WorkFactory(programme=programme, owner=enexis, scheduled_year=None)
+    WorkFactory(programme=programme, owner=enexis, key="P:EIGEN-1", label="Eigen kabel")
+    for key in ("P:VH-1", "P:VH-2", "P:VH-3", "P:VH-4"):
+        WorkFactory(programme=programme, owner=vechthorst, key=key, label=f"Geheim {key}")
+    UnfundedItemFactory(
+        work=own, budget_line=programme.line, year=2029, code="budget_vol",
+        facts={"line": "wegen", "years": [2029], "by": ["P:VH-1", "P:EIGEN-1"],
+               "members": ["P:VH-2"]},
+    )  # fmt: skip
+    UnfundedItemFactory(
+        work=own, budget_line=None, year=None, gap=Decimal(0), code="graafrust",
+        facts={"closed_years": [2029], "money_fits": True,
+               "closed_by": [{"work": "P:VH-3", "year": 2027}],
+               "dug_by": [{"work": "P:VH-4", "year": 2030}]},
+    )  # fmt: skip
+    url = f"{API}/{programme.pk}/werken/{own.pk}/uitleg"
+
+    response = client_for(user_with_role(Role.PARTNER, organisation=enexis)).get(url)
+
+    assert response.status_code == 200, response.content
+    assert "VH" not in response.content.decode()
+    by_code = {item["code"]: item for item in response.json()["unfunded"]}
+    full, graafrust = by_code["budget_vol"], by_code["graafrust"]
+    assert full["facts"]["by"] == [None, "P:EIGEN-1"]
+    assert full["facts"]["members"] == [None]
+    assert "een werk van een andere organisatie, Eigen kabel" in full["reason"]
+    assert graafrust["facts"]["closed_by"] == [{"work": None, "year": 2027}]
+    assert graafrust["facts"]["dug_by"] == [{"work": None, "year": 2030}]
+    named = {
+        item["code"]: item
+        for item in client_for(user_with_role(Role.VIEWER)).get(url).json()["unfunded"]
+    }
+    assert named["budget_vol"]["facts"]["by"] == ["P:VH-1", "P:EIGEN-1"]
+    assert "Geheim P:VH-4 (2030)" in named["graafrust"]["reason"], "the digging work is named"
