@@ -91,9 +91,14 @@ def unfunded_sentences(items: Sequence[UnfundedItem], *, user=None) -> dict[int,
     keys = {key for item in items for key in _fact_keys(item.facts)}
     names: dict[str, str] = {}
     if keys:
-        works = Work.objects.filter(programme_id=items[0].work.programme_id, key__in=keys)
+        # Unordered, and the visibility rule on the works themselves: a municipal user's
+        # rule is no filter at all, so the (programme, key) index answers at once (a
+        # subquery over all works took 80 ms on the 1M-asset city's unfunded page).
+        works = Work.objects.filter(
+            programme_id=items[0].work.programme_id, key__in=keys
+        ).order_by()
         if user is not None:
-            works = works.filter(pk__in=Work.objects.visible_to(user).values("pk"))
+            works = works.visible_to(user)
         parts = ("key", "label", "discipline", "place", "asset_count")
         names = {w.key: w.name for w in works.only(*parts)}
     gaps = {
