@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from assets import deterioration
 from assets.filters import with_lifecycle
@@ -115,9 +116,11 @@ def test_adopting_changes_the_forecast_and_its_explanation_and_reset_undoes_it(l
 
     step = asset_lifecycle_explained(Asset.objects.get(pk=asset.pk), reference_year=2026)[0]
     assert step.value == years
-    fitted = regression.fitted_at.date()
+    # The date as the reader's clock has it (Europe/Amsterdam): past 23:00 UTC it is
+    # already the next day there.
+    fitted = timezone.localdate(regression.fitted_at)
     assert f"levensduur {years} jaar, uit eigen inspecties (verouderingsmodel van " in step.reason
-    assert f"{fitted.day} " in step.reason
+    assert f"verouderingsmodel van {fitted.day} " in step.reason
     assert f", {regression.inspections} inspecties)" in step.reason
     assert "standaardlevensduur van het objecttype is 40 jaar" in step.reason
 
