@@ -314,9 +314,12 @@ class Asset(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.construction_year and self.construction_year > timezone.now().year:
+        # Today as the municipality's clock has it, as the importer checks
+        # (`assets.importing`): just after midnight it is already tomorrow in UTC.
+        today = timezone.localdate()
+        if self.construction_year and self.construction_year > today.year:
             raise ValidationError({"construction_year": _("Het aanlegjaar ligt in de toekomst.")})
-        if self.condition_date and self.condition_date > timezone.now().date():
+        if self.condition_date and self.condition_date > today:
             raise ValidationError({"condition_date": _("De meetdatum ligt in de toekomst.")})
 
     def set_bbox(self) -> None:
