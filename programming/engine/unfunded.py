@@ -68,7 +68,9 @@ from programming.engine import columns as col
 from programming.engine.instance import Parameters, UnfundedRow
 from programming.engine.units import (
     Plan,
+    TouchedRows,
     Unit,
+    cost_rows,
     placed_works,
     spend_of,
     total_spend,
@@ -265,8 +267,19 @@ def _inherit(units: Sequence[Unit], context: Context) -> None:
 
 
 def _inherited_rows() -> list[UnfundedRow]:
-    units, context = _inherited[-1]
-    return [row for unit in units for row in unit_rows(unit, context)]
+    return _rows_of(*_inherited[-1])
+
+
+def _rows_of(units: Sequence[Unit], context: Context) -> list[UnfundedRow]:
+    """`unit_rows` of `units`, in order, each with its `Needs` (the rows its cost
+    touches, `cost_rows`: one numpy pass for many units)."""
+    n_lines = len(context.lines)
+    touched = cost_rows([unit.cost for unit in units])
+    return [
+        row
+        for unit, rows in zip(units, touched, strict=True)
+        for row in unit_rows(unit, Needs.of(rows, n_lines), context)
+    ]
 
 
 def units_rows(units: Sequence[Unit], context: Context) -> list[UnfundedRow]:
@@ -276,7 +289,7 @@ def units_rows(units: Sequence[Unit], context: Context) -> list[UnfundedRow]:
     hundreds of MB) and sends back only its rows. The rows are the same either way: each
     unit's analysis reads the context and nothing another unit wrote."""
     if len(units) < SPLIT_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return [row for unit in units for row in unit_rows(unit, context)]
+        return _rows_of(units, context)
     half = len(units) // 2
     with ProcessPoolExecutor(
         1,
@@ -285,7 +298,7 @@ def units_rows(units: Sequence[Unit], context: Context) -> list[UnfundedRow]:
         initargs=(units[half:], context),
     ) as pool:
         upper = pool.submit(_inherited_rows)
-        lower = [row for unit in units[:half] for row in unit_rows(unit, context)]
+        lower = _rows_of(units[:half], context)
         return lower + upper.result()
 
 
@@ -309,30 +322,25 @@ def outside_horizon_row(works: pd.DataFrame, i: int, params: Parameters) -> Unfu
     )
 
 
-#: The rows a unit's cost touches, each with its amounts per year from the start year
-#: on: (row, amounts).
-Rows = list[tuple[int, list[float]]]
-
-
 @dataclass(frozen=True)
 class Needs:
     """What a unit needs: the money lines and the teams (`capacity.py`) its cost
-    touches, with the amounts, found once per unit for all the start years it tries."""
+    touches, with the amounts per offset, for all the start years it tries."""
 
-    money: Rows
-    hours: Rows
+    money: TouchedRows
+    hours: TouchedRows  # indexed by team, not by row
 
     @classmethod
-    def of(cls, unit: Unit, n_lines: int) -> Needs:
-        cost = unit.cost
-        rows = np.flatnonzero(cost.any(axis=1)).tolist()
+    def of(cls, touched: TouchedRows, n_lines: int) -> Needs:
+        """From the rows a unit's cost touches (`cost_rows`); the first `n_lines` rows
+        are money, the rest teams' hours."""
         return cls(
-            money=[(r, cost[r].tolist()) for r in rows if r < n_lines],
-            hours=[(r - n_lines, cost[r].tolist()) for r in rows if r >= n_lines],
+            money=[(r, amounts) for r, amounts in touched if r < n_lines],
+            hours=[(r - n_lines, amounts) for r, amounts in touched if r >= n_lines],
         )
 
 
-def gap_matrix(money: Rows, start: int, context: Context) -> np.ndarray:
+def gap_matrix(money: TouchedRows, start: int, context: Context) -> np.ndarray:
     """The least extra budget per line and programme year (lines × horizon) that lets a
     unit whose cost touches the lines `money` (`Needs`), started in year index `start`,
     join the plan's spend (module docstring).
@@ -382,15 +390,15 @@ def best_start(
     return min(options, key=lambda o: (round(float(o[1].sum()), 2), abs(o[0] - unit.target), o[0]))
 
 
-def unit_rows(unit: Unit, context: Context) -> list[UnfundedRow]:
-    """The rows of one unscheduled unit (see find_unfunded, steps 2 and 3)."""
+def unit_rows(unit: Unit, needs: Needs, context: Context) -> list[UnfundedRow]:
+    """The rows of one unscheduled unit (see find_unfunded, steps 2 and 3); `needs`:
+    what its cost touches."""
     members = list(unit.members)
     if context.closed is None:
         shut: set[int] = set()
     else:
         shut = {y for y in unit.years if context.closed[members, y].any()}
     open_years = [y for y in unit.years if y not in shut]
-    needs = Needs.of(unit, len(context.lines))
     fits_shut = sorted(
         y
         for y in shut
@@ -423,7 +431,7 @@ def unit_rows(unit: Unit, context: Context) -> list[UnfundedRow]:
     return [_plain_row(unit, m, LINE_FULL, fits, context) for m in members]
 
 
-def hours_short(hours: Rows, start: int, context: Context) -> np.ndarray:
+def hours_short(hours: TouchedRows, start: int, context: Context) -> np.ndarray:
     """Per team and year index, the hours by which a unit needing `hours` (`Needs`),
     started in `start`, would overrun what the team has left (teams × horizon; hours
     never carry over); shortfalls of half a cent or less are none. Only the teams the

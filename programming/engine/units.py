@@ -43,8 +43,10 @@ YEAR_DELTA = 1e-3
 BUDGET_TOLERANCE = 1e-6
 #: A reward: one (float) or one per column (array).
 Reward = TypeVar("Reward", float, np.ndarray)
-#: Per unit, the rows its cost touches with its amounts on each (`cost_rows`).
-CostRows = list[list[tuple[int, list[float]]]]
+#: The rows one cost touches, each with its amounts per offset: (row, amounts).
+TouchedRows = list[tuple[int, list[float]]]
+#: Per unit, the rows its cost touches (`cost_rows`).
+CostRows = list[TouchedRows]
 #: Whether unused budget moves to the next year: one flag for every row of the budget
 #: array, or one flag per row (capacity.py: a team's unused hours never move on).
 CarryOver = bool | np.ndarray

@@ -31,6 +31,7 @@ from programming.engine.units import (
     Plan,
     Unit,
     coefficient,
+    cost_rows,
     spend_of,
     value_epsilon,
     within_budget,
@@ -200,8 +201,7 @@ def test_gaps_and_hours_short_from_the_touched_rows_are_the_whole_matrix_ones(ca
             for row in rng.choice(lines + teams, size=int(rng.integers(1, 4)), replace=False):
                 cost[row] = np.round(rng.uniform(0, 40, size=cost.shape[1]), 2)
                 cost[row, rng.random(cost.shape[1]) < 0.2] = 0.0
-            unit = Unit((0,), tuple(range(horizon)), 0, 1.0, 0, cost)
-            needs = unfunded.Needs.of(unit, lines)
+            needs = unfunded.Needs.of(cost_rows([cost])[0], lines)
             for start in range(horizon):
                 gaps = unfunded.gap_matrix(needs.money, start, context)
                 expected = whole_matrix_gaps(
