@@ -180,15 +180,19 @@ def work_explanation(work: Work, *, user=None) -> dict[str, Any]:
     }
 
 
+#: The facts of an unfunded row that name works (engine/unfunded.py): lists of keys (the
+#: works filling the line, the other members of its coupling) and lists of
+#: {"work": key, "year": …} (the works closing its years by graafrust: paved before it,
+#: or digging after it).
+KEY_FACTS = ("by", "members")
+WORK_YEAR_FACTS = ("closed_by", "dug_by")
+
+
 def _fact_keys(facts: dict[str, Any]) -> list[str]:
-    """The work keys an unfunded row's facts name: the works filling the line, the other
-    members of its coupling and the works closing its years by graafrust (paved before
-    it, or digging after it)."""
+    """The work keys an unfunded row's facts name (`KEY_FACTS`, `WORK_YEAR_FACTS`)."""
     return [
-        *facts.get("by", []),
-        *facts.get("members", []),
-        *(closing["work"] for closing in facts.get("closed_by", [])),
-        *(digging["work"] for digging in facts.get("dug_by", [])),
+        *(key for field in KEY_FACTS for key in facts.get(field, [])),
+        *(named["work"] for field in WORK_YEAR_FACTS for named in facts.get(field, [])),
     ]
 
 
@@ -588,10 +592,10 @@ def _readable_facts(facts: dict[str, Any], names: dict[str, str]) -> dict[str, A
         return key if key in names else None
 
     readable = dict(facts)
-    for field in ("by", "members"):
+    for field in KEY_FACTS:
         if field in readable:
             readable[field] = [shown(key) for key in readable[field]]
-    for field in ("closed_by", "dug_by"):
+    for field in WORK_YEAR_FACTS:
         if field in readable:
             readable[field] = [{**w, "work": shown(w["work"])} for w in readable[field]]
     return readable
