@@ -5,7 +5,9 @@ The crawler logs in as a user of partner A and requests every URL the site offer
 1. every pattern of the URL configuration, its parameters filled with A's ids, partner
    B's ids and the programme's id (so detail pages of B's objects are asked for too);
 2. every path of the OpenAPI document, and each of its query parameters with B's id;
-3. every link (``href``) and GET form the answers contain, breadth first.
+   and every path below a list for each object that list gave A (`listed_urls`);
+3. every link (``href``) and GET form the answers contain, and every local URL inside a
+   JSON answer (`_json_links`), breadth first.
 
 Partner B's rows carry the marker ``XYZZYB`` in their names and one shared primary key
 (`B_ID`), so one scan finds any of them in a page, a JSON answer, a CSV, or an Excel or
@@ -64,6 +66,8 @@ from tests.factories import (
 B_ID = 8731001
 A_ID = 8732001
 MISSING_ID = 8739009
+#: The shared coupling's id, which only A's list of couplings tells the crawl.
+LISTED_ID = 8734001
 #: Long enough that no random token (a CSRF token, a nonce) contains it by chance.
 MARKER = "XYZZYB"
 SECRET = re.compile(rf"{MARKER}|(?<!\d){B_ID}(?!\d)", re.IGNORECASE)
@@ -164,6 +168,48 @@ def api_urls(client: Client, programme_id: int) -> list[str]:
     return urls
 
 
+def _listed_keys(text: str, name: str) -> list[str]:
+    """The keys of the objects a JSON list answer holds (paged or not): each object's
+    `name` field where it has one, else its `id`."""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return []
+    items = body.get("results", []) if isinstance(body, dict) else body
+    keys = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            key = item.get(name, item.get("id"))
+            if isinstance(key, int | str) and key != "":
+                keys.append(str(key))
+    return keys
+
+
+def listed_urls(crawl: "Crawl", programme_id: int) -> list[str]:
+    """Every GET path of the OpenAPI document below a list, for every object the user
+    found in that list: a work's explanation and history for each work the partner may
+    read, not only for A's and B's fixed ids. The list is requested first where the
+    crawl has not seen it yet."""
+    document = crawl.client.get("/api/v1/openapi.json").json()
+    base = urlsplit(document["servers"][0]["url"]).path
+    urls = []
+    for path, operations in document["paths"].items():
+        names = re.findall(r"\{(\w+)\}", path)
+        if "get" not in operations or not names:
+            continue
+        last = "{" + names[-1] + "}"
+        collection = base + path[: path.index(last)].rstrip("/")
+        if len(names) > 1:
+            collection = _fill(collection, programme_id, programme_id)
+        status, text = crawl.get(collection)
+        if status != 200:
+            continue
+        for key in _listed_keys(text, names[-1]):
+            route = base + path.replace(last, key)
+            urls.append(_fill(route, programme_id, programme_id) if len(names) > 1 else route)
+    return urls
+
+
 #: The OGC API Features service (`impor.ogc`): its collections are listed per user, so
 #: the crawl asks the list which there are instead of filling the route with ids.
 OGC = "/api/v1/ogc"
@@ -185,21 +231,25 @@ def ogc_urls(client: Client) -> list[str]:
 
 
 def _json_links(text: str) -> list[str]:
-    """The paths of a JSON answer's `links` (OGC API: self, next, items, …)."""
+    """The paths of every local URL anywhere in a JSON answer: OGC's `links` (self,
+    next, items, …), DRF's `next` and `previous`, and any field that names another answer
+    (an explanation's `uitleg`, a document's `url`), at any depth."""
     try:
         body = json.loads(text)
     except ValueError:
         return []
-    if not isinstance(body, dict):
-        return []
-    found = [
-        *body.get("links", []),
-        *(link for collection in body.get("collections", []) for link in collection["links"]),
-    ]
     paths = []
-    for link in found:
-        parts = urlsplit(link.get("href", ""))
-        paths.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    values = [body]
+    while values:
+        value = values.pop()
+        if isinstance(value, dict):
+            values.extend(value.values())
+        elif isinstance(value, list):
+            values.extend(value)
+        elif isinstance(value, str) and value.startswith(("/", "http://testserver/")):
+            parts = urlsplit(value)
+            if parts.netloc in ("", "testserver"):
+                paths.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return paths
 
 
@@ -323,7 +373,7 @@ class Crawl:
                     target = urljoin(url, link.split("#")[0])
                     if target.startswith("/") and not target.startswith("//"):
                         queue.append(target)
-            elif status == 200 and text.lstrip().startswith("{"):
+            elif status == 200 and text.lstrip().startswith(("{", "[")):
                 queue.extend(_json_links(text))
         return not queue
 
@@ -370,7 +420,10 @@ def two_partners(db):
     programme = ProgrammeFactory(name="IMPOR 2026-2035")
     programme.computed_at = programme.created_at
     programme.save(update_fields=["computed_at"])
-    shared = CouplingFactory(programme=programme, key="gedeeld", street="Prinsenstraat", area=area)
+    # An id no fixed part of the crawl fills in: only A's list of couplings names it.
+    shared = CouplingFactory(
+        pk=LISTED_ID, programme=programme, key="gedeeld", street="Prinsenstraat", area=area
+    )
     b_only = CouplingFactory(pk=B_ID, programme=programme, key=f"{MARKER}-alleen", area=area)
     CouplingDecisionFactory(programme=programme, key=b_only.key)
     work_a = WorkFactory(
@@ -448,6 +501,7 @@ def two_partners(db):
         "user_a": user_a,
         "project_a": project_a,
         "shared": {SHARED_COUPLING_PAGE.format(programme=programme.pk, coupling=shared.pk): B_NAME},
+        "shared_coupling": shared,
     }
 
 
@@ -462,6 +516,7 @@ def _crawl(user, programme_id: int, shared: dict[str, str]) -> Crawl:
         *ogc_urls(client),
     ]
     assert crawl.follow(start), f"the crawl stopped at {MAX_FOLLOWED} URLs"
+    assert crawl.follow(listed_urls(crawl, programme_id)), f"the crawl stopped at {MAX_FOLLOWED}"
     return crawl
 
 
@@ -482,6 +537,11 @@ def test_a_partner_finds_nothing_of_another_organisation_anywhere(two_partners):
     assert status == 200
     assert f'"id":{A_ID},' in works
     assert crawl.seen[f"{collections}-couplings/items?limit=10000"][0] == 200
+    # It asked the API for the shared coupling by the id A's list gave it (no fixed id).
+    shared = two_partners["shared_coupling"]
+    assert (
+        crawl.seen[f"/api/v1/programmas/{shared.programme_id}/koppelkansen/{shared.pk}"][0] == 200
+    )
     # It reached the shared coupling's page, where A reads B's name and nothing more.
     (page,) = two_partners["shared"]
     assert crawl.seen[page][0] == 200
