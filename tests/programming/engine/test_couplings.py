@@ -1,9 +1,22 @@
 """Couplings: which works meet in place and time, and how they form clusters."""
 
-import pytest
+from unittest import mock
 
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from programming.engine import couplings as couplings_module
 from programming.engine import run
-from programming.engine.couplings import CONFLICT, OPPORTUNITY, cluster_key, find_couplings
+from programming.engine.couplings import (
+    CONFLICT,
+    OPPORTUNITY,
+    along_pairs,
+    cluster_key,
+    find_couplings,
+)
 from programming.engine.frames import prepare
 from programming.engine.instance import ACCEPTED, PROPOSED
 from tests.programming.engine.builders import budget, by_key, instance, line, point, work
@@ -356,3 +369,28 @@ def test_an_area_wide_work_anchors_no_cluster():
         ),
     ]
     assert couplings_of(instance(works, RICH)) == []
+
+
+coordinate = st.integers(min_value=0, max_value=60)
+segment = st.tuples(coordinate, coordinate, coordinate, coordinate).filter(lambda s: s[:2] != s[2:])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(segment, min_size=2, max_size=12))
+def test_along_pairs_are_the_same_whatever_slices_the_point_pairs_are_taken_in(segments):
+    """The point pairs are handled in slices to bound the memory (`PAIR_SLICE`): any
+    slice size, one pair at a time included, gives the pairs of one slice."""
+    geometry = pd.Series([f"LINESTRING ({a} {b}, {c} {d})" for a, b, c, d in segments])
+    whole = along_pairs(geometry, 5.0, 0.5)
+    for size in (1, 3, 50):
+        with mock.patch.object(couplings_module, "PAIR_SLICE", size):
+            assert np.array_equal(along_pairs(geometry, 5.0, 0.5), whole), size
+
+
+def test_along_pairs_of_works_far_apart_is_empty_in_slices_too():
+    geometry = pd.Series(["LINESTRING (0 0, 10 0)", "LINESTRING (0 500, 10 500)"])
+    with mock.patch.object(couplings_module, "PAIR_SLICE", 1):
+        assert along_pairs(geometry, 5.0, 0.5).shape == (0, 2)
+    parallel = pd.Series(["LINESTRING (0 0, 100 0)", "LINESTRING (0 2, 100 2)"])
+    with mock.patch.object(couplings_module, "PAIR_SLICE", 1):
+        assert sorted(map(tuple, along_pairs(parallel, 5.0, 0.5).tolist())) == [(0, 1), (1, 0)]
