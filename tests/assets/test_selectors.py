@@ -150,3 +150,22 @@ def test_a_large_asset_base_is_read_in_two_processes_with_the_same_frame(monkeyp
     pd.testing.assert_frame_equal(split, single)
     monkeypatch.setattr(selectors, "SPLIT_FROM", 10**9)
     assert selectors._read_in_two(queryset, columns) is None
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 4])
+def test_the_rows_read_in_chunks_give_the_frame_of_one_chunk(monkeypatch, chunk):
+    """The rows are fetched READ_CHUNK at a time: any chunk size gives the frame of one
+    chunk, row for row and dtype for dtype, also where a chunk has no value at all in a
+    column (area, lifespan, condition, a cost override)."""
+    area = AreaFactory()
+    AssetFactory.create_batch(3, street="", area=None, condition=None)
+    AssetFactory.create_batch(2, street="Bankstraat", area=area, lifespan_override=70, condition=4)
+    AssetFactory(unit_cost_override=Decimal("712.50"), area=area)
+    queryset = Asset.objects.all()
+    columns = [*lc.ASSET_COLUMNS, "area_id", "street"]
+    monkeypatch.setattr(selectors, "READ_CHUNK", 1_000)
+    whole = selectors._read_assets(queryset, columns)
+    monkeypatch.setattr(selectors, "READ_CHUNK", chunk)
+    pd.testing.assert_frame_equal(selectors._read_assets(queryset, columns), whole)
+    assert whole["area_id"].isna().sum() == 3
+    assert whole[lc.LIFESPAN_OVERRIDE].dtype == "Int64"
