@@ -90,9 +90,10 @@ def _read_columns(queryset: QuerySet, columns: list[str], dtypes: dict[str, str]
 
     The SQL is still Django's, but the rows skip its per-value converters (a Decimal
     and a date object for each of a million assets cost seconds). They are fetched
-    `READ_CHUNK` at a time and each chunk's typed values become arrays at once: a
-    million assets' rows held all together were ~0.5 GB at the read's peak, and memory
-    new to the process costs seconds of page faults on a virtual machine.
+    `READ_CHUNK` at a time and each chunk's typed values become arrays at once: the
+    city's million rows held all together lifted the read's peak from 723 to 850 MiB,
+    and memory new to the process costs page faults on a virtual machine
+    (docs/benchmarks.md, round 8).
     """
     sql, params = queryset.values_list(*columns).query.sql_with_params()
     parts: dict[str, list[Any]] = {column: [] for column in columns}

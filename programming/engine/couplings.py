@@ -191,7 +191,7 @@ def along_pairs(geometry: pd.Series, distance: float, overlap: float) -> np.ndar
     return np.column_stack([present[member[keep]], present[anchor[keep]]])
 
 
-#: Point pairs handled at once by `along_pairs` (`_point_hits`): ~100 MB of temporaries.
+#: Point pairs handled at once by `along_pairs` (`_point_hits`).
 PAIR_SLICE = 1_000_000
 
 
@@ -201,11 +201,11 @@ def _point_hits(
     """The sorted distinct keys point × n + other work of the hits of a point on another
     work's point within `distance`, of the point pairs `near` (i, j) the tree found.
 
-    The pairs are taken in slices of `PAIR_SLICE` and the keys sorted in place: the
-    city's 5.6 million pairs took ~0.5 GB of temporaries at once, the run's peak, and
-    that much memory new to the process costs seconds of page faults on a virtual
-    machine. np.unique would answer the same, but its hash table is ~30 times slower on
-    millions of integer keys.
+    The pairs are taken in slices of `PAIR_SLICE` and the keys sorted in place: all of
+    the city's 5.6 million pairs at once lifted `along_pairs`' peak by ~220 MiB (1,099
+    against 878 MiB), the run's peak, and memory new to the process costs seconds of
+    page faults on a virtual machine (docs/benchmarks.md, round 8). np.unique would
+    answer the same, but its hash table is ~30 times slower on millions of integer keys.
     """
     slices = []
     for start in range(0, len(near), PAIR_SLICE):
