@@ -142,16 +142,23 @@ def site_urls(programme_id: int) -> list[str]:
     return urls
 
 
-def api_urls(client: Client, programme_id: int) -> list[str]:
-    """Every GET path of the OpenAPI document with A's, B's and a missing id, and each
-    query parameter on its own with B's and a missing id."""
+def api_gets(client: Client) -> list[tuple[str, dict]]:
+    """Every GET path of the user's OpenAPI document, with the server's path before it,
+    and its operation."""
     document = client.get("/api/v1/openapi.json").json()
+    base = urlsplit(document["servers"][0]["url"]).path
+    return [
+        (base + path, operations["get"])
+        for path, operations in document["paths"].items()
+        if "get" in operations
+    ]
+
+
+def api_urls(gets: list[tuple[str, dict]], programme_id: int) -> list[str]:
+    """Every GET path (`api_gets`) with A's, B's and a missing id, and each query
+    parameter on its own with B's and a missing id."""
     urls = []
-    for path, operations in document["paths"].items():
-        get = operations.get("get")
-        if get is None:
-            continue
-        route = urlsplit(document["servers"][0]["url"]).path + path
+    for route, get in gets:
         variants = (
             [route]
             if "{" not in route
@@ -185,27 +192,25 @@ def _listed_keys(text: str, name: str) -> list[str]:
     return keys
 
 
-def listed_urls(crawl: "Crawl", programme_id: int) -> list[str]:
-    """Every GET path of the OpenAPI document below a list, for every object the user
-    found in that list: a work's explanation and history for each work the partner may
-    read, not only for A's and B's fixed ids. The list is requested first where the
-    crawl has not seen it yet."""
-    document = crawl.client.get("/api/v1/openapi.json").json()
-    base = urlsplit(document["servers"][0]["url"]).path
+def listed_urls(crawl: "Crawl", gets: list[tuple[str, dict]], programme_id: int) -> list[str]:
+    """Every GET path (`api_gets`) below a list, for every object the user found in that
+    list: a work's explanation and history for each work the partner may read, not only
+    for A's and B's fixed ids. The list is requested first where the crawl has not seen
+    it yet."""
     urls = []
-    for path, operations in document["paths"].items():
+    for path, _get in gets:
         names = re.findall(r"\{(\w+)\}", path)
-        if "get" not in operations or not names:
+        if not names:
             continue
         last = "{" + names[-1] + "}"
-        collection = base + path[: path.index(last)].rstrip("/")
+        collection = path[: path.index(last)].rstrip("/")
         if len(names) > 1:
             collection = _fill(collection, programme_id, programme_id)
         status, text = crawl.get(collection)
         if status != 200:
             continue
         for key in _listed_keys(text, names[-1]):
-            route = base + path.replace(last, key)
+            route = path.replace(last, key)
             urls.append(_fill(route, programme_id, programme_id) if len(names) > 1 else route)
     return urls
 
@@ -231,9 +236,9 @@ def ogc_urls(client: Client) -> list[str]:
 
 
 def _json_links(text: str) -> list[str]:
-    """The paths of every local URL anywhere in a JSON answer: OGC's `links` (self,
-    next, items, …), DRF's `next` and `previous`, and any field that names another answer
-    (an explanation's `uitleg`, a document's `url`), at any depth."""
+    """The paths of every local URL anywhere in a JSON answer, at any depth: OGC's
+    `links` (self, next, items, …), a paged list's `next` and `previous`, and any other
+    field that holds one."""
     try:
         body = json.loads(text)
     except ValueError:
@@ -509,14 +514,16 @@ def _crawl(user, programme_id: int, shared: dict[str, str]) -> Crawl:
     client = Client()
     client.force_login(user)
     crawl = Crawl(client, shared)
+    gets = api_gets(client)
     start = [
         "/",
         *site_urls(programme_id),
-        *api_urls(client, programme_id),
+        *api_urls(gets, programme_id),
         *ogc_urls(client),
     ]
     assert crawl.follow(start), f"the crawl stopped at {MAX_FOLLOWED} URLs"
-    assert crawl.follow(listed_urls(crawl, programme_id)), f"the crawl stopped at {MAX_FOLLOWED}"
+    listed = listed_urls(crawl, gets, programme_id)
+    assert crawl.follow(listed), f"the crawl stopped at {MAX_FOLLOWED} URLs"
     return crawl
 
 
