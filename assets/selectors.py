@@ -71,16 +71,17 @@ class AssetRecords:
 READ_CHUNK = 50_000
 
 
-def _column(chunks: list[Any], dtype: str | None) -> Any:
-    """One column from its chunks: typed chunks joined, untyped values inferred at once
-    (a chunk of all None would otherwise be inferred apart from the others)."""
+def _column(parts: list[Any], dtype: str | None) -> Any:
+    """One column from what `_read_columns` gathered: with a dtype, its converted chunks,
+    joined; without one, all its values, inferred at once (a chunk of all None would
+    otherwise be inferred apart from the others)."""
     if dtype is None:
-        return pd.Series(chunks)
+        return pd.Series(parts)
     if dtype.islower():
-        return np.concatenate(chunks) if chunks else np.array([], dtype=dtype)
-    if not chunks:
+        return np.concatenate(parts) if parts else np.array([], dtype=dtype)
+    if not parts:
         return pd.array([], dtype=dtype)
-    return pd.concat([pd.Series(chunk) for chunk in chunks], ignore_index=True)
+    return pd.concat([pd.Series(chunk) for chunk in parts], ignore_index=True)
 
 
 def _read_columns(queryset: QuerySet, columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
