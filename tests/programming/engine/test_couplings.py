@@ -394,3 +394,16 @@ def test_along_pairs_of_works_far_apart_is_empty_in_slices_too():
     parallel = pd.Series(["LINESTRING (0 0, 100 0)", "LINESTRING (0 2, 100 2)"])
     with mock.patch.object(couplings_module, "PAIR_SLICE", 1):
         assert sorted(map(tuple, along_pairs(parallel, 5.0, 0.5).tolist())) == [(0, 1), (1, 0)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(min_value=-(2**40), max_value=2**40), max_size=40))
+def test_sorted_runs_give_numpys_distinct_values_with_their_counts(values):
+    """`_sort_runs` (the stable sort `along_pairs` counts its hits with) sorts in place,
+    and the firsts of its runs are np.unique's distinct values, their gaps the counts."""
+    keys = np.array(values, dtype=np.int64)
+    expected, expected_counts = np.unique(keys, return_counts=True)
+    starts = np.flatnonzero(couplings_module._sort_runs(keys))
+    assert np.array_equal(keys, np.sort(np.array(values, dtype=np.int64)))
+    assert np.array_equal(keys[starts], expected)
+    assert np.array_equal(np.diff(starts, append=len(keys)), expected_counts)
