@@ -176,7 +176,10 @@ STAGES = (
     "schedule",
     "graafrust",
     "kpis",
+    "results",
+    "snapshot",
     "store",
+    "alerts",
 )
 
 

@@ -220,7 +220,8 @@ def programme_compute(
             report(30, "koppelkansen zoeken, prioriteren en plannen")
             result = run(instance, method)
             report(80, "resultaten opslaan")
-            before = alerts.snapshot(programme)
+            with clock("snapshot"):
+                before = alerts.snapshot(programme)
             with clock("store"):
                 store_result(programme, instance, result, inputs_at=inputs_at)
             with clock("alerts"):

@@ -15,6 +15,8 @@ The stages, each timed in ``result.stats.seconds``:
                 and what does not fit with the money that would fund it (unfunded.py)
 5. graafrust  — openings in a reconstructed street's closed period (graafrust.py)
 6. kpis       — spend, openings, savings, ambition served, gaps (kpis.py)
+
+and ``results``: the result objects built from the stages' frames (results.py).
 """
 
 from __future__ import annotations
@@ -109,8 +111,8 @@ def gc_paused() -> Iterator[None]:
 def run(instance: Instance, method: str | None = None) -> Result:
     """Compute the programme of an instance; `method` forces "milp" or "heuristic".
 
-    Steps: the six stages of the module docstring, then the result objects, with the
-    garbage collector paused (`gc_paused`).
+    Steps: the six stages of the module docstring, then the result objects (timed as
+    "results"), with the garbage collector paused (`gc_paused`).
     """
     params = instance.parameters
     clock = Stopwatch()
@@ -173,22 +175,11 @@ def run(instance: Instance, method: str | None = None) -> Result:
         kpis = pd.concat(
             [kpis, resource_kpis(data, units, plan.start, years, params)], ignore_index=True
         )
-    seconds = {**clock.seconds, "total": round(sum(clock.seconds.values()), 4)}
-
-    value = float(
-        sum(unit.value for unit, start in zip(units, plan.start, strict=True) if start >= 0)
-    )
-    stats = Stats(
-        solver=plan.solver,
-        status=plan.status,
-        objective=plan.objective,
-        value=value,
-        best_bound=plan.best_bound,
-        gap=plan.gap,
-        seconds=seconds,
-    )
-    return Result(
-        works=work_results(
+    with clock("results"):
+        value = float(
+            sum(unit.value for unit, start in zip(units, plan.start, strict=True) if start >= 0)
+        )
+        work_rows = work_results(
             works,
             scores,
             years,
@@ -200,9 +191,24 @@ def run(instance: Instance, method: str | None = None) -> Result:
             hours_saved_per_work(
                 units, plan.start, data.tensor, data.preparation, data.teams, len(works)
             ),
-        ),
-        clusters=cluster_results(works, scores, years, couplings),
-        unfunded=tuple(round_gap(row) for row in unfunded),
-        kpis=kpi_results(kpis),
+        )
+        cluster_rows = cluster_results(works, scores, years, couplings)
+        unfunded_rows = tuple(round_gap(row) for row in unfunded)
+        kpi_rows = kpi_results(kpis)
+    seconds = {**clock.seconds, "total": round(sum(clock.seconds.values()), 4)}
+    stats = Stats(
+        solver=plan.solver,
+        status=plan.status,
+        objective=plan.objective,
+        value=value,
+        best_bound=plan.best_bound,
+        gap=plan.gap,
+        seconds=seconds,
+    )
+    return Result(
+        works=work_rows,
+        clusters=cluster_rows,
+        unfunded=unfunded_rows,
+        kpis=kpi_rows,
         stats=stats,
     )

@@ -126,6 +126,20 @@ def test_a_programme_is_computed_and_its_content_stored(street):
     assert street.computed_at is not None
 
 
+def test_the_run_record_accounts_for_every_timed_step(street):
+    """The run's seconds name every step of the computation, the result objects and the
+    snapshot of the previous results included, and its total is their sum."""
+    programme_compute(street)
+
+    seconds = ProgrammeRun.objects.get(programme=street).stats["seconds"]
+    steps = {
+        *("load", "lifecycle", "measures", "prepare", "couplings", "scoring", "schedule"),
+        *("graafrust", "kpis", "results", "snapshot", "store", "alerts"),
+    }
+    assert set(seconds) == steps | {"total"}
+    assert seconds["total"] == pytest.approx(sum(seconds[step] for step in steps), abs=1e-3)
+
+
 def test_the_programme_settings_reach_the_engine(street):
     """Grouping per area, the overlap, the backlog window and the time limit are the
     programme's, not the engine's defaults."""
