@@ -44,7 +44,7 @@ from programming.models import (
     ScenarioChange,
     WorkSetting,
 )
-from programming.realised import adopted_ancestor
+from programming.selectors import adopted_ancestor
 from projects.models import Funding, Project
 from stakeholders.models import BudgetAmount, BudgetLine, Team, TeamHours
 

@@ -52,7 +52,7 @@ from programming.models import (
     WorkCost,
 )
 from programming.money import GROSS, NET, ZERO, to_cents, whole_euros
-from programming.selectors import adopted_baseline
+from programming.selectors import adopted_ancestor, adopted_baseline
 from programming.xlsx import Column, Sheet
 from stakeholders.models import BudgetLine
 
@@ -503,19 +503,6 @@ class Adjustment:
     key: str
     cause: str
     change: Change
-
-
-def adopted_ancestor(programme: Programme) -> Programme | None:
-    """The nearest adopted programme the programme is a copy of (a new version or a
-    scenario of it); None for a programme that descends from no adopted one."""
-    seen = {programme.pk}
-    ancestor = programme.based_on
-    while ancestor is not None and ancestor.pk not in seen:
-        if ancestor.is_adopted:
-            return ancestor
-        seen.add(ancestor.pk)
-        ancestor = ancestor.based_on
-    return None
 
 
 def version_adjustments(

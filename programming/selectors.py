@@ -259,18 +259,25 @@ def programme_instance(
     )
 
 
-def adopted_baseline(programme: Programme) -> Programme | None:
-    """The adopted version a programme is measured against: the nearest adopted ancestor
-    (scenarios and later versions are copies), else the latest adopted programme."""
-    ancestor = programme.based_on
+def adopted_ancestor(programme: Programme) -> Programme | None:
+    """The nearest adopted programme the programme is a copy of (a new version or a
+    scenario of it); None for a programme that descends from no adopted one."""
     seen = {programme.pk}
+    ancestor = programme.based_on
     while ancestor is not None and ancestor.pk not in seen:
         if ancestor.is_adopted:
             return ancestor
         seen.add(ancestor.pk)
         ancestor = ancestor.based_on
+    return None
+
+
+def adopted_baseline(programme: Programme) -> Programme | None:
+    """The adopted version a programme is measured against: the nearest adopted ancestor
+    (scenarios and later versions are copies), else the latest adopted programme."""
     return (
-        Programme.objects.filter(status="vastgesteld")
+        adopted_ancestor(programme)
+        or Programme.objects.filter(status="vastgesteld")
         .exclude(pk=programme.pk)
         .order_by("-adopted_on", "-pk")
         .first()
