@@ -50,38 +50,51 @@ def _needs(
         frame = with_lifecycle(
             records, reference_year=programme.first_year, price_year=programme.price_year
         )
-    classes = pd.DataFrame.from_records(
-        AssetClass.objects.values_list(
-            "pk", "discipline", "opens_street", "budget_line__code", "maintenance_saving"
-        ),
-        columns=["id", "discipline", "opens_street", "budget_line", "saving"],
-    ).set_index("id")
-    cls = classes.reindex(frame[lifecycle.ASSET_CLASS_ID].to_numpy())
-    needs = pd.DataFrame(
-        {
-            "asset": frame.index.to_numpy(),
-            "discipline": cls["discipline"].to_numpy(),
-            "area": frame["area_id"].fillna(-1).astype(int).astype(str).to_numpy(),
-            "street": frame["street"].fillna("").to_numpy(),
-            "earliest": frame[lifecycle.EARLIEST].to_numpy(),
-            "latest": frame[lifecycle.LATEST].to_numpy(),
-            "preferred_year": frame[lifecycle.PREFERRED_YEAR].to_numpy(),
-            "cost": frame[lifecycle.REPLACEMENT_VALUE].to_numpy(),
-            "budget_line": cls["budget_line"].fillna(NO_FUNDING).to_numpy(),
-            "condition": frame[lifecycle.CONDITION].astype("float").to_numpy(),
-            "remaining_life": frame[lifecycle.REMAINING_LIFE].to_numpy(),
-            "opens_street": cls["opens_street"].fillna(False).astype(bool).to_numpy(),
-            "reconstructs_street": np.isin(cls["discipline"].to_numpy(), list(RECONSTRUCTING)),
-            "owner": frame["owner__name"].to_numpy(),
-            **{c: frame[c].to_numpy() for c in NEED_COLUMNS[-4:]},
-            # Replacing a worn asset saves its class's saving per unit (docs/maintenance.md).
-            MAINTENANCE: -frame[lifecycle.QUANTITY].to_numpy(np.float64)
-            * cls["saving"].fillna(0).to_numpy(np.float64),
-        },
-        # By asset id, so a measure's assignment names its assets.
-        index=frame.index,
-    )
-    return needs[[*NEED_COLUMNS, MAINTENANCE]]
+    # Turning the assets into needs is the measures' first step, and timed with them.
+    with clock("measures"):
+        classes = pd.DataFrame.from_records(
+            AssetClass.objects.values_list(
+                "pk", "discipline", "opens_street", "budget_line__code", "maintenance_saving"
+            ),
+            columns=["id", "discipline", "opens_street", "budget_line", "saving"],
+        ).set_index("id")
+        # The saving is a Decimal per class: turned into a float once per class here, not
+        # once per asset after the reindex (0.35 s on the 1M-asset city).
+        classes["saving"] = classes["saving"].astype(np.float64)
+        cls = classes.reindex(frame[lifecycle.ASSET_CLASS_ID].to_numpy())
+        needs = pd.DataFrame(
+            {
+                "asset": frame.index.to_numpy(),
+                "discipline": cls["discipline"].to_numpy(),
+                "area": _area_codes(frame["area_id"]),
+                "street": frame["street"].fillna("").to_numpy(),
+                "earliest": frame[lifecycle.EARLIEST].to_numpy(),
+                "latest": frame[lifecycle.LATEST].to_numpy(),
+                "preferred_year": frame[lifecycle.PREFERRED_YEAR].to_numpy(),
+                "cost": frame[lifecycle.REPLACEMENT_VALUE].to_numpy(),
+                "budget_line": cls["budget_line"].fillna(NO_FUNDING).to_numpy(),
+                "condition": frame[lifecycle.CONDITION].astype("float").to_numpy(),
+                "remaining_life": frame[lifecycle.REMAINING_LIFE].to_numpy(),
+                "opens_street": cls["opens_street"].fillna(False).astype(bool).to_numpy(),
+                "reconstructs_street": np.isin(cls["discipline"].to_numpy(), list(RECONSTRUCTING)),
+                "owner": frame["owner__name"].to_numpy(),
+                **{c: frame[c].to_numpy() for c in NEED_COLUMNS[-4:]},
+                # Replacing a worn asset saves its class's saving per unit (docs/maintenance.md).
+                MAINTENANCE: -frame[lifecycle.QUANTITY].to_numpy(np.float64)
+                * cls["saving"].fillna(0).to_numpy(np.float64),
+            },
+            # By asset id, so a measure's assignment names its assets.
+            index=frame.index,
+        )
+        return needs[[*NEED_COLUMNS, MAINTENANCE]]
+
+
+def _area_codes(area_ids: pd.Series) -> np.ndarray:
+    """Each asset's area id as the engine's area code (its str), "-1" without an area:
+    one str per distinct area, not one per asset (0.2 s on the 1M-asset city)."""
+    codes, areas = pd.factorize(area_ids.fillna(-1).astype(int))
+    names = np.array([str(area) for area in areas.tolist()], dtype=object)
+    return names[codes]
 
 
 def programme_measures(
