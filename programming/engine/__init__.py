@@ -108,11 +108,22 @@ def gc_paused() -> Iterator[None]:
 
 
 @gc_paused()
-def run(instance: Instance, method: str | None = None) -> Result:
+def run(
+    instance: Instance,
+    method: str | None = None,
+    *,
+    meanwhile: Callable[[], object] | None = None,
+) -> Result:
     """Compute the programme of an instance; `method` forces "milp" or "heuristic".
 
     Steps: the six stages of the module docstring, then the result objects (timed as
     "results"), with the garbage collector paused (`gc_paused`).
+
+    `meanwhile`: the caller's own work that needs nothing of the result (reading the
+    database, say), called once on this thread during the schedule stage: while HiGHS
+    solves the LP relaxation on another thread for the heuristic, which leaves this one
+    waiting for seconds on a city, or just before the MILP. Its time is part of the
+    schedule's.
     """
     params = instance.parameters
     clock = Stopwatch()
@@ -136,6 +147,7 @@ def run(instance: Instance, method: str | None = None) -> Result:
             pairs,
             data.carry_over(params.carry_over),
             start=start,
+            meanwhile=meanwhile,
         )
         years = scheduled_years(units, plan, len(works), params.first_year)
         discount = coupling_discounts(units, plan, len(works))

@@ -9,7 +9,7 @@ What cannot be scheduled, why, and the money that would fund it: unfunded.py.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -42,12 +42,14 @@ def schedule(
     carry_over: CarryOver | None = None,
     *,
     start: np.ndarray | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Plan:
     """A start year per unit (−1: not scheduled), keeping graafrust between `pairs`
     (graafrust.py) wherever windows and budgets allow; `carry_over` per row of `budget`
     (frames.py: a team's hours never carry over), else `params.carry_over` for all rows.
     `start`: a base plan's start-year index per unit (`warm_start_units`), the MILP's
-    starting solution; the heuristic builds its own.
+    starting solution; the heuristic builds its own. `meanwhile` is called once on this
+    thread while HiGHS solves the heuristic's LP on another, or before the MILP (`run`).
 
     Steps:
     1. Choose the method: `method` when given, else exact up to `max_exact_works` works.
@@ -67,8 +69,11 @@ def schedule(
         relaxation = None
         if method == HEURISTIC:
             relaxation = start_relaxation(units, budget, carry_over, limit, pool)
-        # The rows each unit's cost touches, found while HiGHS solves the LP.
+        # The rows each unit's cost touches, found while HiGHS solves the LP, and the
+        # caller's own work.
         touched = cost_rows([unit.cost for unit in units])
+        if meanwhile is not None:
+            meanwhile()
         if relaxation is not None:
             plan = solve_heuristically(units, budget, carry_over, relaxation, touched, pairs)
         else:

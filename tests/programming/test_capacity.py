@@ -213,8 +213,8 @@ def test_the_computation_stores_every_works_hours_and_the_team_of_a_kpi(street, 
     real_run = services.run
     results = []
 
-    def with_team_kpi(instance, method=None):
-        result = real_run(instance, method)
+    def with_team_kpi(instance, method=None, **options):
+        result = real_run(instance, method, **options)
         results.append(result)
         extra = Kpi(code="test_uren", value=12.5, year=2027, team="riolering")
         return replace(result, kpis=(*result.kpis, extra))

@@ -142,8 +142,8 @@ def test_a_run_queued_before_the_adoption_fails_in_the_worker_and_stores_nothing
 def test_an_adoption_during_the_computation_keeps_the_store_out(street, monkeypatch):  # noqa: F811
     real_run = services.run
 
-    def run_then_adopt(instance, method=None):
-        result = real_run(instance, method)
+    def run_then_adopt(instance, method=None, **options):
+        result = real_run(instance, method, **options)
         _adopt_in_the_database(street)  # committed by another request meanwhile
         return result
 

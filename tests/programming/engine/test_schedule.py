@@ -1,10 +1,12 @@
 """Schedule: years within windows and budgets, the most value, and what does not fit."""
 
+import threading
+
 import numpy as np
 import pytest
 
 from programming.engine import columns as col
-from programming.engine import run
+from programming.engine import heuristic, run
 from programming.engine.couplings import Couplings
 from programming.engine.frames import prepare
 from programming.engine.heuristic import solve_greedily
@@ -264,3 +266,34 @@ def test_coupling_savings_let_two_works_fit_a_budget_they_do_not_fit_apart():
     assert years == {"riool": 2026, "kabel": 2026}
     assert {w.key: w.saving for w in result.works} == {"riool": 0, "kabel": 30_000}
     assert result.stats.status == "optimal"
+
+
+@pytest.mark.parametrize("method", ["milp", "heuristic"])
+def test_the_callers_work_runs_once_on_its_thread_and_changes_nothing(method):
+    """`run`'s `meanwhile` (the services read the previous results with it) is called
+    exactly once, on the calling thread, and the plan is the one computed without it."""
+    calls = []
+    result = run(tight_budget(), method, meanwhile=lambda: calls.append(threading.get_ident()))
+
+    assert calls == [threading.get_ident()]
+    alone = run(tight_budget(), method)
+    assert [w.scheduled_year for w in result.works] == [w.scheduled_year for w in alone.works]
+    assert result.stats.objective == alone.stats.objective
+
+
+def test_the_callers_work_runs_while_highs_solves_the_lp(monkeypatch):
+    """For the heuristic, `meanwhile` runs while the LP relaxation is being solved: the
+    solve waits for it here (up to 10 s, so a regression fails instead of hanging)."""
+    called = threading.Event()
+    seen = []
+    solve = heuristic.solve_relaxation
+
+    def solve_after_the_callers_work(*args):
+        seen.append(called.wait(timeout=10))
+        return solve(*args)
+
+    monkeypatch.setattr(heuristic, "solve_relaxation", solve_after_the_callers_work)
+    result = run(tight_budget(), "heuristic", meanwhile=called.set)
+
+    assert seen == [True]
+    assert result.stats.best_bound == pytest.approx(102, rel=1e-3)
