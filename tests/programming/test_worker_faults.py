@@ -158,11 +158,12 @@ class Database:
     @contextmanager
     def writes_blocked(self):
         """Hold a lock that stops the worker writing its results until released:
-        PostgreSQL locks the works table only; SQLite can only lock the whole file."""
+        PostgreSQL locks the works table against writes only (the previous results are
+        read during the engine, for the alerts); SQLite can only lock the whole file."""
         conn = self.connect()
         try:
             if self.postgres:
-                conn.execute("LOCK TABLE programming_work IN ACCESS EXCLUSIVE MODE")
+                conn.execute("LOCK TABLE programming_work IN EXCLUSIVE MODE")
             else:
                 conn.execute("BEGIN IMMEDIATE")
             yield conn
