@@ -34,7 +34,7 @@ import pandas as pd
 
 from programming.engine import columns as col
 from programming.engine.capacity import shared_preparation
-from programming.engine.couplings import Couplings
+from programming.engine.couplings import Coupling, Couplings
 from programming.engine.graafrust import ClosedPairs, penalty
 
 VALUE_EPSILON = 1e-4
@@ -122,20 +122,19 @@ def build_units(
     units: list[Unit] = []
     alternatives: list[Unit] = []
     placed = np.zeros(len(works), dtype=bool)
+    chosen, targets = [], []
     for cluster in couplings.clusters:
-        if cluster.target_year is None:
-            continue
-        members = list(cluster.members)
-        target[members] = cluster.target_year - first_year
-        # asarray: numpy's stubs type a reduction along an axis as "scalar or array".
-        common = np.asarray(feasible[members].all(axis=0))
-        discount = coupling_discount(opening_cost[members], share)
-        unit = _unit(members, common, target[members[0]], values, must_do, tensor, discount)
+        if cluster.target_year is not None:
+            chosen.append(cluster)
+            targets.append(cluster.target_year - first_year)
+            target[list(cluster.members)] = targets[-1]
+    made = _cluster_units(chosen, targets, feasible, opening_cost, values, must_do, tensor, share)
+    for cluster, unit in zip(chosen, made, strict=True):
         if preparation is not None and preparation.shape[1]:
             unit = _with_shared_preparation(unit, tensor, preparation)
         if cluster.accepted:
             units.append(unit)
-            placed[members] = True
+            placed[list(cluster.members)] = True
         else:
             alternatives.append(replace(unit, alternative=True))
     alone = np.flatnonzero(~placed & feasible.any(axis=1))
@@ -162,39 +161,73 @@ def build_units(
     return units + alternatives
 
 
-def coupling_discount(opening_cost: np.ndarray, share: float) -> np.ndarray:
-    """Per member, the part of its cost saved in a cluster: `share` for every
-    street-opening member (cost not NaN) but the most expensive (the first on a tie)."""
-    discount = np.where(np.isnan(opening_cost), 0.0, share)
-    if (discount > 0).any():
-        discount[int(np.nanargmax(opening_cost))] = 0.0
-    return discount
-
-
-def _unit(
-    members: list[int],
+def _cluster_units(
+    clusters: Sequence[Coupling],
+    targets: Sequence[int],
     feasible: np.ndarray,
-    target: int,
+    opening_cost: np.ndarray,
     values: np.ndarray,
     must_do: np.ndarray,
     tensor: np.ndarray,
-    discount: np.ndarray,
-) -> Unit:
-    """A cluster's unit; `discount` per member (coupling_discount)."""
-    years = tuple(y for y, fits in enumerate(feasible.tolist()) if fits)
-    nearest = min(years, key=lambda y: (abs(y - target), y))
-    keep = 1.0 - discount
-    # np.tensordot(keep, tensor[members], axes=1) without its checks: the same dot.
-    cost = np.dot(keep, tensor[members].reshape(len(members), -1)).reshape(tensor.shape[1:])
-    return Unit(
-        members=tuple(members),
-        years=years,
-        target=nearest,
-        value=float(values[members].sum()),
-        must_do=int(must_do[members].sum()),
-        cost=cost,
-        discount=tuple((1.0 - keep).tolist()),
+    share: float,
+) -> list[Unit]:
+    """The units of clusters, in their order, with their target year indices: their
+    common feasible years, the year nearest the target (the earlier on a tie), value,
+    must-do count and cost after the coupling discount, where every street-opening
+    member (`opening_cost` not NaN) but the most expensive (the first on a tie) saves
+    `share` of its cost.
+
+    Over all clusters' members at once (numpy calls per cluster cost a second on the
+    1M-asset city's 21,000 clusters), with the same numbers as numpy per cluster: the
+    values are added in turn, as numpy's sum does up to seven numbers (a larger cluster,
+    which numpy sums pairwise, is summed apart), and the cost is `np.dot` per cluster.
+    """
+    if not clusters:
+        return []
+    lengths = np.array([len(cluster.members) for cluster in clusters])
+    members = np.fromiter(
+        (m for cluster in clusters for m in cluster.members), dtype=np.int64, count=lengths.sum()
     )
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    common = np.logical_and.reduceat(feasible[members], starts, axis=0)
+
+    opens = ~np.isnan(opening_cost[members])
+    costliest = np.where(opens, opening_cost[members], -np.inf)
+    top = np.repeat(np.maximum.reduceat(costliest, starts), lengths)
+    position = np.where(opens & (costliest == top), np.arange(len(members)), len(members))
+    first = np.minimum.reduceat(position, starts)
+    discount = np.where(opens, share, 0.0)
+    discount[first[first < len(members)]] = 0.0
+    keep = 1.0 - discount
+
+    value = np.zeros(len(clusters))
+    for k in range(min(int(lengths.max()), 7)):
+        longer = lengths > k
+        value[longer] += values[members[starts[longer] + k]]
+    for c in np.flatnonzero(lengths >= 8).tolist():
+        value[c] = values[members[starts[c] : starts[c] + lengths[c]]].sum()
+    musts = np.add.reduceat(must_do[members].astype(np.int64), starts)
+
+    saved = (1.0 - keep).tolist()
+    units = []
+    for c, (cluster, target, open_years, at) in enumerate(
+        zip(clusters, targets, common.tolist(), starts.tolist(), strict=True)
+    ):
+        years = tuple(y for y, fits in enumerate(open_years) if fits)
+        size = len(cluster.members)
+        rows = tensor[list(cluster.members)].reshape(size, -1)
+        units.append(
+            Unit(
+                members=tuple(cluster.members),
+                years=years,
+                target=min(years, key=lambda y: (abs(y - target), y)),
+                value=float(value[c]),
+                must_do=int(musts[c]),
+                cost=np.dot(keep[at : at + size], rows).reshape(tensor.shape[1:]),
+                discount=tuple(saved[at : at + size]),
+            )
+        )
+    return units
 
 
 def _with_shared_preparation(unit: Unit, tensor: np.ndarray, preparation: np.ndarray) -> Unit:
