@@ -243,23 +243,36 @@ def _with_shared_preparation(unit: Unit, tensor: np.ndarray, preparation: np.nda
     return replace(unit, cost=cost, hours_saved=tuple(per_team.tolist()))
 
 
+def _flat_members(units: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray]:
+    """Every unit's members in one array, in order, and how many each unit has."""
+    counts = np.fromiter((len(unit.members) for unit in units), dtype=np.int64, count=len(units))
+    flat = np.fromiter(
+        (m for unit in units for m in unit.members), dtype=np.int64, count=int(counts.sum())
+    )
+    return flat, counts
+
+
+def _placed(flat: np.ndarray, counts: np.ndarray, start: np.ndarray) -> np.ndarray:
+    placed = np.zeros(1 + (int(flat.max()) if len(flat) else -1), dtype=bool)
+    placed[flat[np.repeat(np.asarray(start) >= 0, counts)]] = True
+    return placed
+
+
 def placed_works(units: Sequence[Unit], start: np.ndarray) -> np.ndarray:
     """Per work (up to the highest work in a unit), whether a unit holding it is placed."""
-    placed = np.zeros(1 + max((max(unit.members) for unit in units), default=-1), dtype=bool)
-    for unit, year in zip(units, start, strict=True):
-        if year >= 0:
-            placed[list(unit.members)] = True
-    return placed
+    return _placed(*_flat_members(units), start)
 
 
 def must_do_missed(units: Sequence[Unit], start: np.ndarray) -> int:
     """How many must-do works no placed unit holds (a work's own unit counts them)."""
-    placed = placed_works(units, start)
-    return sum(
-        unit.must_do
-        for unit in units
-        if not unit.alternative and not placed[list(unit.members)].any()
-    )
+    if not units:
+        return 0
+    flat, counts = _flat_members(units)
+    placed = _placed(flat, counts, start)
+    held = np.logical_or.reduceat(placed[flat], np.cumsum(counts) - counts)
+    must_do = np.fromiter((unit.must_do for unit in units), dtype=np.int64, count=len(units))
+    own = np.fromiter((not unit.alternative for unit in units), dtype=bool, count=len(units))
+    return int(must_do[own & ~held].sum())
 
 
 def spend_of(cost: np.ndarray, start: int, horizon: int) -> np.ndarray:

@@ -1,12 +1,13 @@
-"""The clusters' units, built over all clusters at once, carry exactly the numbers a
-unit built per cluster with numpy carries: the schedule must not change with them."""
+"""Units: the clusters' units, built over all clusters at once, carry exactly the numbers
+a unit built per cluster with numpy carries (the schedule must not change with them), and
+which works a plan places, read over all units at once."""
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from programming.engine.couplings import Coupling
-from programming.engine.units import _cluster_units
+from programming.engine.units import Unit, _cluster_units, must_do_missed, placed_works
 
 HORIZON = 4
 SHARE = 0.3
@@ -97,3 +98,42 @@ def test_the_units_of_all_clusters_at_once_equal_those_built_one_by_one(case):
         assert unit.value == value, "the same sum to the last bit"
         assert cost.shape == unit.cost.shape
         assert np.array_equal(unit.cost, cost)
+
+
+@st.composite
+def plans(draw):
+    """Units over a few works (a work in several units, as a proposed cluster's members
+    are) with a start year or −1 each."""
+    n_works = draw(st.integers(1, 8))
+    units = [
+        Unit(
+            members=tuple(
+                draw(st.lists(st.integers(0, n_works - 1), min_size=1, max_size=4, unique=True))
+            ),
+            years=(0,),
+            target=0,
+            value=1.0,
+            must_do=draw(st.integers(0, 2)),
+            cost=np.zeros((1, 1)),
+            alternative=draw(st.booleans()),
+        )
+        for _ in range(draw(st.integers(0, 8)))
+    ]
+    start = np.array([draw(st.integers(-1, 2)) for _ in units], dtype=np.int64)
+    return units, start
+
+
+@given(plans())
+def test_placed_works_and_must_do_missed_read_the_units_as_sets(case):
+    """A work is placed when a placed unit holds it; a unit of its own (not a proposed
+    cluster's alternative) whose members none is placed misses its must-do count."""
+    units, start = case
+    placed = {m for unit, year in zip(units, start, strict=True) if year >= 0 for m in unit.members}
+    highest = max((m for unit in units for m in unit.members), default=-1)
+
+    assert placed_works(units, start).tolist() == [w in placed for w in range(highest + 1)]
+    assert must_do_missed(units, start) == sum(
+        unit.must_do
+        for unit in units
+        if not unit.alternative and not placed.intersection(unit.members)
+    )
