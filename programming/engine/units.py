@@ -161,6 +161,16 @@ def build_units(
     return units + alternatives
 
 
+def _flat_members(groups: Sequence[Unit | Coupling]) -> tuple[np.ndarray, np.ndarray]:
+    """Every unit's (or cluster's) members in one array, in order, and how many each
+    has; `np.cumsum(counts) - counts` are where each one's members start."""
+    counts = np.fromiter((len(g.members) for g in groups), dtype=np.int64, count=len(groups))
+    flat = np.fromiter(
+        (m for group in groups for m in group.members), dtype=np.int64, count=int(counts.sum())
+    )
+    return flat, counts
+
+
 def _cluster_units(
     clusters: Sequence[Coupling],
     targets: Sequence[int],
@@ -184,11 +194,8 @@ def _cluster_units(
     """
     if not clusters:
         return []
-    lengths = np.array([len(cluster.members) for cluster in clusters])
-    members = np.fromiter(
-        (m for cluster in clusters for m in cluster.members), dtype=np.int64, count=lengths.sum()
-    )
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    members, lengths = _flat_members(clusters)
+    starts = np.cumsum(lengths) - lengths
     common = np.logical_and.reduceat(feasible[members], starts, axis=0)
 
     opens = ~np.isnan(opening_cost[members])
@@ -241,15 +248,6 @@ def _with_shared_preparation(unit: Unit, tensor: np.ndarray, preparation: np.nda
     cost[-teams:] = (hours - saved).sum(axis=0)
     per_team = saved.sum(axis=(0, 2))
     return replace(unit, cost=cost, hours_saved=tuple(per_team.tolist()))
-
-
-def _flat_members(units: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray]:
-    """Every unit's members in one array, in order, and how many each unit has."""
-    counts = np.fromiter((len(unit.members) for unit in units), dtype=np.int64, count=len(units))
-    flat = np.fromiter(
-        (m for unit in units for m in unit.members), dtype=np.int64, count=int(counts.sum())
-    )
-    return flat, counts
 
 
 def _placed(flat: np.ndarray, counts: np.ndarray, start: np.ndarray) -> np.ndarray:
