@@ -165,7 +165,9 @@ totals = KpiValue.objects.filter(
 print(json.dumps({"stats": run.stats, "kpis": dict(totals.values_list("code", "value"))}))
 """
 
-#: The stages of a programme computation, in the order they run.
+#: The stages of a programme computation, in the order they start. The snapshot runs
+#: within the schedule; on a city, unfunded and kpis run in a second process beside
+#: graafrust, results and store (`engine.plan`): the total is the wall time, not a sum.
 STAGES = (
     "load",
     "lifecycle",
@@ -174,10 +176,11 @@ STAGES = (
     "couplings",
     "scoring",
     "schedule",
+    "snapshot",
     "graafrust",
+    "unfunded",
     "kpis",
     "results",
-    "snapshot",
     "store",
     "alerts",
 )

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from programming.capacity_forms import WorkSettingForm
 from programming.choices import WorkKind
+from programming.engine import Planned
 from programming.engine.instance import Instance, Result, Work
 from programming.engine.instance import Team as EngineTeam
 from programming.models import KpiValue, Programme, WorkHours, WorkSetting
@@ -197,7 +198,7 @@ def with_hours(
     return tuple(result)
 
 
-def stored_hours(instance: Instance, result: Result) -> list[tuple[str, str, int, float]]:
+def stored_hours(instance: Instance, result: Result | Planned) -> list[tuple[str, str, int, float]]:
     """The hours to store per work: (work key, team code, offset, hours), zero rows left
     out. The preparation a work shares because the plan placed it in one unit with other
     works (`WorkResult.hours_saved`, the engine's own count) is taken from its first

@@ -11,24 +11,28 @@ The stages, each timed in ``result.stats.seconds``:
 1. prepare    — the instance as frames and arrays (frames.py)
 2. couplings  — neighbours in space and time, clusters with a common year (couplings.py)
 3. scoring    — the 0–100 score per work with its breakdown (scoring.py)
-4. schedule   — a start year per work or accepted cluster within budget (schedule.py),
-                and what does not fit with the money that would fund it (unfunded.py)
+4. schedule   — a start year per work or accepted cluster within budget (schedule.py)
 5. graafrust  — openings in a reconstructed street's closed period (graafrust.py)
-6. kpis       — spend, openings, savings, ambition served, gaps (kpis.py)
+6. unfunded   — what does not fit, why, and the money that would fund it (unfunded.py)
+7. kpis       — spend, openings, savings, ambition served, gaps (kpis.py)
 
-and ``results``: the result objects built from the stages' frames (results.py).
+and ``results``: the result objects built from the stages' frames (results.py). On a
+city, unfunded and kpis run in a second process beside graafrust and results (`plan`).
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from programming.engine import columns as col
+from programming.engine.beside import beside
 from programming.engine.capacity import hours_saved_per_work
 from programming.engine.graafrust import (
     closed_years,
@@ -36,9 +40,13 @@ from programming.engine.graafrust import (
     graafrust_causes,
 )
 from programming.engine.instance import (
+    Cluster,
     Instance,
+    Kpi,
     Result,
     Stats,
+    UnfundedRow,
+    WorkResult,
     dump_result,
     load_instance,
     load_result,
@@ -57,12 +65,14 @@ from programming.engine.unfunded import find_unfunded
 __all__ = [
     "Clock",
     "Instance",
+    "Planned",
     "Result",
     "Stopwatch",
     "dump_result",
     "gc_paused",
     "load_instance",
     "load_result",
+    "plan",
     "run",
 ]
 
@@ -107,17 +117,54 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-@gc_paused()
+#: From this many units on, the unfunded analysis and the KPIs are found in a forked
+#: process beside the result objects and the caller's store of the plan (`plan`); below
+#: it (the demo has ~2,000), starting a process costs more than it saves.
+BESIDE_FROM = 20_000
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A computation whose plan is known (`plan`): the works' and the clusters' results
+    as `Result` holds them, except that no work has its `unfunded_reason` yet, while the
+    unfunded works and the KPIs are still being found. `result()` waits for those and
+    gives the whole `Result`."""
+
+    works: tuple[WorkResult, ...]
+    clusters: tuple[Cluster, ...]
+    result: Callable[[], Result]
+
+
 def run(
     instance: Instance,
     method: str | None = None,
     *,
     meanwhile: Callable[[], object] | None = None,
 ) -> Result:
-    """Compute the programme of an instance; `method` forces "milp" or "heuristic".
+    """Compute the programme of an instance; `method` forces "milp" or "heuristic";
+    `meanwhile` as in `plan`."""
+    with plan(instance, method, meanwhile=meanwhile) as planned:
+        return planned.result()
 
-    Steps: the six stages of the module docstring, then the result objects (timed as
-    "results"), with the garbage collector paused (`gc_paused`).
+
+@contextmanager
+def plan(
+    instance: Instance,
+    method: str | None = None,
+    *,
+    meanwhile: Callable[[], object] | None = None,
+) -> Iterator[Planned]:
+    """Compute the programme of an instance, giving its `Planned` as soon as the plan is
+    known; `method` forces "milp" or "heuristic".
+
+    Steps: the stages of the module docstring, then the result objects (timed as
+    "results"), with the garbage collector paused (`gc_paused`) until the block ends.
+    Once the plan is known, the unfunded analysis and the KPIs (which need it) are found
+    in a forked process (`beside`, from `BESIDE_FROM` units on) while this one builds the
+    works' and clusters' results and the caller's block uses them: the services store
+    the plan meanwhile, on a city seconds of either. Their stages, "unfunded" and
+    "kpis", overlap the others; `stats.seconds["total"]` is the time from the start to
+    `result()`'s answer, not a sum.
 
     `meanwhile`: the caller's own work that needs nothing of the result (reading the
     database, say), called once on this thread during the schedule stage: while HiGHS
@@ -125,102 +172,126 @@ def run(
     waiting for seconds on a city, or just before the MILP. Its time is part of the
     schedule's.
     """
-    params = instance.parameters
-    clock = Stopwatch()
-    staged = stage(instance, clock)
-    data, couplings, scores, units, pairs = (
-        staged.data,
-        staged.couplings,
-        staged.scores,
-        staged.units,
-        staged.pairs,
-    )
-    works = data.works
-    with clock("schedule"):
-        keys = staged.keys
-        start = warm_start_units(units, keys, instance.warm_start, params.first_year)
-        plan = schedule(
-            units,
-            data.budget,
-            params,
-            method,
-            pairs,
-            data.carry_over(params.carry_over),
-            start=start,
-            meanwhile=meanwhile,
+    started = time.perf_counter()
+    with gc_paused():
+        params = instance.parameters
+        clock = Stopwatch()
+        staged = stage(instance, clock)
+        data, couplings, scores, units, pairs = (
+            staged.data,
+            staged.couplings,
+            staged.scores,
+            staged.units,
+            staged.pairs,
         )
-        years = scheduled_years(units, plan, len(works), params.first_year)
-        discount = coupling_discounts(units, plan, len(works))
-        unfunded = find_unfunded(
-            works,
-            units,
-            plan,
-            data.budget,
-            data.tensor,
-            data.lines,
-            params,
-            scores[col.SCHEDULING_VALUE].to_numpy(dtype=float),
-            closed=closed_years(pairs, years, params.horizon, params.first_year),
-            neighbours=couplings.neighbours,
-            teams=data.teams,
-        )
-    with clock("graafrust"):
-        breaks = find_graafrust_breaks(pairs, years)
-        causes = graafrust_causes(
-            pairs, years, data.feasible, plan.blocked, data.rows, params.first_year
-        )
-    with clock("kpis"):
-        kpis = compute_kpis(
-            works,
-            data.costs,
-            years,
-            discount,
-            couplings,
-            data.money_budget,
-            data.lines,
-            params,
-            unfunded,
-            data.feasible,
-            breaks,
-            plan.gap,
-        )
-        kpis = pd.concat(
-            [kpis, resource_kpis(data, units, plan.start, years, params)], ignore_index=True
-        )
-    with clock("results"):
-        value = float(
-            sum(unit.value for unit, start in zip(units, plan.start, strict=True) if start >= 0)
-        )
-        work_rows = work_results(
-            works,
-            scores,
-            years,
-            discount,
-            couplings,
-            breaks,
-            unfunded,
-            causes,
-            hours_saved_per_work(
-                units, plan.start, data.tensor, data.preparation, data.teams, len(works)
-            ),
-        )
-        cluster_rows = cluster_results(works, scores, years, couplings)
-        unfunded_rows = tuple(round_gap(row) for row in unfunded)
-        kpi_rows = kpi_results(kpis)
-    seconds = {**clock.seconds, "total": round(sum(clock.seconds.values()), 4)}
-    stats = Stats(
-        solver=plan.solver,
-        status=plan.status,
-        objective=plan.objective,
-        value=value,
-        best_bound=plan.best_bound,
-        gap=plan.gap,
-        seconds=seconds,
-    )
-    return Result(
-        works=work_rows,
-        clusters=cluster_rows,
-        unfunded=unfunded_rows,
-        kpis=kpi_rows,
-        stats=stats,
-    )
+        works = data.works
+        with clock("schedule"):
+            start = warm_start_units(units, staged.keys, instance.warm_start, params.first_year)
+            chosen = schedule(
+                units,
+                data.budget,
+                params,
+                method,
+                pairs,
+                data.carry_over(params.carry_over),
+                start=start,
+                meanwhile=meanwhile,
+            )
+            years = scheduled_years(units, chosen, len(works), params.first_year)
+            discount = coupling_discounts(units, chosen, len(works))
+        with clock("graafrust"):
+            breaks = find_graafrust_breaks(pairs, years)
+
+        def unfunded_and_kpis() -> tuple[list[UnfundedRow], tuple[Kpi, ...], dict[str, float]]:
+            aside = Stopwatch()
+            with aside("unfunded"):
+                unfunded = find_unfunded(
+                    works,
+                    units,
+                    chosen,
+                    data.budget,
+                    data.tensor,
+                    data.lines,
+                    params,
+                    scores[col.SCHEDULING_VALUE].to_numpy(dtype=float),
+                    closed=closed_years(pairs, years, params.horizon, params.first_year),
+                    neighbours=couplings.neighbours,
+                    teams=data.teams,
+                )
+            with aside("kpis"):
+                kpis = compute_kpis(
+                    works,
+                    data.costs,
+                    years,
+                    discount,
+                    couplings,
+                    data.money_budget,
+                    data.lines,
+                    params,
+                    unfunded,
+                    data.feasible,
+                    breaks,
+                    chosen.gap,
+                )
+                kpis = pd.concat(
+                    [kpis, resource_kpis(data, units, chosen.start, years, params)],
+                    ignore_index=True,
+                )
+                kpi_rows = kpi_results(kpis)
+            return unfunded, kpi_rows, aside.seconds
+
+        with beside(unfunded_and_kpis, len(units) >= BESIDE_FROM) as found:
+            with clock("graafrust"):
+                causes = graafrust_causes(
+                    pairs, years, data.feasible, chosen.blocked, data.rows, params.first_year
+                )
+            with clock("results"):
+                work_rows = work_results(
+                    works,
+                    scores,
+                    years,
+                    discount,
+                    couplings,
+                    breaks,
+                    causes,
+                    hours_saved_per_work(
+                        units, chosen.start, data.tensor, data.preparation, data.teams, len(works)
+                    ),
+                )
+                cluster_rows = cluster_results(works, scores, years, couplings)
+
+            def result() -> Result:
+                unfunded, kpi_rows, aside = found()
+                with clock("results"):
+                    reasons = {row.work: row.reason for row in unfunded}
+                    value = float(
+                        sum(
+                            unit.value
+                            for unit, year in zip(units, chosen.start, strict=True)
+                            if year >= 0
+                        )
+                    )
+                    done = Result(
+                        works=tuple(
+                            replace(row, unfunded_reason=reasons[row.key])
+                            if row.key in reasons
+                            else row
+                            for row in work_rows
+                        ),
+                        clusters=cluster_rows,
+                        unfunded=tuple(round_gap(row) for row in unfunded),
+                        kpis=kpi_rows,
+                        stats=Stats(
+                            solver=chosen.solver,
+                            status=chosen.status,
+                            objective=chosen.objective,
+                            value=value,
+                            best_bound=chosen.best_bound,
+                            gap=chosen.gap,
+                        ),
+                    )
+                seconds = {**clock.seconds, **aside}
+                seconds["total"] = round(time.perf_counter() - started, 4)
+                return replace(done, stats=replace(done.stats, seconds=seconds))
+
+            yield Planned(work_rows, cluster_rows, functools.cache(result))

@@ -29,18 +29,17 @@ def work_results(
     discount: np.ndarray,
     couplings: Couplings,
     breaks: np.ndarray,
-    unfunded: list[UnfundedRow],
     graafrust_causes: Mapping[int, str] | None = None,
     hours_saved: Sequence[dict[str, float]] | None = None,
 ) -> tuple[WorkResult, ...]:
     """One result per work: year, score and breakdown, cluster, what coupling saves on
     it, graafrust and, when it breaks graafrust, why (`graafrust_causes`: work index →
-    cause), reason, and the preparation hours it shares (`hours_saved`, per work)."""
+    cause), and the preparation hours it shares (`hours_saved`, per work). Without the
+    reason it is unfunded: `engine.plan` adds that once the analysis is done."""
     causes = graafrust_causes or {}
     shared = hours_saved or [{} for _ in range(len(works))]
     cluster = couplings.cluster_of(len(works))
     saving = discount * works[col.TOTAL_COST].to_numpy(dtype=float)
-    reasons = {row.work: row.reason for row in unfunded}
     # pandas-stubs types record keys as Hashable; the criteria columns are str names.
     breakdown = cast(
         "list[dict[str, float]]", scores[list(col.CRITERIA)].round(4).to_dict("records")
@@ -55,7 +54,6 @@ def work_results(
             cluster=couplings.clusters[cluster[i]].key if cluster[i] >= 0 else None,
             saving=round(float(saving[i]), 2),
             breaks_graafrust=bool(breaks[i]),
-            unfunded_reason=reasons.get(key),
             graafrust_cause=causes.get(i),
             hours_saved=shared[i],
         )

@@ -54,9 +54,7 @@ A must-do work carries ``must_do: true`` in its facts rather than a code of its 
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -90,9 +88,6 @@ CODES = (OUTSIDE_HORIZON, NO_BUDGET, ABOVE_YEAR_BUDGET, LINE_FULL, COUPLING, GRA
 HALF_A_CENT = 0.005
 #: How many higher-valued works a full line names.
 MAX_NAMED = 5
-#: From this many units to analyse on, a second process analyses half of them
-#: (`units_rows`); below it, starting one costs more than it saves.
-SPLIT_FROM = 4_000
 
 
 @dataclass(frozen=True)
@@ -258,21 +253,10 @@ def find_unfunded(
     return rows + units_rows(todo, context)
 
 
-#: The units and context a forked process analyses (`units_rows`), inherited, not pickled.
-_inherited: list[tuple[Sequence[Unit], Context]] = []
-
-
-def _inherit(units: Sequence[Unit], context: Context) -> None:
-    _inherited.append((units, context))
-
-
-def _inherited_rows() -> list[UnfundedRow]:
-    return _rows_of(*_inherited[-1])
-
-
-def _rows_of(units: Sequence[Unit], context: Context) -> list[UnfundedRow]:
+def units_rows(units: Sequence[Unit], context: Context) -> list[UnfundedRow]:
     """`unit_rows` of `units`, in order, each with its `Needs` (the rows its cost
-    touches, `cost_rows`: one numpy pass for many units)."""
+    touches, `cost_rows`: one numpy pass for many units). On a city the whole analysis
+    runs beside the store of the plan (`engine.plan`), on the other core."""
     n_lines = len(context.lines)
     touched = cost_rows([unit.cost for unit in units])
     return [
@@ -280,26 +264,6 @@ def _rows_of(units: Sequence[Unit], context: Context) -> list[UnfundedRow]:
         for unit, rows in zip(units, touched, strict=True)
         for row in unit_rows(unit, Needs.of(rows, n_lines), context)
     ]
-
-
-def units_rows(units: Sequence[Unit], context: Context) -> list[UnfundedRow]:
-    """`unit_rows` of every unit, in order: from `SPLIT_FROM` units on (the 1M city has
-    ~20,000) the second half in a forked process on the other core, which inherits the
-    units and the context instead of receiving them (the city's cost tensor alone is
-    hundreds of MB) and sends back only its rows. The rows are the same either way: each
-    unit's analysis reads the context and nothing another unit wrote."""
-    if len(units) < SPLIT_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return _rows_of(units, context)
-    half = len(units) // 2
-    with ProcessPoolExecutor(
-        1,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_inherit,
-        initargs=(units[half:], context),
-    ) as pool:
-        upper = pool.submit(_inherited_rows)
-        lower = _rows_of(units[:half], context)
-        return lower + upper.result()
 
 
 def outside_horizon_row(works: pd.DataFrame, i: int, params: Parameters) -> UnfundedRow:

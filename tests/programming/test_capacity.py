@@ -205,21 +205,29 @@ def street():
 
 
 def test_the_computation_stores_every_works_hours_and_the_team_of_a_kpi(street, monkeypatch):
+    from contextlib import contextmanager
     from dataclasses import replace
 
     from programming import services
+    from programming.engine import Planned
     from programming.engine.instance import Kpi
 
-    real_run = services.run
+    real_plan = services.plan
     results = []
 
+    @contextmanager
     def with_team_kpi(instance, method=None, **options):
-        result = real_run(instance, method, **options)
-        results.append(result)
-        extra = Kpi(code="test_uren", value=12.5, year=2027, team="riolering")
-        return replace(result, kpis=(*result.kpis, extra))
+        with real_plan(instance, method, **options) as planned:
 
-    monkeypatch.setattr(services, "run", with_team_kpi)
+            def result():
+                whole = planned.result()
+                results.append(whole)
+                extra = Kpi(code="test_uren", value=12.5, year=2027, team="riolering")
+                return replace(whole, kpis=(*whole.kpis, extra))
+
+            yield Planned(planned.works, planned.clusters, result)
+
+    monkeypatch.setattr(services, "plan", with_team_kpi)
     programme_compute(street)
 
     instance = programme_instance(street)

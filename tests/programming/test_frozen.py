@@ -2,6 +2,7 @@
 from the models' saves and from the bulk store) and every way in that reaches it —
 models, services, worker, command, pages, API and admin."""
 
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -140,14 +141,15 @@ def test_a_run_queued_before_the_adoption_fails_in_the_worker_and_stores_nothing
 
 
 def test_an_adoption_during_the_computation_keeps_the_store_out(street, monkeypatch):  # noqa: F811
-    real_run = services.run
+    real_plan = services.plan
 
-    def run_then_adopt(instance, method=None, **options):
-        result = real_run(instance, method, **options)
-        _adopt_in_the_database(street)  # committed by another request meanwhile
-        return result
+    @contextmanager
+    def plan_then_adopt(instance, method=None, **options):
+        with real_plan(instance, method, **options) as planned:
+            _adopt_in_the_database(street)  # committed by another request meanwhile
+            yield planned
 
-    monkeypatch.setattr(services, "run", run_then_adopt)
+    monkeypatch.setattr(services, "plan", plan_then_adopt)
     with pytest.raises(ProgrammeFrozen):
         programme_compute(street)
     assert not Work.objects.filter(programme=street).exists()

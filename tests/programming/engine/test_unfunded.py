@@ -147,22 +147,6 @@ def bridge(carry_over, *extra):
     )
 
 
-def test_units_analysed_in_two_processes_give_the_same_rows_in_the_same_order(monkeypatch):
-    """From SPLIT_FROM units on, a forked process analyses the second half: the rows are
-    those of one process, in the same order. "A" fills 2026; B to E each miss money."""
-    inst = instance(
-        [
-            work("A", value=55, cost=("wegen", 100)),
-            *(work(key, value=10 - i, cost=("wegen", 10 + i)) for i, key in enumerate("BCDE")),
-        ],
-        [budget("wegen", 100)],
-    )
-    alone = run(inst).unfunded
-    monkeypatch.setattr(unfunded, "SPLIT_FROM", 2)
-    assert run(inst).unfunded == alone
-    assert [row.work for row in alone] == ["B", "C", "D", "E"]
-
-
 def whole_matrix_gaps(cost, start, spend, budget, carry_over):
     """The gaps as the whole lines × horizon matrix gives them (module docstring)."""
     extra = spend_of(cost, start, budget.shape[1])
