@@ -229,37 +229,62 @@ def _concerned(
     return organisations, areas
 
 
+@dataclass(frozen=True)
+class Audience:
+    """What telling about a computation reads besides its results: the areas of interest
+    in one index (None: nobody to tell, a scenario or no areas), the organisations by
+    name, the areas' names and the programme's facts with its link. None of it depends
+    on the results, so the services read it while the engine solves."""
+
+    index: AreaIndex | None
+    owners: dict[str, int] = field(default_factory=dict)
+    area_names: dict[int, str] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def audience(programme: Programme) -> Audience:
+    """The `Audience` of a computation of `programme` (one query per table; resolving
+    the programme's link loads the URLconf, once per process)."""
+    index = None if is_scenario(programme) else AreaIndex.load()
+    if index is None:
+        return Audience(None)
+    return Audience(
+        index,
+        owners=dict(Actor.objects.values_list("name", "pk")),
+        area_names=dict(Area.objects.values_list("pk", "name")),
+        facts=_programme_facts(programme),
+    )
+
+
 def notify_computation(
-    programme: Programme, before: Snapshot, instance: Instance, result: Result
+    programme: Programme,
+    before: Snapshot,
+    instance: Instance,
+    result: Result,
+    told: Audience | None = None,
 ) -> int:
     """Tell the organisations concerned what a computation changed; the number of alerts.
+    `told`: the computation's `audience`, read now when not given.
 
     Never raises: the programme is stored by now, and a failure to tell about it must
     not mark the computation failed. It is logged instead.
     """
     try:
-        return _notify_computation(programme, before, instance, result)
+        return _notify_computation(before, instance, result, told or audience(programme))
     except Exception:
         logger.exception("alerts of programme %s not sent", programme.pk)
         return 0
 
 
 def _notify_computation(
-    programme: Programme, before: Snapshot, instance: Instance, result: Result
+    before: Snapshot, instance: Instance, result: Result, told: Audience
 ) -> int:
-    if is_scenario(programme):
-        return 0
-    index = AreaIndex.load()
-    if index is None:
+    if told.index is None:
         return 0
     subjects, new_clusters = changed_subjects(
-        before,
-        instance,
-        result,
-        owners=dict(Actor.objects.values_list("name", "pk")),
-        area_names=dict(Area.objects.values_list("pk", "name")),
+        before, instance, result, owners=told.owners, area_names=told.area_names
     )
-    drafts = plan_alerts(index, subjects, new_clusters, _programme_facts(programme), _readers)
+    drafts = plan_alerts(told.index, subjects, new_clusters, told.facts, _readers)
     alerts_dispatch(alerts_record(drafts))
     return len(drafts)
 

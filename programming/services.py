@@ -202,7 +202,7 @@ def programme_compute(
     size.
 
     Steps: load measures and works (10%), run the engine (30%) and meanwhile read the
-    previous results for the alerts, store the results (80%; on a city the plan while
+    previous results and whom to tell about the new ones (the alerts' audience), store the results (80%; on a city the plan while
     the engine still finds the unfunded works and the KPIs beside it, `engine.plan`),
     done (100%). The run record's "total" is the time the whole took, less than the sum
     of the steps where they overlapped. On any error
@@ -233,19 +233,20 @@ def programme_compute(
             report(30, "koppelkansen zoeken, prioriteren en plannen")
 
             @functools.cache
-            def before() -> alerts.Snapshot:
+            def before() -> tuple[alerts.Snapshot, alerts.Audience]:
                 with clock("snapshot"):
-                    return alerts.snapshot(programme)
+                    return alerts.snapshot(programme), alerts.audience(programme)
 
-            # The previous results are read while HiGHS solves (`plan`'s `meanwhile`);
-            # read here, before the store replaces them, should the engine not call it.
+            # The previous results, and whom to tell about the new ones, are read while
+            # HiGHS solves (`plan`'s `meanwhile`); read here, before the store replaces
+            # them, should the engine not call it.
             with plan(instance, method, meanwhile=before) as planned:
-                previous = before()
+                previous, told = before()
                 report(80, "resultaten opslaan")
                 with clock("store"):
                     result = store_result(programme, instance, planned, inputs_at=inputs_at)
             with clock("alerts"):
-                alerts.notify_computation(programme, previous, instance, result)
+                alerts.notify_computation(programme, previous, instance, result, told)
     except BaseException as exc:
         record.status = RunStatus.FAILED
         record.message = f"{type(exc).__name__}: {exc}"[:2000]

@@ -54,7 +54,7 @@ def _work(key, geometry, *, owner="Gemeente Dalfsen", window=(2027, 2030), label
     )
 
 
-def _compute(programme, before, works, years, clusters=()):
+def _compute(programme, before, works, years, clusters=(), told=None):
     """notify_computation with the engine's output: the works and their years."""
     instance = SimpleNamespace(works=works)
     result = SimpleNamespace(
@@ -63,7 +63,7 @@ def _compute(programme, before, works, years, clusters=()):
         ],
         clusters=list(clusters),
     )
-    return alerts.notify_computation(programme, before, instance, result)
+    return alerts.notify_computation(programme, before, instance, result, told)
 
 
 @pytest.fixture
@@ -296,6 +296,34 @@ def test_a_partners_response_alerts_the_others_in_the_area_but_not_itself(progra
     response = alert.data["couplings"][0]["response"]
     assert response == {"organisation": "Liander", "answer": "kan_niet", "answer_label": "kan niet"}
     assert "Liander reageert op een koppelkans" in alert_text.title(alert)
+
+
+def test_the_audience_read_before_the_store_is_the_one_told(programme, partner):
+    """The services read the audience while the engine solves: an organisation that
+    draws its area after that hears of the next computation, not this one."""
+    told = alerts.audience(programme)
+    assert told.index is None, "no areas yet: nobody to tell"
+    AreaOfInterestFactory(organisation=partner)
+
+    assert _compute(programme, EMPTY, [_work("M:1", INSIDE)], {"M:1": 2028}, told=told) == 0
+    assert not Alert.objects.exists()
+
+    told = alerts.audience(programme)
+    assert _compute(programme, EMPTY, [_work("M:1", INSIDE)], {"M:1": 2028}, told=told) == 1
+    assert Alert.objects.get().organisation == partner
+    assert told.facts == {
+        "id": programme.pk,
+        "name": "IMPOR 2026-2035",
+        "url": f"/programmas/{programme.pk}/",
+    }
+
+
+def test_a_scenario_has_nobody_to_tell(programme, partner):
+    AreaOfInterestFactory(organisation=partner)
+    scenario = ProgrammeFactory(name="Scenario krappe budgetten", based_on=programme)
+
+    assert alerts.audience(scenario) == alerts.Audience(None)
+    assert alerts.audience(programme).index is not None
 
 
 def test_a_scenario_alerts_nobody(programme, partner):
