@@ -1,5 +1,7 @@
 """Couplings: which works meet in place and time, and how they form clusters."""
 
+import os
+from collections import Counter
 from unittest import mock
 
 import numpy as np
@@ -407,3 +409,55 @@ def test_sorted_runs_give_numpys_distinct_values_with_their_counts(values):
     assert np.array_equal(keys, np.sort(np.array(values, dtype=np.int64)))
     assert np.array_equal(keys[starts], expected)
     assert np.array_equal(np.diff(starts, append=len(keys)), expected_counts)
+
+
+def streets_to_split(count):
+    """`count` streets, each with the four works of the test above: a group without a
+    common year, split into {B,C,D} and A; and one street whose three works share 2028
+    (a star, not split)."""
+    works = [
+        work(
+            f"{name}{i}",
+            opens_street=True,
+            window=window,
+            cost=(line_code, amount),
+            street=f"Straat {i}",
+        )
+        for i in range(count)
+        for name, window, line_code, amount in (
+            ("A", (2026, 2027), "riolering", 100_000),
+            ("B", (2027, 2028), "riolering", 500_000),
+            ("C", (2028, 2029), "enexis", 300_000),
+            ("D", (2028, 2030), "enexis", 400_000),
+        )
+    ]
+    star = [
+        work(f"S{i}", opens_street=True, window=(2028, 2028), cost=("enexis", 1_000), street="Ster")
+        for i in range(3)
+    ]
+    return instance([*works, *star], RICH)
+
+
+def test_groups_split_in_two_processes_give_the_clusters_of_one(monkeypatch, tmp_path):
+    """From SPLIT_BESIDE_FROM groups on, a forked process splits the later half: the
+    clusters are those of one process, and two processes did split them."""
+    inst = streets_to_split(4)
+    here = couplings_of(inst)
+    assert [members for members, _cluster in here] == [
+        *(["B0", "C0", "D0"], ["B1", "C1", "D1"], ["B2", "C2", "D2"], ["B3", "C3", "D3"]),
+        ["S0", "S1", "S2"],
+    ]
+    splitters = tmp_path / "pids"
+    real = couplings_module.split_group
+
+    def recorded(*args, **kwargs):
+        with splitters.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(couplings_module, "split_group", recorded)
+    monkeypatch.setattr(couplings_module, "SPLIT_BESIDE_FROM", 1)
+    assert couplings_of(inst) == here
+    by_process = Counter(splitters.read_text().split())
+    here_count = by_process.pop(str(os.getpid()))
+    assert (here_count, list(by_process.values())) == (2, [2]), "two here, two in another"
