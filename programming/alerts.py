@@ -118,6 +118,39 @@ class AreaIndex:
         return pairs[0], pairs[1]
 
 
+@dataclass(frozen=True)
+class Matches:
+    """Works matched to an `AreaIndex` ahead of the alerts (`audience`): each work's
+    shape, by its key's position, and the pairs (work position, area index) that meet.
+    A first computation makes every work new: parsing a city's shapes and querying the
+    index for them takes seconds, done while the engine solves instead of after."""
+
+    positions: dict[str, int]
+    shapes: np.ndarray
+    works: np.ndarray
+    areas: np.ndarray
+
+    @classmethod
+    def match(cls, index: AreaIndex, instance: Instance) -> "Matches":
+        works = instance.works
+        shapes = shapely.from_wkt(np.array([w.geometry or None for w in works], dtype=object))
+        pair_works, pair_areas = index.hits(shapes)
+        return cls({w.key: i for i, w in enumerate(works)}, shapes, pair_works, pair_areas)
+
+    def knows(self, subjects: Sequence["Subject"]) -> bool:
+        return all(s.key in self.positions for s in subjects)
+
+    def of(self, subjects: Sequence["Subject"]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The subjects' shapes and the pairs (subject index, area index) that meet, as
+        `parse` and `AreaIndex.hits` give them."""
+        position = np.array([self.positions[s.key] for s in subjects], dtype=np.int64)
+        subject_of = np.full(len(self.shapes), -1, dtype=np.int64)
+        subject_of[position] = np.arange(len(subjects))
+        mine = subject_of[self.works]
+        kept = mine >= 0
+        return self.shapes[position], mine[kept], self.areas[kept]
+
+
 def parse(subjects: Sequence["Subject"]) -> np.ndarray:
     """The subjects' shapes in one vectorised parse; None where a work has none."""
     return shapely.from_wkt(np.array([s.geometry or None for s in subjects], dtype=object))
@@ -214,11 +247,11 @@ def _programme_facts(programme: Programme) -> dict[str, Any]:
 
 
 def _concerned(
-    index: AreaIndex, shapes: np.ndarray
+    index: AreaIndex, work_index: np.ndarray, area_index: np.ndarray
 ) -> tuple[dict[int, set[int]], dict[int, set[str]]]:
-    """Per subject index, the organisations whose areas it meets; per organisation the
-    names of those areas."""
-    work_index, area_index = index.hits(shapes)
+    """From the pairs (subject index, area index) that meet (`AreaIndex.hits`): per
+    subject index, the organisations whose areas it meets; per organisation the names
+    of those areas."""
     organisations: dict[int, set[int]] = defaultdict(set)
     pairs = np.unique(np.column_stack([work_index, index.organisations[area_index]]), axis=0)
     for w, organisation in pairs.tolist():
@@ -240,11 +273,14 @@ class Audience:
     owners: dict[str, int] = field(default_factory=dict)
     area_names: dict[int, str] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
+    #: The instance's works matched to `index` (None: matched when told).
+    matches: Matches | None = None
 
 
-def audience(programme: Programme) -> Audience:
-    """The `Audience` of a computation of `programme` (one query per table; resolving
-    the programme's link loads the URLconf, once per process)."""
+def audience(programme: Programme, instance: Instance | None = None) -> Audience:
+    """The `Audience` of a computation of `programme`, with the works of `instance`
+    matched to the areas (one query per table; resolving the programme's link loads the
+    URLconf, once per process)."""
     index = None if is_scenario(programme) else AreaIndex.load()
     if index is None:
         return Audience(None)
@@ -253,6 +289,7 @@ def audience(programme: Programme) -> Audience:
         owners=dict(Actor.objects.values_list("name", "pk")),
         area_names=dict(Area.objects.values_list("pk", "name")),
         facts=_programme_facts(programme),
+        matches=None if instance is None else Matches.match(index, instance),
     )
 
 
@@ -284,7 +321,7 @@ def _notify_computation(
     subjects, new_clusters = changed_subjects(
         before, instance, result, owners=told.owners, area_names=told.area_names
     )
-    drafts = plan_alerts(told.index, subjects, new_clusters, told.facts, _readers)
+    drafts = plan_alerts(told.index, subjects, new_clusters, told.facts, _readers, told.matches)
     alerts_dispatch(alerts_record(drafts))
     return len(drafts)
 
@@ -341,14 +378,20 @@ def plan_alerts(
     new_clusters: list[Cluster],
     facts: dict[str, Any],
     readers_of: Callable[[Iterable[int]], dict[int, bool]],
+    matches: Matches | None = None,
 ) -> list[AlertDraft]:
     """The alerts to record: per organisation whose areas the changed works meet, one
     about those works and one about the new couplings they are in. `readers_of` tells
-    per organisation id whether it is a municipal one (it reads every work in full)."""
+    per organisation id whether it is a municipal one (it reads every work in full).
+    `matches`: the works matched to `index` beforehand (`Matches`), else matched here."""
     if not subjects:
         return []
-    shapes = parse(subjects)
-    concerned, area_hits = _concerned(index, shapes)
+    if matches is not None and matches.knows(subjects):
+        shapes, work_index, area_index = matches.of(subjects)
+    else:
+        shapes = parse(subjects)
+        work_index, area_index = index.hits(shapes)
+    concerned, area_hits = _concerned(index, work_index, area_index)
     if not concerned:
         return []
     matched = sorted(concerned)
@@ -546,7 +589,7 @@ def _notify_coupling(
     if not subjects:
         return 0
     shapes = parse(subjects)
-    _pairs, area_hits = _concerned(index, shapes)
+    _pairs, area_hits = _concerned(index, *index.hits(shapes))
     area_hits.pop(skip or 0, None)
     if not area_hits:
         return 0

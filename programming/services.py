@@ -202,13 +202,14 @@ def programme_compute(
     size.
 
     Steps: load measures and works (10%), run the engine (30%) and meanwhile read the
-    previous results and whom to tell about the new ones (the alerts' audience), store the results (80%; on a city the plan while
-    the engine still finds the unfunded works and the KPIs beside it, `engine.plan`),
-    done (100%). The run record's "total" is the time the whole took, less than the sum
-    of the steps where they overlapped. On any error
-    the run is marked failed and the error re-raised; the previous results stay as they
-    were. An adopted programme is not computed (ProgrammeFrozen): a new run is refused,
-    a queued one fails before the engine starts.
+    previous results and whom to tell about the new ones (the alerts' audience, with the
+    works matched to their areas), store the results (80%; on a city the plan while the
+    engine still finds the unfunded works and the KPIs beside it, `engine.plan`), done
+    (100%). The run record's "total" is the time the whole took, less than the sum of
+    the steps where they overlapped. On any error the run is marked failed and the
+    error re-raised; the previous results stay as they were. An adopted programme is
+    not computed (ProgrammeFrozen): a new run is refused, a queued one fails before the
+    engine starts.
 
     The garbage collector is paused throughout (`engine.gc_paused`), not only while the
     instance is read, the engine runs and the results are stored: each time it came back
@@ -235,7 +236,7 @@ def programme_compute(
             @functools.cache
             def before() -> tuple[alerts.Snapshot, alerts.Audience]:
                 with clock("snapshot"):
-                    return alerts.snapshot(programme), alerts.audience(programme)
+                    return alerts.snapshot(programme), alerts.audience(programme, instance)
 
             # The previous results, and whom to tell about the new ones, are read while
             # HiGHS solves (`plan`'s `meanwhile`); read here, before the store replaces

@@ -7,6 +7,7 @@ touches the square's side x = 214570, outside otherwise; a buffer grows the squa
 that many metres on every side.
 """
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -316,6 +317,66 @@ def test_the_audience_read_before_the_store_is_the_one_told(programme, partner):
         "name": "IMPOR 2026-2035",
         "url": f"/programmas/{programme.pk}/",
     }
+
+
+def test_works_matched_while_the_engine_solves_give_the_alerts_matched_after(
+    programme, partner, monkeypatch
+):
+    """The services match the instance's works to the areas ahead (`Matches`, in the
+    audience); told with those matches, nothing is parsed or queried again, and the
+    alerts are those of matching the changed works after the store."""
+    AreaOfInterestFactory(organisation=partner, buffer=40)
+    works = [
+        _work("M:1", INSIDE),
+        _work("M:2", OUTSIDE),
+        _work("M:3", NEAR),
+        _work("M:4", None),
+        _work("M:5", AT_EDGE),
+    ]
+    years = {w.key: 2028 for w in works}
+    told = alerts.audience(programme, SimpleNamespace(works=works))
+    assert told.matches is not None
+    _compute(programme, EMPTY, works, years, told=replace(told, matches=None))
+    after = list(Alert.objects.values_list("organisation", "kind", "data"))
+    Alert.objects.all().delete()
+
+    def again(*args, **kwargs):
+        raise AssertionError("matched again")
+
+    monkeypatch.setattr(alerts, "parse", again)
+    monkeypatch.setattr(alerts.AreaIndex, "hits", again)
+    _compute(programme, EMPTY, works, years, told=told)
+
+    assert list(Alert.objects.values_list("organisation", "kind", "data")) == after
+    [(organisation, _kind, data)] = after
+    assert organisation == partner.pk
+    assert data["works_total"] == 3, "inside, near within the buffer, at the edge"
+    assert all(len(item["point"]) == 2 for item in data["works"])
+
+
+def test_the_matches_of_some_works_are_those_of_matching_them_alone():
+    """Matched ahead for all works, then asked for a few in another order: the shapes
+    and the pairs (subject, area) that `parse` and `AreaIndex.hits` give those few."""
+    index = alerts.AreaIndex.build(
+        [(1, "Kern", "POLYGON ((214400 500700, 214570 500700, 214570 500900, 214400 500900, "
+          "214400 500700))", 0), (2, "Rand", "POINT (214620 500800)", 30)]
+    )  # fmt: skip
+    works = [_work("a", INSIDE), _work("b", OUTSIDE), _work("c", NEAR), _work("d", AT_EDGE)]
+    matches = alerts.Matches.match(index, SimpleNamespace(works=works))
+    subjects = [SimpleNamespace(key=key, geometry=g) for key, g in [("d", AT_EDGE), ("c", NEAR)]]
+
+    shapes, work_index, area_index = matches.of(subjects)
+
+    alone = alerts.parse(subjects)
+    assert list(shapes) == list(alone)
+    assert sorted(zip(work_index.tolist(), area_index.tolist(), strict=True)) == sorted(
+        zip(*(side.tolist() for side in index.hits(alone)), strict=True)
+    )
+    assert sorted(zip(work_index.tolist(), area_index.tolist(), strict=True)) == [
+        (0, 0), (0, 1), (1, 1)
+    ]  # fmt: skip
+    assert matches.knows(subjects)
+    assert not matches.knows([SimpleNamespace(key="e", geometry=INSIDE)])
 
 
 def test_a_scenario_has_nobody_to_tell(programme, partner):
