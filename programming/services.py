@@ -11,7 +11,8 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.sql.subqueries import DeleteQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks.base import TaskResultStatus
@@ -286,8 +288,9 @@ WORK_FIELDS = (
 )  # fmt: skip
 
 
-def _delete_content(programme: Programme) -> None:
-    """Delete the programme's computed content in dependency order, one DELETE per table.
+def _delete_statements(programme: Programme) -> list[tuple[str, tuple[Any, ...]]]:
+    """The SQL that deletes the programme's computed content, in dependency order, one
+    DELETE per table, as `QuerySet._raw_delete` would run it.
 
     `QuerySet.delete()` would first load every work as a model (a city has ~100,000,
     with their geometry) to cascade to their costs and gaps in batches of ids: seconds
@@ -297,13 +300,51 @@ def _delete_content(programme: Programme) -> None:
     (a test compares the relations with this list).
     """
     works = Work.objects.filter(programme=programme)
-    using = works.db
-    WorkCost.objects.filter(work__in=works.values("pk"))._raw_delete(using)
-    WorkHours.objects.filter(work__in=works.values("pk"))._raw_delete(using)
-    UnfundedItem.objects.filter(work__in=works.values("pk"))._raw_delete(using)
-    works._raw_delete(using)
-    Coupling.objects.filter(programme=programme)._raw_delete(using)
-    KpiValue.objects.filter(programme=programme)._raw_delete(using)
+    tables = (
+        WorkCost.objects.filter(work__in=works.values("pk")),
+        WorkHours.objects.filter(work__in=works.values("pk")),
+        UnfundedItem.objects.filter(work__in=works.values("pk")),
+        works,
+        Coupling.objects.filter(programme=programme),
+        KpiValue.objects.filter(programme=programme),
+    )
+    statements = []
+    for queryset in tables:
+        query = queryset.query.clone()
+        query.__class__ = DeleteQuery
+        statements.append(query.get_compiler(queryset.db).as_sql())
+    return statements
+
+
+@contextmanager
+def _deleting_content(programme: Programme) -> Iterator[None]:
+    """Delete the programme's computed content (`_delete_statements`) in a thread, on
+    this transaction's connection, while the block runs; a failure is raised after it.
+
+    Each DELETE is one call into the database, which lets go of the GIL for as long as
+    it runs (a city's previous content: ~1 s), so the block's Python runs beside it. The
+    block must not use the database.
+    """
+    statements = _delete_statements(programme)
+    cursor = connection.cursor()
+    failed: list[BaseException] = []
+
+    def delete() -> None:
+        try:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+        except BaseException as exc:  # raised on the caller's thread below
+            failed.append(exc)
+
+    thread = threading.Thread(target=delete, name="store-delete")
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+        cursor.close()
+    if failed:
+        raise failed[0]
 
 
 @transaction.atomic
@@ -331,7 +372,9 @@ def store_result(
     # The bulk writes below skip the models' save(), so the guard is called here, under
     # the lock: an adoption that committed during the computation is seen.
     Programme.objects.ensure_changeable(programme.pk)
-    _delete_content(programme)
+    with _deleting_content(programme):
+        # A Planned builds its works and clusters on first use: here, beside the deletes.
+        clusters, planned_works = result.clusters, result.works
 
     lines = dict(BudgetLine.objects.values_list("code", "pk"))
     areas = {str(pk): pk for pk in Area.objects.values_list("pk", flat=True)}
@@ -359,11 +402,11 @@ def store_result(
                 cluster.openings_avoided,
                 cluster.score,
             )
-            for cluster in result.clusters
+            for cluster in clusters
         ),
     )
     coupling_ids = dict(Coupling.objects.filter(programme=programme).values_list("key", "pk"))
-    outcome = {w.key: w for w in result.works}
+    outcome = {w.key: w for w in planned_works}
     # Plain rows through insert_rows (COPY on PostgreSQL): a city has ~100,000 works.
     insert_rows(
         Work,

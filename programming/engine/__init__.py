@@ -128,11 +128,22 @@ class Planned:
     """A computation whose plan is known (`plan`): the works' and the clusters' results
     as `Result` holds them, except that no work has its `unfunded_reason` yet, while the
     unfunded works and the KPIs are still being found. `result()` waits for those and
-    gives the whole `Result`."""
+    gives the whole `Result`.
 
-    works: tuple[WorkResult, ...]
-    clusters: tuple[Cluster, ...]
+    `results()` builds the works and clusters once, on first use (`works`, `clusters`):
+    a caller can start work of its own that needs neither before it asks for them (the
+    services delete the previous content on the database's side meanwhile)."""
+
+    results: Callable[[], tuple[tuple[WorkResult, ...], tuple[Cluster, ...]]]
     result: Callable[[], Result]
+
+    @property
+    def works(self) -> tuple[WorkResult, ...]:
+        return self.results()[0]
+
+    @property
+    def clusters(self) -> tuple[Cluster, ...]:
+        return self.results()[1]
 
 
 def run(
@@ -161,10 +172,10 @@ def plan(
     "results"), with the garbage collector paused (`gc_paused`) until the block ends.
     Once the plan is known, the unfunded analysis and the KPIs (which need it) are found
     in a forked process (`beside`, from `BESIDE_FROM` units on) while this one builds the
-    works' and clusters' results and the caller's block uses them: the services store
-    the plan meanwhile, on a city seconds of either. Their stages, "unfunded" and
-    "kpis", overlap the others; `stats.seconds["total"]` is the time from the start to
-    `result()`'s answer, not a sum.
+    works' and clusters' results (when the block first asks for them) and the caller's
+    block uses them: the services store the plan meanwhile, on a city seconds of either.
+    Their stages, "unfunded" and "kpis", overlap the others; `stats.seconds["total"]` is
+    the time from the start to `result()`'s answer, not a sum.
 
     `meanwhile`: the caller's own work that needs nothing of the result (reading the
     database, say), called once on this thread during the schedule stage: while HiGHS
@@ -241,26 +252,24 @@ def plan(
             return unfunded, kpi_rows, aside.seconds
 
         with beside(unfunded_and_kpis, len(units) >= BESIDE_FROM) as found:
-            with clock("graafrust"):
-                causes = graafrust_causes(
-                    pairs, years, data.feasible, chosen.blocked, data.rows, params.first_year
-                )
-            with clock("results"):
-                work_rows = work_results(
-                    works,
-                    scores,
-                    years,
-                    discount,
-                    couplings,
-                    breaks,
-                    causes,
-                    hours_saved_per_work(
+
+            @functools.cache
+            def results() -> tuple[tuple[WorkResult, ...], tuple[Cluster, ...]]:
+                with clock("graafrust"):
+                    causes = graafrust_causes(
+                        pairs, years, data.feasible, chosen.blocked, data.rows, params.first_year
+                    )
+                with clock("results"):
+                    saved = hours_saved_per_work(
                         units, chosen.start, data.tensor, data.preparation, data.teams, len(works)
-                    ),
-                )
-                cluster_rows = cluster_results(works, scores, years, couplings)
+                    )
+                    work_rows = work_results(
+                        works, scores, years, discount, couplings, breaks, causes, saved
+                    )
+                    return work_rows, cluster_results(works, scores, years, couplings)
 
             def result() -> Result:
+                work_rows, cluster_rows = results()
                 unfunded, kpi_rows, aside = found()
                 with clock("results"):
                     reasons = {row.work: row.reason for row in unfunded}
@@ -294,4 +303,4 @@ def plan(
                 seconds["total"] = round(time.perf_counter() - started, 4)
                 return replace(done, stats=replace(done.stats, seconds=seconds))
 
-            yield Planned(work_rows, cluster_rows, functools.cache(result))
+            yield Planned(results, functools.cache(result))

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, pre_delete
 
 import programming.engine as engine
@@ -318,8 +319,34 @@ def test_a_failure_beside_the_store_leaves_the_previous_results_untouched(street
     assert (failed.status, failed.message) == (RunStatus.FAILED, "ValueError: analyse mislukt")
 
 
+def test_the_previous_content_is_deleted_beside_the_block_and_a_failure_raised_after(
+    street, monkeypatch
+):
+    """`_deleting_content` runs the deletes in a thread on the store's connection while
+    the block builds rows; the block runs to its end, a failing DELETE is raised after
+    it, and the transaction takes back what was deleted."""
+    programme_compute(street)
+    before = content_of(street)
+    with transaction.atomic():
+        with services._deleting_content(street):
+            ran = True
+        assert ran
+        assert not Work.objects.filter(programme=street).exists()
+        assert not KpiValue.objects.filter(programme=street).exists()
+        transaction.set_rollback(True)
+    assert content_of(street) == before
+
+    statements = services._delete_statements(street)
+    broken = [*statements[:1], ("DELETE FROM no_such_table", ())]
+    monkeypatch.setattr(services, "_delete_statements", lambda programme: broken)
+    with pytest.raises(DatabaseError), transaction.atomic(), services._deleting_content(street):
+        ran = "to the end"
+    assert ran == "to the end"
+    assert content_of(street) == before
+
+
 def test_the_store_deletes_every_table_that_points_at_the_content():
-    """`services._delete_content` deletes the works' costs and gaps before the works, and
+    """`services._delete_statements` delete the works' costs and gaps before the works, and
     the works before their couplings, with plain DELETEs that skip signals: a new
     relation to these tables, or a signal on them, must be handled there first."""
     pointing_at = {
@@ -451,7 +478,7 @@ def test_the_reason_code_its_facts_and_the_graafrust_cause_are_stored(street, mo
             def result():
                 return replace(planned.result(), works=works, unfunded=(unfunded,))
 
-            yield Planned(works, planned.clusters, result)
+            yield Planned(lambda: (works, planned.clusters), result)
 
     monkeypatch.setattr(services, "plan", explained)
     programme_compute(street)

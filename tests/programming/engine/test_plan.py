@@ -104,3 +104,24 @@ def test_a_failure_beside_is_raised_by_the_result(forked, monkeypatch):
         assert [w.key for w in planned.works] == ["A", "B", "C"]
         with pytest.raises(ValueError, match="analyse mislukt"):
             planned.result()
+
+
+def test_the_works_and_clusters_are_built_when_first_asked_for(monkeypatch):
+    """So the caller can start work of its own beside building them (the services
+    delete the previous content meanwhile); built once."""
+    built = []
+    real = engine.work_results
+
+    def counted(*args, **kwargs):
+        built.append(True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "work_results", counted)
+    with plan(tight()) as planned:
+        assert built == []
+        clusters, works = planned.clusters, planned.works
+        assert built == [True]
+        result = planned.result()
+
+    assert built == [True]
+    assert (clusters, len(works)) == (result.clusters, 3)
