@@ -29,7 +29,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import shapely
@@ -132,10 +132,10 @@ class Matches:
 
     @classmethod
     def match(cls, index: AreaIndex, instance: Instance) -> "Matches":
-        works = instance.works
-        shapes = shapely.from_wkt(np.array([w.geometry or None for w in works], dtype=object))
+        shapes = parse(instance.works)
         pair_works, pair_areas = index.hits(shapes)
-        return cls({w.key: i for i, w in enumerate(works)}, shapes, pair_works, pair_areas)
+        positions = {w.key: i for i, w in enumerate(instance.works)}
+        return cls(positions, shapes, pair_works, pair_areas)
 
     def knows(self, subjects: Sequence["Subject"]) -> bool:
         return all(s.key in self.positions for s in subjects)
@@ -151,7 +151,14 @@ class Matches:
         return self.shapes[position], mine[kept], self.areas[kept]
 
 
-def parse(subjects: Sequence["Subject"]) -> np.ndarray:
+class Located(Protocol):
+    """A work as `parse` reads it: a subject, or an engine work."""
+
+    @property
+    def geometry(self) -> str | None: ...
+
+
+def parse(subjects: Sequence[Located]) -> np.ndarray:
     """The subjects' shapes in one vectorised parse; None where a work has none."""
     return shapely.from_wkt(np.array([s.geometry or None for s in subjects], dtype=object))
 
