@@ -273,6 +273,13 @@ def plan(
                 unfunded, kpi_rows, aside = found()
                 with clock("results"):
                     reasons = {row.work: row.reason for row in unfunded}
+                    work_rows = tuple(
+                        replace(row, unfunded_reason=reasons[row.key])
+                        if row.key in reasons
+                        else row
+                        for row in work_rows
+                    )
+                    unfunded_rows = tuple(round_gap(row) for row in unfunded)
                     value = float(
                         sum(
                             unit.value
@@ -280,27 +287,22 @@ def plan(
                             if year >= 0
                         )
                     )
-                    done = Result(
-                        works=tuple(
-                            replace(row, unfunded_reason=reasons[row.key])
-                            if row.key in reasons
-                            else row
-                            for row in work_rows
-                        ),
-                        clusters=cluster_rows,
-                        unfunded=tuple(round_gap(row) for row in unfunded),
-                        kpis=kpi_rows,
-                        stats=Stats(
-                            solver=chosen.solver,
-                            status=chosen.status,
-                            objective=chosen.objective,
-                            value=value,
-                            best_bound=chosen.best_bound,
-                            gap=chosen.gap,
-                        ),
-                    )
                 seconds = {**clock.seconds, **aside}
                 seconds["total"] = round(time.perf_counter() - started, 4)
-                return replace(done, stats=replace(done.stats, seconds=seconds))
+                return Result(
+                    works=work_rows,
+                    clusters=cluster_rows,
+                    unfunded=unfunded_rows,
+                    kpis=kpi_rows,
+                    stats=Stats(
+                        solver=chosen.solver,
+                        status=chosen.status,
+                        objective=chosen.objective,
+                        value=value,
+                        best_bound=chosen.best_bound,
+                        gap=chosen.gap,
+                        seconds=seconds,
+                    ),
+                )
 
             yield Planned(results, functools.cache(result))
