@@ -38,7 +38,7 @@ from programming.services import (
 from programming.tasks import programme_enqueue
 from projects.choices import Certainty, ProjectKind
 from projects.models import Funding, Project
-from stakeholders.models import BudgetAmount
+from stakeholders.models import BudgetAmount, BudgetLine
 from tests.factories import (
     ActorFactory,
     AreaFactory,
@@ -133,9 +133,10 @@ def test_a_programme_is_computed_and_its_content_stored(street):
 
 
 def test_the_run_record_accounts_for_every_timed_step(street):
-    """The run's seconds name every step of the computation, the result objects and the
-    snapshot of the previous results included; the snapshot is taken during the schedule
-    (`engine.plan`'s `meanwhile`), so it counts there. The total is the time the whole
+    """The run's seconds name every step of the computation, the result objects, the
+    snapshot of the previous results and the rows the plan does not change included;
+    the last two are taken during the schedule (`engine.plan`'s `meanwhile`), so they
+    count there. The total is the time the whole
     took: at least any step's, at most the time the call took (steps overlap on a city,
     `engine.plan`, so it is not their sum)."""
     started = time.perf_counter()
@@ -147,10 +148,10 @@ def test_the_run_record_accounts_for_every_timed_step(street):
         *("load", "lifecycle", "measures", "prepare", "couplings", "scoring", "schedule"),
         *("graafrust", "unfunded", "kpis", "results", "store", "alerts"),
     }
-    assert set(seconds) == steps | {"snapshot", "total"}
+    assert set(seconds) == steps | {"snapshot", "rows", "total"}
     assert max(seconds[step] for step in steps) <= seconds["total"] <= took
     assert sum(seconds[step] for step in steps) == pytest.approx(seconds["total"], rel=0.5)
-    assert 0 < seconds["snapshot"] <= seconds["schedule"]
+    assert 0 < seconds["snapshot"] + seconds["rows"] <= seconds["schedule"]
 
 
 def test_the_collector_is_off_through_the_whole_computation(street, monkeypatch):
@@ -290,6 +291,37 @@ def test_stored_beside_the_unfunded_analysis_the_content_is_the_same(street, mon
     programme_compute(street)
 
     assert content_of(street) == here
+
+
+def test_the_rows_the_plan_does_not_change_are_built_once_while_the_engine_solves(
+    street, monkeypatch
+):
+    """`programme_compute` builds them in the engine's `meanwhile` and the store uses
+    them: not built again."""
+    built = []
+    build = services.store_rows
+    monkeypatch.setattr(services, "store_rows", lambda *args: built.append(1) or build(*args))
+
+    programme_compute(street)
+
+    assert built == [1]
+    assert content_of(street)["costs"], "costs stored from those rows"
+
+
+def test_rows_built_before_the_store_refer_to_the_ids_as_they_are_when_storing(street):
+    """Built while HiGHS solves, they may name a budget line that changed before the
+    store took its lock: here "wegen" was renamed and a new line took its code. The
+    costs go to the new line, as they would without rows built before."""
+    instance = programme_instance(street)
+    rows = services.store_rows(street, instance)
+    assert any(line == BudgetLine.objects.get(code="wegen").pk for _, line, _, _ in rows.costs)
+    BudgetLine.objects.filter(code="wegen").update(code="wegen-oud")
+    BudgetLineFactory(code="wegen")
+
+    services.store_result(street, instance, engine.run(instance), rows=rows)
+
+    lines = WorkCost.objects.filter(work__programme=street).values_list("budget_line__code")
+    assert {code for (code,) in lines} == {"wegen", "grp-riolering", "enexis"}
 
 
 def test_a_failure_beside_the_store_leaves_the_previous_results_untouched(street, monkeypatch):
