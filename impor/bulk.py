@@ -41,3 +41,14 @@ def insert_rows(
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def read_pairs(queryset: models.QuerySet, key: str, value: str) -> dict[Any, Any]:
+    """`dict(queryset.values_list(key, value))` in one fetch, for the ids of rows just
+    written (a city's ~100,000 works): the queryset iterates in chunks of 100 rows, three
+    to six times slower. The values come as the database gives them, without the
+    fields' converters: for keys and ids, which need none."""
+    sql, params = queryset.values_list(key, value).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from impor.bulk import insert_rows
+from impor.bulk import insert_rows, read_pairs
 from impor.models import Area
 from programming import alerts, capacity, freshness, realised, scenarios
 from programming.choices import (
@@ -482,7 +482,7 @@ def store_result(
             for cluster in clusters
         ),
     )
-    coupling_ids = dict(Coupling.objects.filter(programme=programme).values_list("key", "pk"))
+    coupling_ids = read_pairs(Coupling.objects.filter(programme=programme), "key", "pk")
     outcome = {w.key: w for w in planned_works}
     # Plain rows through insert_rows (COPY on PostgreSQL): a city has ~100,000 works.
     insert_rows(
@@ -503,7 +503,7 @@ def store_result(
             for done in (outcome[work.key],)
         ),
     )
-    stored = dict(Work.objects.filter(programme=programme).values_list("key", "pk"))
+    stored = read_pairs(Work.objects.filter(programme=programme), "key", "pk")
     insert_rows(
         WorkCost,
         ("work", "budget_line", "offset", "amount"),
