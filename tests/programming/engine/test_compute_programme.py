@@ -1,5 +1,7 @@
 """manage.py compute_programme on a file, without the database."""
 
+import gc
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from programming.engine.instance import dump_instance, load_result
+from programming.management.commands.compute_programme import Command
 from tests.programming.engine.builders import budget, instance, point, work
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -83,6 +86,26 @@ def test_command_runs_as_a_process_without_a_database(instance_file, tmp_path):
     # The process ends with os._exit, which flushes nothing itself: the summary must
     # still reach the pipe.
     assert "2 van 2 werken ingepland" in completed.stdout
+
+
+def test_the_command_line_leaves_without_collecting_garbage(instance_file, tmp_path, monkeypatch):
+    """The process ends with os._exit; the collector, paused by the computation, is not
+    turned back on to walk what the computation made before that."""
+    on_exit = []
+
+    def leave(code):
+        on_exit.append((code, gc.isenabled()))
+        raise SystemExit(code)
+
+    monkeypatch.setattr(os, "_exit", leave)
+    argv = ["manage.py", "compute_programme", "--input", str(instance_file)]
+    try:
+        with pytest.raises(SystemExit):
+            Command().run_from_argv([*argv, "--output", str(tmp_path / "result.json")])
+    finally:
+        gc.enable()
+
+    assert on_exit == [(0, False)]
 
 
 def test_command_needs_an_output(instance_file):
