@@ -374,7 +374,7 @@ class StoreRows:
     order, the columns of WORK_FIELDS the instance gives; and every work's costs, as
     (work key, budget line id, year offset, amount).
 
-    `programme_compute` builds them while HiGHS solves (about 0.7 s on the 1M-asset
+    `programme_compute` builds them while HiGHS solves (about 0.4 s on the 1M-asset
     city); the store reads the ids again under its lock and builds the rows afresh should
     they have changed in between.
     """
