@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 
 BATCH_SIZE = 10_000
@@ -44,11 +45,15 @@ def insert_rows(
 
 
 def read_pairs(queryset: models.QuerySet, key: str, value: str) -> dict[Any, Any]:
-    """`dict(queryset.values_list(key, value))` in one fetch, for the ids of rows just
-    written (a city's ~100,000 works): the queryset iterates in chunks of 100 rows, three
-    to six times slower. The values come as the database gives them, without the
-    fields' converters: for keys and ids, which need none."""
-    sql, params = queryset.values_list(key, value).query.sql_with_params()
+    """`dict(queryset.values_list(key, value))` in one fetch, for a key → id map of many
+    rows (a city's ~100,000 works just written, the assets an import refers to): the
+    queryset iterates in chunks of 100 rows, three to six times slower. The values come
+    as the database gives them, without the fields' converters: for keys and ids, which
+    need none."""
+    try:
+        sql, params = queryset.values_list(key, value).query.sql_with_params()
+    except EmptyResultSet:  # a filter nothing can match (`pk__in=[]`): no query to run
+        return {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return dict(cursor.fetchall())

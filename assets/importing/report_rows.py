@@ -8,7 +8,7 @@ from assets.choices import ReportCategory, ReportStatus
 from assets.importing.places import geometries, place
 from assets.importing.rows import Rows, asset_ids
 from assets.models import Report
-from impor.bulk import insert_rows
+from impor.bulk import insert_rows, read_pairs
 from impor.importing.report import ImportReport
 from impor.importing.values import parse_date, parse_text
 
@@ -92,7 +92,7 @@ REPORT_FIELDS = (
 
 
 def _existing_reports(frame: pd.DataFrame, source: str) -> pd.Series:
-    known = dict(Report.objects.filter(source=source).values_list("external_id", "pk"))
+    known = read_pairs(Report.objects.filter(source=source), "external_id", "pk")
     return frame["external_id"].map(known)
 
 

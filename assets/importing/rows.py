@@ -8,6 +8,7 @@ import pandas as pd
 
 from assets.importing import mapping as mapping_rules
 from assets.models import Asset
+from impor.bulk import read_pairs
 from impor.importing.columns import column_of
 from impor.importing.readers import Table
 from impor.importing.report import RowError
@@ -56,7 +57,7 @@ def asset_ids(rows: Rows, source: str | None) -> pd.Series:
     assets = Asset.objects.filter(external_id__in=list(set(given) - {""}))
     if source is not None:
         assets = assets.filter(source=source)
-    ids = given.map(dict(assets.values_list("external_id", "pk")))
+    ids = given.map(read_pairs(assets, "external_id", "pk"))
     where = f" in bron '{source}'" if source else ""
     rows.flag(given.ne("") & ids.isna(), "asset", f"onbekend object{where}")
     return ids

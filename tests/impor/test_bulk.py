@@ -18,3 +18,8 @@ def test_read_pairs_reads_what_values_list_reads_of_the_filtered_rows():
 
     assert pairs == dict(some.values_list("code", "pk"))
     assert set(pairs) == {"riolering", "groen"}, "the filter's parameters are bound"
+
+
+def test_read_pairs_of_a_filter_nothing_can_match_is_empty():
+    """As values_list: an empty `__in` runs no query and reads nothing."""
+    assert read_pairs(BudgetLine.objects.filter(code__in=[]), "code", "pk") == {}
