@@ -46,6 +46,8 @@ from programming.engine.savings import opening_savings, openings_avoided
 CONFLICT = "conflict"
 #: Shapely type ids of polygons and multipolygons.
 AREA_TYPES = (3, 6)
+#: Shapely type ids of points and multipoints.
+POINT_TYPES = (0, 4)
 OPPORTUNITY = "kans"
 #: From this many groups to split into stars on, a forked process splits half of them
 #: (`split_groups`); below it, starting a process costs more than it saves.
@@ -173,14 +175,14 @@ def along_pairs(geometry: pd.Series, distance: float, overlap: float) -> np.ndar
     if len(present) < 2:
         return np.empty((0, 2), dtype=int)
     step = max(distance, 1.0) / 2
-    geoms = shapely.segmentize(shapely.from_wkt(geometry.to_numpy()[present]), step)
+    geoms = shapely.from_wkt(geometry.to_numpy()[present])
+    kind = shapely.get_type_id(geoms)
+    # Points have no segments: only lines and areas are segmentized (on the 1M-asset city
+    # copying its 82,000 multipoints of assets unchanged took 0.45 s).
+    bent = np.flatnonzero(~np.isin(kind, POINT_TYPES))
+    geoms[bent] = shapely.segmentize(geoms[bent], step)
     coords, owner = shapely.get_coordinates(geoms, return_index=True)
-    cells = np.column_stack([owner, np.floor(coords / (step / 2))]).astype(np.int64)
-    # The first point of each distinct cell, in cell order (np.unique's answer, faster).
-    order = np.lexsort(cells.T[::-1])
-    distinct = np.ones(len(order), dtype=bool)
-    distinct[1:] = (cells[order[1:]] != cells[order[:-1]]).any(axis=1)
-    first = order[distinct]
+    first = _first_per_cell(coords, owner, step / 2)
     coords, owner = coords[first], owner[first]
     size = np.bincount(owner, minlength=len(present))
     n = np.int64(len(present))
@@ -193,9 +195,40 @@ def along_pairs(geometry: pd.Series, distance: float, overlap: float) -> np.ndar
     starts = np.flatnonzero(_sort_runs(pair))
     keys, counts = pair[starts], np.diff(starts, append=len(pair))
     member, anchor = keys // n, keys % n
-    polygon = np.isin(shapely.get_type_id(geoms), AREA_TYPES)
+    polygon = np.isin(kind, AREA_TYPES)
     keep = (counts >= overlap * size[member] - 1e-9) & ~polygon[anchor]
     return np.column_stack([present[member[keep]], present[anchor[keep]]])
+
+
+#: Keys below this fit an int64 (`_first_per_cell`).
+KEY_LIMIT = 2**63
+
+
+def _first_per_cell(coords: np.ndarray, owner: np.ndarray, size: float) -> np.ndarray:
+    """The index of the first point of each distinct (owner, cell), in (owner, cell)
+    order, for square cells of `size`: what np.lexsort of (owner, cell x, cell y) picks.
+
+    Where the cells of all owners can be numbered in an int64, one key per point is
+    sorted instead of three columns (the 1M-asset city's million points: 0.04 s instead
+    of 0.2 s); a wider spread (a country's extent in centimetre cells) takes lexsort.
+    """
+    if not len(coords):
+        return np.empty(0, dtype=np.intp)
+    cells = np.floor(coords / size).astype(np.int64)
+    cells -= cells.min(axis=0)
+    span = cells.max(axis=0) + 1
+    if (int(owner.max()) + 1) * int(span[0]) * int(span[1]) < KEY_LIMIT:
+        key = owner * (span[0] * span[1]) + cells[:, 0] * span[1] + cells[:, 1]
+        order = np.argsort(key, kind="stable")
+        distinct = np.ones(len(order), dtype=bool)
+        distinct[1:] = np.diff(key[order]) != 0
+    else:
+        rows = np.column_stack([owner, cells])
+        order = np.lexsort(rows.T[::-1])
+        distinct = np.ones(len(order), dtype=bool)
+        distinct[1:] = (rows[order[1:]] != rows[order[:-1]]).any(axis=1)
+    first: np.ndarray = order[distinct]
+    return first
 
 
 #: Point pairs handled at once by `along_pairs` (`_point_hits`).

@@ -1,5 +1,6 @@
 """Couplings: which works meet in place and time, and how they form clusters."""
 
+import math
 import os
 from collections import Counter
 from unittest import mock
@@ -7,6 +8,7 @@ from unittest import mock
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -387,6 +389,93 @@ def test_along_pairs_are_the_same_whatever_slices_the_point_pairs_are_taken_in(s
     for size in (1, 3, 50):
         with mock.patch.object(couplings_module, "PAIR_SLICE", size):
             assert np.array_equal(along_pairs(geometry, 5.0, 0.5), whole), size
+
+
+def _along_by_hand(wkts, distance, overlap):
+    """`along_pairs` as its docstring says it, one point and one pair at a time: every
+    geometry segmentized to half the distance, its first vertex in each cell of a
+    quarter of the distance kept; (member, anchor) where at least `overlap` of the
+    member's points lie within `distance` of one of the anchor's, areas no anchor."""
+    step = max(distance, 1.0) / 2
+    samples = []
+    for text in wkts:
+        kept = {}
+        for x, y in shapely.get_coordinates(shapely.segmentize(shapely.from_wkt(text), step)):
+            kept.setdefault((math.floor(x / (step / 2)), math.floor(y / (step / 2))), (x, y))
+        samples.append(list(kept.values()))
+    pairs = []
+    for m, points in enumerate(samples):
+        for a, others in enumerate(samples):
+            if a == m or shapely.from_wkt(wkts[a]).geom_type in ("Polygon", "MultiPolygon"):
+                continue
+            near = sum(any(math.dist(p, q) <= distance for q in others) for p in points)
+            if points and near >= overlap * len(points) - 1e-9:
+                pairs.append((m, a))
+    return pairs
+
+
+xy = st.tuples(coordinate, coordinate)
+mixed_geometry = st.one_of(
+    st.builds(lambda p: f"POINT ({p[0]} {p[1]})", xy),
+    st.builds(
+        lambda ps: "MULTIPOINT (" + ", ".join(f"{x} {y}" for x, y in ps) + ")",
+        st.lists(xy, min_size=1, max_size=6),
+    ),
+    segment.map(lambda s: f"LINESTRING ({s[0]} {s[1]}, {s[2]} {s[3]})"),
+    st.builds(
+        lambda p, w: (
+            f"POLYGON (({p[0]} {p[1]}, {p[0] + w} {p[1]}, {p[0] + w} {p[1] + w}, "
+            f"{p[0]} {p[1] + w}, {p[0]} {p[1]}))"
+        ),
+        xy,
+        st.integers(min_value=1, max_value=20),
+    ),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(mixed_geometry, min_size=2, max_size=8), st.sampled_from([0.5, 1.0]))
+def test_along_pairs_are_those_found_by_hand_for_points_lines_and_areas(wkts, overlap):
+    """Points and multipoints are not segmentized (they have no segments), lines and
+    areas are: the pairs are those of the docstring's steps taken one by one."""
+    found = along_pairs(pd.Series(wkts), 5.0, overlap)
+    assert sorted(map(tuple, found.tolist())) == _along_by_hand(wkts, 5.0, overlap)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=4),
+            st.floats(min_value=-1e3, max_value=1e3),
+            st.floats(min_value=-1e3, max_value=1e3),
+        ),
+        min_size=1,
+        max_size=30,
+    ).map(sorted),
+    st.sampled_from([0.5, 3.0, 1e-12]),
+)
+def test_the_first_point_per_cell_is_lexsorts_with_one_key_and_without(points, size):
+    """`_first_per_cell` answers as np.lexsort of (owner, cell x, cell y) whether its
+    single int64 key fits (cells of 0.5 and 3) or not (cells of 1e-12 over 2,000)."""
+    owner = np.array([o for o, _, _ in points], dtype=np.intp)
+    coords = np.array([(x, y) for _, x, y in points], dtype=float).reshape(-1, 2)
+    cells = np.column_stack([owner, np.floor(coords / size)]).astype(np.int64)
+    order = np.lexsort(cells.T[::-1])
+    distinct = np.ones(len(order), dtype=bool)
+    distinct[1:] = (cells[order[1:]] != cells[order[:-1]]).any(axis=1)
+    assert couplings_module._first_per_cell(coords, owner, size).tolist() == (
+        order[distinct].tolist()
+    )
+
+
+def test_the_first_point_per_cell_takes_lexsort_where_one_key_would_overflow():
+    """Cells of a millimetre over 10,000 km do not fit one int64 key; the answer is the
+    same by lexsort, and the single key is not computed (it would wrap around)."""
+    coords = np.array([[0.0, 0.0], [1e7, 1e7], [0.0004, 0.0], [1e7, 0.0]])
+    owner = np.array([0, 0, 0, 1], dtype=np.intp)
+    with mock.patch.object(np, "argsort", side_effect=AssertionError("one key used")):
+        assert couplings_module._first_per_cell(coords, owner, 1e-3).tolist() == [0, 1, 3]
 
 
 def test_along_pairs_of_works_far_apart_is_empty_in_slices_too():
