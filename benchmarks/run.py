@@ -165,8 +165,8 @@ totals = KpiValue.objects.filter(
 print(json.dumps({"stats": run.stats, "kpis": dict(totals.values_list("code", "value"))}))
 """
 
-#: The stages of a programme computation, in the order they start. The snapshot and the
-#: rows run within the schedule; on a city, unfunded and kpis run in a second process beside
+#: The stages of a programme computation, in the order they start. The fixed results,
+#: the snapshot and the rows run within the schedule; on a city, unfunded and kpis run in a second process beside
 #: graafrust, results and store (`engine.plan`): the total is the wall time, not a sum.
 STAGES = (
     "load",
@@ -176,6 +176,7 @@ STAGES = (
     "couplings",
     "scoring",
     "schedule",
+    "fixed",
     "snapshot",
     "rows",
     "graafrust",

@@ -11,7 +11,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -40,6 +40,7 @@ from programming.choices import (
 from programming.couplings import cost_split, member_works, members_of, parties_of, party_key
 from programming.engine import Planned, Stopwatch, gc_paused, plan
 from programming.engine.instance import Instance, Result
+from programming.engine.results import Fixed
 from programming.models import (
     PROGRAMME_SETTINGS,
     AssessmentFramework,
@@ -238,18 +239,18 @@ def programme_compute(
             report(30, "koppelkansen zoeken, prioriteren en plannen")
 
             @functools.cache
-            def before() -> tuple[alerts.Snapshot, alerts.Audience, StoreRows]:
+            def before(fixed: Fixed) -> tuple[alerts.Snapshot, alerts.Audience, StoreRows]:
                 with clock("snapshot"):
                     previous = alerts.snapshot(programme), alerts.audience(programme, instance)
                 with clock("rows"):
-                    return *previous, store_rows(programme, instance)
+                    return *previous, store_rows(programme, instance, fixed.scored())
 
             # The previous results, whom to tell about the new ones and the rows to store
             # that the plan does not change are read and built while HiGHS solves (`plan`'s
             # `meanwhile`); here, before the store replaces the results, should the engine
             # not call it.
             with plan(instance, method, meanwhile=before) as planned:
-                previous, told, rows = before()
+                previous, told, rows = before(planned.fixed)
                 report(80, "resultaten opslaan")
                 with clock("store"):
                     result = store_result(
@@ -285,15 +286,14 @@ COUPLING_FIELDS = (
     "programme", "key", "kind", "area", "street", "window_start", "window_end", "year",
     "savings", "openings_avoided", "score",
 )  # fmt: skip
-#: The columns of a stored work that the instance gives (`StoreRows.works`), then those
-#: the plan gives, in the order store_result writes them.
+#: The columns of a stored work that the instance and the scoring give (`StoreRows.works`),
+#: then those the plan gives, in the order store_result writes them.
 WORK_FIELDS = (
     "programme", "key", "kind", "label", "project", "area", "street", "geometry",
     "window_start", "window_end", "preferred_year", "cost", "opens_street",
     "reconstructs_street", "certainty", "must_do", "asset_count", "discipline", "place",
-    "maintenance",
-    "scheduled_year", "saving", "score", "score_breakdown", "coupling", "breaks_graafrust",
-    "graafrust_cause",
+    "maintenance", "score", "score_breakdown",
+    "scheduled_year", "saving", "coupling", "breaks_graafrust", "graafrust_cause",
 )  # fmt: skip
 
 
@@ -371,12 +371,12 @@ def _store_ids() -> dict[str, dict[str, int]]:
 class StoreRows:
     """What `store_result` writes that the plan does not change, built before the plan is
     known (`store_rows`): the ids the rows refer to; per work of the instance, in its
-    order, the columns of WORK_FIELDS the instance gives; and every work's costs, as
-    (work key, budget line id, year offset, amount).
+    order, the columns of WORK_FIELDS the instance and the scoring give; and every
+    work's costs, as (work key, budget line id, year offset, amount).
 
-    `programme_compute` builds them while HiGHS solves (about 0.4 s on the 1M-asset
-    city); the store reads the ids again under its lock and builds the rows afresh should
-    they have changed in between.
+    `programme_compute` builds them while HiGHS solves (about 0.7 s on the 1M-asset
+    city, 0.3 s of it the breakdowns' JSON); the store reads the ids again under its
+    lock and builds the rows afresh should they have changed in between.
     """
 
     ids: dict[str, dict[str, int]]
@@ -384,8 +384,13 @@ class StoreRows:
     costs: list[tuple[str, int, int, str]]
 
 
-def store_rows(programme: Programme, instance: Instance) -> StoreRows:
-    """`StoreRows` for storing a computation of `instance` as `programme`'s content."""
+def store_rows(
+    programme: Programme,
+    instance: Instance,
+    scored: Mapping[str, tuple[float, dict[str, float]]],
+) -> StoreRows:
+    """`StoreRows` for storing a computation of `instance` as `programme`'s content;
+    `scored`: each work's score and breakdown by its key (`Fixed.scored`)."""
     ids = _store_ids()
     projects, areas, lines = ids["projects"], ids["areas"], ids["lines"]
     works = [
@@ -410,8 +415,11 @@ def store_rows(programme: Programme, instance: Instance) -> StoreRows:
             (work.label_parts or {}).get("discipline", ""),
             str((work.label_parts or {}).get("place", ""))[:200],
             _money(work.maintenance),
+            score,
+            json.dumps(breakdown),
         )
         for work in instance.works
+        for score, breakdown in (scored[work.key],)
     ]
     costs = [
         (work.key, lines[line], offset, _money(amount))
@@ -451,7 +459,12 @@ def store_result(
     # the lock: an adoption that committed during the computation is seen.
     Programme.objects.ensure_changeable(programme.pk)
     if rows is None or rows.ids != _store_ids():
-        rows = store_rows(programme, instance)
+        scored = (
+            result.fixed.scored()
+            if isinstance(result, Planned)
+            else {w.key: (w.score, w.breakdown) for w in result.works}
+        )
+        rows = store_rows(programme, instance, scored)
     with _deleting_content(programme):
         # A Planned builds its works and clusters on first use: here, beside the deletes.
         clusters, planned_works = result.clusters, result.works
@@ -493,8 +506,6 @@ def store_result(
                 *given,
                 done.scheduled_year,
                 _money(done.saving),
-                done.score,
-                json.dumps(done.breakdown),
                 coupling_ids.get(done.cluster or ""),
                 done.breaks_graafrust,
                 (done.graafrust_cause or "")[:300],

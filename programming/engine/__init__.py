@@ -52,7 +52,14 @@ from programming.engine.instance import (
     load_result,
 )
 from programming.engine.kpis import compute_kpis, resource_kpis
-from programming.engine.results import cluster_results, kpi_results, round_gap, work_results
+from programming.engine.results import (
+    Fixed,
+    cluster_results,
+    fixed_results,
+    kpi_results,
+    round_gap,
+    work_results,
+)
 from programming.engine.schedule import (
     coupling_discounts,
     schedule,
@@ -136,6 +143,8 @@ class Planned:
 
     results: Callable[[], tuple[tuple[WorkResult, ...], tuple[Cluster, ...]]]
     result: Callable[[], Result]
+    #: What the plan does not change of those results (the one `meanwhile` was given).
+    fixed: Fixed
 
     @property
     def works(self) -> tuple[WorkResult, ...]:
@@ -150,7 +159,7 @@ def run(
     instance: Instance,
     method: str | None = None,
     *,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Callable[[Fixed], object] | None = None,
 ) -> Result:
     """Compute the programme of an instance; `method` forces "milp" or "heuristic";
     `meanwhile` as in `plan`."""
@@ -163,7 +172,7 @@ def plan(
     instance: Instance,
     method: str | None = None,
     *,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Callable[[Fixed], object] | None = None,
 ) -> Iterator[Planned]:
     """Compute the programme of an instance, giving its `Planned` as soon as the plan is
     known; `method` forces "milp" or "heuristic".
@@ -177,10 +186,11 @@ def plan(
     Their stages, "unfunded" and "kpis", overlap the others; `stats.seconds["total"]` is
     the time from the start to `result()`'s answer, not a sum.
 
-    `meanwhile`: the caller's own work that needs nothing of the result (reading the
+    `meanwhile`: the caller's own work that needs nothing of the plan (reading the
     database, say), called once on this thread during the schedule stage: while HiGHS
     solves the LP relaxation on another thread for the heuristic, which leaves this one
-    waiting for seconds on a city, or just before the MILP. Its time is part of the
+    waiting for seconds on a city, or just before the MILP. It is given the results'
+    `Fixed` part, which is built just before it ("fixed"). Both times are part of the
     schedule's.
     """
     started = time.perf_counter()
@@ -196,6 +206,14 @@ def plan(
             staged.pairs,
         )
         works = data.works
+        fixed = functools.cache(lambda: fixed_results(works, scores, couplings))
+
+        def aside() -> None:
+            with clock("fixed"):
+                settled = fixed()
+            if meanwhile is not None:
+                meanwhile(settled)
+
         with clock("schedule"):
             start = warm_start_units(units, staged.keys, instance.warm_start, params.first_year)
             chosen = schedule(
@@ -206,7 +224,7 @@ def plan(
                 pairs,
                 data.carry_over(params.carry_over),
                 start=start,
-                meanwhile=meanwhile,
+                meanwhile=aside,
             )
             years = scheduled_years(units, chosen, len(works), params.first_year)
             discount = coupling_discounts(units, chosen, len(works))
@@ -263,10 +281,9 @@ def plan(
                     saved = hours_saved_per_work(
                         units, chosen.start, data.tensor, data.preparation, data.teams, len(works)
                     )
-                    work_rows = work_results(
-                        works, scores, years, discount, couplings, breaks, causes, saved
-                    )
-                    return work_rows, cluster_results(works, scores, years, couplings)
+                    cost = works[col.TOTAL_COST].to_numpy(dtype=float)
+                    work_rows = work_results(fixed(), cost, years, discount, breaks, causes, saved)
+                    return work_rows, cluster_results(fixed(), couplings, years)
 
             def result() -> Result:
                 work_rows, cluster_rows = results()
@@ -305,4 +322,4 @@ def plan(
                     ),
                 )
 
-            yield Planned(results, functools.cache(result))
+            yield Planned(results, functools.cache(result), fixed())

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from itertools import chain
 from typing import Any, cast
 
 import numpy as np
@@ -22,71 +23,106 @@ from programming.engine.instance import (
 from programming.engine.kpis import TEAM
 
 
-def work_results(
-    works: pd.DataFrame,
-    scores: pd.DataFrame,
-    years: np.ndarray,
-    discount: np.ndarray,
-    couplings: Couplings,
-    breaks: np.ndarray,
-    graafrust_causes: Mapping[int, str] | None = None,
-    hours_saved: Sequence[dict[str, float]] | None = None,
-) -> tuple[WorkResult, ...]:
-    """One result per work: year, score and breakdown, cluster, what coupling saves on
-    it, graafrust and, when it breaks graafrust, why (`graafrust_causes`: work index →
-    cause), and the preparation hours it shares (`hours_saved`, per work). Without the
-    reason it is unfunded: `engine.plan` adds that once the analysis is done."""
-    causes = graafrust_causes or {}
-    shared = hours_saved or [{} for _ in range(len(works))]
-    cluster = couplings.cluster_of(len(works))
-    saving = discount * works[col.TOTAL_COST].to_numpy(dtype=float)
+@dataclass(frozen=True, eq=False)
+class Fixed:
+    """What the plan does not change of the works' and the clusters' results, as
+    `WorkResult` and `Cluster` hold it: per work, in the works' order, its key, score,
+    breakdown and cluster key; every cluster without its year. `plan` builds it while
+    HiGHS solves the LP relaxation (on the 1M-asset city ~0.4 s the store no longer
+    waits for) and gives it to the caller's `meanwhile`. Compared by identity."""
+
+    keys: list[str]
+    scores: list[float]
+    breakdowns: list[dict[str, float]]
+    clusters: list[str | None]
+    couplings: tuple[Cluster, ...]
+
+    def scored(self) -> dict[str, tuple[float, dict[str, float]]]:
+        """Each work's score and breakdown by its key."""
+        return dict(zip(self.keys, zip(self.scores, self.breakdowns, strict=True), strict=True))
+
+
+def fixed_results(works: pd.DataFrame, scores: pd.DataFrame, couplings: Couplings) -> Fixed:
+    """The `Fixed` part of the results of `works` with their `scores` and `couplings`."""
+    keys: list[str] = works[col.KEY].tolist()
+    score = scores[col.SCORE].to_numpy(dtype=float)
     # pandas-stubs types record keys as Hashable; the criteria columns are str names.
-    breakdown = cast(
+    breakdowns = cast(
         "list[dict[str, float]]", scores[list(col.CRITERIA)].round(4).to_dict("records")
     )
-    score = scores[col.SCORE].to_numpy(dtype=float)
-    return tuple(
-        WorkResult(
-            key=key,
-            scheduled_year=None if np.isnan(years[i]) else int(years[i]),
-            score=round(float(score[i]), 4),
-            breakdown=breakdown[i],
-            cluster=couplings.clusters[cluster[i]].key if cluster[i] >= 0 else None,
-            saving=round(float(saving[i]), 2),
-            breaks_graafrust=bool(breaks[i]),
-            graafrust_cause=causes.get(i),
-            hours_saved=shared[i],
-        )
-        for i, key in enumerate(works[col.KEY])
-    )
-
-
-def cluster_results(
-    works: pd.DataFrame, scores: pd.DataFrame, years: np.ndarray, couplings: Couplings
-) -> tuple[Cluster, ...]:
-    """One result per cluster; its year is the one all members start in, if they do."""
-    keys = works[col.KEY].to_numpy()
-    score = scores[col.SCORE].to_numpy()
-    results = []
+    cluster_keys = [cluster.key for cluster in couplings.clusters]
+    of = couplings.cluster_of(len(works)).tolist()
+    clusters = [cluster_keys[c] if c >= 0 else None for c in of]
+    rows = []
     for cluster in couplings.clusters:
         members = list(cluster.members)
-        started = years[members]
-        together = not np.isnan(started).any() and (started == started[0]).all()
-        results.append(
+        rows.append(
             Cluster(
                 key=cluster.key,
-                members=tuple(str(k) for k in keys[members]),
+                members=tuple(keys[m] for m in members),
                 kind=cluster.kind,
                 status=ACCEPTED if cluster.accepted else PROPOSED,
                 window_start=cluster.years[0] if cluster.years else None,
                 window_end=cluster.years[-1] if cluster.years else None,
-                year=int(started[0]) if together else None,
+                year=None,
                 savings=round(cluster.savings, 2),
                 openings_avoided=cluster.openings_avoided,
                 score=round(float(score[members].mean()), 4),
             )
         )
-    return tuple(results)
+    return Fixed(keys, [round(x, 4) for x in score.tolist()], breakdowns, clusters, tuple(rows))
+
+
+def work_results(
+    fixed: Fixed,
+    cost: np.ndarray,
+    years: np.ndarray,
+    discount: np.ndarray,
+    breaks: np.ndarray,
+    graafrust_causes: Mapping[int, str] | None = None,
+    hours_saved: Sequence[dict[str, float]] | None = None,
+) -> tuple[WorkResult, ...]:
+    """One result per work: the `fixed` part with its year, what coupling saves on its
+    `cost`, graafrust and, when it breaks graafrust, why (`graafrust_causes`: work index
+    → cause), and the preparation hours it shares (`hours_saved`, per work). Without the
+    reason it is unfunded: `engine.plan` adds that once the analysis is done."""
+    causes = graafrust_causes or {}
+    shared = hours_saved or [{} for _ in fixed.keys]
+    saving = (discount * cost).tolist()
+    return tuple(
+        WorkResult(
+            key=key,
+            scheduled_year=None if year != year else int(year),  # NaN: not scheduled
+            score=fixed.scores[i],
+            breakdown=fixed.breakdowns[i],
+            cluster=fixed.clusters[i],
+            saving=round(saving[i], 2),
+            breaks_graafrust=broken,
+            graafrust_cause=causes.get(i),
+            hours_saved=shared[i],
+        )
+        for i, (key, year, broken) in enumerate(
+            zip(fixed.keys, years.tolist(), breaks.astype(bool).tolist(), strict=True)
+        )
+    )
+
+
+def cluster_results(fixed: Fixed, couplings: Couplings, years: np.ndarray) -> tuple[Cluster, ...]:
+    """One result per cluster: the `fixed` one with the year all members start in, if
+    they do."""
+    if not couplings.clusters:
+        return ()
+    sizes = [len(cluster.members) for cluster in couplings.clusters]
+    members = chain.from_iterable(cluster.members for cluster in couplings.clusters)
+    started = years[np.fromiter(members, dtype=np.intp, count=sum(sizes))]
+    firsts = np.cumsum([0, *sizes[:-1]])
+    unscheduled = np.add.reduceat(np.isnan(started).astype(np.intp), firsts) > 0
+    low, high = np.fmin.reduceat(started, firsts), np.fmax.reduceat(started, firsts)
+    together = (~unscheduled & (low == high)).tolist()
+    return tuple(
+        replace(row, year=int(year)) if joint else row
+        for row, joint, year in zip(fixed.couplings, together, low.tolist(), strict=True)
+    )
 
 
 def kpi_results(kpis: pd.DataFrame) -> tuple[Kpi, ...]:

@@ -134,9 +134,10 @@ def test_a_programme_is_computed_and_its_content_stored(street):
 
 def test_the_run_record_accounts_for_every_timed_step(street):
     """The run's seconds name every step of the computation, the result objects, the
-    snapshot of the previous results and the rows the plan does not change included;
-    the last two are taken during the schedule (`engine.plan`'s `meanwhile`), so they
-    count there. The total is the time the whole
+    part of them the plan does not change, the snapshot of the previous results and the
+    rows the plan does not change included; the last three are taken during the
+    schedule (`engine.plan`'s `meanwhile`), so they count there. The total is the time
+    the whole
     took: at least any step's, at most the time the call took (steps overlap on a city,
     `engine.plan`, so it is not their sum)."""
     started = time.perf_counter()
@@ -148,10 +149,10 @@ def test_the_run_record_accounts_for_every_timed_step(street):
         *("load", "lifecycle", "measures", "prepare", "couplings", "scoring", "schedule"),
         *("graafrust", "unfunded", "kpis", "results", "store", "alerts"),
     }
-    assert set(seconds) == steps | {"snapshot", "rows", "total"}
+    assert set(seconds) == steps | {"fixed", "snapshot", "rows", "total"}
     assert max(seconds[step] for step in steps) <= seconds["total"] <= took
     assert sum(seconds[step] for step in steps) == pytest.approx(seconds["total"], rel=0.5)
-    assert 0 < seconds["snapshot"] + seconds["rows"] <= seconds["schedule"]
+    assert 0 < seconds["fixed"] + seconds["snapshot"] + seconds["rows"] <= seconds["schedule"]
 
 
 def test_the_collector_is_off_through_the_whole_computation(street, monkeypatch):
@@ -293,6 +294,18 @@ def test_stored_beside_the_unfunded_analysis_the_content_is_the_same(street, mon
     assert content_of(street) == here
 
 
+def test_each_work_is_stored_with_the_score_and_breakdown_the_engine_gave_it(street):
+    """Built with the rows the plan does not change (`Fixed.scored`), in the columns of
+    WORK_FIELDS: the stored work's score and points per criterion are the engine's."""
+    result = programme_compute(street)
+
+    stored = Work.objects.filter(programme=street).values_list("key", "score", "score_breakdown")
+    assert {key: (score, breakdown) for key, score, breakdown in stored} == {
+        w.key: (w.score, w.breakdown) for w in result.works
+    }
+    assert len({score for _, score, _ in stored}) > 1, "works with different scores"
+
+
 def test_the_rows_the_plan_does_not_change_are_built_once_while_the_engine_solves(
     street, monkeypatch
 ):
@@ -313,12 +326,15 @@ def test_rows_built_before_the_store_refer_to_the_ids_as_they_are_when_storing(s
     store took its lock: here "wegen" was renamed and a new line took its code. The
     costs go to the new line, as they would without rows built before."""
     instance = programme_instance(street)
-    rows = services.store_rows(street, instance)
+    result = engine.run(instance)
+    rows = services.store_rows(
+        street, instance, {w.key: (w.score, w.breakdown) for w in result.works}
+    )
     assert any(line == BudgetLine.objects.get(code="wegen").pk for _, line, _, _ in rows.costs)
     BudgetLine.objects.filter(code="wegen").update(code="wegen-oud")
     BudgetLineFactory(code="wegen")
 
-    services.store_result(street, instance, engine.run(instance), rows=rows)
+    services.store_result(street, instance, result, rows=rows)
 
     lines = WorkCost.objects.filter(work__programme=street).values_list("budget_line__code")
     assert {code for (code,) in lines} == {"wegen", "grp-riolering", "enexis"}
@@ -510,7 +526,7 @@ def test_the_reason_code_its_facts_and_the_graafrust_cause_are_stored(street, mo
             def result():
                 return replace(planned.result(), works=works, unfunded=(unfunded,))
 
-            yield Planned(lambda: (works, planned.clusters), result)
+            yield Planned(lambda: (works, planned.clusters), result, planned.fixed)
 
     monkeypatch.setattr(services, "plan", explained)
     programme_compute(street)

@@ -125,3 +125,20 @@ def test_the_works_and_clusters_are_built_when_first_asked_for(monkeypatch):
 
     assert built == [True]
     assert (clusters, len(works)) == (result.clusters, 3)
+
+
+def test_the_callers_work_is_given_the_fixed_part_the_results_are_built_from(monkeypatch):
+    """`meanwhile` gets the results' `Fixed` part, built once, the same `Planned.fixed`
+    holds; the works' results carry its scores and breakdowns."""
+    built, given = [], []
+    real = engine.fixed_results
+    monkeypatch.setattr(engine, "fixed_results", lambda *args: built.append(1) or real(*args))
+
+    with plan(tight(), meanwhile=given.append) as planned:
+        works = planned.works
+        assert given == [planned.fixed]
+        assert given[0].keys == ["A", "B", "C"]
+        assert [(w.score, w.breakdown) for w in works] == list(
+            zip(given[0].scores, given[0].breakdowns, strict=True)
+        )
+    assert built == [1]

@@ -273,7 +273,7 @@ def test_the_callers_work_runs_once_on_its_thread_and_changes_nothing(method):
     """`run`'s `meanwhile` (the services read the previous results with it) is called
     exactly once, on the calling thread, and the plan is the one computed without it."""
     calls = []
-    result = run(tight_budget(), method, meanwhile=lambda: calls.append(threading.get_ident()))
+    result = run(tight_budget(), method, meanwhile=lambda _: calls.append(threading.get_ident()))
 
     assert calls == [threading.get_ident()]
     alone = run(tight_budget(), method)
@@ -293,7 +293,7 @@ def test_the_callers_work_runs_while_highs_solves_the_lp(monkeypatch):
         return solve(*args)
 
     monkeypatch.setattr(heuristic, "solve_relaxation", solve_after_the_callers_work)
-    result = run(tight_budget(), "heuristic", meanwhile=called.set)
+    result = run(tight_budget(), "heuristic", meanwhile=lambda _: called.set())
 
     assert seen == [True]
     assert result.stats.best_bound == pytest.approx(102, rel=1e-3)
