@@ -4,20 +4,25 @@ extra money buys (whatif.py) reuses them for every re-solve of the schedule."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import pandas as pd
 
 from programming.engine import columns as col
+from programming.engine.beside import beside
 from programming.engine.couplings import Couplings, along_pairs, find_couplings
 from programming.engine.frames import Prepared, prepare
 from programming.engine.graafrust import ClosedPairs, closed_pairs
 from programming.engine.instance import Instance
 from programming.engine.scoring import score_works
 from programming.engine.units import Unit, build_units
+
+#: From this many works on, the geometric pairs are found in a forked process beside the
+#: frames (`stage`); below it (the demo has ~1,700) they take less than a process costs.
+ALONG_BESIDE_FROM = 20_000
 
 
 @dataclass(frozen=True)
@@ -46,17 +51,19 @@ def stage(
 ) -> Staged:
     """Prepare, couple and score an instance, and build its units and graafrust pairs;
     `clock` times the stages prepare, couplings, scoring and schedule (the units). The
-    geometric pairs of the couplings are found in a thread while the frames are
-    prepared, so "couplings" holds only what is left of them when prepare ends."""
+    geometric pairs of the couplings are found beside the frames from
+    `ALONG_BESIDE_FROM` works on, so "couplings" holds only what is left of them when
+    prepare ends."""
     params = instance.parameters
-    with ThreadPoolExecutor(1) as pool:
-        # The works along each other by geometry need only the geometries, and shapely,
-        # scipy's k-d tree and numpy's sorts let go of the GIL: so they are found beside
-        # the frames (1M-asset city: 4.5 s and 1.8 s apart, 4.2 s together).
-        geometry = pd.Series([work.geometry for work in instance.works], dtype=object)
-        geometric = pool.submit(
-            along_pairs, geometry, params.coupling_distance, params.coupling_overlap
-        )
+    geometry = pd.Series([work.geometry for work in instance.works], dtype=object)
+    along = functools.partial(
+        along_pairs, geometry, params.coupling_distance, params.coupling_overlap
+    )
+    # The works along each other by geometry need only the geometries: on a city they are
+    # found in a forked process beside the frames (`beside`). A thread shared the GIL
+    # with the frames' Python: each of its numpy and shapely calls waited for it, and the
+    # pairs took 2.5 s instead of 1.8 s (1M-asset city).
+    with beside(along, len(instance.works) >= ALONG_BESIDE_FROM) as geometric:
         with clock("prepare"):
             data = prepare(instance)
             works = data.works
@@ -65,7 +72,7 @@ def stage(
             rejected = [[position[k] for k in members] for members in instance.rejected_clusters]
         with clock("couplings"):
             couplings = find_couplings(
-                works, data.feasible, params, accepted, rejected, geometric.result()
+                works, data.feasible, params, accepted, rejected, geometric()
             )
     with clock("scoring"):
         scores = score_works(works, couplings, params)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from programming.engine import couplings as couplings_module
-from programming.engine import run
+from programming.engine import run, staging
 from programming.engine.couplings import (
     CONFLICT,
     OPPORTUNITY,
@@ -550,3 +550,25 @@ def test_groups_split_in_two_processes_give_the_clusters_of_one(monkeypatch, tmp
     by_process = Counter(splitters.read_text().split())
     here_count = by_process.pop(str(os.getpid()))
     assert (here_count, list(by_process.values())) == (2, [2]), "two here, two in another"
+
+
+def test_the_geometric_pairs_found_in_a_forked_process_give_the_same_couplings(
+    monkeypatch, tmp_path
+):
+    """From ALONG_BESIDE_FROM works on, `stage` finds the pairs along each other in a
+    forked process beside the frames: the clusters are those found in this process, and
+    another process did find the pairs."""
+    inst = kerkstraat()
+    here = run(inst).clusters
+    assert here, "the Kerkstraat's works couple"
+    finders = tmp_path / "pids"
+    real = staging.along_pairs
+
+    def recorded(*args):
+        finders.write_text(str(os.getpid()))
+        return real(*args)
+
+    monkeypatch.setattr(staging, "along_pairs", recorded)
+    monkeypatch.setattr(staging, "ALONG_BESIDE_FROM", 1)
+    assert run(inst).clusters == here
+    assert finders.read_text() not in ("", str(os.getpid())), "found in another process"
