@@ -166,8 +166,9 @@ print(json.dumps({"stats": run.stats, "kpis": dict(totals.values_list("code", "v
 """
 
 #: The stages of a programme computation, in the order they start. The fixed results,
-#: the snapshot and the rows run within the schedule; on a city, unfunded and kpis run in a second process beside
-#: graafrust, results and store (`engine.plan`): the total is the wall time, not a sum.
+#: the snapshot and the rows run within the schedule; on a city, unfunded and kpis run
+#: in a second process beside graafrust, results and store (`engine.plan`): the total
+#: is the wall time, not a sum.
 STAGES = (
     "load",
     "lifecycle",
