@@ -225,7 +225,7 @@ def test_the_computation_stores_every_works_hours_and_the_team_of_a_kpi(street, 
                 extra = Kpi(code="test_uren", value=12.5, year=2027, team="riolering")
                 return replace(whole, kpis=(*whole.kpis, extra))
 
-            yield Planned(planned.results, result)
+            yield Planned(planned.results, result, planned.fixed)
 
     monkeypatch.setattr(services, "plan", with_team_kpi)
     programme_compute(street)
