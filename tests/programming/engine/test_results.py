@@ -37,8 +37,8 @@ def test_the_fixed_part_holds_what_the_plan_does_not_change():
     assert fixed.keys == list("abcde")
     assert fixed.scores == [10.1235, 20.0, 30.0, 40.0, 50.0]
     assert fixed.breakdowns[0] == {c: 0.3333 for c in CRITERIA}
-    assert fixed.clusters == ["k1", "k1", "k2", "k2", "k2"]
-    first, second = fixed.couplings
+    assert fixed.cluster_keys == ["k1", "k1", "k2", "k2", "k2"]
+    first, second = fixed.clusters
     assert (first.members, first.status, first.window_start, first.window_end) == (
         ("a", "b"), ACCEPTED, 2027, 2028,
     )  # fmt: skip
